@@ -1,0 +1,1 @@
+// Replaced by the Prisma client generation step once the schema lands.

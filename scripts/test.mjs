@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm test`: every suite (unit, integration against real redis-server, Playwright e2e), then one
+// closing line "N passed, N failed" that CI reads.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+
+function need(cmd, args, hint) {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    console.error(`npm test: ${cmd} is missing. ${hint}`);
+    process.exit(2);
+  }
+}
+need("redis-server", ["--version"], "Install it (apt-get install -y redis-server) or run .ci/run, which installs it.");
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  console.error(`npm test: chromium is missing at ${chromium}. Install it (apt-get install -y chromium) or run .ci/run.`);
+  process.exit(2);
+}
+
+const only = process.argv.slice(2); // e.g. `npm test -- unit` or `npm test -- e2e`
+const want = (s) => only.length === 0 || only.includes(s);
+mkdirSync(".tmp", { recursive: true });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let code = 0;
+
+if (want("unit")) {
+  rmSync(".tmp/vitest-results.json", { force: true });
+  const r = spawnSync("npx", ["vitest", "run"], { stdio: "inherit" });
+  if (r.status !== 0) code = 1;
+  if (existsSync(".tmp/vitest-results.json")) {
+    const j = JSON.parse(readFileSync(".tmp/vitest-results.json", "utf8"));
+    passed += j.numPassedTests;
+    failed += j.numFailedTests + (j.numFailedTestSuites ?? 0);
+    skipped += j.numPendingTests + (j.numTodoTests ?? 0);
+  } else failed += 1;
+}
+
+if (want("e2e") && existsSync("playwright.config.ts")) {
+  rmSync(".tmp/playwright-results.json", { force: true });
+  const r = spawnSync("npx", ["playwright", "test"], { stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: ".tmp/playwright-results.json" } });
+  if (r.status !== 0) code = 1;
+  if (existsSync(".tmp/playwright-results.json")) {
+    const s = JSON.parse(readFileSync(".tmp/playwright-results.json", "utf8")).stats ?? {};
+    passed += (s.expected ?? 0) + (s.flaky ?? 0);
+    failed += s.unexpected ?? 0;
+    skipped += s.skipped ?? 0;
+  } else failed += 1;
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(code || (failed > 0 ? 1 : 0));

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, formatFlags, UsageError } from "./args";
+import { COMMANDS } from "./commands/index";
+import { describeError } from "../engine/errors";
+
+function version(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+  return JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+}
+
+function topHelp(): string {
+  const names = Object.keys(COMMANDS).sort();
+  return [
+    "redis-dts: data transmission service for Redis (full + incremental synchronization)",
+    "",
+    "Usage: redis-dts <command> [options]",
+    "",
+    "Commands:",
+    ...names.map((n) => `  ${n}`),
+    "",
+    "Options:",
+    "  --help       show help (also: redis-dts <command> --help)",
+    "  --version    print the version",
+    "",
+    "URIs: redis://[user:password@]host:port (password only: redis://:password@host:port)",
+  ].join("\n");
+}
+
+/** Finds the longest command name that prefixes argv ("rdb dump" before "rdb"). */
+function matchCommand(argv: string[]): { name: string; rest: string[] } | null {
+  for (let words = 2; words >= 1; words--) {
+    const name = argv.slice(0, words).join(" ");
+    if (argv.length >= words && COMMANDS[name]) return { name, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { stdout, stderr } = process;
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    stdout.write(topHelp() + "\n");
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === "--version" || argv[0] === "-v") {
+    stdout.write(`redis-dts ${version()}\n`);
+    return 0;
+  }
+  const match = matchCommand(argv);
+  if (!match) {
+    stderr.write(`redis-dts: unknown command '${argv.slice(0, 2).join(" ")}' (see redis-dts --help)\n`);
+    return 2;
+  }
+  const command = await COMMANDS[match.name]();
+  const debug = match.rest.includes("--debug");
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const args = parseArgs(match.rest, command.flags);
+    if (args.flags.help) {
+      stdout.write(`${command.summary}\n\nUsage: redis-dts ${command.usage}\n\nOptions:\n${formatFlags(command.flags)}\n`);
+      return 0;
+    }
+    return await command.run(args, { stdout, stderr, isTTY: Boolean(stderr.isTTY), signal: controller.signal });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr.write(`redis-dts ${match.name}: ${err.message} (see redis-dts ${match.name} --help)\n`);
+      return 2;
+    }
+    stderr.write(`redis-dts ${match.name}: ${describeError(err)}\n`);
+    if (debug && err instanceof Error && err.stack) stderr.write(err.stack + "\n");
+    return 1;
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
