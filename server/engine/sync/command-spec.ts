@@ -1,0 +1,133 @@
+/**
+ * Where the keys of a replicated command are, and how a command must be treated when the destination
+ * cannot run it as-is (a cluster where its keys live in different slots). The table covers what any
+ * Redis from 2.8 to 7.4 writes to its replication stream; commands it does not know fall back to the
+ * key positions the destination itself reports (COMMAND INFO), see `learnSpecs`.
+ */
+
+export type CrossSlot =
+  /** each key can be written on its own and the result is the same (DEL, MSET…) */
+  | "split"
+  /** a store command: copy its inputs next to the destination key, run it there */
+  | "colocate"
+  /** moves or copies a whole value from one key to another (RENAME, COPY, SMOVE, LMOVE…) */
+  | "move"
+  /** cannot be done exactly across slots (scripts): reported, the task's policy decides */
+  | "none";
+
+export interface CommandSpec {
+  /** index of the first key, 0 = no keys */
+  first: number;
+  /** index of the last key; negative counts from the end (-1 = last argument) */
+  last: number;
+  step: number;
+  /** argument index holding the number of keys that follow it (EVAL, ZUNIONSTORE, LMPOP…) */
+  numkeysAt?: number;
+  /** for numkeys commands: a destination key before the numkeys argument (ZUNIONSTORE dst n k…) */
+  destAt?: number;
+  crossSlot: CrossSlot;
+}
+
+const single: CommandSpec = { first: 1, last: 1, step: 1, crossSlot: "none" };
+const all = (crossSlot: CrossSlot, first = 1): CommandSpec => ({ first, last: -1, step: 1, crossSlot });
+const pair = (crossSlot: CrossSlot): CommandSpec => ({ first: 1, last: 2, step: 1, crossSlot });
+const numkeys = (at: number, crossSlot: CrossSlot, destAt?: number): CommandSpec => ({ first: at + 1, last: at, step: 1, numkeysAt: at, destAt, crossSlot });
+
+const SINGLE_KEY = [
+  "append", "decr", "decrby", "incr", "incrby", "incrbyfloat", "getset", "getdel", "getex", "set", "setex", "psetex",
+  "setnx", "setrange", "setbit", "bitfield", "expire", "pexpire", "expireat", "pexpireat", "persist", "hdel", "hincrby",
+  "hincrbyfloat", "hmset", "hset", "hsetnx", "hexpire", "hpexpire", "hexpireat", "hpexpireat", "hpersist", "hgetdel", "hgetex", "hsetex",
+  "linsert", "lpop", "lpush", "lpushx", "lrem", "lset", "ltrim", "rpop", "rpush", "rpushx", "sadd", "spop", "srem",
+  "zadd", "zincrby", "zrem", "zremrangebylex", "zremrangebyrank", "zremrangebyscore", "zpopmin", "zpopmax", "pfadd",
+  "geoadd", "xadd", "xdel", "xtrim", "xsetid", "xack", "xclaim", "xautoclaim", "restore", "restore-asking",
+  "move", "touch",
+];
+
+export const COMMAND_SPECS: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
+  ...SINGLE_KEY.map((n) => [n, single] as [string, CommandSpec]),
+  ["xgroup", { first: 2, last: 2, step: 1, crossSlot: "none" }],
+  ["sort", { ...single, crossSlot: "colocate" }],
+  ["del", all("split")],
+  ["unlink", all("split")],
+  ["exists", all("split")],
+  ["mset", { first: 1, last: -1, step: 2, crossSlot: "split" }],
+  ["msetnx", { first: 1, last: -1, step: 2, crossSlot: "split" }],
+  ["rename", pair("move")],
+  ["renamenx", pair("move")],
+  ["copy", pair("move")],
+  ["rpoplpush", pair("move")],
+  ["brpoplpush", pair("move")],
+  ["lmove", pair("move")],
+  ["blmove", pair("move")],
+  ["smove", pair("move")],
+  ["sdiffstore", all("colocate")],
+  ["sinterstore", all("colocate")],
+  ["sunionstore", all("colocate")],
+  ["pfmerge", all("colocate")],
+  ["bitop", all("colocate", 2)],
+  ["zrangestore", pair("colocate")],
+  ["geosearchstore", pair("colocate")],
+  ["georadius", { ...single, crossSlot: "colocate" }],
+  ["georadiusbymember", { ...single, crossSlot: "colocate" }],
+  ["zunionstore", numkeys(2, "colocate", 1)],
+  ["zinterstore", numkeys(2, "colocate", 1)],
+  ["zdiffstore", numkeys(2, "colocate", 1)],
+  ["lmpop", numkeys(1, "none")],
+  ["zmpop", numkeys(1, "none")],
+  ["blmpop", numkeys(2, "none")],
+  ["bzmpop", numkeys(2, "none")],
+  ["blpop", { first: 1, last: -2, step: 1, crossSlot: "none" }],
+  ["brpop", { first: 1, last: -2, step: 1, crossSlot: "none" }],
+  ["bzpopmin", { first: 1, last: -2, step: 1, crossSlot: "none" }],
+  ["bzpopmax", { first: 1, last: -2, step: 1, crossSlot: "none" }],
+  ["eval", numkeys(2, "none")],
+  ["evalsha", numkeys(2, "none")],
+  ["eval_ro", numkeys(2, "none")],
+  ["evalsha_ro", numkeys(2, "none")],
+  ["fcall", numkeys(2, "none")],
+  ["fcall_ro", numkeys(2, "none")],
+]);
+
+/** Commands without keys that the apply stage handles itself. */
+export const KEYLESS = new Set([
+  "select", "multi", "exec", "discard", "ping", "replconf", "publish", "spublish", "flushall", "flushdb", "swapdb",
+  "script", "function", "watch", "unwatch",
+]);
+
+/** Returns the argument indices of the keys of argv (argv[0] is the command name). */
+export function keyIndices(spec: CommandSpec, argc: number): number[] {
+  const out: number[] = [];
+  if (spec.first === 0) return out;
+  if (spec.numkeysAt !== undefined) return out; // resolved by keyIndicesOf, which can read numkeys
+  const last = spec.last < 0 ? argc + spec.last : spec.last;
+  for (let i = spec.first; i <= last && i < argc; i += spec.step) out.push(i);
+  return out;
+}
+
+/** Key indices for a concrete argv, reading numkeys where the spec says so. Throws on malformed argv. */
+export function keyIndicesOf(spec: CommandSpec, argv: Buffer[]): number[] {
+  if (spec.numkeysAt === undefined) return keyIndices(spec, argv.length);
+  const raw = argv[spec.numkeysAt];
+  const n = raw ? Number(raw.toString()) : NaN;
+  if (!Number.isInteger(n) || n < 0 || spec.numkeysAt + n >= argv.length + (n === 0 ? 1 : 0)) {
+    throw new Error(`malformed ${argv[0].toString()}: bad numkeys`);
+  }
+  const out: number[] = [];
+  if (spec.destAt !== undefined) out.push(spec.destAt);
+  for (let i = 0; i < n; i++) out.push(spec.numkeysAt + 1 + i);
+  return out;
+}
+
+/**
+ * Extends the table with what a destination reports for commands we do not know (COMMAND INFO
+ * reply rows: [name, arity, flags, first, last, step, …]). Unknown commands then still route by key.
+ */
+export function learnSpecs(rows: unknown[], into: Map<string, CommandSpec>): void {
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length < 6) continue;
+    const name = String(row[0]).toLowerCase();
+    const [first, last, step] = [Number(row[3]), Number(row[4]), Number(row[5])];
+    if (COMMAND_SPECS.has(name) || KEYLESS.has(name) || !Number.isInteger(first) || first <= 0) continue;
+    into.set(name, { first, last, step: step > 0 ? step : 1, crossSlot: "none" });
+  }
+}

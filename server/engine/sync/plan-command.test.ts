@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import calculateSlot from "cluster-key-slot";
+import { planCommand, type PlanContext, type Step } from "./plan-command";
+
+const argv = (...a: (string | number)[]) => a.map((x) => Buffer.from(String(x)));
+const text = (steps: Step[]) =>
+  steps.map((s) => ("argv" in s ? { kind: s.kind, db: s.db, argv: s.argv.map(String).join(" ") } : { kind: s.kind }));
+
+function ctx(over: Partial<PlanContext> = {}): PlanContext {
+  return { cluster: false, mapDb: (d) => (d <= 1 ? d : undefined), merged: () => false, ignoreFlush: false, receivedAt: 1_000_000, ...over };
+}
+const clusterCtx = (over: Partial<PlanContext> = {}) => ctx({ cluster: true, mapDb: (d) => (d <= 1 ? 0 : undefined), merged: () => true, ...over });
+
+describe("planCommand", () => {
+  it("routes a single-key write through the database mapping", () => {
+    expect(text(planCommand(argv("SET", "k", "v"), 1, ctx({ mapDb: (d) => (d === 1 ? 5 : undefined) })))).toEqual([{ kind: "write", db: 5, argv: "SET k v" }]);
+  });
+
+  it("drops commands of databases that are not synchronized", () => {
+    expect(planCommand(argv("SET", "k", "v"), 3, ctx())).toEqual([]);
+  });
+
+  it("turns relative expiries into absolute times from the receive time", () => {
+    expect(text(planCommand(argv("EXPIRE", "k", 10), 0, ctx()))[0].argv).toBe("PEXPIREAT k 1010000");
+    expect(text(planCommand(argv("SETEX", "k", 2, "v"), 0, ctx()))[0].argv).toBe("SET k v PXAT 1002000");
+    expect(text(planCommand(argv("SET", "k", "v", "PX", 5, "NX"), 0, ctx()))[0].argv).toBe("SET k v PXAT 1000005 NX");
+    expect(text(planCommand(argv("SET", "k", "v", "PXAT", 5), 0, ctx()))[0].argv).toBe("SET k v PXAT 5");
+  });
+
+  it("splits cross-slot DEL and MSET/MSETNX per slot on a cluster destination", () => {
+    const a = "a", c = "c";
+    expect(calculateSlot(a)).not.toBe(calculateSlot(c));
+    expect(text(planCommand(argv("DEL", a, c), 0, clusterCtx()))).toEqual([
+      { kind: "write", db: 0, argv: "DEL a" },
+      { kind: "write", db: 0, argv: "DEL c" },
+    ]);
+    expect(text(planCommand(argv("MSETNX", a, 1, c, 2, "{a}x", 3), 0, clusterCtx()))).toEqual([
+      { kind: "write", db: 0, argv: "MSET a 1 {a}x 3" },
+      { kind: "write", db: 0, argv: "MSET c 2" },
+    ]);
+  });
+
+  it("keeps same-slot multi-key commands whole and emulates cross-slot stores and moves", () => {
+    expect(planCommand(argv("SUNIONSTORE", "{t}d", "{t}a", "{t}b"), 0, clusterCtx())[0].kind).toBe("write");
+    const e = planCommand(argv("ZUNIONSTORE", "d", 2, "a", "c", "WEIGHTS", 1, 2), 0, clusterCtx());
+    expect(e).toMatchObject([{ kind: "emulate", how: "colocate", keys: [1, 3, 4] }]);
+    expect(planCommand(argv("RENAME", "a", "c"), 0, clusterCtx())).toMatchObject([{ kind: "emulate", how: "move" }]);
+    expect(planCommand(argv("RENAME", "a", "c"), 0, ctx())).toMatchObject([{ kind: "write" }]);
+  });
+
+  it("reports a script whose keys span slots instead of guessing", () => {
+    const steps = planCommand(argv("EVAL", "return 1", 2, "a", "c"), 0, clusterCtx());
+    expect(steps).toMatchObject([{ kind: "report", inexact: true }]);
+    expect(planCommand(argv("EVAL", "return 1", 2, "{a}1", "{a}2"), 0, clusterCtx())).toMatchObject([{ kind: "write" }]);
+    expect(planCommand(argv("EVAL", "return 1", 5, "a"), 0, clusterCtx())).toMatchObject([{ kind: "report" }]);
+  });
+
+  it("maps MOVE: a move inside the mapping, a delete when the key leaves it, a no-op when merged", () => {
+    expect(text(planCommand(argv("MOVE", "k", 1), 0, ctx()))).toEqual([{ kind: "write", db: 0, argv: "MOVE k 1" }]);
+    expect(text(planCommand(argv("MOVE", "k", 7), 0, ctx()))).toEqual([{ kind: "write", db: 0, argv: "DEL k" }]);
+    expect(planCommand(argv("MOVE", "k", 1), 0, clusterCtx())).toEqual([]);
+    expect(planCommand(argv("MOVE", "k", 0), 7, ctx())).toMatchObject([{ kind: "report" }]);
+  });
+
+  it("applies FLUSHDB/FLUSHALL to the mapped databases, or reports when databases are merged", () => {
+    expect(text(planCommand(argv("FLUSHALL"), 0, ctx()))).toEqual([
+      { kind: "broadcast", db: 0, argv: "FLUSHDB" },
+      { kind: "broadcast", db: 1, argv: "FLUSHDB" },
+    ]);
+    expect(planCommand(argv("FLUSHDB"), 1, clusterCtx())).toMatchObject([{ kind: "report" }]);
+    expect(planCommand(argv("FLUSHALL"), 0, ctx({ ignoreFlush: true }))).toMatchObject([{ kind: "skip" }]);
+  });
+
+  it("maps SWAPDB on a standalone destination and reports it on a cluster", () => {
+    expect(text(planCommand(argv("SWAPDB", 0, 1), 0, ctx({ mapDb: (d) => (d <= 1 ? d + 2 : undefined) })))).toEqual([{ kind: "write", db: 2, argv: "SWAPDB 2 3" }]);
+    expect(planCommand(argv("SWAPDB", 0, 1), 0, clusterCtx())).toMatchObject([{ kind: "report" }]);
+  });
+
+  it("maps the DB option of COPY and forwards PUBLISH, SCRIPT and FUNCTION", () => {
+    expect(text(planCommand(argv("COPY", "a", "b", "DB", 1, "REPLACE"), 0, ctx({ mapDb: (d) => (d <= 1 ? d + 4 : undefined) })))).toEqual([
+      { kind: "write", db: 4, argv: "COPY a b REPLACE DB 5" },
+    ]);
+    expect(planCommand(argv("PUBLISH", "ch", "m"), 0, ctx())).toMatchObject([{ kind: "write", key: null }]);
+    expect(planCommand(argv("FUNCTION", "LOAD", "#!lua name=x"), 0, clusterCtx())).toMatchObject([{ kind: "broadcast" }]);
+  });
+});
