@@ -203,6 +203,16 @@ export async function startCluster(opts: { masters?: number; replicasPerMaster?:
       }
       return true;
     }, 30_000, "cluster replicas in sync");
+    // Roles spread by gossip: until every node lists every replica, CLUSTER NODES on one of them
+    // may still show a replica as a slot-less master.
+    const expected = masters * perMaster;
+    await waitFor(async () => {
+      for (const n of nodes) {
+        const lines = (await info(n, "", "CLUSTER NODES")).split("\n");
+        if (lines.filter((l) => / (slave|replica)[ ,]|,(slave|replica) /.test(l)).length < expected) return false;
+      }
+      return true;
+    }, 30_000, "every node knows every replica");
   }
   const byRole = async (role: "master" | "slave") => {
     const out: RedisNode[] = [];
