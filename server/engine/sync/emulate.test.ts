@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import calculateSlot from "cluster-key-slot";
+import type { Cluster, Redis } from "ioredis";
+import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
+import { readKey } from "../keys/read-key";
+import { valuesEqual } from "../keys/canonical";
+import { emulate, keyInSlotOf } from "./emulate";
+
+let cluster: Cluster;
+let single: Redis;
+
+beforeAll(async () => {
+  cluster = (await startCluster({ masters: 3 })).client();
+  single = (await startRedis()).client();
+});
+afterAll(stopAll);
+
+const argv = (...a: (string | number)[]) => a.map((x) => Buffer.from(String(x)));
+
+/** Same writes on both; the command runs natively on the standalone and emulated on the cluster. */
+async function check(setup: (string | number)[][], command: (string | number)[], keys: string[]) {
+  for (const c of [single, cluster]) {
+    await c.flushall();
+  }
+  await Promise.all((cluster as Cluster).nodes("master").map((n) => n.flushall()));
+  for (const cmd of setup) {
+    await single.call(String(cmd[0]), ...cmd.slice(1).map(String));
+    await cluster.call(String(cmd[0]), ...cmd.slice(1).map(String));
+  }
+  const name = String(command[0]).toLowerCase();
+  await single.call(String(command[0]), ...command.slice(1).map(String));
+  await emulate(cluster, name, argv(...command), "dts-tmp");
+  for (const k of keys) {
+    const want = await readKey(single, k);
+    const got = await readKey(cluster as unknown as Redis, k);
+    expect(got === null, `existence of ${k}`).toBe(want === null);
+    if (want && got) {
+      expect(valuesEqual(want.value, got.value), `value of ${k}`).toBe(true);
+      expect(got.expireAt === null).toBe(want.expireAt === null);
+    }
+  }
+  // No temporary key is left behind.
+  for (const n of cluster.nodes("master")) expect(await n.keys("*dts-tmp*")).toEqual([]);
+}
+
+describe("cross-slot emulation on a cluster destination", () => {
+  it("uses keys that really are in different slots", () => {
+    expect(new Set(["a", "b", "c", "d"].map((k) => calculateSlot(k))).size).toBe(4);
+    expect(calculateSlot(keyInSlotOf(Buffer.from("d"), ":x")!)).toBe(calculateSlot("d"));
+    expect(calculateSlot(keyInSlotOf(Buffer.from("u{tag}v"), ":x")!)).toBe(calculateSlot("u{tag}v"));
+  });
+
+  it("RENAME and COPY keep value and TTL", async () => {
+    await check([["RPUSH", "a", 1, 2, 3], ["PEXPIRE", "a", 100000]], ["RENAME", "a", "b"], ["a", "b"]);
+    await check([["HSET", "a", "f", "v"], ["SET", "b", "old"]], ["COPY", "a", "b", "REPLACE"], ["a", "b"]);
+  });
+
+  it("list and set moves", async () => {
+    await check([["RPUSH", "a", 1, 2, 3], ["RPUSH", "b", 9]], ["RPOPLPUSH", "a", "b"], ["a", "b"]);
+    await check([["RPUSH", "a", 1, 2, 3]], ["LMOVE", "a", "b", "LEFT", "RIGHT"], ["a", "b"]);
+    await check([["SADD", "a", "x", "y"], ["SADD", "b", "z"]], ["SMOVE", "a", "b", "x"], ["a", "b"]);
+  });
+
+  it("set, sorted-set, bit and HyperLogLog stores", async () => {
+    const sets = [["SADD", "a", 1, 2, 3], ["SADD", "b", 2, 3, 4], ["SADD", "c", 3, 9]];
+    await check(sets, ["SUNIONSTORE", "d", "a", "b", "c"], ["d"]);
+    await check(sets, ["SINTERSTORE", "d", "a", "b"], ["d"]);
+    await check(sets, ["SDIFFSTORE", "d", "a", "b", "missing"], ["d"]);
+    const zsets = [["ZADD", "a", 1, "x", 2, "y"], ["ZADD", "b", 5, "y", 7, "z"]];
+    await check(zsets, ["ZUNIONSTORE", "d", 2, "a", "b", "WEIGHTS", 2, 3, "AGGREGATE", "MAX"], ["d"]);
+    await check(zsets, ["ZINTERSTORE", "d", 2, "a", "b"], ["d"]);
+    await check(zsets, ["ZRANGESTORE", "d", "b", 0, -1], ["d"]);
+    await check([["SET", "a", "abc"], ["SET", "b", "xyz"]], ["BITOP", "XOR", "d", "a", "b"], ["d"]);
+    await check([["PFADD", "a", 1, 2], ["PFADD", "b", 3], ["PFADD", "d", 4]], ["PFMERGE", "d", "a", "b"], ["d"]);
+    await check([["RPUSH", "a", 3, 1, 2]], ["SORT", "a", "STORE", "d"], ["d"]);
+  });
+});

@@ -1,0 +1,135 @@
+import calculateSlot from "cluster-key-slot";
+import type { Cluster, Redis } from "ioredis";
+
+/**
+ * Exact emulation of multi-key commands whose keys live in different slots of a cluster destination.
+ * Runs only after every earlier write was acknowledged (the caller drains the writer first), through a
+ * control client that routes by key. Reads the inputs from the destination itself: it already holds
+ * exactly what the source held before this command.
+ *
+ * - move: RENAME/COPY become DUMP + RESTORE (+ DEL); list and set moves become pop + push.
+ * - colocate: store commands run on temporary copies of their inputs placed in the slot of the key
+ *   they write, so Redis computes the result itself (same semantics, same encoding).
+ */
+
+type Client = Redis | Cluster;
+const b = (s: string | number) => Buffer.from(String(s));
+
+export class EmulationError extends Error {}
+
+export async function emulate(client: Client, name: string, argv: Buffer[], tmpPrefix: string): Promise<void> {
+  switch (name) {
+    case "rename":
+    case "renamenx":
+      return moveValue(client, argv[1], argv[2], true);
+    case "copy":
+      return moveValue(client, argv[1], argv[2], false);
+    case "rpoplpush":
+    case "brpoplpush":
+      return popPush(client, argv[1], argv[2], "right", "left");
+    case "lmove":
+    case "blmove":
+      return popPush(client, argv[1], argv[2], side(argv[3]), side(argv[4]));
+    case "smove": {
+      const removed = await client.call("SREM", argv[1], argv[3]);
+      if (Number(removed) === 1) await client.call("SADD", argv[2], argv[3]);
+      return;
+    }
+    default:
+      return colocate(client, name, argv, tmpPrefix);
+  }
+}
+
+function side(arg: Buffer | undefined): "left" | "right" {
+  const s = arg?.toString().toLowerCase();
+  if (s !== "left" && s !== "right") throw new EmulationError("LMOVE without LEFT/RIGHT");
+  return s;
+}
+
+async function moveValue(client: Client, from: Buffer, to: Buffer, deleteSource: boolean): Promise<void> {
+  const [payload, pttl] = await Promise.all([client.callBuffer("DUMP", from) as Promise<Buffer | null>, client.call("PTTL", from)]);
+  if (payload === null) {
+    // The source only replicates a successful RENAME/COPY, so a missing input means the destination diverged.
+    throw new EmulationError(`key ${from.toString()} to be moved does not exist on the destination`);
+  }
+  const ttl = Number(pttl) > 0 ? Date.now() + Number(pttl) : 0;
+  await client.call("RESTORE", to, ttl, payload, "REPLACE", ...(ttl > 0 ? ["ABSTTL"] : []));
+  if (deleteSource) await client.call("DEL", from);
+}
+
+async function popPush(client: Client, from: Buffer, to: Buffer, fromSide: "left" | "right", toSide: "left" | "right"): Promise<void> {
+  const value = (await client.callBuffer(fromSide === "left" ? "LPOP" : "RPOP", from)) as Buffer | null;
+  if (value === null) return;
+  await client.call(toSide === "left" ? "LPUSH" : "RPUSH", to, value);
+}
+
+/** Which argument is written and which are read, for the store commands. */
+function storeLayout(name: string, argv: Buffer[]): { dest: number; inputs: number[] } {
+  const rest = (from: number) => Array.from({ length: argv.length - from }, (_, i) => from + i);
+  switch (name) {
+    case "sdiffstore":
+    case "sinterstore":
+    case "sunionstore":
+      return { dest: 1, inputs: rest(2) };
+    case "pfmerge":
+      return { dest: 1, inputs: rest(2) };
+    case "bitop":
+      return { dest: 2, inputs: rest(3) };
+    case "zrangestore":
+    case "geosearchstore":
+      return { dest: 1, inputs: [2] };
+    case "zunionstore":
+    case "zinterstore":
+    case "zdiffstore": {
+      const n = Number(argv[2]?.toString());
+      if (!Number.isInteger(n) || n < 1 || 3 + n > argv.length) throw new EmulationError(`malformed ${name}`);
+      return { dest: 1, inputs: Array.from({ length: n }, (_, i) => 3 + i) };
+    }
+    case "sort":
+    case "georadius":
+    case "georadiusbymember": {
+      const at = argv.findIndex((a, i) => i > 1 && /^store(dist)?$/i.test(a.toString()));
+      if (at === -1 || at + 1 >= argv.length) throw new EmulationError(`${name} without STORE needs no emulation`);
+      if (name === "sort" && argv.some((a) => /^(by|get)$/i.test(a.toString()))) {
+        throw new EmulationError("SORT with BY/GET patterns across slots cannot be emulated exactly");
+      }
+      return { dest: at + 1, inputs: [1] };
+    }
+    default:
+      throw new EmulationError(`${name.toUpperCase()} across slots cannot be emulated`);
+  }
+}
+
+/** A key name in the same slot as `anchor`, or null when none can be built (odd braces). */
+export function keyInSlotOf(anchor: Buffer, suffix: string): Buffer | null {
+  const s = anchor.toString("latin1");
+  const open = s.indexOf("{");
+  const close = open === -1 ? -1 : s.indexOf("}", open + 1);
+  const tag = open !== -1 && close > open + 1 ? s.slice(open + 1, close) : s;
+  const candidate = Buffer.from(`{${tag}}${suffix}`, "latin1");
+  return calculateSlot(candidate) === calculateSlot(anchor) ? candidate : null;
+}
+
+async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix: string): Promise<void> {
+  const { dest, inputs } = storeLayout(name, argv);
+  const slot = calculateSlot(argv[dest]);
+  const rewritten = argv.slice();
+  const temps: Buffer[] = [];
+  try {
+    for (const i of inputs) {
+      if (calculateSlot(argv[i]) === slot) continue;
+      const tmp = keyInSlotOf(argv[dest], `${tmpPrefix}:${temps.length}`);
+      if (!tmp) throw new EmulationError(`no temporary key can share the slot of ${argv[dest].toString()}`);
+      temps.push(tmp);
+      const payload = (await client.callBuffer("DUMP", argv[i])) as Buffer | null;
+      if (payload) await client.call("RESTORE", tmp, 0, payload, "REPLACE");
+      else await client.call("DEL", tmp);
+      rewritten[i] = tmp;
+    }
+    await client.call(rewritten[0].toString(), ...rewritten.slice(1));
+  } finally {
+    if (temps.length) await client.call("DEL", ...temps);
+  }
+}
+
+export const _test = { storeLayout, b };
