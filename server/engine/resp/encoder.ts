@@ -1,0 +1,126 @@
+/**
+ * RESP command encoding without string churn: the size is computed first, then headers and arguments
+ * are written into one buffer (or straight into a batch buffer that goes to the socket as is).
+ */
+export type Arg = Buffer | string;
+
+/** decimal digits of a non-negative integer */
+function digits(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  if (n < 100000) return 5;
+  if (n < 1000000) return 6;
+  if (n < 10000000) return 7;
+  if (n < 100000000) return 8;
+  if (n < 1000000000) return 9;
+  return String(n).length;
+}
+
+function argLength(arg: Arg): number {
+  return typeof arg === "string" ? Buffer.byteLength(arg) : arg.length;
+}
+
+/** Bytes `*n\r\n` + every `$len\r\n<arg>\r\n` take. */
+export function encodedLength(argv: readonly Arg[]): number {
+  let size = 3 + digits(argv.length);
+  for (let i = 0; i < argv.length; i++) {
+    const len = argLength(argv[i]);
+    size += 5 + digits(len) + len;
+  }
+  return size;
+}
+
+/** Writes `<prefix><n>\r\n` at `at`; returns the position after it. */
+function writeHeader(target: Buffer, at: number, prefix: number, n: number): number {
+  target[at++] = prefix;
+  const width = digits(n);
+  let end = at + width;
+  for (let i = end - 1, v = n; i >= at; i--, v = Math.floor(v / 10)) target[i] = 48 + (v % 10);
+  target[end++] = 13;
+  target[end++] = 10;
+  return end;
+}
+
+/** Encodes argv into `target` at `at` (which must have room for encodedLength(argv)); returns the end. */
+export function writeCommand(argv: readonly Arg[], target: Buffer, at: number): number {
+  let p = writeHeader(target, at, 42, argv.length);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (typeof arg === "string") {
+      const len = Buffer.byteLength(arg);
+      p = writeHeader(target, p, 36, len);
+      p += target.write(arg, p, len, len === arg.length ? "latin1" : "utf8");
+    } else {
+      p = writeHeader(target, p, 36, arg.length);
+      p += arg.copy(target, p);
+    }
+    target[p++] = 13;
+    target[p++] = 10;
+  }
+  return p;
+}
+
+/** One command as one Buffer (pooled allocation for small commands). */
+export function encodeCommand(argv: readonly Arg[]): Buffer {
+  const out = Buffer.allocUnsafe(encodedLength(argv));
+  writeCommand(argv, out, 0);
+  return out;
+}
+
+/**
+ * An appendable pipeline buffer: commands are encoded straight into it and `take()` hands the bytes
+ * over (ownership passes to the caller, e.g. a socket write) and starts a fresh buffer.
+ */
+export class CommandBatch {
+  private buf: Buffer;
+  private used = 0;
+  private commands = 0;
+  private readonly initial: number;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.initial = initialBytes;
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  get count(): number {
+    return this.commands;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes));
+    this.buf.copy(grown, 0, 0, this.used);
+    this.buf = grown;
+  }
+
+  /** Encodes and appends one command; returns its size in bytes. */
+  push(argv: readonly Arg[]): number {
+    const size = encodedLength(argv);
+    this.reserve(size);
+    this.used = writeCommand(argv, this.buf, this.used);
+    this.commands++;
+    return size;
+  }
+
+  /** Appends an already encoded command. */
+  pushEncoded(encoded: Buffer): void {
+    this.reserve(encoded.length);
+    this.used += encoded.copy(this.buf, this.used);
+    this.commands++;
+  }
+
+  /** The bytes so far; the batch starts empty again (the returned buffer is not reused). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(this.initial);
+    this.used = 0;
+    this.commands = 0;
+    return out;
+  }
+}
