@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import type { Cluster, Redis } from "ioredis";
+import type { ApplyTarget } from "./apply-target";
+import { planCommand, type PlanContext, type Step } from "./plan-command";
+import { emulate } from "./emulate";
+
+/** One command of the replication stream, as the source reader hands it over. */
+export interface CommandEntry {
+  argv: Buffer[];
+  db: number;
+  /** replication offset just after this command */
+  end: number;
+  receivedAt: number;
+}
+
+export interface ApplyEvents {
+  /** something was not applied exactly; returns true when the task must stop (policy "fail") */
+  inexact(message: string, keys: Buffer[]): boolean;
+  info(message: string): void;
+  /** advance the applied offset past commands that needed no destination write */
+  passed(offset: number): void;
+}
+
+export type ApplyContext = Omit<PlanContext, "receivedAt">;
+
+/** Transactions bigger than this are applied in order without MULTI instead of buffered without bound. */
+const MAX_TX_COMMANDS = 10_000;
+const b = (s: string) => Buffer.from(s);
+
+/**
+ * Applies the command stream to the destination: plans each command, keeps MULTI/EXEC atomic when its
+ * writes land on one node, resolves EVALSHA through the scripts seen in the stream, and runs the
+ * cross-slot emulations. apply() returns a promise only when the caller must wait (emulation, a full
+ * writer), so the hot path allocates no promise per command.
+ */
+export class Applier {
+  private tx: CommandEntry[] | null = null;
+  private scripts = new Map<string, Buffer>();
+  private stopped = false;
+
+  constructor(
+    private readonly out: ApplyTarget,
+    private readonly ctx: ApplyContext,
+    private readonly events: ApplyEvents,
+    private readonly control: () => Redis | Cluster,
+    private readonly tmpPrefix: string,
+  ) {}
+
+  get failed(): boolean {
+    return this.stopped;
+  }
+
+  apply(e: CommandEntry): Promise<void> | null {
+    const name = e.argv[0].toString().toLowerCase();
+    if (name === "multi") {
+      this.tx = [];
+      this.events.passed(e.end);
+      return null;
+    }
+    if (this.tx) {
+      if (name === "exec") return this.applyTx(this.tx.splice(0), e);
+      if (name === "discard") {
+        this.tx = null;
+        this.events.passed(e.end);
+        return null;
+      }
+      this.tx.push(e);
+      if (this.tx.length >= MAX_TX_COMMANDS) {
+        this.events.info(`a transaction of more than ${MAX_TX_COMMANDS} commands is applied without MULTI/EXEC`);
+        const pending = this.tx;
+        this.tx = null;
+        return this.applyAll(pending);
+      }
+      return null;
+    }
+    this.remember(name, e.argv);
+    return this.run(this.plan(e), e.end);
+  }
+
+  private plan(e: CommandEntry): Step[] {
+    let argv = e.argv;
+    if (argv[0].length === 7 && argv[0].toString().toLowerCase() === "evalsha") {
+      const body = this.scripts.get(argv[1].toString().toLowerCase());
+      if (body) argv = [b("EVAL"), body, ...argv.slice(2)];
+    }
+    return planCommand(argv, e.db, { ...this.ctx, receivedAt: e.receivedAt });
+  }
+
+  /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
+  private remember(name: string, argv: Buffer[]): void {
+    if (name === "eval" && argv[1]) this.scripts.set(sha1(argv[1]), argv[1]);
+    else if (name === "script" && argv[1]?.toString().toLowerCase() === "load" && argv[2]) this.scripts.set(sha1(argv[2]), argv[2]);
+    else if (name === "script" && argv[1]?.toString().toLowerCase() === "flush") this.scripts.clear();
+  }
+
+  private run(steps: Step[], tag: number): Promise<void> | null {
+    if (steps.length === 0) {
+      this.events.passed(tag);
+      return null;
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      const last = i === steps.length - 1 ? tag : undefined;
+      switch (step.kind) {
+        case "write":
+          if (!this.out.write(step.db, step.argv, step.key, last)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag);
+          break;
+        case "broadcast":
+          if (!this.out.broadcast(step.db, step.argv, last)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag);
+          break;
+        case "emulate":
+          return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, true);
+        case "report":
+          if (this.events.inexact(step.message, step.keys)) this.stopped = true;
+          if (last !== undefined) this.events.passed(tag);
+          break;
+        case "skip":
+          if (step.message) this.events.info(step.message);
+          if (last !== undefined) this.events.passed(tag);
+          break;
+      }
+    }
+    return null;
+  }
+
+  private async continueAfter(wait: Promise<void>, rest: Step[], tag: number, completedOne = false): Promise<void> {
+    await wait;
+    if (rest.length === 0) {
+      if (completedOne) this.events.passed(tag);
+      return;
+    }
+    await this.run(rest, tag);
+  }
+
+  private async emulate(step: Extract<Step, { kind: "emulate" }>): Promise<void> {
+    // Every earlier write must be on the destination before its inputs are read back.
+    await this.out.drained();
+    const client = this.control();
+    if ("select" in client && typeof (client as Redis).select === "function" && !("nodes" in client)) await (client as Redis).select(step.db);
+    await emulate(client, step.name, step.argv, this.tmpPrefix);
+  }
+
+  private async applyAll(entries: CommandEntry[]): Promise<void> {
+    for (const e of entries) {
+      this.remember(e.argv[0].toString().toLowerCase(), e.argv);
+      await this.run(this.plan(e), e.end);
+    }
+  }
+
+  /** MULTI/EXEC stays atomic when all its writes land on one node; otherwise it is applied in order and reported. */
+  private applyTx(entries: CommandEntry[], exec: CommandEntry): Promise<void> | null {
+    this.tx = null;
+    const plans = entries.map((e) => {
+      this.remember(e.argv[0].toString().toLowerCase(), e.argv);
+      return this.plan(e);
+    });
+    const steps = plans.flat();
+    const writes = steps.filter((s): s is Extract<Step, { kind: "write" }> => s.kind === "write");
+    if (writes.length !== steps.length) {
+      if (steps.some((s) => s.kind !== "skip")) this.events.info("a MULTI/EXEC block contains commands that cannot run inside a transaction here: applied in order");
+      return this.run(steps, exec.end);
+    }
+    if (writes.length === 0) {
+      this.events.passed(exec.end);
+      return null;
+    }
+    const node = this.out.nodeOf(writes.find((w) => w.key)?.key ?? null);
+    const oneNode = writes.every((w) => w.key === null || this.out.nodeOf(w.key) === node);
+    if (!oneNode) {
+      this.events.info("a MULTI/EXEC block spans several destination nodes: applied in order, not atomically");
+      return this.run(steps, exec.end);
+    }
+    const anchor = writes.find((w) => w.key)?.key ?? null;
+    const framed: Step[] = [
+      { kind: "write", db: writes[0].db, argv: [b("MULTI")], key: anchor },
+      ...writes.map((w) => ({ ...w, key: w.key ?? anchor })),
+      { kind: "write", db: writes[writes.length - 1].db, argv: [b("EXEC")], key: anchor },
+    ];
+    return this.run(framed, exec.end);
+  }
+}
+
+function sha1(body: Buffer): string {
+  return createHash("sha1").update(body).digest("hex");
+}

@@ -1,0 +1,77 @@
+import calculateSlot from "cluster-key-slot";
+import { Redis } from "ioredis";
+import type { Endpoint } from "../endpoint";
+
+/**
+ * The DTS heartbeat: every second the engine writes the current time into a key on each source master.
+ * The write comes back through that master's replication stream; when the destination acknowledges
+ * it, latency = now − written time. It is also applied to the destination, which thus shows the last
+ * synchronized time. One key per task and master: one-to-many and cascade tasks never collide.
+ */
+
+export const HEARTBEAT_PREFIX = "DTS_REDIS_TIMESTAMP_HEARTBEAT";
+
+/** A hash tag whose slot is one of `ranges`, so the key lives on that master. */
+export function hashTagFor(ranges: Array<[number, number]>): string {
+  if (ranges.length === 0) return "0";
+  for (let i = 0; i < 200_000; i++) {
+    const slot = calculateSlot(String(i));
+    if (ranges.some(([a, b]) => slot >= a && slot <= b)) return String(i);
+  }
+  throw new Error("no hash tag found for the master's slots");
+}
+
+export function heartbeatKey(taskId: string, ranges: Array<[number, number]>): string {
+  return `${HEARTBEAT_PREFIX}:${taskId}:{${hashTagFor(ranges)}}`;
+}
+
+export function isHeartbeatKey(key: Buffer): boolean {
+  return key.length > HEARTBEAT_PREFIX.length && key.subarray(0, HEARTBEAT_PREFIX.length).toString() === HEARTBEAT_PREFIX;
+}
+
+export interface HeartbeatOptions {
+  source: Endpoint;
+  key: string;
+  /** database to write into: the first synchronized one, so the destination shows it too */
+  db: number;
+  intervalMs?: number;
+  /** told once when the source refuses the write (latency then comes from offsets) */
+  onRefused(reason: string): void;
+}
+
+/** Writes the heartbeat until stopped. Never throws: a refused write is reported once and retried quietly. */
+export class Heartbeat {
+  private client: Redis;
+  private timer: NodeJS.Timeout | null = null;
+  private refused = false;
+
+  constructor(private readonly opts: HeartbeatOptions) {
+    const { host, port, username, password } = opts.source;
+    this.client = new Redis({ host, port, username, password, db: opts.db, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, enableOfflineQueue: false });
+    this.client.on("error", () => {});
+  }
+
+  start(): void {
+    const tick = () => void this.beat();
+    this.client.connect().then(tick, () => {});
+    this.timer = setInterval(tick, this.opts.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      // A TTL keeps the source clean after the task is deleted.
+      await this.client.set(this.opts.key, String(Date.now()), "PX", 3_600_000);
+      this.refused = false;
+    } catch (err) {
+      if (!this.refused) this.opts.onRefused((err as Error).message);
+      this.refused = true;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.client.disconnect();
+  }
+}
