@@ -1,0 +1,21 @@
+import "server-only";
+import { getDb } from "../client";
+
+export interface SaveCheckpointOptions {
+  taskId: string;
+  /** host:port of the source master (or a stable shard name) */
+  sourceNode: string;
+  replid: string;
+  /** the replication offset the destination has acknowledged */
+  offset: bigint;
+  phase: "full" | "incremental";
+}
+
+/** Records where a source shard's stream stands; one row per task and node. */
+export async function saveCheckpoint({ taskId, sourceNode, replid, offset, phase }: SaveCheckpointOptions) {
+  return getDb().checkpoint.upsert({
+    where: { taskId_sourceNode: { taskId, sourceNode } },
+    create: { taskId, sourceNode, replid, offset, phase },
+    update: { replid, offset, phase },
+  });
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { ensureMigrated } from "./migrate";
+import { databaseConfig, type DatabaseConfig } from "./url";
+
+/**
+ * Secrets are left out of every query unless a caller asks for them by name
+ * (`omit: { passwordEncrypted: false }`), so a page cannot leak them by returning a row.
+ */
+const OMIT = {
+  endpoint: { passwordEncrypted: true },
+  operator: { passwordHash: true },
+} as const;
+
+type BaseClient = SqliteClient<never, typeof OMIT>;
+
+function createClient(config: DatabaseConfig) {
+  // Both generated clients come from one schema and have the same model types; the PostgreSQL one is
+  // typed as the SQLite one so callers see a single client type.
+  const base: BaseClient =
+    config.provider === "sqlite"
+      ? new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 15_000 }), omit: OMIT })
+      : (new PostgresClient({
+          adapter: new PrismaPg({ connectionString: config.url }, { schema: config.schema }),
+          omit: OMIT,
+        }) as unknown as BaseClient);
+  // Whoever queries first (console, CLI, engine worker, test) brings the database up to date.
+  return base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        await ensureMigrated(config);
+        return query(args);
+      },
+    },
+  });
+}
+
+export type Db = ReturnType<typeof createClient>;
+/** A transaction client from `getDb().$transaction(async (tx) => …)`. */
+export type DbTx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const cache = globalThis as unknown as { __redisDtsDb?: Map<string, Db> };
+
+/** The Prisma client for DATABASE_URL (or ./data/redis-dts.db), one per process and URL. */
+export function getDb(config: DatabaseConfig = databaseConfig()): Db {
+  cache.__redisDtsDb ??= new Map();
+  let db = cache.__redisDtsDb.get(config.url);
+  if (!db) {
+    db = createClient(config);
+    cache.__redisDtsDb.set(config.url, db);
+  }
+  return db;
+}
+
+/** Closes every cached client (tests, CLI exit). */
+export async function closeDb(): Promise<void> {
+  const clients = [...(cache.__redisDtsDb?.values() ?? [])];
+  cache.__redisDtsDb?.clear();
+  await Promise.all(clients.map((c) => c.$disconnect()));
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/** Shared by the console's forms, its server actions and the data functions (no server-only here). */
+
+export const TASK_STATES = [
+  "not_started",
+  "prechecking",
+  "precheck_failed",
+  "initializing",
+  "synchronizing",
+  "paused",
+  "failed",
+  "finished",
+] as const;
+export const ZTaskStateSchema = z.enum(TASK_STATES);
+export type TTaskState = z.infer<typeof ZTaskStateSchema>;
+
+/** The reference console's wording for each state. */
+export const TASK_STATE_LABELS: Record<TTaskState, string> = {
+  not_started: "Not Started",
+  prechecking: "Prechecking",
+  precheck_failed: "Precheck Failed",
+  initializing: "Initializing",
+  synchronizing: "Synchronizing",
+  paused: "Paused",
+  failed: "Failed",
+  finished: "Finished",
+};
+
+/** States in which the engine is (or should be) working on the task. */
+export const RUNNING_STATES: readonly TTaskState[] = ["prechecking", "initializing", "synchronizing"];
+export const PAUSABLE_STATES: readonly TTaskState[] = ["initializing", "synchronizing"];
+
+export const ZConflictModeSchema = z.enum(["intercept", "ignore"]);
+export type TConflictMode = z.infer<typeof ZConflictModeSchema>;
+
+export const ZInitialSyncSchema = z.enum(["full_and_incremental", "incremental_only"]);
+export type TInitialSync = z.infer<typeof ZInitialSyncSchema>;
+
+export const ZTaskIdSchema = z.string().trim().min(1, "Task id is missing.").max(64);
+
+export const ZTaskNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a task name.")
+  .max(128, "Keep the task name under 128 characters.");
+
+export const ZRegionLabelSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a region label.")
+  .max(64, "Keep the region label under 64 characters.");
+
+export const ZCreateTaskSchema = z.object({
+  name: ZTaskNameSchema.optional(),
+  regionLabel: ZRegionLabelSchema.optional(),
+});
+export type TCreateTask = z.infer<typeof ZCreateTaskSchema>;
+
+export const ZRenameTaskSchema = z.object({
+  id: ZTaskIdSchema,
+  name: ZTaskNameSchema,
+  regionLabel: ZRegionLabelSchema.optional(),
+});
+export type TRenameTask = z.infer<typeof ZRenameTaskSchema>;
+
+export const ZTaskIdInputSchema = z.object({ id: ZTaskIdSchema });
+export type TTaskIdInput = z.infer<typeof ZTaskIdInputSchema>;
+
+/** Database numbers to synchronize, stored as a JSON string in Task.selectedDbs. */
+export const ZSelectedDbsSchema = z.array(z.number().int().min(0).max(65535));
+/** Source db -> destination db, stored as a JSON string in Task.dbMap. */
+export const ZDbMapSchema = z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(65535));
+export type TDbMap = z.infer<typeof ZDbMapSchema>;
