@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
+import type { Endpoint } from "../endpoint";
+import { compare } from "./compare";
+import type { CompareOptions, CompareProgress } from "./types";
+import { BIN_KEY, BIN_VALUE, copyKeys, writeEveryType, writeManyStrings } from "./test-fixtures";
+
+let src: RedisNode;
+let dst: RedisNode;
+let s: Redis;
+let d: Redis;
+const ep = (n: RedisNode): Endpoint => ({ host: n.host, port: n.port, mode: "standalone" });
+const run = (o: Partial<CompareOptions> = {}) => compare({ source: ep(src), target: ep(dst), mode: "full", recheckDelayMs: 50, ...o });
+
+beforeAll(async () => {
+  [src, dst] = await Promise.all([startRedis(), startRedis()]);
+  s = src.client();
+  d = dst.client();
+});
+afterAll(() => stopAll());
+beforeEach(async () => {
+  await Promise.all([s.flushall(), d.flushall()]);
+});
+
+async function sameData(): Promise<number> {
+  await writeEveryType(s);
+  await s.select(2);
+  await writeEveryType(s, "db2:");
+  await s.select(0);
+  await copyKeys(s, d);
+  const s2 = src.client();
+  const d2 = dst.client();
+  await s2.select(2);
+  await d2.select(2);
+  await copyKeys(s2, d2);
+  return 18;
+}
+
+describe("compare standalone ↔ standalone", () => {
+  it("finds equal copies of every type equal, in full and quick mode, in every database", async () => {
+    const keys = await sameData();
+    await d.set("DTS_REDIS_TIMESTAMP_HEARTBEAT", "1"); // the engine's own key is never data
+    await s.set("x:DTS_REDIS_TIMESTAMP_HEARTBEAT:0", "2");
+    const full = await run();
+    expect(full).toMatchObject({ equal: true, keys, missing: 0, extra: 0, different: 0, samples: [] });
+    expect(await run({ mode: "quick" })).toMatchObject({ equal: true, keys });
+    expect(await run({ dbs: [2] })).toMatchObject({ equal: true, keys: keys / 2 });
+  });
+
+  it("detects and names each kind of difference", async () => {
+    await sameData();
+    await d.del("list"); // missing
+    await d.set("only-on-target", "1"); // extra
+    await d.del("set");
+    await d.rpush("set", "x"); // type
+    const changed = Buffer.from(BIN_VALUE);
+    changed[2] ^= 0x01;
+    await d.set(BIN_KEY, changed); // one byte of a binary value
+    await d.pexpire("str:ttl", 3_600_000 + 60_000); // TTL beyond the tolerance
+    await d.pexpire("hash", 7_200_000 - 500); // within the 2 s tolerance: not a difference
+    await d.persist("str"); // no TTL on either: stays equal
+    await d.xgroup("SETID", "stream", "g1", "0"); // a group's last delivered id
+    await d.zadd("zset", "0.30000000000000010", "odd"); // a score one ulp away
+    const r = await run();
+    expect(r).toMatchObject({ equal: false, keys: 18, missing: 1, extra: 1, different: 5 });
+    const byKind = Object.fromEntries(r.samples.map((x) => [x.key, [x.kind, x.detail]]));
+    expect(byKind.list).toEqual(["missing", "not on the target"]);
+    expect(byKind["only-on-target"]).toEqual(["extra", "on the target, not on the source"]);
+    expect(byKind.set).toEqual(["type", "set on the source, list on the target"]);
+    expect(byKind['"b\\x00\\xff\\nk"']).toEqual(["value", "string differs at byte 2"]);
+    expect(byKind["str:ttl"][0]).toBe("ttl");
+    expect(byKind.stream).toEqual(["value", expect.stringMatching(/stream group g1: last delivered id 3-0 vs 0-0/)]);
+    expect(byKind.zset[0]).toBe("value");
+    const bin = r.samples.find((x) => x.kind === "value" && x.detail.includes("byte 2"))!;
+    expect(Buffer.from(bin.keyBase64, "base64").equals(BIN_KEY)).toBe(true);
+  });
+
+  it("quick mode sees lengths, types and TTL presence but not same-length content", async () => {
+    await sameData();
+    await d.set(BIN_KEY, Buffer.alloc(BIN_VALUE.length)); // same length, other bytes
+    await d.rpush("list", "more"); // length
+    await d.persist("hash"); // TTL presence
+    const r = await run({ mode: "quick" });
+    expect(r).toMatchObject({ equal: false, missing: 0, extra: 0, different: 2 });
+    expect(r.samples.map((x) => [x.key, x.kind]).sort()).toEqual([["hash", "ttl"], ["list", "length"]]);
+    expect((await run()).different).toBe(3);
+  });
+
+  it("reports only what stays different across rounds", async () => {
+    await sameData();
+    await d.del("list", "str");
+    await d.set("late-extra", "1");
+    let healed = false;
+    const onProgress = (p: CompareProgress) => {
+      // after the first check of every key, repair two of the three differences
+      if (p.phase === "recheck" && !healed) {
+        healed = true;
+        void copyKeys(s, d);
+        void d.del("late-extra");
+      }
+    };
+    const r = await run({ rounds: 3, recheckDelayMs: 400, onProgress });
+    expect(healed).toBe(true);
+    expect(r).toMatchObject({ equal: true, missing: 0, extra: 0, different: 0 });
+    await d.del("list");
+    expect(await run({ rounds: 2 })).toMatchObject({ equal: false, missing: 1 });
+  });
+
+  it("maps source databases to other target databases and finds extra keys where the source is empty", async () => {
+    await s.select(3);
+    await writeEveryType(s);
+    const d5 = dst.client();
+    await d5.select(5);
+    const s3 = src.client();
+    await s3.select(3);
+    await copyKeys(s3, d5);
+    await s.select(0);
+    expect(await run({ dbMap: new Map([[3, 5]]) })).toMatchObject({ equal: true, keys: 9 });
+    await d.set("stray", "1"); // db 0 of the target: nothing maps there, so not compared
+    await d.select(7);
+    await d.set("in-db-7", "1"); // db 7 is the image of the (empty) source db 7: extra
+    await d.select(0);
+    const r = await run({ dbMap: new Map([[3, 5], [0, 9]]) });
+    expect(r).toMatchObject({ equal: false, keys: 9, extra: 1 });
+    expect(r.samples[0]).toMatchObject({ db: 7, targetDb: 7, key: "in-db-7", kind: "extra" });
+  });
+
+  it("keeps counts exact beyond the samples kept, over ~50k keys in batches", async () => {
+    await writeManyStrings(s, 50_000);
+    await copyKeys(s, d);
+    for (let i = 0; i < 12; i++) await d.del(`k:${i * 4001 + 3}`);
+    for (let i = 0; i < 5; i++) await d.append(`k:${i * 9001 + 1}`, "!"); // strings (hashes are k:<n>0)
+    const seen: CompareProgress[] = [];
+    const r = await run({ batchSize: 700, maxSamples: 4, rounds: 2, maxPendingRechecks: 700, onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    expect(r).toMatchObject({ equal: false, keys: 50_000, missing: 12, different: 5, extra: 0, samplesTruncated: true });
+    expect(r.samples).toHaveLength(4);
+    expect(seen.at(-1)).toMatchObject({ phase: "done", keys: 50_000, targetKeys: 49_988, missing: 12 });
+    expect(seen.filter((p) => p.phase === "source").length).toBeGreaterThan(50);
+    expect(await run({ mode: "quick", rounds: 1 })).toMatchObject({ keys: 50_000, missing: 12, different: 5 });
+  }, 120_000);
+
+  it("stops on abort with a CANCELLED error", async () => {
+    await writeManyStrings(s, 5_000);
+    const controller = new AbortController();
+    const p = run({ batchSize: 100, signal: controller.signal, onProgress: () => controller.abort(), progressIntervalMs: 0 });
+    await expect(p).rejects.toMatchObject({ code: "CANCELLED" });
+  });
+
+  it("says which side cannot be reached", async () => {
+    const gone = await startRedis();
+    await gone.stop();
+    await expect(compare({ source: ep(src), target: ep(gone), mode: "quick" })).rejects.toMatchObject({ code: "CONNECT_FAILED", message: expect.stringMatching(/^target: connection to 127\.0\.0\.1:\d+ refused/) });
+    await expect(compare({ source: { ...ep(src), mode: "cluster" }, target: ep(dst), mode: "quick" })).rejects.toThrow(/source 127\.0\.0\.1:\d+ is not a cluster node/);
+  });
+});

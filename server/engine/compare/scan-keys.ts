@@ -1,0 +1,34 @@
+import type { Redis } from "ioredis";
+import { asArray, asBuffer, asText } from "../keys/reply";
+import { HEARTBEAT_MARK } from "./types";
+
+/**
+ * Every key of one database on a set of nodes, in batches of about `batchSize`, by SCAN: the
+ * server keeps no state and we keep one batch, so memory does not grow with the keyspace. SCAN
+ * may return a key twice while the server rehashes; such a key is simply checked twice.
+ */
+export async function* scanKeys(clients: Redis[], batchSize: number, signal?: AbortSignal): AsyncGenerator<Buffer[]> {
+  let batch: Buffer[] = [];
+  for (const client of clients) {
+    let cursor = "0";
+    do {
+      if (signal?.aborted) return;
+      const [next, keys] = asArray(await client.callBuffer("SCAN", cursor, "COUNT", batchSize), "SCAN");
+      cursor = asText(next, "SCAN");
+      for (const k of asArray(keys, "SCAN")) {
+        const key = asBuffer(k, "SCAN");
+        if (!isEngineKey(key)) batch.push(key);
+      }
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    } while (cursor !== "0");
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** The engine's own heartbeat key is never part of the data. */
+export function isEngineKey(key: Buffer): boolean {
+  return key.includes(HEARTBEAT_MARK);
+}

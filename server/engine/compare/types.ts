@@ -1,0 +1,86 @@
+import type { Endpoint } from "../endpoint";
+
+/** The shape of one verification: what the CLI, the console tab and the API share. */
+
+export type CompareMode = "full" | "quick";
+
+export type DifferenceKind = "missing" | "extra" | "type" | "value" | "ttl" | "length";
+
+export interface CompareOptions {
+  source: Endpoint;
+  target: Endpoint;
+  /** source databases to compare (default: every database that holds keys on either side) */
+  dbs?: number[];
+  /** source database → target database (default: the same number; 0 for a cluster target) */
+  dbMap?: Map<number, number>;
+  /** full: type, value and TTL of every key; quick: key sets, types, lengths and TTL presence */
+  mode: CompareMode;
+  /** checks of a differing key before it is reported, the first included (default 3) */
+  rounds?: number;
+  /** wait between two checks of the same key (default 1000 ms) */
+  recheckDelayMs?: number;
+  /** allowed difference of absolute expiry times in full mode (default 2000 ms) */
+  ttlToleranceMs?: number;
+  /** keys per SCAN batch and per pipeline (default 500) */
+  batchSize?: number;
+  /** samples kept in the result; the counts stay exact beyond it (default 1000) */
+  maxSamples?: number;
+  /** keys waiting for a re-check before the scan pauses for them (default 20000) */
+  maxPendingRechecks?: number;
+  /** called at most every `progressIntervalMs` (default 250) and once at the end */
+  onProgress?: (p: CompareProgress) => void;
+  progressIntervalMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface CompareProgress {
+  /** "source": scanning the source; "target": scanning the target for extra keys; "recheck": final re-checks */
+  phase: "source" | "target" | "recheck" | "done";
+  /** source keys compared so far */
+  keys: number;
+  /** target keys looked up for the extra-key pass so far */
+  targetKeys: number;
+  /** sum of both sides' key counts from INFO keyspace at the start: a denominator for a percentage */
+  estimatedTotal: number;
+  /** differences confirmed by the last round so far */
+  missing: number;
+  extra: number;
+  different: number;
+  /** keys waiting for their next check */
+  pendingRechecks: number;
+  elapsedMs: number;
+}
+
+export interface CompareSample {
+  /** source database (for "extra": the source database that maps to the target's) */
+  db: number;
+  targetDb: number;
+  /** printable key: UTF-8 text, or the quoted escaped form redis-cli prints for binary keys */
+  key: string;
+  /** the exact key bytes */
+  keyBase64: string;
+  kind: DifferenceKind;
+  detail: string;
+}
+
+export interface CompareResult {
+  equal: boolean;
+  /** source keys compared (the engine's heartbeat key excluded) */
+  keys: number;
+  /** keys on the source, not on the target */
+  missing: number;
+  /** keys on the target's compared databases, not on the source */
+  extra: number;
+  /** keys on both sides that differ (type, value, TTL or length) */
+  different: number;
+  /** the first differences, at most `maxSamples` */
+  samples: CompareSample[];
+  /** true when more differences exist than samples kept */
+  samplesTruncated: boolean;
+  mode: CompareMode;
+  rounds: number;
+  durationMs: number;
+}
+
+/** Any key whose name contains this is written by the engine itself (replication heartbeat). */
+export const HEARTBEAT_MARK = Buffer.from("DTS_REDIS_TIMESTAMP_HEARTBEAT");
