@@ -1,0 +1,82 @@
+import type { Endpoint } from "../endpoint";
+
+/**
+ * The precheck's result is a contract: the CLI prints it as JSON, the console stores it per run and
+ * the wizard renders it. Item ids and the five item fields are stable; add items, never rename them.
+ */
+export type PrecheckStatus = "passed" | "warning" | "failed";
+
+export interface PrecheckItem {
+  id: PrecheckItemId;
+  /** what is checked, for a person */
+  name: string;
+  status: PrecheckStatus;
+  /** the finding with its figures; for a failure, the cause */
+  message: string;
+  /** how to fix it; "" when the item passed */
+  fix: string;
+}
+
+export interface PrecheckResult {
+  /** true when no item failed (warnings do not block a task) */
+  passed: boolean;
+  /** every item, always in PRECHECK_ITEMS order */
+  items: PrecheckItem[];
+}
+
+export interface PrecheckOptions {
+  /** mode is what the operator chose; the precheck compares it with what the server is */
+  source: Endpoint;
+  target: Endpoint;
+  /** selected source databases; undefined = every database that holds keys (and db 0) */
+  dbs?: number[];
+  /** source db → destination db; unmapped databases keep their number */
+  dbMap?: Map<number, number>;
+  conflict: "intercept" | "ignore";
+  /** destinations of the other running tasks (the console passes them from its database) */
+  otherTaskTargets?: { taskName: string; host: string; port: number }[];
+  /** connect/command timeout per node (default 3000 ms) */
+  timeoutMs?: number;
+  /** how long to sample the source's write rate for the backlog advice (default 1000 ms) */
+  sampleMs?: number;
+  /** the task id, used in the heartbeat key checked (default "precheck") */
+  taskId?: string;
+}
+
+export const PRECHECK_ITEMS = [
+  { id: "source_connectivity", name: "Source database connectivity" },
+  { id: "target_connectivity", name: "Destination database connectivity" },
+  { id: "source_auth", name: "Source database authentication" },
+  { id: "target_auth", name: "Destination database authentication" },
+  { id: "source_version", name: "Source database version" },
+  { id: "target_version", name: "Destination database version" },
+  { id: "source_psync", name: "Source PSYNC permission" },
+  { id: "source_mode", name: "Source instance mode" },
+  { id: "target_mode", name: "Destination instance mode" },
+  { id: "conflict", name: "Destination keys (processing mode of conflicting keys)" },
+  { id: "db_mapping", name: "Database mapping" },
+  { id: "target_capacity", name: "Destination available memory" },
+  { id: "target_eviction", name: "Destination eviction policy" },
+  { id: "source_backlog", name: "Source replication backlog" },
+  { id: "target_in_use", name: "Destination not used by another task" },
+  { id: "same_deployment", name: "Source and destination are different deployments" },
+  { id: "heartbeat", name: "Heartbeat key write permission" },
+] as const;
+
+export type PrecheckItemId = (typeof PRECHECK_ITEMS)[number]["id"];
+
+export function itemName(id: PrecheckItemId): string {
+  return PRECHECK_ITEMS.find((i) => i.id === id)!.name;
+}
+
+export function passed(id: PrecheckItemId, message: string): PrecheckItem {
+  return { id, name: itemName(id), status: "passed", message, fix: "" };
+}
+
+export function warning(id: PrecheckItemId, message: string, fix: string): PrecheckItem {
+  return { id, name: itemName(id), status: "warning", message, fix };
+}
+
+export function failed(id: PrecheckItemId, message: string, fix: string): PrecheckItem {
+  return { id, name: itemName(id), status: "failed", message, fix };
+}
