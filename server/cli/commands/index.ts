@@ -5,4 +5,5 @@ import type { CliCommand } from "../command";
  * dependencies are not loaded for another.
  */
 export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  precheck: async () => (await import("./precheck")).default,
 };

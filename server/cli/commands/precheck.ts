@@ -1,0 +1,86 @@
+import type { CliCommand } from "../command";
+import { UsageError, type ParsedArgs } from "../args";
+import { DtsError } from "../../engine/errors";
+import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
+
+interface Options {
+  source: Endpoint;
+  target: Endpoint;
+  dbs?: number[];
+  dbMap: Map<number, number>;
+  conflict: "intercept" | "ignore";
+}
+
+/** Bad input is a usage problem (exit 2), whichever parser found it. */
+function parseOptions(args: ParsedArgs): Options {
+  const f = args.flags;
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
+  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
+  const conflict = f.conflict ?? "intercept";
+  if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
+  return {
+    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
+    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
+    dbs: asUsage(() => parseDbList(f.dbs)),
+    dbMap: asUsage(() => parseDbMap(f["db-map"])),
+    conflict,
+  };
+}
+
+/** The endpoint parsers throw DtsError INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
+function asUsage<T>(parse: () => T, prefix = ""): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
+      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
+    }
+    throw err;
+  }
+}
+
+const MARK = { passed: "PASSED ", warning: "WARNING", failed: "FAILED " } as const;
+
+export function formatTable(result: PrecheckResult): string {
+  const width = Math.max(...result.items.map((i) => i.name.length));
+  const lines: string[] = [];
+  for (const item of result.items) {
+    lines.push(`${MARK[item.status]}  ${item.name.padEnd(width)}  ${item.message}`);
+    if (item.status !== "passed" && item.fix) lines.push(`${" ".repeat(9 + width + 2)}fix: ${item.fix}`);
+  }
+  const count = (s: string) => result.items.filter((i) => i.status === s).length;
+  const summary = `${count("failed")} failed, ${count("warning")} warnings, ${count("passed")} passed`;
+  lines.push("", result.passed ? `Precheck passed (${summary}).` : `Precheck failed (${summary}).`);
+  return lines.join("\n") + "\n";
+}
+
+const command: CliCommand = {
+  name: "precheck",
+  summary: "Check source and destination before a synchronization: every item with its cause and fix.",
+  usage: "precheck --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--json]",
+  flags: [
+    { name: "source", value: true, valueName: "URI", help: "source: redis://[user:password@]host:port" },
+    { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
+    { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize, e.g. 0,1 (default: those holding keys)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
+    { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: destination must be empty) or ignore (overwrite)" },
+    { name: "json", value: false, help: 'print one JSON object {"passed", "items": [{"id","name","status","message","fix"}]}' },
+  ],
+  async run(args, io) {
+    const o = parseOptions(args);
+    const result = await runPrecheck({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, conflict: o.conflict });
+    if (args.flags.json) {
+      const items = result.items.map(({ id, name, status, message, fix }) => ({ id, name, status, message, fix }));
+      io.stdout.write(JSON.stringify({ passed: result.passed, items }) + "\n");
+    } else {
+      io.stdout.write(formatTable(result));
+    }
+    return result.passed ? 0 : 1;
+  },
+};
+
+export default command;
