@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import calculateSlot from "cluster-key-slot";
 import { DtsError } from "../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
-import { discoverTopology, masters, openControl, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
+import { discoverTopology, masters, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
 
 /**
  * One side of a comparison: the nodes that hold its keys (the standalone server, or every cluster
@@ -22,8 +22,7 @@ export interface Side {
   close(): void;
 }
 
-/** Data connections wait longer than control ones: one reply may be a whole big value. */
-const DATA_TIMEOUT_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export async function openSide(endpoint: Endpoint, role: "source" | "target", signal?: AbortSignal): Promise<Side> {
   const where = `${role} ${formatAddress(endpoint)}`;
@@ -48,9 +47,7 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
       c = (async () => {
         if (signal?.aborted) throw new DtsError("CANCELLED", "comparison cancelled");
         const node = nodes[nodeIndex];
-        const client = await openControl({ ...endpoint, host: node.host, port: node.port }, { timeoutMs: DATA_TIMEOUT_MS });
-        if (db !== 0) await client.select(db);
-        return client;
+        return openData({ ...endpoint, host: node.host, port: node.port }, db);
       })();
       open.set(id, c);
     }
@@ -106,4 +103,35 @@ async function explain(endpoint: Endpoint, role: string, err: DtsError): Promise
     }
   }
   return new DtsError(err.code, `${role}: ${err.message}`, { cause: err });
+}
+
+/**
+ * A data connection: no per-command timeout (ioredis arms a timer per command, which costs more
+ * than the command itself in a pipeline of thousands, and one reply may be a whole big value),
+ * no reconnection (a comparison that lost a side ends with the reason). The seed already passed
+ * discoverTopology, so a failure here is a node that went away since.
+ */
+async function openData(node: Endpoint, db: number): Promise<Redis> {
+  const client = new Redis({
+    host: node.host,
+    port: node.port,
+    username: node.username,
+    password: node.password,
+    db,
+    protocol: 2,
+    disableClientInfo: true,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    client.disconnect();
+    throw new DtsError("CONNECT_FAILED", `cannot connect to ${formatAddress(node)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
