@@ -53,7 +53,7 @@ export const PRECHECK_ITEMS = [
   { id: "source_psync", name: "Source PSYNC permission" },
   { id: "source_mode", name: "Source instance mode" },
   { id: "target_mode", name: "Destination instance mode" },
-  { id: "conflict", name: "Destination keys (processing mode of conflicting keys)" },
+  { id: "conflict", name: "Conflicting keys in the destination" },
   { id: "db_mapping", name: "Database mapping" },
   { id: "target_capacity", name: "Destination available memory" },
   { id: "target_eviction", name: "Destination eviction policy" },
