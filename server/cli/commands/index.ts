@@ -5,5 +5,6 @@ import type { CliCommand } from "../command";
  * dependencies are not loaded for another.
  */
 export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  compare: async () => (await import("./compare")).default,
   precheck: async () => (await import("./precheck")).default,
 };

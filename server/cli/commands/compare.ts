@@ -1,0 +1,123 @@
+import type { CliCommand, CliIO } from "../command";
+import { UsageError, type ParsedArgs } from "../args";
+import { DtsError, describeError } from "../../engine/errors";
+import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
+
+/**
+ * `redis-dts compare`: exit 0 when both sides hold the same data, 1 when they differ, 2 on a usage
+ * error, 3 when the comparison could not run (a side unreachable, refused, not Redis), 130 when
+ * interrupted. The `--json` object's six fields are a contract scripts rely on.
+ */
+
+interface Options {
+  source: Endpoint;
+  target: Endpoint;
+  dbs?: number[];
+  dbMap: Map<number, number>;
+  mode: CompareMode;
+}
+
+function parseOptions(args: ParsedArgs): Options {
+  const f = args.flags;
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
+  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
+  const mode = f.mode ?? "full";
+  if (mode !== "full" && mode !== "quick") throw new UsageError("--mode must be full or quick");
+  return {
+    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
+    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
+    dbs: asUsage(() => parseDbList(f.dbs)),
+    dbMap: asUsage(() => parseDbMap(f["db-map"])),
+    mode,
+  };
+}
+
+/** The endpoint parsers throw INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
+function asUsage<T>(parse: () => T, prefix = ""): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
+      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
+    }
+    throw err;
+  }
+}
+
+const n = (x: number) => x.toLocaleString("en-US");
+
+function progressLine(p: CompareProgress): string {
+  const of = p.estimatedTotal > 0 ? ` of ~${n(p.estimatedTotal)}` : "";
+  const what = p.phase === "source" ? "comparing" : p.phase === "target" ? "looking for extra keys" : "re-checking";
+  return `${what}: ${n(p.keys + p.targetKeys)}${of} keys seen · missing ${n(p.missing)} · extra ${n(p.extra)} · different ${n(p.different)} · to re-check ${n(p.pendingRechecks)}`;
+}
+
+export function formatResult(r: CompareResult): string {
+  const lines = [
+    `Compared ${n(r.keys)} source keys (${r.mode} mode, ${r.rounds} checks per difference) in ${(r.durationMs / 1000).toFixed(1)} s: ` +
+      `${n(r.missing)} missing, ${n(r.extra)} extra, ${n(r.different)} different.`,
+  ];
+  if (r.samples.length > 0) {
+    const kindWidth = Math.max(...r.samples.map((s) => s.kind.length));
+    const dbs = (s: CompareResult["samples"][number]) => (s.db === s.targetDb ? `db${s.db}` : `db${s.db}->db${s.targetDb}`);
+    const dbWidth = Math.max(...r.samples.map((s) => dbs(s).length));
+    lines.push("");
+    for (const s of r.samples) lines.push(`  ${s.kind.padEnd(kindWidth)}  ${dbs(s).padEnd(dbWidth)}  ${s.key}  (${s.detail})`);
+    const total = r.missing + r.extra + r.different;
+    if (r.samplesTruncated) lines.push(`  … ${n(total - r.samples.length)} more not listed`);
+    lines.push("");
+  }
+  lines.push(r.equal ? "The source and the target hold the same data." : "The source and the target differ.");
+  return lines.join("\n") + "\n";
+}
+
+async function runCompare(o: Options, json: boolean, io: CliIO): Promise<number> {
+  let drawn = false;
+  const onProgress = io.isTTY
+    ? (p: CompareProgress) => {
+        io.stderr.write(`\r\x1b[2K${progressLine(p)}`);
+        drawn = true;
+      }
+    : undefined;
+  try {
+    const result = await compare({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, mode: o.mode, onProgress, signal: io.signal });
+    if (drawn) io.stderr.write("\r\x1b[2K");
+    if (json) {
+      const { equal, keys, missing, extra, different, samples } = result;
+      io.stdout.write(JSON.stringify({ equal, keys, missing, extra, different, samples }) + "\n");
+    } else {
+      io.stdout.write(formatResult(result));
+    }
+    return result.equal ? 0 : 1;
+  } catch (err) {
+    if (drawn) io.stderr.write("\r\x1b[2K");
+    if (!(err instanceof DtsError)) throw err;
+    io.stderr.write(`redis-dts compare: ${describeError(err)}\n`);
+    return err.code === "CANCELLED" ? 130 : 3;
+  }
+}
+
+const command: CliCommand = {
+  name: "compare",
+  summary:
+    "Verify that the target holds the source's data: full = every key's type, value and TTL; quick = key sets, types, lengths and TTL presence. " +
+    "Differences are checked again after a delay (3 checks) and only those that stay are reported. Exit 0 equal, 1 different, 2 usage error, 3 cannot compare.",
+  usage: "compare --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--mode full|quick] [--json]",
+  flags: [
+    { name: "source", value: true, valueName: "URI", help: "source: redis://[user:password@]host:port" },
+    { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
+    { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "dbs", value: true, valueName: "LIST", help: "source databases to compare, e.g. 0,1 (default: those holding keys on either side)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
+    { name: "mode", value: true, valueName: "MODE", help: "full (default) or quick" },
+    { name: "json", value: false, help: 'print one JSON object {"equal","keys","missing","extra","different","samples":[…]}' },
+  ],
+  async run(args, io) {
+    return runCompare(parseOptions(args), Boolean(args.flags.json), io);
+  },
+};
+
+export default command;
