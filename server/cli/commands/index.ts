@@ -7,4 +7,5 @@ import type { CliCommand } from "../command";
 export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   compare: async () => (await import("./compare")).default,
   precheck: async () => (await import("./precheck")).default,
+  "rdb dump": async () => (await import("./rdb-dump")).default,
 };

@@ -31,6 +31,8 @@ export interface RdbKeyEntry {
   rdbVersion: number;
   /** module values (type "module"): the module's name decoded from its 64-bit id, e.g. "ReJSON-RL" */
   moduleName?: string;
+  /** absolute offset in the RDB of raw[1] (the value's first byte after the key), for error messages */
+  valueOffset?: number;
 }
 
 export interface RdbKeyEvent extends RdbKeyEntry {
@@ -45,16 +47,19 @@ export type RdbEvent =
   | RdbKeyEvent
   /**
    * A function library: `code` is the library source for FUNCTION LOAD (RDB_OPCODE_FUNCTION2).
-   * For the pre-GA opcode (Redis 7.0 release candidates, one function per record) `name`, `engine`
-   * and `description` are also set and `code` is that function's body.
+   * For the pre-GA opcode (Redis 7.0 RC1/RC2, one library per record) `name`, `engine` and
+   * `description` are also set and `code` is the body without a `#!engine name=...` line.
    */
   | { kind: "function"; code: Buffer; preGA: boolean; name?: Buffer; engine?: Buffer; description?: Buffer }
   /** module auxiliary data (RDB_OPCODE_MODULE_AUX): skipped, reported so the operator knows */
   | { kind: "module-aux"; moduleName: string; when: number }
   /** cluster slot sizes (RDB_OPCODE_SLOT_INFO, Redis 7.4+): informational */
   | { kind: "slot-info"; slot: number; slotSize: number; expiresSlotSize: number }
-  /** "ok": the CRC64 matched; "absent": version < 5 or the writer stored a zero checksum */
-  | { kind: "end"; checksum: "ok" | "absent" };
+  /**
+   * "ok": the CRC64 matched; "absent": version < 5 or the writer stored a zero checksum;
+   * "unchecked": verification was turned off (opts.verifyChecksum false)
+   */
+  | { kind: "end"; checksum: "ok" | "absent" | "unchecked" };
 
 export interface RdbParserOptions {
   /** verify the CRC64 at EOF when it is non-zero (default true) */

@@ -1,0 +1,110 @@
+/**
+ * Redis's CRC-64 (crc64.c): Jones polynomial 0xad93d23594c935a9, reflected in and out, init 0,
+ * no final xor. Used for the RDB EOF checksum and for DUMP/RESTORE payload footers.
+ *
+ * JavaScript has no fast 64-bit integers, so the register is kept as two uint32 halves and the
+ * input is consumed 8 bytes at a time with slicing-by-8 tables (one lookup per input byte, no
+ * BigInt on the hot path).
+ */
+
+const SLICES = 8;
+const LO = new Uint32Array(SLICES * 256);
+const HI = new Uint32Array(SLICES * 256);
+
+(function buildTables() {
+  // reflected polynomial 0x95ac9329ac4bc9b5
+  const polyHi = 0x95ac9329;
+  const polyLo = 0xac4bc9b5;
+  for (let i = 0; i < 256; i++) {
+    let lo = i;
+    let hi = 0;
+    for (let bit = 0; bit < 8; bit++) {
+      const carry = lo & 1;
+      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
+      hi = hi >>> 1;
+      if (carry) {
+        lo = (lo ^ polyLo) >>> 0;
+        hi = (hi ^ polyHi) >>> 0;
+      }
+    }
+    LO[i] = lo;
+    HI[i] = hi;
+  }
+  // T[k][i] = T[k-1][i] advanced by one zero byte
+  for (let k = 1; k < SLICES; k++) {
+    for (let i = 0; i < 256; i++) {
+      const plo = LO[(k - 1) * 256 + i];
+      const phi = HI[(k - 1) * 256 + i];
+      const idx = plo & 0xff;
+      LO[k * 256 + i] = (LO[idx] ^ ((plo >>> 8) | (phi << 24))) >>> 0;
+      HI[k * 256 + i] = (HI[idx] ^ (phi >>> 8)) >>> 0;
+    }
+  }
+})();
+
+/** A running CRC-64; `update` may be called with any slicing of the input. */
+export class Crc64 {
+  lo = 0;
+  hi = 0;
+
+  update(buf: Uint8Array, start = 0, end = buf.length): this {
+    let lo = this.lo;
+    let hi = this.hi;
+    let p = start;
+    const stop8 = end - 8;
+    while (p <= stop8) {
+      const a = lo ^ (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24));
+      const b = hi ^ (buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24));
+      const i7 = 7 * 256 + (a & 0xff);
+      const i6 = 6 * 256 + ((a >>> 8) & 0xff);
+      const i5 = 5 * 256 + ((a >>> 16) & 0xff);
+      const i4 = 4 * 256 + (a >>> 24);
+      const i3 = 3 * 256 + (b & 0xff);
+      const i2 = 2 * 256 + ((b >>> 8) & 0xff);
+      const i1 = 256 + ((b >>> 16) & 0xff);
+      const i0 = b >>> 24;
+      lo = LO[i7] ^ LO[i6] ^ LO[i5] ^ LO[i4] ^ LO[i3] ^ LO[i2] ^ LO[i1] ^ LO[i0];
+      hi = HI[i7] ^ HI[i6] ^ HI[i5] ^ HI[i4] ^ HI[i3] ^ HI[i2] ^ HI[i1] ^ HI[i0];
+      p += 8;
+    }
+    while (p < end) {
+      const idx = (lo ^ buf[p]) & 0xff;
+      lo = LO[idx] ^ ((lo >>> 8) | (hi << 24));
+      hi = HI[idx] ^ (hi >>> 8);
+      p++;
+    }
+    this.lo = lo >>> 0;
+    this.hi = hi >>> 0;
+    return this;
+  }
+
+  /** the CRC as an unsigned 64-bit BigInt */
+  value(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+
+  /** the 8 bytes little-endian, as Redis stores them after the EOF opcode and in DUMP footers */
+  writeLE(target: Uint8Array, offset: number): void {
+    const { lo, hi } = this;
+    target[offset] = lo & 0xff;
+    target[offset + 1] = (lo >>> 8) & 0xff;
+    target[offset + 2] = (lo >>> 16) & 0xff;
+    target[offset + 3] = lo >>> 24;
+    target[offset + 4] = hi & 0xff;
+    target[offset + 5] = (hi >>> 8) & 0xff;
+    target[offset + 6] = (hi >>> 16) & 0xff;
+    target[offset + 7] = hi >>> 24;
+  }
+
+  /** true when the 8 bytes at `offset` (little-endian) equal this CRC */
+  matchesLE(buf: Uint8Array, offset: number): boolean {
+    const lo = (buf[offset] | (buf[offset + 1] << 8) | (buf[offset + 2] << 16) | (buf[offset + 3] << 24)) >>> 0;
+    const hi = (buf[offset + 4] | (buf[offset + 5] << 8) | (buf[offset + 6] << 16) | (buf[offset + 7] << 24)) >>> 0;
+    return lo === this.lo && hi === this.hi;
+  }
+}
+
+/** CRC-64 of a whole buffer as an unsigned BigInt. */
+export function crc64(buf: Uint8Array, start = 0, end = buf.length): bigint {
+  return new Crc64().update(buf, start, end).value();
+}

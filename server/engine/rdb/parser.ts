@@ -1,0 +1,282 @@
+import { DtsError } from "../errors";
+import { OP, corrupt, redisTypeOf } from "./constants";
+import { Crc64 } from "./crc64";
+import { NEED } from "./primitives";
+import type { RdbEvent, RdbKeyEvent, RdbMagic, RdbParserOptions } from "./types";
+import { ValueWalker, skipModuleOpcodes } from "./value-walker";
+import { parseRecord } from "./records";
+
+const EMPTY = new Uint8Array(0);
+const HEADER = 0;
+const RECORD = 1;
+const VALUE = 2;
+const MODULE_AUX = 3;
+const CHECKSUM = 4;
+const DONE = 5;
+
+/** values at least this big that had to be accumulated are handed out without a second copy */
+const ADOPT_BYTES = 64 * 1024;
+const MIN_ACC = 64 * 1024;
+
+/**
+ * Push-based streaming RDB parser. write(chunk) parses what it can and emits events synchronously;
+ * an incomplete record is carried over to the next chunk (in one growable buffer, so a value
+ * spread over many chunks is copied O(n) times in total, not O(n^2)). Memory is bounded by the
+ * largest value plus one chunk. After EOF (+ checksum) the rest of a chunk is not consumed:
+ * write() returns how many of its bytes belonged to the RDB.
+ */
+export class RdbParser {
+  done = false;
+  version = 0;
+  magic: RdbMagic = "REDIS";
+  /** @internal state shared with records.ts */
+  db = 0;
+  expireAt: number | null = null;
+  idle: number | undefined = undefined;
+  freq: number | undefined = undefined;
+  readonly emit: (e: RdbEvent) => void;
+
+  private buf: Uint8Array = EMPTY;
+  /** absolute offset of buf[0] */
+  private base = 0;
+  /** start of the first unconsumed record in buf */
+  private pos = 0;
+  private lim = 0;
+  private acc: Buffer | null = null;
+  private state = HEADER;
+  private received = 0;
+  private failed: unknown = null;
+  private readonly walker = new ValueWalker();
+  private keyType = 0;
+  private key: Buffer = Buffer.alloc(0);
+  private valueAbs = 0;
+  private auxModule = "";
+  private auxWhen = 0;
+  private auxAbs = 0;
+  private readonly verify: boolean;
+  private crc: Crc64 | null = null;
+  private crcAbs = 0;
+  /** the checksum itself is not part of what it covers */
+  private crcLimit = Infinity;
+  private chunk: Uint8Array = EMPTY;
+  private chunkAbs = 0;
+
+  constructor(onEvent: (e: RdbEvent) => void, opts: RdbParserOptions = {}) {
+    this.emit = onEvent;
+    this.verify = opts.verifyChecksum ?? true;
+  }
+
+  /** bytes of the input consumed so far (the whole RDB once done) */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  write(chunk: Uint8Array): number {
+    if (this.failed) throw this.failed;
+    if (this.done) return 0;
+    this.chunk = chunk;
+    this.chunkAbs = this.received;
+    this.received += chunk.length;
+    if (this.pos < this.lim) this.carry(chunk);
+    else {
+      this.buf = chunk;
+      this.base = this.chunkAbs;
+      this.pos = 0;
+      this.lim = chunk.length;
+    }
+    try {
+      this.run();
+      if (this.crc) this.crcTo(Math.min(this.received, this.crcLimit));
+    } catch (err) {
+      this.failed = err;
+      throw err;
+    }
+    this.chunk = EMPTY;
+    if (!this.done) return chunk.length;
+    const rest = this.received - this.offset;
+    this.lim = this.pos; // nothing carried after the end
+    return chunk.length - rest;
+  }
+
+  /** Call after the last chunk: throws when the RDB is incomplete. */
+  end(): void {
+    if (this.failed) throw this.failed;
+    if (!this.done) throw corrupt(this.state === HEADER && this.received < 9 ? "input ends inside the RDB header" : "input ends before the RDB is complete (truncated)", this.received);
+  }
+
+  private carry(chunk: Uint8Array): void {
+    const tail = this.lim - this.pos;
+    const need = tail + chunk.length;
+    let acc = this.acc;
+    if (acc !== null && this.buf === acc && need <= acc.length) {
+      if (this.pos > 0) acc.copyWithin(0, this.pos, this.lim);
+    } else {
+      const grown = Buffer.allocUnsafe(Math.max(need, MIN_ACC, acc !== null && this.buf === acc ? acc.length * 2 : 0));
+      grown.set(this.buf.subarray(this.pos, this.lim), 0);
+      acc = this.acc = grown;
+    }
+    acc.set(chunk, tail);
+    this.base += this.pos;
+    this.buf = acc;
+    this.pos = 0;
+    this.lim = need;
+  }
+
+  private crcTo(abs: number): void {
+    const crc = this.crc!;
+    if (abs > this.crcAbs) {
+      crc.update(this.chunk, this.crcAbs - this.chunkAbs, abs - this.chunkAbs);
+      this.crcAbs = abs;
+    }
+  }
+
+  private run(): void {
+    for (;;) {
+      switch (this.state) {
+        case HEADER:
+          if (this.lim - this.pos < 9) return;
+          this.header();
+          continue;
+        case RECORD: {
+          if (this.pos >= this.lim) return;
+          const q = parseRecord(this, this.buf, this.pos, this.lim, this.base);
+          if (q === NEED) return;
+          this.pos = q;
+          continue;
+        }
+        case VALUE:
+          if (!this.walker.walk(this.buf, this.base, this.lim)) return;
+          this.emitKey();
+          continue;
+        case MODULE_AUX: {
+          const q = skipModuleOpcodes(this.buf, this.auxAbs - this.base, this.lim, this.base);
+          if (q < 0) {
+            this.auxAbs = this.base - q - 2;
+            return;
+          }
+          this.pos = q;
+          this.state = RECORD;
+          this.emit({ kind: "module-aux", moduleName: this.auxModule, when: this.auxWhen });
+          continue;
+        }
+        case CHECKSUM:
+          if (this.lim - this.pos < 8) return;
+          this.checksum();
+          return;
+        default:
+          return;
+      }
+    }
+  }
+
+  private header(): void {
+    const buf = this.buf;
+    const p = this.pos;
+    const text = Buffer.from(buf.buffer, buf.byteOffset + p, 9).toString("latin1");
+    let m: RegExpExecArray | null;
+    if ((m = /^REDIS(\d{4})$/.exec(text))) {
+      this.magic = "REDIS";
+      this.version = Number(m[1]);
+      if (this.version < 1 || this.version > 12) throw new DtsError("RDB_UNSUPPORTED", `RDB version ${this.version} is not supported (1 to 12 are)`);
+    } else if ((m = /^VALKEY(\d{3})$/.exec(text))) {
+      this.magic = "VALKEY";
+      this.version = Number(m[1]);
+      if (this.version < 80) throw new DtsError("RDB_UNSUPPORTED", `Valkey RDB version ${this.version} is not supported`);
+    } else {
+      throw corrupt("not an RDB file (no REDIS or VALKEY signature)", 0);
+    }
+    if (this.verify && this.version >= 5) {
+      this.crc = new Crc64();
+      this.crcAbs = this.chunkAbs;
+    }
+    this.pos = p + 9;
+    this.state = RECORD;
+    this.emit({ kind: "header", version: this.version, magic: this.magic });
+  }
+
+  /** @internal records.ts: a key's type byte and name were read; its value starts at `abs` */
+  startValue(rdbType: number, key: Buffer, abs: number): void {
+    this.keyType = rdbType;
+    this.key = key;
+    this.valueAbs = abs;
+    this.walker.reset(rdbType, abs, this.magic === "VALKEY");
+    this.state = VALUE;
+  }
+
+  /** @internal records.ts: MODULE_AUX header read; its data starts at `abs` */
+  startModuleAux(moduleName: string, when: number, abs: number): void {
+    this.auxModule = moduleName;
+    this.auxWhen = when;
+    this.auxAbs = abs;
+    this.state = MODULE_AUX;
+  }
+
+  /** @internal records.ts: EOF opcode read; `abs` is just after it */
+  startEnd(abs: number): void {
+    this.crcLimit = abs;
+    if (this.version >= 5) {
+      this.state = CHECKSUM;
+      return;
+    }
+    this.finish("absent");
+  }
+
+  private checksum(): void {
+    const p = this.pos;
+    const buf = this.buf;
+    const zero = buf[p] === 0 && buf[p + 1] === 0 && buf[p + 2] === 0 && buf[p + 3] === 0 && buf[p + 4] === 0 && buf[p + 5] === 0 && buf[p + 6] === 0 && buf[p + 7] === 0;
+    let status: "ok" | "absent" | "unchecked" = zero ? "absent" : "unchecked";
+    if (!zero && this.crc) {
+      this.crcTo(this.base + p);
+      if (!this.crc.matchesLE(buf, p)) throw corrupt(`checksum mismatch (computed ${this.crc.value().toString(16).padStart(16, "0")})`, this.base + p);
+      status = "ok";
+    }
+    this.pos = p + 8;
+    this.finish(status);
+  }
+
+  private finish(checksum: "ok" | "absent" | "unchecked"): void {
+    this.state = DONE;
+    this.done = true;
+    this.emit({ kind: "end", checksum });
+  }
+
+  private emitKey(): void {
+    const w = this.walker;
+    const vs = this.valueAbs - this.base;
+    const ve = w.abs - this.base;
+    const size = ve - vs;
+    let raw: Buffer;
+    if (size >= ADOPT_BYTES && this.acc !== null && this.buf === this.acc) {
+      // the value was accumulated in our own buffer: hand it out in place (the byte before the
+      // value is the key's last byte, already copied) and never write into that buffer again
+      this.acc[vs - 1] = this.keyType;
+      raw = this.acc.subarray(vs - 1, ve);
+      this.acc = null;
+    } else {
+      raw = Buffer.allocUnsafe(size + 1);
+      raw[0] = this.keyType;
+      raw.set(this.buf.subarray(vs, ve), 1);
+    }
+    const ev: RdbKeyEvent = {
+      kind: "key",
+      db: this.db,
+      key: this.key,
+      rdbType: this.keyType,
+      type: redisTypeOf(this.keyType)!,
+      expireAt: this.expireAt,
+      idle: this.idle,
+      freq: this.freq,
+      raw,
+      rdbVersion: this.version,
+      moduleName: w.moduleName,
+      valueOffset: this.valueAbs,
+    };
+    this.expireAt = null;
+    this.idle = undefined;
+    this.freq = undefined;
+    this.pos = ve;
+    this.state = RECORD;
+    this.emit(ev);
+  }
+}
