@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis, Cluster } from "ioredis";
@@ -21,6 +21,8 @@ export interface RedisOptions {
   binary?: string;
   /** fixed port (default: a free one) */
   port?: number;
+  /** an RDB file the server loads at startup (copied into its folder as dump.rdb) */
+  rdbFile?: string;
 }
 
 export interface RedisNode {
@@ -100,6 +102,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisNode> {
   const dir = mkdtempSync(path.join(tempRoot(), `redis-dts-${port}-`));
   const conf = path.join(dir, "redis.conf");
   writeFileSync(conf, configText(port, dir, opts));
+  if (opts.rdbFile) copyFileSync(opts.rdbFile, path.join(dir, "dump.rdb"));
   const record = { proc: null as ChildProcess | null, dir, clients: new Set<Redis>() };
   live.add(record);
   const launch = () => {
