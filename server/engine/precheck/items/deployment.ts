@@ -31,7 +31,8 @@ export function targetInUseItem(ctx: PrecheckContext): PrecheckItem {
     );
   }
   const count = ctx.opts.otherTaskTargets?.length ?? 0;
-  return passed(id, count === 0 ? "No other running task was given to compare with." : `None of the ${count} other running tasks writes into this destination.`);
+  if (count === 0) return passed(id, "No other running task was given to compare with.");
+  return passed(id, count === 1 ? "The other running task writes into another destination." : `None of the ${count} other running tasks writes into this destination.`);
 }
 
 /** Source and destination are not the same deployment: same server, same cluster, or one replicating the other. */
