@@ -1,0 +1,44 @@
+import net from "node:net";
+import { DtsError } from "../errors";
+
+/** A TCP connection to the source, or a DtsError saying in one sentence why there is none. */
+export function connectSource(host: string, port: number, timeoutMs: number, label: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new DtsError("TIMEOUT", `could not connect to the source ${label} within ${seconds(timeoutMs)}`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      socket.setNoDelay(true);
+      // The master PINGs every repl-ping-replica-period; TCP keep-alive also catches a peer that
+      // vanished without a FIN between those PINGs.
+      socket.setKeepAlive(true, 10_000);
+      resolve(socket);
+    });
+    socket.once("error", (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(connectionError(err, label));
+    });
+  });
+}
+
+export function connectionError(err: unknown, label: string): DtsError {
+  if (err instanceof DtsError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why =
+    code === "ECONNREFUSED" ? "connection refused (is Redis listening on that port?)"
+    : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host not found"
+    : code === "EHOSTUNREACH" || code === "ENETUNREACH" ? "host unreachable"
+    : code === "ECONNRESET" ? "connection reset by the peer"
+    : code === "ETIMEDOUT" ? "connection timed out"
+    : (err as Error)?.message || String(err);
+  return new DtsError("CONNECT_FAILED", `could not connect to the source ${label}: ${why}`, { cause: err });
+}
+
+export function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

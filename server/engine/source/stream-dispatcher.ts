@@ -1,0 +1,162 @@
+import { DtsError } from "../errors";
+import { RespDecoder } from "../resp/decoder";
+import { ProtocolError, type RespValue } from "../resp/values";
+import type { SpoolRecord } from "./spool";
+import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "./types";
+
+/** Markers that travel through the spool between the data records (JSON-safe). */
+export type SourceEvent =
+  | { type: "fullResync"; info: FullResyncInfo }
+  | { type: "rdbEnd"; bytes: number }
+  | { type: "continue"; info: ContinueInfo; db: number }
+  | { type: "end"; error: { code: DtsError["code"]; message: string } | null };
+
+/**
+ * The consumer's side of the spool: turns records back into handler calls, decoding the command
+ * stream with exact offsets. Runs at the consumer's pace; the socket side never waits for it.
+ */
+export class StreamDispatcher {
+  private phase: "idle" | "rdb" | "stream" | "ended" = "idle";
+  private decoder: RespDecoder | null = null;
+  /** replication offset of the decoder's byte 0 */
+  private base = 0;
+  private db = 0;
+  private fullResyncOffset = 0;
+  private decoding = false;
+  /** part of a record not decoded because the consumer paused in the middle of it */
+  private leftover: Buffer | null = null;
+  private paused = false;
+  /** the handler threw: stop at once and report it */
+  private failure: DtsError | null = null;
+
+  constructor(
+    private readonly handler: ReplicationHandler,
+    private readonly label: string,
+    private readonly hooks: {
+      /** the consumer reached a REPLCONF GETACK */
+      getAck(): void;
+      /** the stream or the consumer failed: close everything with this error */
+      fail(error: DtsError): void;
+    },
+  ) {}
+
+  /** the database selected at the last command delivered */
+  get currentDb(): number {
+    return this.db;
+  }
+
+  get hasLeftover(): boolean {
+    return this.leftover !== null;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.decoder?.pause();
+  }
+
+  /** undo pause(); delivers what a paused record left over; false if the consumer paused again */
+  resume(): boolean {
+    this.paused = false;
+    if (this.leftover) {
+      const rest = this.leftover;
+      this.leftover = null;
+      this.decode(rest);
+    }
+    return !this.paused && this.phase !== "ended";
+  }
+
+  deliver(record: SpoolRecord<SourceEvent>): void {
+    if (this.phase === "ended") return;
+    if (record.kind === "data") {
+      if (this.phase === "rdb") this.call(() => this.handler.rdbData(record.data));
+      else if (this.phase === "stream") this.decode(record.data);
+      else this.hooks.fail(new DtsError("INTERNAL", `replication data from ${this.label} arrived before the synchronization started`));
+      return;
+    }
+    const ev = record.event;
+    switch (ev.type) {
+      case "fullResync":
+        this.phase = "rdb";
+        this.fullResyncOffset = ev.info.offset;
+        this.call(() => this.handler.fullResync(ev.info));
+        break;
+      case "rdbEnd":
+        this.call(() => this.handler.rdbEnd({ bytes: ev.bytes }));
+        // The master SELECTs before the first command it streams after a full sync; db 0 until then.
+        this.startStream(this.fullResyncOffset, 0);
+        break;
+      case "continue":
+        this.startStream(ev.info.offset, ev.db);
+        this.call(() => this.handler.continued(ev.info));
+        break;
+      case "end":
+        this.phase = "ended";
+        this.handler.end(ev.error ? new DtsError(ev.error.code, ev.error.message) : null);
+        break;
+    }
+  }
+
+  private startStream(offset: number, db: number): void {
+    this.phase = "stream";
+    this.base = offset;
+    this.db = db;
+    this.leftover = null;
+    this.decoder = new RespDecoder((value, start, end) => this.onValue(value, start, end));
+  }
+
+  private decode(chunk: Buffer): void {
+    const decoder = this.decoder!;
+    let used: number;
+    this.decoding = true;
+    try {
+      used = decoder.write(chunk);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        const at = this.base + err.offset;
+        return this.hooks.fail(new DtsError("PROTOCOL_ERROR", `the source ${this.label} sent a malformed replication stream at offset ${at}: ${err.message.replace(/^protocol error at byte \d+: /, "")}`));
+      }
+      throw err;
+    } finally {
+      this.decoding = false;
+    }
+    if (this.failure) return this.hooks.fail(this.failure);
+    if (used < chunk.length) this.leftover = chunk.subarray(used);
+  }
+
+  private onValue(value: RespValue, start: number, end: number): void {
+    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Buffer.isBuffer(v))) {
+      throw new ProtocolError("a replication stream carries commands (arrays of bulk strings) only", start);
+    }
+    const argv = value as Buffer[];
+    const cmd: ReplicatedCommand = { argv, db: this.db, startOffset: this.base + start, endOffset: this.base + end };
+    const name = argv[0].length <= 8 ? argv[0].toString("latin1").toLowerCase() : "";
+    if (name === "select") {
+      const db = Number(argv[1]?.toString("latin1"));
+      if (argv.length !== 2 || !Number.isInteger(db) || db < 0) throw new ProtocolError("SELECT with an invalid database", start);
+      this.db = db;
+      cmd.db = db;
+      this.call(() => this.handler.control(cmd));
+    } else if (name === "ping") {
+      this.call(() => this.handler.control(cmd));
+    } else if (name === "replconf") {
+      this.call(() => this.handler.control(cmd));
+      if (argv[1]?.toString("latin1").toLowerCase() === "getack") this.hooks.getAck();
+    } else {
+      this.call(() => this.handler.command(cmd));
+    }
+    if (this.paused || this.failure) this.decoder!.pause();
+  }
+
+  /** handler exceptions must not unwind through the decoder or the socket */
+  private call(fn: () => void): void {
+    if (this.failure) return;
+    try {
+      fn();
+    } catch (err) {
+      this.failure = err instanceof DtsError ? err : new DtsError("INTERNAL", `the replication consumer failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      // Inside the decoder, stop it and report once write() returns; elsewhere report now.
+      if (this.decoding) this.decoder?.pause();
+      else this.hooks.fail(this.failure);
+    }
+  }
+}
