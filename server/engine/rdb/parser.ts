@@ -64,6 +64,8 @@ export class RdbParser {
   constructor(onEvent: (e: RdbEvent) => void, opts: RdbParserOptions = {}) {
     this.emit = onEvent;
     this.verify = opts.verifyChecksum ?? true;
+    // from the first byte: the header may complete only in a later chunk
+    if (this.verify) this.crc = new Crc64();
   }
 
   /** bytes of the input consumed so far (the whole RDB once done) */
@@ -185,10 +187,7 @@ export class RdbParser {
     } else {
       throw corrupt("not an RDB file (no REDIS or VALKEY signature)", 0);
     }
-    if (this.verify && this.version >= 5) {
-      this.crc = new Crc64();
-      this.crcAbs = this.chunkAbs;
-    }
+    if (this.version < 5) this.crc = null; // no checksum to verify
     this.pos = p + 9;
     this.state = RECORD;
     this.emit({ kind: "header", version: this.version, magic: this.magic });
