@@ -8,7 +8,8 @@ import { emulate } from "./emulate";
 export interface CommandEntry {
   argv: Buffer[];
   db: number;
-  /** replication offset just after this command */
+  /** replication offsets of this command's first byte and just after its last */
+  start: number;
   end: number;
   receivedAt: number;
 }
@@ -17,8 +18,11 @@ export interface ApplyEvents {
   /** something was not applied exactly; returns true when the task must stop (policy "fail") */
   inexact(message: string, keys: Buffer[]): boolean;
   info(message: string): void;
-  /** advance the applied offset past commands that needed no destination write */
-  passed(offset: number): void;
+  /**
+   * every write of the command ending at `offset` is queued (or it needed none): once the writer has
+   * acknowledged everything queued, the destination reflects the stream up to `offset`
+   */
+  done(offset: number): void;
 }
 
 export type ApplyContext = Omit<PlanContext, "receivedAt">;
@@ -28,6 +32,10 @@ const MAX_TX_COMMANDS = 10_000;
 const b = (s: string) => Buffer.from(s);
 
 /**
+ * Writes are tagged with the START offset of their command (of MULTI for a transaction), so the
+ * writer's watermark — the lowest tag not yet acknowledged — is exactly the offset up to which the
+ * destination reflects the stream.
+ *
  * Applies the command stream to the destination: plans each command, keeps MULTI/EXEC atomic when its
  * writes land on one node, resolves EVALSHA through the scripts seen in the stream, and runs the
  * cross-slot emulations. apply() returns a promise only when the caller must wait (emulation, a full
@@ -35,6 +43,7 @@ const b = (s: string) => Buffer.from(s);
  */
 export class Applier {
   private tx: CommandEntry[] | null = null;
+  private txStart = 0;
   private scripts = new Map<string, Buffer>();
   private stopped = false;
 
@@ -54,14 +63,14 @@ export class Applier {
     const name = e.argv[0].toString().toLowerCase();
     if (name === "multi") {
       this.tx = [];
-      this.events.passed(e.end);
+      this.txStart = e.start;
       return null;
     }
     if (this.tx) {
       if (name === "exec") return this.applyTx(this.tx.splice(0), e);
       if (name === "discard") {
         this.tx = null;
-        this.events.passed(e.end);
+        this.events.done(e.end);
         return null;
       }
       this.tx.push(e);
@@ -69,12 +78,12 @@ export class Applier {
         this.events.info(`a transaction of more than ${MAX_TX_COMMANDS} commands is applied without MULTI/EXEC`);
         const pending = this.tx;
         this.tx = null;
-        return this.applyAll(pending);
+        return this.applyAll(pending, this.txStart);
       }
       return null;
     }
     this.remember(name, e.argv);
-    return this.run(this.plan(e), e.end);
+    return this.run(this.plan(e), e.start, e.end);
   }
 
   private plan(e: CommandEntry): Step[] {
@@ -93,43 +102,33 @@ export class Applier {
     else if (name === "script" && argv[1]?.toString().toLowerCase() === "flush") this.scripts.clear();
   }
 
-  private run(steps: Step[], tag: number): Promise<void> | null {
-    if (steps.length === 0) {
-      this.events.passed(tag);
-      return null;
-    }
+  private run(steps: Step[], tag: number, end: number): Promise<void> | null {
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
-      const last = i === steps.length - 1 ? tag : undefined;
       switch (step.kind) {
         case "write":
-          if (!this.out.write(step.db, step.argv, step.key, last)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag);
+          if (!this.out.write(step.db, step.argv, step.key, tag)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         case "broadcast":
-          if (!this.out.broadcast(step.db, step.argv, last)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag);
+          if (!this.out.broadcast(step.db, step.argv, tag)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         case "emulate":
-          return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, true);
+          return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, end);
         case "report":
           if (this.events.inexact(step.message, step.keys)) this.stopped = true;
-          if (last !== undefined) this.events.passed(tag);
           break;
         case "skip":
           if (step.message) this.events.info(step.message);
-          if (last !== undefined) this.events.passed(tag);
           break;
       }
     }
+    this.events.done(end);
     return null;
   }
 
-  private async continueAfter(wait: Promise<void>, rest: Step[], tag: number, completedOne = false): Promise<void> {
+  private async continueAfter(wait: Promise<void>, rest: Step[], tag: number, end: number): Promise<void> {
     await wait;
-    if (rest.length === 0) {
-      if (completedOne) this.events.passed(tag);
-      return;
-    }
-    await this.run(rest, tag);
+    await this.run(rest, tag, end);
   }
 
   private async emulate(step: Extract<Step, { kind: "emulate" }>): Promise<void> {
@@ -140,10 +139,10 @@ export class Applier {
     await emulate(client, step.name, step.argv, this.tmpPrefix);
   }
 
-  private async applyAll(entries: CommandEntry[]): Promise<void> {
+  private async applyAll(entries: CommandEntry[], tag: number): Promise<void> {
     for (const e of entries) {
       this.remember(e.argv[0].toString().toLowerCase(), e.argv);
-      await this.run(this.plan(e), e.end);
+      await this.run(this.plan(e), tag, e.end);
     }
   }
 
@@ -158,17 +157,17 @@ export class Applier {
     const writes = steps.filter((s): s is Extract<Step, { kind: "write" }> => s.kind === "write");
     if (writes.length !== steps.length) {
       if (steps.some((s) => s.kind !== "skip")) this.events.info("a MULTI/EXEC block contains commands that cannot run inside a transaction here: applied in order");
-      return this.run(steps, exec.end);
+      return this.run(steps, this.txStart, exec.end);
     }
     if (writes.length === 0) {
-      this.events.passed(exec.end);
+      this.events.done(exec.end);
       return null;
     }
     const node = this.out.nodeOf(writes.find((w) => w.key)?.key ?? null);
     const oneNode = writes.every((w) => w.key === null || this.out.nodeOf(w.key) === node);
     if (!oneNode) {
       this.events.info("a MULTI/EXEC block spans several destination nodes: applied in order, not atomically");
-      return this.run(steps, exec.end);
+      return this.run(steps, this.txStart, exec.end);
     }
     const anchor = writes.find((w) => w.key)?.key ?? null;
     const framed: Step[] = [
@@ -176,7 +175,7 @@ export class Applier {
       ...writes.map((w) => ({ ...w, key: w.key ?? anchor })),
       { kind: "write", db: writes[writes.length - 1].db, argv: [b("EXEC")], key: anchor },
     ];
-    return this.run(framed, exec.end);
+    return this.run(framed, this.txStart, exec.end);
   }
 }
 
