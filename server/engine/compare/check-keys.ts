@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { CommandRunner } from "../keys/command-runner";
 import { readKeys, type LiveKey } from "../keys/read-key";
 import { diffValues } from "../keys/canonical";
 import { asInt } from "../keys/reply";
@@ -31,7 +31,7 @@ export interface CheckContext {
 }
 
 /** Runs `read` on every connection that serves part of `keys` and puts the answers back in order. */
-async function readRouted<T>(side: Side, db: number, keys: Buffer[], read: (c: Redis, keys: Buffer[]) => Promise<T[]>): Promise<T[]> {
+async function readRouted<T>(side: Side, db: number, keys: Buffer[], read: (c: CommandRunner, keys: Buffer[]) => Promise<T[]>): Promise<T[]> {
   const out = new Array<T>(keys.length);
   await Promise.all(
     (await side.route(db, keys)).map(async ({ client, indexes }) => {
@@ -44,7 +44,7 @@ async function readRouted<T>(side: Side, db: number, keys: Buffer[], read: (c: R
 
 export async function checkSourceKeys(ctx: CheckContext, db: number, keys: Buffer[]): Promise<Finding[]> {
   const targetDb = ctx.targetDbOf(db);
-  const read = ctx.mode === "full" ? (c: Redis, k: Buffer[]) => readKeys(c, k) : readShapes;
+  const read = ctx.mode === "full" ? (c: CommandRunner, k: Buffer[]) => readKeys(c, k) : readShapes;
   const [src, tgt] = await Promise.all([
     readRouted<LiveKey | KeyShape | null>(ctx.source, db, keys, read),
     readRouted<LiveKey | KeyShape | null>(ctx.target, targetDb, keys, read),
@@ -94,7 +94,7 @@ export function judgeQuick(src: KeyShape | null, tgt: KeyShape | null): Verdict 
 
 /** Target keys that no mapped source database holds (and that the target still holds). */
 export async function checkTargetKeys(ctx: CheckContext, targetDb: number, keys: Buffer[]): Promise<Finding[]> {
-  const exists = (c: Redis, k: Buffer[]) => existsMany(c, k);
+  const exists = (c: CommandRunner, k: Buffer[]) => existsMany(c, k);
   const sourceDbs = ctx.sourceDbsOf(targetDb);
   const [onTarget, ...onSources] = await Promise.all([
     readRouted(ctx.target, targetDb, keys, exists),
@@ -107,11 +107,9 @@ export async function checkTargetKeys(ctx: CheckContext, targetDb: number, keys:
   return out;
 }
 
-async function existsMany(client: Redis, keys: Buffer[]): Promise<boolean[]> {
-  const p = client.pipeline();
-  for (const k of keys) p.callBuffer("EXISTS", k);
-  return ((await p.exec()) ?? []).map(([err, n]) => {
-    if (err) throw err;
+async function existsMany(client: CommandRunner, keys: Buffer[]): Promise<boolean[]> {
+  return (await client.batch(keys.map((k) => ["EXISTS", k]))).map((n) => {
+    if (n instanceof Error) throw n;
     return asInt(n, "EXISTS") > 0;
   });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { CommandRunner } from "../keys/command-runner";
 import { asInt, asText } from "../keys/reply";
 
 /**
@@ -14,27 +14,21 @@ export interface KeyShape {
 
 const LENGTH_COMMAND: Record<string, string> = { string: "STRLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", hash: "HLEN", stream: "XLEN" };
 
-export async function readShapes(client: Redis, keys: Buffer[]): Promise<(KeyShape | null)[]> {
+export async function readShapes(client: CommandRunner, keys: Buffer[]): Promise<(KeyShape | null)[]> {
   if (keys.length === 0) return [];
-  const head = client.pipeline();
-  for (const k of keys) head.callBuffer("TYPE", k).callBuffer("PTTL", k);
-  const heads = unwrap(await head.exec());
+  const heads = unwrap(await client.batch(keys.flatMap((k) => [["TYPE", k], ["PTTL", k]])));
   const types = keys.map((_, i) => asText(heads[i * 2], "TYPE"));
-  const lengths = client.pipeline();
-  types.forEach((t, i) => (LENGTH_COMMAND[t] ? lengths.callBuffer(LENGTH_COMMAND[t], keys[i]) : lengths.callBuffer("ECHO", "-1")));
-  const sizes = (await lengths.exec()) ?? [];
+  const sizes = await client.batch(types.map((t, i) => (LENGTH_COMMAND[t] ? [LENGTH_COMMAND[t], keys[i]] : ["ECHO", "-1"])));
   return types.map((type, i) => {
     if (type === "none") return null;
-    const [err, size] = sizes[i] ?? [];
+    const size = sizes[i];
     // WRONGTYPE: the key changed between the pipelines; -2 makes it differ, so it is checked again
-    const length = err ? -2 : asInt(size, LENGTH_COMMAND[type] ?? "length");
+    const length = size instanceof Error ? -2 : asInt(size, LENGTH_COMMAND[type] ?? "length");
     return { type, length, hasTtl: asInt(heads[i * 2 + 1], "PTTL") >= 0 };
   });
 }
 
-function unwrap(results: [Error | null, unknown][] | null): unknown[] {
-  return (results ?? []).map(([err, res]) => {
-    if (err) throw err;
-    return res;
-  });
+function unwrap(replies: unknown[]): unknown[] {
+  for (const r of replies) if (r instanceof Error) throw r;
+  return replies;
 }

@@ -41,7 +41,8 @@ export class RecheckQueue {
       for (const f of findings) this.report(f);
       return;
     }
-    this.entries.push({ due: Date.now() + this.opts.delayMs, checks, pass, db, keys: findings.map((f) => f.key) });
+    // copies: a key read from a socket may be a view that keeps its whole network chunk alive
+    this.entries.push({ due: Date.now() + this.opts.delayMs, checks, pass, db, keys: findings.map((f) => Buffer.from(f.key)) });
     this.pendingKeys += findings.length;
   }
 

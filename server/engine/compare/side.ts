@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
 import calculateSlot from "cluster-key-slot";
+import { run, type CommandRunner } from "../keys/command-runner";
+import { PipelineRunner } from "./pipeline-runner";
 import { DtsError } from "../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { discoverTopology, masters, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
@@ -14,15 +15,13 @@ export interface Side {
   role: "source" | "target";
   mode: "standalone" | "cluster";
   /** the nodes to SCAN for the keys of one database */
-  scanClients(db: number): Promise<Redis[]>;
+  scanClients(db: number): Promise<CommandRunner[]>;
   /** the keys grouped by the connection that serves them: `indexes` point into `keys` */
-  route(db: number, keys: Buffer[]): Promise<{ client: Redis; indexes: number[] }[]>;
+  route(db: number, keys: Buffer[]): Promise<{ client: CommandRunner; indexes: number[] }[]>;
   /** key counts per database summed over the nodes (INFO keyspace) */
   keyspace(): Promise<Map<number, number>>;
   close(): void;
 }
-
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export async function openSide(endpoint: Endpoint, role: "source" | "target", signal?: AbortSignal): Promise<Side> {
   const where = `${role} ${formatAddress(endpoint)}`;
@@ -39,15 +38,15 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
   }
   const slotOwner = new Int32Array(SLOT_COUNT);
   nodes.forEach((n, i) => n.slots.forEach(([from, to]) => slotOwner.fill(i, from, to + 1)));
-  const open = new Map<string, Promise<Redis>>();
-  const connect = (nodeIndex: number, db: number): Promise<Redis> => {
+  const open = new Map<string, Promise<PipelineRunner>>();
+  const connect = (nodeIndex: number, db: number): Promise<PipelineRunner> => {
     const id = `${nodeIndex}/${db}`;
     let c = open.get(id);
     if (!c) {
       c = (async () => {
         if (signal?.aborted) throw new DtsError("CANCELLED", "comparison cancelled");
         const node = nodes[nodeIndex];
-        return openData({ ...endpoint, host: node.host, port: node.port }, db);
+        return PipelineRunner.open({ ...endpoint, host: node.host, port: node.port }, db);
       })();
       open.set(id, c);
     }
@@ -78,13 +77,13 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
     async keyspace() {
       const total = new Map<number, number>();
       for (let i = 0; i < nodes.length; i++) {
-        const info = parseInfo(String(await (await connect(i, 0)).call("INFO", "keyspace")));
+        const info = parseInfo(String(await run(await connect(i, 0), "INFO", "keyspace")));
         for (const [db, n] of keyspaceCounts(info)) total.set(db, (total.get(db) ?? 0) + n);
       }
       return total;
     },
     close() {
-      for (const c of open.values()) c.then((client) => client.disconnect(), () => {});
+      for (const c of open.values()) c.then((client) => client.close(), () => {});
       open.clear();
     },
   };
@@ -105,33 +104,3 @@ async function explain(endpoint: Endpoint, role: string, err: DtsError): Promise
   return new DtsError(err.code, `${role}: ${err.message}`, { cause: err });
 }
 
-/**
- * A data connection: no per-command timeout (ioredis arms a timer per command, which costs more
- * than the command itself in a pipeline of thousands, and one reply may be a whole big value),
- * no reconnection (a comparison that lost a side ends with the reason). The seed already passed
- * discoverTopology, so a failure here is a node that went away since.
- */
-async function openData(node: Endpoint, db: number): Promise<Redis> {
-  const client = new Redis({
-    host: node.host,
-    port: node.port,
-    username: node.username,
-    password: node.password,
-    db,
-    protocol: 2,
-    disableClientInfo: true,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return client;
-  } catch (err) {
-    client.disconnect();
-    throw new DtsError("CONNECT_FAILED", `cannot connect to ${formatAddress(node)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-}

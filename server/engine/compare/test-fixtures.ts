@@ -49,12 +49,21 @@ export async function copyKeys(from: Redis, to: Client): Promise<number> {
   do {
     const [next, keys] = (await from.callBuffer("SCAN", cursor, "COUNT", 1000)) as [Buffer, Buffer[]];
     cursor = next.toString();
-    for (const key of keys) {
-      const [dump, at] = await Promise.all([from.dumpBuffer(key), from.pexpiretime(key)]);
+    const read = from.pipeline();
+    for (const key of keys) read.dumpBuffer(key).pexpiretime(key);
+    const got = (await read.exec()) ?? [];
+    // a cluster client pipelines only keys of one node: one command at a time there
+    const write = to.isCluster ? null : (to as Redis).pipeline();
+    for (let i = 0; i < keys.length; i++) {
+      const dump = got[i * 2][1] as Buffer | null;
+      const at = got[i * 2 + 1][1] as number;
       if (!dump) continue;
-      await to.call("RESTORE", key, at > 0 ? at : 0, dump, "ABSTTL", "REPLACE");
+      const args = [keys[i], at > 0 ? at : 0, dump, "ABSTTL", "REPLACE"] as const;
+      if (write) write.call("RESTORE", ...args);
+      else await to.call("RESTORE", ...args);
       copied++;
     }
+    if (write) for (const [err] of (await write.exec()) ?? []) if (err) throw err;
   } while (cursor !== "0");
   return copied;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { run, type CommandRunner } from "./command-runner";
 
 /**
  * What a server can answer that older ones cannot, asked once per connection with COMMAND INFO
@@ -12,9 +12,9 @@ export interface ServerCapabilities {
   hashFieldExpiry: boolean;
 }
 
-const cache = new WeakMap<Redis, Promise<ServerCapabilities>>();
+const cache = new WeakMap<CommandRunner, Promise<ServerCapabilities>>();
 
-export function serverCapabilities(client: Redis): Promise<ServerCapabilities> {
+export function serverCapabilities(client: CommandRunner): Promise<ServerCapabilities> {
   let known = cache.get(client);
   if (!known) {
     known = probe(client);
@@ -23,9 +23,9 @@ export function serverCapabilities(client: Redis): Promise<ServerCapabilities> {
   return known;
 }
 
-async function probe(client: Redis): Promise<ServerCapabilities> {
+async function probe(client: CommandRunner): Promise<ServerCapabilities> {
   try {
-    const reply = (await client.call("COMMAND", "INFO", "PEXPIRETIME", "HPEXPIRETIME")) as unknown[];
+    const reply = (await run(client, "COMMAND", "INFO", "PEXPIRETIME", "HPEXPIRETIME")) as unknown[];
     return { pexpiretime: Array.isArray(reply) && reply[0] != null, hashFieldExpiry: Array.isArray(reply) && reply[1] != null };
   } catch {
     return { pexpiretime: false, hashFieldExpiry: false };

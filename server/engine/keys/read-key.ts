@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { run, toRunner, type CommandArg, type CommandRunner } from "./command-runner";
 import type { HashField, RedisType, TypedValue, ZsetEntry } from "./typed-value";
 import { asArray, asBuffer, asInt, asScore, asText, flatPairs } from "./reply";
 import { completeStream, parseStreamFull, type StreamInfo } from "./read-stream";
@@ -27,24 +28,21 @@ export interface ReadKeyOptions {
 const DEFAULT_PAGE = 1000;
 const MAX_ATTEMPTS = 5;
 
-export async function readKey(client: Redis, key: Buffer | string, opts: ReadKeyOptions = {}): Promise<LiveKey | null> {
+export async function readKey(client: Redis | CommandRunner, key: Buffer | string, opts: ReadKeyOptions = {}): Promise<LiveKey | null> {
   return (await readKeys(client, [typeof key === "string" ? Buffer.from(key) : key], opts))[0];
 }
 
 /** One result per key, in order; null for a key that does not exist. */
-export async function readKeys(client: Redis, keys: Buffer[], opts: ReadKeyOptions = {}): Promise<(LiveKey | null)[]> {
+export async function readKeys(redis: Redis | CommandRunner, keys: Buffer[], opts: ReadKeyOptions = {}): Promise<(LiveKey | null)[]> {
+  const client = toRunner(redis);
   const pageSize = Math.max(1, opts.pageSize ?? DEFAULT_PAGE);
   if (keys.length === 0) return [];
   const caps = await serverCapabilities(client);
-  const heads = await exec(client, keys, (p, k) => {
-    p.callBuffer("TYPE", k);
-    if (caps.pexpiretime) p.callBuffer("PEXPIRETIME", k);
-    else p.callBuffer("PTTL", k);
-  });
+  const heads = await exec(client, keys, (k) => [["TYPE", k], [caps.pexpiretime ? "PEXPIRETIME" : "PTTL", k]]);
   const now = Date.now();
   const types = keys.map((_, i) => asText(heads[i * 2], "TYPE") as RedisType | "none");
   const expiries = keys.map((_, i) => toExpireAt(asInt(heads[i * 2 + 1], "PTTL"), caps.pexpiretime, now));
-  const firsts = await exec(client, keys, (p, k, i) => firstPage(p, types[i], k, pageSize));
+  const firsts = await exec(client, keys, (k, i) => [firstPage(types[i], k, pageSize)]);
   const out: (LiveKey | null)[] = [];
   for (let i = 0; i < keys.length; i++) {
     if (types[i] === "none") {
@@ -69,7 +67,7 @@ function toExpireAt(reply: number, absolute: boolean, now: number): number | nul
 }
 
 /** A key that changed between pipelines: read it again alone until two views agree. */
-async function readAlone(client: Redis, key: Buffer, pageSize: number): Promise<LiveKey | null> {
+async function readAlone(client: CommandRunner, key: Buffer, pageSize: number): Promise<LiveKey | null> {
   let lastErr: unknown;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
@@ -82,44 +80,36 @@ async function readAlone(client: Redis, key: Buffer, pageSize: number): Promise<
   throw lastErr;
 }
 
-async function readOnce(client: Redis, key: Buffer, pageSize: number): Promise<LiveKey | null> {
+async function readOnce(client: CommandRunner, key: Buffer, pageSize: number): Promise<LiveKey | null> {
   const caps = await serverCapabilities(client);
-  const [type, ttl] = await exec(client, [key], (p, k) => {
-    p.callBuffer("TYPE", k);
-    p.callBuffer(caps.pexpiretime ? "PEXPIRETIME" : "PTTL", k);
-  });
+  const [type, ttl] = await exec(client, [key], (k) => [["TYPE", k], [caps.pexpiretime ? "PEXPIRETIME" : "PTTL", k]]);
   const now = Date.now();
   const t = asText(type, "TYPE") as RedisType | "none";
   if (t === "none") return null;
-  const [first] = await exec(client, [key], (p, k) => firstPage(p, t, k, pageSize));
+  const [first] = await exec(client, [key], (k) => [firstPage(t, k, pageSize)]);
   const value = await finish(client, key, t, first, pageSize);
   return { key, value, expireAt: toExpireAt(asInt(ttl, "PTTL"), caps.pexpiretime, now) };
 }
 
-type Pipe = ReturnType<Redis["pipeline"]>;
-
-/** Runs one pipeline; a reply error is returned in place (the caller decides), a broken link throws. */
-async function exec(client: Redis, keys: Buffer[], add: (p: Pipe, key: Buffer, i: number) => void): Promise<unknown[]> {
-  const p = client.pipeline();
-  keys.forEach((k, i) => add(p, k, i));
-  const results = (await p.exec()) ?? [];
-  return results.map(([err, res]) => err ?? res);
+/** One pipeline of the commands `add` gives for each key; a reply error is returned in place. */
+function exec(client: CommandRunner, keys: Buffer[], add: (key: Buffer, i: number) => CommandArg[][]): Promise<unknown[]> {
+  return client.batch(keys.flatMap((k, i) => add(k, i)));
 }
 
-function firstPage(p: Pipe, type: RedisType | "none", key: Buffer, pageSize: number): void {
+function firstPage(type: RedisType | "none", key: Buffer, pageSize: number): CommandArg[] {
   switch (type) {
-    case "none": return void p.callBuffer("ECHO", "");
-    case "string": return void p.callBuffer("GET", key);
-    case "list": return void p.callBuffer("LRANGE", key, 0, pageSize - 1);
-    case "set": return void p.callBuffer("SSCAN", key, "0", "COUNT", pageSize);
-    case "hash": return void p.callBuffer("HSCAN", key, "0", "COUNT", pageSize);
-    case "zset": return void p.callBuffer("ZRANGE", key, 0, pageSize - 1, "WITHSCORES");
-    case "stream": return void p.callBuffer("XINFO", "STREAM", key, "FULL", "COUNT", pageSize);
-    default: return void p.callBuffer("ECHO", ""); // a module type: its name is all we can read
+    case "none": return ["ECHO", ""];
+    case "string": return ["GET", key];
+    case "list": return ["LRANGE", key, 0, pageSize - 1];
+    case "set": return ["SSCAN", key, "0", "COUNT", pageSize];
+    case "hash": return ["HSCAN", key, "0", "COUNT", pageSize];
+    case "zset": return ["ZRANGE", key, 0, pageSize - 1, "WITHSCORES"];
+    case "stream": return ["XINFO", "STREAM", key, "FULL", "COUNT", pageSize];
+    default: return ["ECHO", ""]; // a module type: its name is all we can read
   }
 }
 
-async function finish(client: Redis, key: Buffer, type: RedisType, first: unknown, pageSize: number): Promise<TypedValue> {
+async function finish(client: CommandRunner, key: Buffer, type: RedisType, first: unknown, pageSize: number): Promise<TypedValue> {
   if (first instanceof Error) throw first;
   switch (type) {
     case "string":
@@ -140,17 +130,17 @@ async function finish(client: Redis, key: Buffer, type: RedisType, first: unknow
   }
 }
 
-async function readList(client: Redis, key: Buffer, first: unknown, pageSize: number): Promise<Buffer[]> {
+async function readList(client: CommandRunner, key: Buffer, first: unknown, pageSize: number): Promise<Buffer[]> {
   const items = asArray(first, "LRANGE").map((b) => asBuffer(b, "LRANGE"));
   for (let page = items.length; page === pageSize; ) {
-    const next = asArray(await client.callBuffer("LRANGE", key, items.length, items.length + pageSize - 1), "LRANGE");
+    const next = asArray(await run(client, "LRANGE", key, items.length, items.length + pageSize - 1), "LRANGE");
     for (const b of next) items.push(asBuffer(b, "LRANGE"));
     page = next.length;
   }
   return items;
 }
 
-async function readZset(client: Redis, key: Buffer, first: unknown, pageSize: number): Promise<ZsetEntry[]> {
+async function readZset(client: CommandRunner, key: Buffer, first: unknown, pageSize: number): Promise<ZsetEntry[]> {
   const entries: ZsetEntry[] = [];
   const add = (reply: unknown) => {
     const flat = flatPairs(reply, "ZRANGE");
@@ -158,7 +148,7 @@ async function readZset(client: Redis, key: Buffer, first: unknown, pageSize: nu
     return flat.length / 2;
   };
   for (let got = add(first); got === pageSize; ) {
-    got = add(await client.callBuffer("ZRANGE", key, entries.length, entries.length + pageSize - 1, "WITHSCORES"));
+    got = add(await run(client, "ZRANGE", key, entries.length, entries.length + pageSize - 1, "WITHSCORES"));
   }
   return entries;
 }
@@ -167,7 +157,7 @@ async function readZset(client: Redis, key: Buffer, first: unknown, pageSize: nu
  * SSCAN/HSCAN to the end. SCAN may return an element twice (while the table rehashes): the last
  * sighting wins, keyed by the member's bytes.
  */
-async function scanAll(client: Redis, cmd: "SSCAN" | "HSCAN", key: Buffer, first: unknown, pageSize: number, width: 1 | 2): Promise<Buffer[][]> {
+async function scanAll(client: CommandRunner, cmd: "SSCAN" | "HSCAN", key: Buffer, first: unknown, pageSize: number, width: 1 | 2): Promise<Buffer[][]> {
   const seen = new Map<string, Buffer[]>();
   let reply = first;
   for (;;) {
@@ -179,18 +169,18 @@ async function scanAll(client: Redis, cmd: "SSCAN" | "HSCAN", key: Buffer, first
     }
     const next = asText(cursor, cmd);
     if (next === "0") return [...seen.values()];
-    reply = await client.callBuffer(cmd, key, next, "COUNT", pageSize);
+    reply = await run(client, cmd, key, next, "COUNT", pageSize);
   }
 }
 
 /** Redis 7.4 hash-field expiry: HPEXPIRETIME for every field of every hash read. */
-async function addFieldExpiries(client: Redis, keys: (LiveKey | null)[]): Promise<void> {
+async function addFieldExpiries(client: CommandRunner, keys: (LiveKey | null)[]): Promise<void> {
   for (const k of keys) {
     if (!k || k.value.type !== "hash" || k.value.fields.length === 0) continue;
     const fields = k.value.fields;
     for (let i = 0; i < fields.length; i += DEFAULT_PAGE) {
       const chunk = fields.slice(i, i + DEFAULT_PAGE);
-      const reply = asArray(await client.callBuffer("HPEXPIRETIME", k.key, "FIELDS", chunk.length, ...chunk.map((f) => f.field)), "HPEXPIRETIME");
+      const reply = asArray(await run(client, "HPEXPIRETIME", k.key, "FIELDS", chunk.length, ...chunk.map((f) => f.field)), "HPEXPIRETIME");
       chunk.forEach((f, j) => {
         const at = asInt(reply[j], "HPEXPIRETIME");
         if (at >= 0) f.expireAt = at;

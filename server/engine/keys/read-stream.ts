@@ -1,5 +1,6 @@
 import type { StreamConsumer, StreamEntry, StreamGroup, StreamPendingEntry, StreamValue } from "./typed-value";
 import { asArray, asBuffer, asInt, asRecord, asText } from "./reply";
+import { run, type CommandRunner } from "./command-runner";
 
 /**
  * A stream read back from a live server: `XINFO STREAM key FULL COUNT n` gives the metadata, the
@@ -62,17 +63,12 @@ export function parseEntries(reply: unknown, what: string): StreamEntry[] {
   });
 }
 
-/** The client surface the readers need: a node connection (ioredis Redis) fits. */
-export interface BufferCaller {
-  callBuffer(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
-}
-
 /** Every entry of a stream, `pageSize` per XRANGE; the exclusive start `(id` needs Redis 6.2+. */
-export async function readAllEntries(client: BufferCaller, key: Buffer, pageSize: number): Promise<StreamEntry[]> {
+export async function readAllEntries(client: CommandRunner, key: Buffer, pageSize: number): Promise<StreamEntry[]> {
   const out: StreamEntry[] = [];
   let start = "-";
   for (;;) {
-    const page = parseEntries(await client.callBuffer("XRANGE", key, start, "+", "COUNT", pageSize), "XRANGE");
+    const page = parseEntries(await run(client, "XRANGE", key, start, "+", "COUNT", pageSize), "XRANGE");
     for (const e of page) out.push(e);
     if (page.length < pageSize) return out;
     start = `(${page[page.length - 1].id}`;
@@ -83,10 +79,10 @@ export async function readAllEntries(client: BufferCaller, key: Buffer, pageSize
  * Completes a stream whose XINFO reply was truncated: all entries by XRANGE, and the groups again
  * with a COUNT large enough for the biggest PEL (XINFO has no cursor for PELs).
  */
-export async function completeStream(client: BufferCaller, key: Buffer, first: StreamInfo, pageSize: number): Promise<StreamValue> {
+export async function completeStream(client: CommandRunner, key: Buffer, first: StreamInfo, pageSize: number): Promise<StreamValue> {
   const value = { ...first.value };
   if (first.maxPel > pageSize) {
-    const again = parseStreamFull(await client.callBuffer("XINFO", "STREAM", key, "FULL", "COUNT", first.maxPel));
+    const again = parseStreamFull(await run(client, "XINFO", "STREAM", key, "FULL", "COUNT", first.maxPel));
     value.groups = again.value.groups;
   }
   if (value.entries.length < value.length) value.entries = await readAllEntries(client, key, pageSize);
