@@ -51,7 +51,8 @@ export function formatTable(result: PrecheckResult): string {
     if (item.status !== "passed" && item.fix) lines.push(`${" ".repeat(9 + width + 2)}fix: ${item.fix}`);
   }
   const count = (s: string) => result.items.filter((i) => i.status === s).length;
-  const summary = `${count("failed")} failed, ${count("warning")} warnings, ${count("passed")} passed`;
+  const warnings = count("warning");
+  const summary = `${count("failed")} failed, ${warnings} ${warnings === 1 ? "warning" : "warnings"}, ${count("passed")} passed`;
   lines.push("", result.passed ? `Precheck passed (${summary}).` : `Precheck failed (${summary}).`);
   return lines.join("\n") + "\n";
 }

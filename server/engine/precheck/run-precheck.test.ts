@@ -56,7 +56,7 @@ describe("runPrecheck", () => {
     expect(item(r, "target_connectivity").status).toBe("passed");
     for (const id of DEPENDENT_ON_SOURCE) {
       expect(item(r, id).status, id).toBe("failed");
-      expect(item(r, id).message, id).toMatch(/^not checked because the source could not be reached/);
+      expect(item(r, id).message, id).toMatch(/^Not checked because the source could not be reached/);
     }
   });
 
@@ -65,7 +65,7 @@ describe("runPrecheck", () => {
     const c = item(r, "target_connectivity");
     expect(c.status).toBe("failed");
     expect(c.message).toMatch(/accepted the TCP connection but did not answer PING within 400 ms/);
-    expect(item(r, "target_eviction").message).toMatch(/^not checked because the destination could not be reached/);
+    expect(item(r, "target_eviction").message).toMatch(/^Not checked because the destination could not be reached/);
     expect(item(r, "source_connectivity").status).toBe("passed");
   });
 
@@ -84,7 +84,7 @@ describe("runPrecheck", () => {
     expect(auth.status).toBe("failed");
     expect(auth.message).toMatch(/refused the password for the default user/);
     expect(JSON.stringify(wrong)).not.toContain("not-it");
-    expect(item(wrong, "target_capacity").message).toMatch(/^not checked because authentication failed on the destination/);
+    expect(item(wrong, "target_capacity").message).toMatch(/^Not checked because authentication failed on the destination/);
     const missing = await precheck({ source: endpointOf(source, "standalone", {}), target: endpointOf(target) });
     expect(item(missing, "source_auth").message).toMatch(/requires a password and none was given/);
     expect(item(missing, "source_auth").status).toBe("failed");

@@ -69,14 +69,19 @@ export function itemName(id: PrecheckItemId): string {
   return PRECHECK_ITEMS.find((i) => i.id === id)!.name;
 }
 
+/** Messages are sentences: capitalized, whatever phrase built them. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function passed(id: PrecheckItemId, message: string): PrecheckItem {
-  return { id, name: itemName(id), status: "passed", message, fix: "" };
+  return { id, name: itemName(id), status: "passed", message: sentence(message), fix: "" };
 }
 
 export function warning(id: PrecheckItemId, message: string, fix: string): PrecheckItem {
-  return { id, name: itemName(id), status: "warning", message, fix };
+  return { id, name: itemName(id), status: "warning", message: sentence(message), fix: sentence(fix) };
 }
 
 export function failed(id: PrecheckItemId, message: string, fix: string): PrecheckItem {
-  return { id, name: itemName(id), status: "failed", message, fix };
+  return { id, name: itemName(id), status: "failed", message: sentence(message), fix: sentence(fix) };
 }

@@ -37,7 +37,7 @@ describe("source_psync", () => {
   it("fails an ACL user without PSYNC and tells how to grant it", async () => {
     const p = item(await precheck({ source: as("nopsync"), target: endpointOf(target) }), "source_psync");
     expect(p.status).toBe("failed");
-    expect(p.message).toMatch(/refuse replication to this account: 127\.0\.0\.1:\d+ \(ACL DRYRUN: user 'nopsync' may not run PSYNC or REPLCONF\)/);
+    expect(p.message).toMatch(/^A source node refuses replication to this account: 127\.0\.0\.1:\d+ \(ACL DRYRUN: user 'nopsync' may not run PSYNC or REPLCONF\)/);
     expect(p.fix).toMatch(/ACL SETUSER nopsync \+psync \+replconf/);
   });
 

@@ -39,7 +39,7 @@ describe("source_backlog", () => {
     try {
       const b = item(await precheck({ source: endpointOf(pair.master), target: endpointOf(target), sampleMs: 800 }), "source_backlog");
       expect(b.status).toBe("warning");
-      expect(b.message).toMatch(/the backlog holds less than 60 s of writes \(sampled over 800 ms\) on 127\.0\.0\.1:\d+: repl-backlog-size 16\.0 KiB, writes ~[\d.]+ [KM]iB\/s/);
+      expect(b.message).toMatch(/^The backlog holds less than 60 s of writes \(sampled over 800 ms\) on 127\.0\.0\.1:\d+: repl-backlog-size 16\.0 KiB, writes ~[\d.]+ [KM]iB\/s/);
       const rec = /Set repl-backlog-size to ([\d.]+) (MiB|GiB) or more .*CONFIG SET repl-backlog-size (\d+)mb/.exec(b.fix);
       expect(rec, b.fix).not.toBeNull();
       expect(Number(rec![3])).toBeGreaterThanOrEqual(16);
@@ -52,7 +52,7 @@ describe("source_backlog", () => {
   it("warns about a short repl-timeout", async () => {
     const b = item(await precheck({ source: endpointOf(quiet), target: endpointOf(target), sampleMs: 200 }), "source_backlog");
     expect(b.status).toBe("warning");
-    expect(b.message).toMatch(/repl-timeout is short on 127\.0\.0\.1:\d+: .*repl-timeout 10 s/);
+    expect(b.message).toMatch(/^The repl-timeout is short on 127\.0\.0\.1:\d+: .*repl-timeout 10 s/);
     expect(b.fix).toMatch(/CONFIG SET repl-timeout 60/);
   });
 

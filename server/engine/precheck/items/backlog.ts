@@ -80,7 +80,7 @@ export async function backlogItem(ctx: PrecheckContext): Promise<PrecheckItem> {
     );
   }
   if (shortTimeout.length > 0) {
-    return warning(id, `repl-timeout is short on ${listSome(shortTimeout.map(describe), 3)}`, timeoutAdvice);
+    return warning(id, `the repl-timeout is short on ${listSome(shortTimeout.map(describe), 3)}`, timeoutAdvice);
   }
   return passed(id, `The backlog holds at least ${COVER_SECONDS} s of writes (sampled over ${sampleMs} ms): ${listSome(samples.map(describe), 3)}.`);
 }

@@ -51,7 +51,7 @@ describe("cluster pair", () => {
     const r = await precheck({ source: src(0), target: src(1) });
     const d = item(r, "same_deployment");
     expect(d.status).toBe("failed");
-    expect(d.message).toMatch(/source and destination are the same deployment: both include 127\.0\.0\.1:\d+/);
+    expect(d.message).toMatch(/^Source and destination are the same deployment: both include 127\.0\.0\.1:\d+/);
   });
 
   it("fails a source cluster whose nodes do not share one password", async () => {
@@ -61,7 +61,7 @@ describe("cluster pair", () => {
     try {
       const a = item(await precheck({ source: src(), target: dst() }), "source_auth");
       expect(a.status).toBe("failed");
-      expect(a.message).toBe(`the credentials work on 5 of 6 nodes but are refused by 127.0.0.1:${replica.port}. All nodes of a source cluster must share one password.`);
+      expect(a.message).toBe(`The credentials work on 5 of 6 nodes but are refused by 127.0.0.1:${replica.port}. All nodes of a source cluster must share one password.`);
     } finally {
       const back = direct(replica, "other");
       await back.config("SET", "requirepass", "cpw");
@@ -81,7 +81,7 @@ describe("cluster pair", () => {
     try {
       const m = item(await precheck({ source: src(), target: endpointOf(owner, "cluster") }), "target_mode");
       expect(m.status).toBe("failed");
-      expect(m.message).toBe(`the destination cluster is not healthy: cluster_state:fail; 16284 of 16384 slots are covered (not covered: ${start}-${start + 99})`);
+      expect(m.message).toBe(`The destination cluster is not healthy: cluster_state:fail; 16284 of 16384 slots are covered (not covered: ${start}-${start + 99})`);
       expect(m.fix).toMatch(/--cluster fix/);
     } finally {
       await c.call("CLUSTER", "ADDSLOTS", ...slots);

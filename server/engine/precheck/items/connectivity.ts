@@ -68,5 +68,5 @@ export function authItem(side: Side): PrecheckItem {
   }
   const skipped = side.nodes.length - reachable.length;
   const note = skipped > 0 ? ` (${plural(skipped, "node")} not checked: unreachable)` : "";
-  return passed(id, `${who} authenticated on ${plural(accepted.length, "node")} of the ${side.label}${note}.`.replace(/^the/, "The"));
+  return passed(id, `${who} authenticated on ${plural(accepted.length, "node")} of the ${side.label}${note}.`);
 }

@@ -83,13 +83,13 @@ describe("db_mapping", () => {
   it("fails a database the source does not have", async () => {
     const d = item(await precheck({ source: endpointOf(source), target: endpointOf(target), dbs: [0, 20] }), "db_mapping");
     expect(d.status).toBe("failed");
-    expect(d.message).toMatch(/the source has 16 databases \(0-15\); db20 does not exist/);
+    expect(d.message).toMatch(/^The source has 16 databases \(0-15\); db20 does not exist/);
   });
 
   it("fails a mapping past the destination's databases", async () => {
     const d = item(await precheck({ source: endpointOf(source), target: endpointOf(smallTarget), dbs: [0, 3] }), "db_mapping");
     expect(d.status).toBe("failed");
-    expect(d.message).toMatch(/the destination has 2 databases \(0-1\), but db3 → db3/);
+    expect(d.message).toMatch(/^The destination has 2 databases \(0-1\), but db3 → db3/);
   });
 
   it("warns when several source databases merge into one, and about mapped databases not selected", async () => {
@@ -105,7 +105,7 @@ describe("db_mapping", () => {
     const cluster = endpointOf(clusterTarget.nodes[0], "cluster");
     const bad = item(await precheck({ source: endpointOf(source), target: cluster, dbs: [0, 1] }), "db_mapping");
     expect(bad.status).toBe("failed");
-    expect(bad.message).toMatch(/a cluster destination has only db 0, but db1 → db1/);
+    expect(bad.message).toMatch(/^A cluster destination has only db 0, but db1 → db1/);
     expect(bad.fix).toMatch(/--db-map 1:0/);
     const mapped = await precheck({ source: endpointOf(source), target: cluster, dbs: [1], dbMap: new Map([[1, 0]]) });
     expect(item(mapped, "db_mapping").status).toBe("passed");

@@ -31,7 +31,7 @@ describe("same_deployment", () => {
     const r = await precheck({ source: endpointOf(twoAddresses), target: { host: "127.0.0.2", port: twoAddresses.port, mode: "standalone" } });
     const d = item(r, "same_deployment");
     expect(d.status).toBe("failed");
-    expect(d.message).toMatch(/source 127\.0\.0\.1:\d+ and destination 127\.0\.0\.2:\d+ are the same server \(run_id [0-9a-f]{12}…\)/);
+    expect(d.message).toMatch(/^Source 127\.0\.0\.1:\d+ and destination 127\.0\.0\.2:\d+ are the same server \(run_id [0-9a-f]{12}…\)/);
   });
 
   it("fails a destination that replicates the source (same replication id)", async () => {

@@ -33,7 +33,7 @@ describe("target_capacity", () => {
     await target.client().config("SET", "maxmemory", String((await targetUsed()) + Math.floor(dataSize / 2)));
     const c = item(await precheck({ source: endpointOf(source), target: endpointOf(target) }), "target_capacity");
     expect(c.status).toBe("failed");
-    expect(c.message).toMatch(/the source holds [\d.]+ MiB of data, more than the destination can take: 127\.0\.0\.1:\d+: [\d.]+ MiB free \(maxmemory [\d.]+ MiB − used [\d.]+ [KM]iB\)/);
+    expect(c.message).toMatch(/^The source holds [\d.]+ MiB of data, more than the destination can take: 127\.0\.0\.1:\d+: [\d.]+ MiB free \(maxmemory [\d.]+ MiB − used [\d.]+ [KM]iB\)/);
     expect(c.fix).toMatch(/maxmemory/);
   });
 
@@ -58,7 +58,7 @@ describe("target_eviction", () => {
     await target.client().config("SET", "maxmemory-policy", "allkeys-lru");
     const lru = item(await precheck({ source: endpointOf(source), target: endpointOf(target) }), "target_eviction");
     expect(lru.status).toBe("warning");
-    expect(lru.message).toMatch(/maxmemory-policy is allkeys-lru on 127\.0\.0\.1:\d+: .*inconsistent/);
+    expect(lru.message).toMatch(/^The eviction policy \(maxmemory-policy\) is allkeys-lru on 127\.0\.0\.1:\d+: .*inconsistent/);
     expect(lru.fix).toMatch(/CONFIG SET maxmemory-policy noeviction/);
     await target.client().config("SET", "maxmemory-policy", "noeviction");
     const ok = item(await precheck({ source: endpointOf(source), target: endpointOf(target) }), "target_eviction");

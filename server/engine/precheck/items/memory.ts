@@ -56,7 +56,7 @@ export async function capacityItem(ctx: PrecheckContext): Promise<PrecheckItem> 
   if (short.length > 0) return failed(id, `${sourceText}${perNode}, more than the destination can take: ${listSome(short.map(describe), 3)}`, fix);
   const tight = figures.filter((f) => f.free < share * HEADROOM);
   if (tight.length > 0) return warning(id, `${sourceText}${perNode}; the destination has less than ${Math.round((HEADROOM - 1) * 100)}% to spare: ${listSome(tight.map(describe), 3)}`, fix);
-  return passed(id, `${sourceText}${perNode}; the destination has room: ${listSome(figures.map(describe), 3)}.`.replace(/^the/, "The"));
+  return passed(id, `${sourceText}${perNode}; the destination has room: ${listSome(figures.map(describe), 3)}.`);
 }
 
 /** `noeviction` on every destination master; any other policy may drop synchronized keys. */
@@ -70,10 +70,10 @@ export async function evictionItem(ctx: PrecheckContext): Promise<PrecheckItem> 
   const evicting = policies.filter((p) => p.policy !== undefined && p.policy !== "noeviction");
   const fix = "Set the destination's eviction policy to noeviction: CONFIG SET maxmemory-policy noeviction (and maxmemory-policy noeviction in redis.conf).";
   if (evicting.length > 0) {
-    return warning(id, `maxmemory-policy is ${listSome(evicting.map((p) => `${p.policy} on ${p.address}`), 3)}: when memory runs out the destination evicts keys, and source and destination become inconsistent`, fix);
+    return warning(id, `the eviction policy (maxmemory-policy) is ${listSome(evicting.map((p) => `${p.policy} on ${p.address}`), 3)}: when memory runs out the destination evicts keys, and source and destination become inconsistent`, fix);
   }
   if (unknown.length > 0) {
     return warning(id, `the eviction policy of ${listSome(unknown.map((p) => p.address))} could not be read (the account may not run CONFIG GET)`, `Check it yourself: it should be noeviction. ${fix}`);
   }
-  return passed(id, `maxmemory-policy is noeviction on ${policies.length === 1 ? "the destination" : `all ${policies.length} destination masters`}.`);
+  return passed(id, `the eviction policy (maxmemory-policy) is noeviction on ${policies.length === 1 ? "the destination" : `all ${policies.length} destination masters`}.`);
 }

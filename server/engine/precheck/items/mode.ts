@@ -42,7 +42,7 @@ export function modeItem(side: Side): PrecheckItem {
       return failed(id, `the destination ${where} is a read-only replica${master}: it refuses writes`, "Use the destination's master (or run REPLICAOF NO ONE on it if it should stand alone).");
     }
     const note = role === "replica" ? ", a replica: the synchronization reads from it as it would from the master" : "";
-    return passed(id, `The ${side.label} ${where} is a standalone Redis, as chosen${note}.`);
+    return passed(id, `The ${side.label} ${where} is a standalone instance, as chosen${note}.`);
   }
   const masters = t.nodes.filter((n) => n.role === "master" && n.slots.length > 0).length;
   if (t.clusterState !== "ok" || t.slotsCovered < SLOT_COUNT) {

@@ -81,7 +81,7 @@ export async function psyncItem(ctx: PrecheckContext): Promise<PrecheckItem> {
   }
   const denied = verdicts.filter((v) => v.result === "denied");
   if (denied.length > 0) {
-    return failed(id, `${plural(denied.length, "source node")} refuse replication to this account: ${listSome(denied.map((v) => `${v.address} (${v.how})`), 3)}`, `Grant the permission on every source node: ${grant}`);
+    return failed(id, `${denied.length === 1 ? "a source node refuses" : `${denied.length} source nodes refuse`} replication to this account: ${listSome(denied.map((v) => `${v.address} (${v.how})`), 3)}`, `Grant the permission on every source node: ${grant}`);
   }
   const unknown = verdicts.filter((v) => v.result === "unknown");
   if (unknown.length > 0) {

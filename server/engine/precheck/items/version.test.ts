@@ -29,7 +29,7 @@ describe("versions", () => {
     const r = await precheck({ source: endpointOf(redis), target: endpointOf(valkey!) });
     const v = item(r, "target_version");
     expect(v.status).toBe("warning");
-    expect(v.message).toMatch(/the source runs Redis 7\.0\.\d+ and the destination Valkey 8\.\d+\.\d+ \(Redis 7\.2\.\d+ compatible\): a different implementation/);
+    expect(v.message).toMatch(/^The source runs Redis 7\.0\.\d+ and the destination Valkey 8\.\d+\.\d+ \(Redis 7\.2\.\d+ compatible\): a different implementation/);
     expect(item(r, "source_version").status).toBe("passed");
   });
 
@@ -38,7 +38,7 @@ describe("versions", () => {
     expect(item(r, "source_version").message).toMatch(/The source runs Valkey 8\.\d+\.\d+/);
     const v = item(r, "target_version");
     expect(v.status).toBe("failed");
-    expect(v.message).toMatch(/the destination 127\.0\.0\.1:\d+ runs Redis 7\.0\.\d+, older than the source's Valkey 8\.\d+\.\d+/);
+    expect(v.message).toMatch(/^The destination 127\.0\.0\.1:\d+ runs Redis 7\.0\.\d+, older than the source's Valkey 8\.\d+\.\d+/);
     expect(v.fix).toMatch(/running 7\.2 or later/);
   });
 });
