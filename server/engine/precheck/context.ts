@@ -55,11 +55,16 @@ export async function gatherSide(kind: Side["kind"], endpoint: Endpoint, timeout
   const seedNode = side.topology.nodes.find((n) => addressOf(n) === seedAddress);
   if (seedNode) side.nodes[0] = { ...side.nodes[0], role: seedNode.role, topologyNode: seedNode };
   const others = side.topology.nodes.filter((n) => addressOf(n) !== seedAddress);
-  const probes = await Promise.all(
-    others.map((n) => probeNode({ host: n.host, port: n.port, username: endpoint.username, password: endpoint.password }, { timeoutMs })),
-  );
-  others.forEach((n, i) => side.nodes.push({ host: n.host, port: n.port, address: addressOf(n), role: n.role, topologyNode: n, probe: probes[i] }));
+  const probes = await Promise.all(others.map((n) => (n.port === 0 ? Promise.resolve(noAddress(n)) : probeNode(credentialsOf(side, n), { timeoutMs }))));
+  others.forEach((n, i) => side.nodes.push({ host: n.host, port: n.port, address: probes[i].address, role: n.role, topologyNode: n, probe: probes[i] }));
   return side;
+}
+
+/** A node the cluster lists without an address (flag noaddr) cannot be probed: say so. */
+function noAddress(n: TopologyNode): NodeProbe {
+  const address = `${n.nodeId?.slice(0, 8) ?? "?"}…`;
+  const message = `cluster node ${address} has no known address (flags ${n.flags.join(",")}): the cluster itself cannot reach it`;
+  return { host: n.host, port: n.port, address, status: "error", message, reachable: false, isRedis: false, authOk: false };
 }
 
 /** Nodes that answered as Redis and accepted the credentials. */

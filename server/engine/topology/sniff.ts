@@ -70,7 +70,7 @@ export function sniffRedis(host: string, port: number, timeoutMs: number): Promi
     });
     socket.once("end", () => {
       if (received.length > 0) finish(fromAnswer(received));
-      else finish({ kind: "closed", message: `${where} accepted the TCP connection and closed it without answering PING: it is not a Redis server (or it refuses this client)` });
+      else finish({ kind: "closed", message: `${where} accepted the TCP connection and closed it without answering PING: it is not a Redis server, expects TLS, or refuses this client` });
     });
     socket.once("error", (err: NodeJS.ErrnoException) => {
       if (received.length > 0) return finish(fromAnswer(received));
