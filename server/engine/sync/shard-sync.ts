@@ -1,0 +1,268 @@
+import { Redis } from "ioredis";
+import { DtsError, describeError } from "../errors";
+import { formatAddress } from "../endpoint";
+import { RdbParser } from "../rdb/parser";
+import { ReplicationClient } from "../source/replication-client";
+import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
+import { Applier } from "./apply";
+import { Heartbeat, heartbeatKey } from "./heartbeat";
+import { OffsetTracker } from "./offset-tracker";
+import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./shard-types";
+
+/** Errors after which reconnecting cannot help: the operator must act. */
+const FATAL: ReadonlySet<string> = new Set(["AUTH_FAILED", "RDB_CORRUPT", "RDB_UNSUPPORTED", "CONFLICT", "INVALID_CONFIG", "NOT_REDIS"]);
+
+/**
+ * One source master → the destination: full synchronization (RDB streamed through the parser into
+ * the loader) then the command stream, checkpointing the applied offset every second and resuming
+ * with PSYNC after any break. Reconnects with backoff; follows a failover through `rediscover`.
+ */
+export class ShardSync {
+  private node: { host: string; port: number };
+  private checkpoint: ShardCheckpoint | null;
+  private status: ShardStatus;
+  private client: ReplicationClient | null = null;
+  private tracker: OffsetTracker | null = null;
+  private heartbeat: Heartbeat | null = null;
+  private readonly hbKey: string;
+  private hbPending: Array<[number, number]> = [];
+  private lastSaved = -1;
+  private stopped = false;
+  private fatal: DtsError | null = null;
+
+  constructor(private readonly o: ShardSyncOptions) {
+    this.node = { host: o.source.host, port: o.source.port };
+    this.checkpoint = o.checkpoint;
+    this.hbKey = heartbeatKey(o.taskId, o.slots);
+    this.status = {
+      source: formatAddress(this.node),
+      phase: "connecting",
+      replid: o.checkpoint?.replid ?? null,
+      offset: o.checkpoint?.offset ?? null,
+      appliedOffset: o.checkpoint?.phase === "incremental" ? o.checkpoint.offset : null,
+      fullSync: { keys: 0, bytes: 0, totalBytes: null, done: o.checkpoint?.phase === "incremental" },
+      latencyMs: null,
+      commands: 0,
+    };
+  }
+
+  snapshot(): ShardStatus {
+    const stats = this.client?.stats();
+    if (stats?.receivedOffset != null) this.status.offset = stats.receivedOffset;
+    if (this.tracker) this.status.appliedOffset = this.applied().offset;
+    return { ...this.status, fullSync: { ...this.status.fullSync } };
+  }
+
+  /** Runs until stop() or a fatal error (thrown). */
+  async run(): Promise<void> {
+    this.heartbeat = new Heartbeat({
+      source: { ...this.o.source, mode: "standalone" },
+      key: this.hbKey,
+      db: this.o.heartbeatDb,
+      onRefused: (reason) => this.o.log("warn", `${this.status.source}: the heartbeat key cannot be written (${reason}); latency is estimated from offsets`),
+    });
+    this.heartbeat.start();
+    const timer = setInterval(() => void this.tick(), 1000);
+    try {
+      if (!this.checkpoint && this.o.initialSync === "incremental_only") this.checkpoint = await this.currentPosition();
+      for (let attempt = 0; !this.stopped; attempt++) {
+        const began = Date.now();
+        const error = await this.session();
+        if (this.stopped) break;
+        // A session that ran a while was healthy: the next break starts the backoff again.
+        if (Date.now() - began > 30_000) attempt = 0;
+        if (this.fatal) throw this.fatal;
+        if (error && FATAL.has(error.code)) throw error;
+        this.status.phase = "retrying";
+        const delay = Math.min(500 * 2 ** Math.min(attempt, 5), 15_000);
+        this.o.log("warn", `${this.status.source}: replication stream interrupted (${error ? describeError(error) : "closed"}); reconnecting in ${delay} ms`);
+        await sleep(delay);
+        if (attempt > 0 && this.o.rediscover && this.o.slots.length > 0) await this.followFailover();
+      }
+    } finally {
+      clearInterval(timer);
+      this.heartbeat.stop();
+      await this.tick();
+      this.status.phase = this.fatal ? "failed" : "stopped";
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.client?.close(null);
+  }
+
+  private applied(): { offset: number; db: number } {
+    return this.tracker ? this.tracker.applied(this.o.writer.watermark()) : { offset: 0, db: 0 };
+  }
+
+  /** Checkpoint, latency and ACK bookkeeping, once a second. */
+  private async tick(): Promise<void> {
+    if (!this.tracker || !this.status.replid || this.status.phase === "full") return;
+    const { offset, db } = this.applied();
+    while (this.hbPending.length && this.hbPending[0][0] <= offset) {
+      this.status.latencyMs = Math.max(0, Date.now() - this.hbPending.shift()![1]);
+    }
+    if (offset === this.lastSaved) return;
+    this.lastSaved = offset;
+    this.checkpoint = { sourceNode: formatAddress(this.node), replid: this.status.replid, offset, db, phase: "incremental" };
+    try {
+      await this.o.saveCheckpoint(this.checkpoint);
+    } catch (err) {
+      this.o.log("error", `${this.status.source}: checkpoint not saved: ${describeError(err)}`);
+    }
+  }
+
+  /** Where the master is now, for "incremental data only" tasks: continue from there. */
+  private async currentPosition(): Promise<ShardCheckpoint> {
+    const c = new Redis({ ...this.o.source, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000 });
+    c.on("error", () => {});
+    try {
+      await c.connect();
+      const info = String(await c.info("replication"));
+      const replid = /master_replid:(\w+)/.exec(info)?.[1];
+      const offset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
+      if (!replid || !Number.isFinite(offset)) throw new DtsError("PROTOCOL_ERROR", `${this.status.source} does not report its replication offset`);
+      this.o.log("info", `${this.status.source}: incremental data only, starting at offset ${offset}`);
+      return { sourceNode: this.status.source, replid, offset, db: 0, phase: "incremental" };
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  private async followFailover(): Promise<void> {
+    try {
+      const next = await this.o.rediscover!(this.o.slots[0][0]);
+      if (next && (next.host !== this.node.host || next.port !== this.node.port)) {
+        this.o.log("warn", `${this.status.source}: its slots are now served by ${formatAddress(next)}; following the failover with PSYNC`);
+        this.node = next;
+        this.status.source = formatAddress(next);
+        this.heartbeat?.stop();
+        this.heartbeat = new Heartbeat({ source: { ...this.o.source, ...next, mode: "standalone" }, key: this.hbKey, db: this.o.heartbeatDb, onRefused: () => {} });
+        this.heartbeat.start();
+      }
+    } catch (err) {
+      this.o.log("warn", `${this.status.source}: cluster rediscovery failed: ${describeError(err)}`);
+    }
+  }
+
+  /** One replication session; resolves with the error that ended it (null when stopped). */
+  private session(): Promise<DtsError | null> {
+    return new Promise((resolve) => {
+      const resume = this.checkpoint?.phase === "incremental" ? this.checkpoint : undefined;
+      let parser: RdbParser | null = null;
+      let load: RdbLoad | null = null;
+      let applier: Applier | null = null;
+      let base = 0;
+      const fail = (err: unknown) => {
+        this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
+        client.close(this.fatal);
+      };
+      const startIncremental = (offset: number, db: number) => {
+        this.tracker = new OffsetTracker(offset, db);
+        applier = new Applier(this.o.writer, this.o.plan, {
+          inexact: (message, keys) => {
+            const names = keys.slice(0, 5).map((k) => k.toString()).join(", ");
+            this.o.log(this.o.onInexact === "fail" ? "error" : "warn", `${message}${names ? ` (keys: ${names})` : ""}`);
+            return this.o.onInexact === "fail";
+          },
+          info: (m) => this.o.log("info", m),
+          done: (end) => this.tracker!.done(end),
+        }, this.o.control, `dts-tmp:${this.o.taskId}`);
+        this.status.phase = "incremental";
+      };
+      const pauseUntil = (p: Promise<void>) => {
+        client.pause();
+        p.then(() => client.resume(), fail);
+      };
+      const handler: ReplicationHandler = {
+        fullResync: (info: FullResyncInfo) => {
+          const rerun = this.checkpoint !== null || this.status.fullSync.keys > 0;
+          this.status.phase = "full";
+          this.status.replid = info.replid;
+          this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
+          this.tracker = null;
+          base = info.offset;
+          this.o.log("info", `${this.status.source}: full synchronization started (replid ${info.replid}, offset ${info.offset}${info.rdbLength ? `, RDB ${info.rdbLength} bytes` : ""})`);
+          void this.o.saveCheckpoint({ sourceNode: this.status.source, replid: info.replid, offset: info.offset, db: 0, phase: "full" }).catch(() => {});
+          load = this.o.initialSync === "incremental_only" && this.checkpoint ? null : this.o.loader(rerun);
+          parser = new RdbParser((e) => load?.event(e));
+        },
+        rdbData: (chunk) => {
+          try {
+            parser!.write(chunk);
+          } catch (err) {
+            return fail(err);
+          }
+          this.status.fullSync.bytes += chunk.length;
+          this.status.fullSync.keys = load?.keys ?? 0;
+          if (this.o.writer.full) pauseUntil(this.o.writer.ready());
+        },
+        rdbEnd: () => {
+          try {
+            parser!.end();
+          } catch (err) {
+            return fail(err);
+          }
+          pauseUntil(
+            (async () => {
+              await load?.finish();
+              await this.o.writer.drained();
+              this.status.fullSync.keys = load?.keys ?? 0;
+              this.status.fullSync.done = true;
+              const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
+              this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
+              startIncremental(base, 0);
+              await this.tick();
+            })(),
+          );
+        },
+        continued: (info: ContinueInfo) => {
+          this.status.replid = info.replid;
+          this.status.fullSync.done = true;
+          if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);
+          else this.o.log("info", `${this.status.source}: partial resynchronization from offset ${info.offset}, no full sync`);
+          startIncremental(info.offset, resume?.db ?? 0);
+        },
+        command: (cmd: ReplicatedCommand) => {
+          this.tracker!.delivered(cmd.startOffset, cmd.db);
+          this.status.commands++;
+          const argv = cmd.argv;
+          if (argv.length >= 3 && argv[1].length === this.hbKey.length && argv[1].toString() === this.hbKey) {
+            this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
+          }
+          const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now() });
+          if (applier!.failed) return fail(new DtsError("CONFLICT", "a command could not be applied exactly and the task's policy is to stop"));
+          if (wait) pauseUntil(wait);
+          else if (this.o.writer.full) pauseUntil(this.o.writer.ready());
+        },
+        control: (cmd) => {
+          if (!this.tracker) return;
+          this.tracker.delivered(cmd.startOffset, cmd.db);
+          this.tracker.done(cmd.endOffset);
+        },
+        end: (error) => resolve(error),
+        notice: (message) => this.o.log("warn", message),
+      };
+      const client = new ReplicationClient(
+        {
+          host: this.node.host,
+          port: this.node.port,
+          username: this.o.source.username,
+          password: this.o.source.password,
+          checkpoint: resume ? { replid: resume.replid, offset: resume.offset, db: resume.db } : undefined,
+          appliedOffset: () => this.applied().offset,
+          spoolDir: this.o.spoolDir,
+        },
+        handler,
+      );
+      this.client = client;
+      this.status.phase = "connecting";
+      client.start();
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,60 @@
+import type { Cluster, Redis } from "ioredis";
+import type { RdbEvent } from "../rdb/types";
+import type { DestinationWriter } from "../writer/types";
+import type { ApplyContext } from "./apply";
+
+/** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
+export interface ShardCheckpoint {
+  /** host:port of the master the stream came from (it may change after a failover) */
+  sourceNode: string;
+  replid: string;
+  offset: number;
+  db: number;
+  /** "full": a full synchronization started and did not finish; "incremental": resumable */
+  phase: "full" | "incremental";
+}
+
+/** Receives the RDB of a full synchronization and writes it to the destination. */
+export interface RdbLoad {
+  event(e: RdbEvent): void;
+  /** everything parsed was queued to the writer */
+  finish(): Promise<void>;
+  readonly keys: number;
+  readonly skippedExpired: number;
+  readonly failedKeys: number;
+}
+
+export interface ShardStatus {
+  source: string;
+  phase: "connecting" | "full" | "incremental" | "retrying" | "stopped" | "failed";
+  replid: string | null;
+  /** the source's offset as far as we have received it */
+  offset: number | null;
+  appliedOffset: number | null;
+  fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
+  latencyMs: number | null;
+  commands: number;
+}
+
+export interface ShardSyncOptions {
+  taskId: string;
+  source: { host: string; port: number; username?: string; password?: string };
+  /** the master's slot ranges (empty for a standalone source) */
+  slots: Array<[number, number]>;
+  writer: DestinationWriter;
+  /** destination control client for cross-slot emulation (routes by key) */
+  control: () => Redis | Cluster;
+  plan: ApplyContext;
+  checkpoint: ShardCheckpoint | null;
+  initialSync: "full_and_incremental" | "incremental_only";
+  /** creates the RDB loader for a full synchronization; `rerun` = keys of an earlier attempt may exist */
+  loader(rerun: boolean): RdbLoad;
+  onInexact: "fail" | "skip";
+  spoolDir: string;
+  /** first synchronized source database: the heartbeat is written there */
+  heartbeatDb: number;
+  log(level: "info" | "warn" | "error", message: string): void;
+  saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
+  /** finds the master that now serves `slot` after a failover (cluster sources) */
+  rediscover?(slot: number): Promise<{ host: string; port: number } | null>;
+}

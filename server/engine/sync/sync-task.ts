@@ -1,0 +1,204 @@
+import { mkdirSync } from "node:fs";
+import { Redis, Cluster } from "ioredis";
+import { DtsError, describeError } from "../errors";
+import { formatAddress, type Endpoint } from "../endpoint";
+import { discoverTopology, masters, type Topology } from "../topology";
+import { openWriter } from "../writer/open-writer";
+import type { DestinationWriter } from "../writer/types";
+import { ShardSync } from "./shard-sync";
+import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
+import { dbMapping, type DbMapping } from "./db-mapping";
+
+export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
+
+export interface SyncTaskConfig {
+  taskId: string;
+  source: Endpoint;
+  target: Endpoint;
+  /** selected source databases; undefined = every database the source has */
+  dbs?: number[];
+  dbMap: Map<number, number>;
+  conflict: "intercept" | "ignore";
+  initialSync: "full_and_incremental" | "incremental_only";
+  ignoreFlush?: boolean;
+  onInexact?: "fail" | "skip";
+  spoolDir: string;
+}
+
+export interface SyncStore {
+  loadCheckpoints(): Promise<ShardCheckpoint[]>;
+  saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
+  log(level: "info" | "warn" | "error", message: string): void;
+}
+
+export interface LoaderFactory {
+  (opts: { writer: DestinationWriter; mapping: DbMapping; conflict: "intercept" | "ignore"; log: SyncStore["log"] }): RdbLoad;
+}
+
+/** The status every consumer reads: the CLI's --json lines, the console's status page. */
+export interface SyncSnapshot {
+  state: TaskState;
+  fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
+  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"] }>;
+  latencyMs: number | null;
+  opsPerSec: number;
+  error?: string;
+}
+
+/**
+ * A synchronization task: one ShardSync per source master, in parallel, each with its own writer to
+ * the destination (its own watermark and back-pressure). Resumes from stored checkpoints, matching
+ * them to the masters by replication id so a failover that happened while stopped is followed too.
+ */
+export class SyncTask {
+  private shards: ShardSync[] = [];
+  private writers: DestinationWriter[] = [];
+  private controls: Array<Redis | Cluster> = [];
+  private state: TaskState = "initializing";
+  private error: string | undefined;
+  private lastOps = { at: Date.now(), commands: 0, rate: 0 };
+  private stopping = false;
+
+  constructor(
+    private readonly cfg: SyncTaskConfig,
+    private readonly store: SyncStore,
+    private readonly loader: LoaderFactory,
+  ) {}
+
+  snapshot(): SyncSnapshot {
+    const shards = this.shards.map((s) => s.snapshot());
+    const commands = shards.reduce((n, s) => n + s.commands, 0);
+    const now = Date.now();
+    if (now - this.lastOps.at >= 1000) {
+      this.lastOps = { at: now, commands, rate: Math.round(((commands - this.lastOps.commands) * 1000) / (now - this.lastOps.at)) };
+    }
+    const done = shards.length > 0 && shards.every((s) => s.fullSync.done);
+    if (this.state === "initializing" && done) this.state = "synchronizing";
+    const latencies = shards.map((s) => s.latencyMs).filter((l): l is number => l !== null);
+    const totals = shards.map((s) => s.fullSync.totalBytes);
+    return {
+      state: this.state,
+      fullSync: {
+        keys: shards.reduce((n, s) => n + s.fullSync.keys, 0),
+        bytes: shards.reduce((n, s) => n + s.fullSync.bytes, 0),
+        totalBytes: totals.every((t) => t !== null) && totals.length ? totals.reduce((a, b) => a! + b!, 0) : null,
+        done,
+      },
+      shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase })),
+      latencyMs: latencies.length ? Math.max(...latencies) : null,
+      opsPerSec: this.lastOps.rate,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** Runs until stop() (resolves) or a fatal error (state failed, rejects). */
+  async run(): Promise<void> {
+    try {
+      mkdirSync(this.cfg.spoolDir, { recursive: true });
+      const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
+      const mapping = await dbMapping(this.cfg, topology);
+      const checkpoints = await this.store.loadCheckpoints();
+      const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      const ids = await replicationIds(this.cfg.source, sources);
+      const unmatched = [...checkpoints];
+      for (const [i, node] of sources.entries()) {
+        const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
+        const writer = await openWriter(this.cfg.target, {
+          clientName: `redis-dts-${this.cfg.taskId}`,
+          onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
+          onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
+        });
+        this.writers.push(writer);
+        const rerunOfFull = cp?.phase === "full";
+        this.shards.push(
+          new ShardSync({
+            taskId: this.cfg.taskId,
+            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password },
+            slots: topology.mode === "cluster" ? node.slots : [],
+            writer,
+            control: () => this.control(),
+            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush) },
+            checkpoint: cp,
+            initialSync: this.cfg.initialSync,
+            loader: (rerun) => this.loader({ writer, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log }),
+            onInexact: this.cfg.onInexact ?? "skip",
+            spoolDir: this.cfg.spoolDir,
+            heartbeatDb: mapping.selected[0] ?? 0,
+            log: (level, m) => this.store.log(level, m),
+            saveCheckpoint: (c) => this.store.saveCheckpoint(c),
+            rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
+          }),
+        );
+      }
+      this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
+      await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
+      if (this.state !== "failed") this.state = "finished";
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      await this.closeAll();
+    }
+    if (this.state === "failed") throw new DtsError("INTERNAL", this.error ?? "the task failed");
+  }
+
+  stop(): void {
+    this.stopping = true;
+    for (const s of this.shards) s.stop();
+  }
+
+  private fail(err: unknown): void {
+    if (this.stopping && !(err instanceof DtsError)) return;
+    this.state = "failed";
+    this.error = describeError(err);
+    this.store.log("error", this.error);
+    this.stop();
+  }
+
+  private control(): Redis | Cluster {
+    if (this.controls[0]) return this.controls[0];
+    const { host, port, username, password } = this.cfg.target;
+    const c =
+      this.cfg.target.mode === "cluster"
+        ? new Cluster([{ host, port }], { redisOptions: { username, password }, enableOfflineQueue: true })
+        : new Redis({ host, port, username, password });
+    c.on("error", () => {});
+    this.controls.push(c);
+    return c;
+  }
+
+  private async rediscover(slot: number): Promise<{ host: string; port: number } | null> {
+    const t = await discoverTopology(this.cfg.source, { timeoutMs: 5000 });
+    const owner = masters(t).find((m) => !m.failed && m.slots.some(([a, b]) => slot >= a && slot <= b));
+    return owner ? { host: owner.host, port: owner.port } : null;
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(this.writers.map((w) => w.close().catch(() => w.destroy())));
+    for (const c of this.controls) c.disconnect();
+  }
+}
+
+/** Replication ids (current and previous) of each source master: a checkpoint follows its history. */
+async function replicationIds(auth: Endpoint, nodes: Topology["nodes"]): Promise<Array<string[]>> {
+  return Promise.all(
+    nodes.map(async (n) => {
+      const c = new Redis({ host: n.host, port: n.port, username: auth.username, password: auth.password, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        const info = String(await c.info("replication"));
+        return [/master_replid:(\w+)/.exec(info)?.[1], /master_replid2:(\w+)/.exec(info)?.[1]].filter((x): x is string => Boolean(x) && !/^0+$/.test(x!));
+      } catch {
+        return [];
+      } finally {
+        c.disconnect();
+      }
+    }),
+  );
+}
+
+function takeCheckpoint(list: ShardCheckpoint[], address: string, replids: string[]): ShardCheckpoint | null {
+  let i = list.findIndex((c) => replids.includes(c.replid));
+  if (i === -1) i = list.findIndex((c) => c.sourceNode === address);
+  return i === -1 ? null : list.splice(i, 1)[0];
+}
