@@ -88,6 +88,7 @@ export function toDtsError(err: unknown, where: string, target: { username?: str
     const user = target.username ? `user '${target.username}'` : "the default user";
     if (/^NOAUTH/.test(message)) return new DtsError("AUTH_FAILED", `${where} requires a password and none was given`, { cause: err });
     if (/^WRONGPASS|invalid password|invalid username-password/i.test(message)) return new DtsError("AUTH_FAILED", `${where} refused the password for ${user}`, { cause: err });
+    if (/wrong number of arguments for 'auth'/i.test(message)) return new DtsError("AUTH_FAILED", `${where} predates ACL users (Redis < 6): give only a password, without a user name`, { cause: err });
     if (/^NOPERM/.test(message)) return new DtsError("AUTH_FAILED", `${where}: ${user} lacks a permission: ${message.slice(0, 200)}`, { cause: err });
     if (/^DENIED/.test(message)) return new DtsError("CONNECT_FAILED", `${where} is in protected mode and refuses remote clients without a password`, { cause: err });
     return new DtsError("PROTOCOL_ERROR", `${where} answered an error: ${message.slice(0, 200)}`, { cause: err });
