@@ -3,6 +3,8 @@ import type { Redis } from "ioredis";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import { readKey, readKeys } from "./read-key";
 import { diffValues, valuesEqual } from "./canonical";
+import { serverCapabilities } from "./capabilities";
+import { toRunner } from "./command-runner";
 
 let node: RedisNode;
 let other: RedisNode;
@@ -28,6 +30,25 @@ describe("readKey", () => {
     expect(k?.value).toEqual({ type: "string", value: bin });
     expect(k?.expireAt).toBe(at);
     expect(k?.key.equals(bin)).toBe(true);
+  });
+
+  it("falls back to PTTL when the account may not run COMMAND (absolute expiry computed from now)", async () => {
+    const locked = await startRedis({ aclUsers: { reader: "on >pw ~* &* +@all -command" } });
+    const admin = locked.client();
+    const at = Date.now() + 50_000;
+    await admin.set("t", "v", "PXAT", at);
+    const { Redis } = await import("ioredis");
+    const reader = new Redis({ host: locked.host, port: locked.port, username: "reader", password: "pw" });
+    try {
+      await expect(reader.call("COMMAND", "INFO", "GET")).rejects.toThrow(/NOPERM/);
+      const k = await readKey(reader, "t");
+      expect(k?.value).toEqual({ type: "string", value: b("v") });
+      expect(Math.abs((k?.expireAt ?? 0) - at)).toBeLessThan(1000);
+      expect(await serverCapabilities(toRunner(reader))).toEqual({ pexpiretime: false, hashFieldExpiry: false });
+      expect(await serverCapabilities(toRunner(admin))).toEqual({ pexpiretime: true, hashFieldExpiry: false });
+    } finally {
+      reader.disconnect();
+    }
   });
 
   it("returns null for a missing key and expireAt null for a persistent one", async () => {
