@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import type { Endpoint } from "../endpoint";
@@ -139,6 +140,16 @@ describe("compare standalone ↔ standalone", () => {
     expect(seen.filter((p) => p.phase === "source").length).toBeGreaterThan(50);
     expect(await run({ mode: "quick", rounds: 1 })).toMatchObject({ keys: 50_000, missing: 12, different: 5 });
   }, 120_000);
+
+  it.skipIf(spawnSync("valkey-server", ["--version"]).status !== 0)("compares a Redis 7.0 source with a Valkey 8 copy (consumers gain an active time there)", async () => {
+    const valkey = await startRedis({ binary: "valkey-server" });
+    await writeEveryType(s);
+    await copyKeys(s, valkey.client());
+    expect(await compare({ source: ep(src), target: ep(valkey), mode: "full", recheckDelayMs: 20 })).toMatchObject({ equal: true, keys: 9 });
+    await valkey.client().xack("stream", "g1", "1-0");
+    const r = await compare({ source: ep(src), target: ep(valkey), mode: "full", recheckDelayMs: 20 });
+    expect(r.samples).toEqual([expect.objectContaining({ key: "stream", kind: "value", detail: expect.stringMatching(/stream group g1: pending entries 2 vs 1/) })]);
+  });
 
   it("stops on abort with a CANCELLED error", async () => {
     await writeManyStrings(s, 5_000);
