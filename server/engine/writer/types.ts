@@ -1,0 +1,105 @@
+import type { DtsError } from "../errors";
+import type { Arg } from "../resp/encoder";
+import type { ReplyError } from "../resp/values";
+import type { ApplyTarget } from "../sync/apply-target";
+import type { ServerIdentity } from "../topology/probe";
+
+/** `flags` bits of a write (bit 0 is the writer's own ASKING marker). */
+/** resending after a lost connection cannot change the result (RESTORE REPLACE, SET, DEL, PEXPIREAT...) */
+export const WRITE_REPLAY_SAFE = 2;
+/** set by the writer on a command resent after its first outcome was unknown */
+export const WRITE_UNCERTAIN = 4;
+
+export interface WriterEvent {
+  kind: "retrying" | "redirected" | "reconnected" | "connection-lost" | "uncertain" | "order-hazard";
+  /** one sentence for the operator */
+  message: string;
+  /** host:port of the node concerned */
+  node?: string;
+}
+
+/** A command the destination answered with a (non-retryable) error. */
+export interface CommandFailure {
+  error: ReplyError;
+  tag: number;
+  /** the command as sent */
+  argv: Buffer[];
+  node: string;
+  /** resent after a connection loss: its first copy may have been applied (e.g. BUSYKEY from our own RESTORE) */
+  uncertain: boolean;
+}
+
+/** Commands whose outcome is unknown after a connection loss and that are not marked replay-safe. */
+export interface UncertainCommand {
+  argv: Buffer[];
+  tag: number;
+}
+export type UncertainDecision = "resend" | "skip" | "fail";
+
+export interface WriterOptions {
+  /** non-retryable error replies; default: counted only (see stats.errors) */
+  onCommandError?(failure: CommandFailure): void;
+  onEvent?(event: WriterEvent): void;
+  /**
+   * A refusal that a server does not apply to every later command (OOM as memory frees, TRYAGAIN)
+   * lets a later pipelined command in the same slot be applied before the refused one is retried.
+   * Called for each such later command so the caller can repair its key (e.g. copy it again).
+   */
+  onOrderHazard?(hazard: { argv: Buffer[]; tag: number; node: string }): void;
+  /** what to do with non-replay-safe commands of unknown outcome (default "fail": the writer fails) */
+  onUncertain?(commands: UncertainCommand[]): UncertainDecision;
+  /** per connection in-flight bounds (defaults: 20,000 commands, 16 MB) */
+  maxInFlightCommands?: number;
+  maxInFlightBytes?: number;
+  /** MOVED/ASK bound per command (default 16) */
+  maxRedirections?: number;
+  /** backoff between retries: from base, doubling, capped (defaults 50 ms .. 2 s) */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** give up when the destination refused writes this long (default 0: never) */
+  giveUpAfterMs?: number;
+  connectTimeoutMs?: number;
+  clientName?: string;
+}
+
+export interface WriterStats {
+  written: number;
+  acknowledged: number;
+  /** commands answered with a non-retryable error */
+  errors: number;
+  retried: number;
+  redirected: number;
+  reconnects: number;
+  /** commands the server accepted while an earlier one in the same slot was refused (see onOrderHazard) */
+  orderHazards: number;
+}
+
+/**
+ * The one write path used by the RDB loader and the incremental apply, for standalone and cluster
+ * destinations. Writes are pipelined and acknowledged in order per node; `watermark()` tells which
+ * tags are acknowledged everywhere. Argument buffers must not be modified after a write.
+ */
+export interface DestinationWriter extends ApplyTarget {
+  readonly mode: "standalone" | "cluster";
+  readonly server: ServerIdentity;
+  /** addresses of the nodes written to (cluster: the masters) */
+  nodes(): string[];
+  write(db: number, argv: readonly Arg[], key: Buffer | string | null, tag?: number, flags?: number): boolean;
+  /** an already RESP-encoded command (e.g. forwarded verbatim from a replication stream) */
+  writeEncoded(db: number, command: Buffer, key: Buffer | string | null, tag?: number, flags?: number): boolean;
+  broadcast(db: number, argv: readonly Arg[], tag?: number, flags?: number): boolean;
+  /** true while writes should pause (in-flight bounds reached or a fault is being handled) */
+  readonly full: boolean;
+  /**
+   * Everything written with a tag lower than this is acknowledged by the destination (tags must not
+   * decrease from one write to the next). Infinity when nothing is outstanding.
+   */
+  watermark(): number;
+  readonly stats: WriterStats;
+  /** set when the writer gave up; every later call throws it */
+  readonly failure: DtsError | null;
+  /** waits until everything is acknowledged, then closes the connections */
+  close(): Promise<void>;
+  /** closes at once; unacknowledged commands are dropped */
+  destroy(): void;
+}
