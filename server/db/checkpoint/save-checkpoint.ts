@@ -8,14 +8,16 @@ export interface SaveCheckpointOptions {
   replid: string;
   /** the replication offset the destination has acknowledged */
   offset: bigint;
+  /** the database selected at that offset */
+  db?: number;
   phase: "full" | "incremental";
 }
 
 /** Records where a source shard's stream stands; one row per task and node. */
-export async function saveCheckpoint({ taskId, sourceNode, replid, offset, phase }: SaveCheckpointOptions) {
+export async function saveCheckpoint({ taskId, sourceNode, replid, offset, db = 0, phase }: SaveCheckpointOptions) {
   return getDb().checkpoint.upsert({
     where: { taskId_sourceNode: { taskId, sourceNode } },
-    create: { taskId, sourceNode, replid, offset, phase },
-    update: { replid, offset, phase },
+    create: { taskId, sourceNode, replid, offset, db, phase },
+    update: { replid, offset, db, phase },
   });
 }

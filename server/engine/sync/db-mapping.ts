@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { DtsError } from "../errors";
+import { ioredisOptions } from "../ioredis-options";
 import type { Topology } from "../topology";
 
 export interface DbMapping {
@@ -42,7 +43,7 @@ export async function dbMapping(
 }
 
 async function databaseCount(source: { host: string; port: number; username?: string; password?: string }): Promise<number> {
-  const c = new Redis({ ...source, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  const c = new Redis(ioredisOptions(source, { lazyConnect: true, maxRetriesPerRequest: 1 }));
   c.on("error", () => {});
   try {
     await c.connect();

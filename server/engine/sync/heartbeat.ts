@@ -1,6 +1,7 @@
 import calculateSlot from "cluster-key-slot";
 import { Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
+import { ioredisOptions } from "../ioredis-options";
 
 /**
  * The DTS heartbeat: every second the engine writes the current time into a key on each source master.
@@ -46,8 +47,7 @@ export class Heartbeat {
   private refused = false;
 
   constructor(private readonly opts: HeartbeatOptions) {
-    const { host, port, username, password } = opts.source;
-    this.client = new Redis({ host, port, username, password, db: opts.db, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, enableOfflineQueue: false });
+    this.client = new Redis(ioredisOptions(opts.source, { db: opts.db, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, enableOfflineQueue: false }));
     this.client.on("error", () => {});
   }
 

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { DtsError, describeError } from "../errors";
 import { formatAddress } from "../endpoint";
+import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
@@ -25,6 +26,8 @@ export class ShardSync {
   private tracker: OffsetTracker | null = null;
   private heartbeat: Heartbeat | null = null;
   private readonly hbKey: string;
+  /** the row a checkpoint is saved under: the first master's address, kept across failovers */
+  private readonly shardId: string;
   private hbPending: Array<[number, number]> = [];
   private lastSaved = -1;
   private stopped = false;
@@ -34,6 +37,7 @@ export class ShardSync {
     this.node = { host: o.source.host, port: o.source.port };
     this.checkpoint = o.checkpoint;
     this.hbKey = heartbeatKey(o.taskId, o.slots);
+    this.shardId = o.checkpoint?.sourceNode ?? formatAddress(o.source);
     this.status = {
       source: formatAddress(this.node),
       phase: "connecting",
@@ -105,7 +109,7 @@ export class ShardSync {
     }
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
-    this.checkpoint = { sourceNode: formatAddress(this.node), replid: this.status.replid, offset, db, phase: "incremental" };
+    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
     try {
       await this.o.saveCheckpoint(this.checkpoint);
     } catch (err) {
@@ -115,7 +119,7 @@ export class ShardSync {
 
   /** Where the master is now, for "incremental data only" tasks: continue from there. */
   private async currentPosition(): Promise<ShardCheckpoint> {
-    const c = new Redis({ ...this.o.source, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000 });
+    const c = new Redis(ioredisOptions(this.o.source, { lazyConnect: true, maxRetriesPerRequest: 1 }));
     c.on("error", () => {});
     try {
       await c.connect();
@@ -124,7 +128,7 @@ export class ShardSync {
       const offset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
       if (!replid || !Number.isFinite(offset)) throw new DtsError("PROTOCOL_ERROR", `${this.status.source} does not report its replication offset`);
       this.o.log("info", `${this.status.source}: incremental data only, starting at offset ${offset}`);
-      return { sourceNode: this.status.source, replid, offset, db: 0, phase: "incremental" };
+      return { sourceNode: this.shardId, replid, offset, db: 0, phase: "incremental" };
     } finally {
       c.disconnect();
     }
@@ -184,7 +188,9 @@ export class ShardSync {
           this.tracker = null;
           base = info.offset;
           this.o.log("info", `${this.status.source}: full synchronization started (replid ${info.replid}, offset ${info.offset}${info.rdbLength ? `, RDB ${info.rdbLength} bytes` : ""})`);
-          void this.o.saveCheckpoint({ sourceNode: this.status.source, replid: info.replid, offset: info.offset, db: 0, phase: "full" }).catch(() => {});
+          // Until the load completes a restart must start over (and may overwrite what this attempt wrote).
+          this.checkpoint = { sourceNode: this.shardId, replid: info.replid, offset: info.offset, db: 0, phase: "full" };
+          void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
           load = this.o.initialSync === "incremental_only" && this.checkpoint ? null : this.o.loader(rerun);
           parser = new RdbParser((e) => load?.event(e));
         },

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { Redis, Cluster } from "ioredis";
 import { DtsError, describeError } from "../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
+import { ioredisOptions } from "../ioredis-options";
 import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter } from "../writer/types";
@@ -159,8 +160,8 @@ export class SyncTask {
     const { host, port, username, password } = this.cfg.target;
     const c =
       this.cfg.target.mode === "cluster"
-        ? new Cluster([{ host, port }], { redisOptions: { username, password }, enableOfflineQueue: true })
-        : new Redis({ host, port, username, password });
+        ? new Cluster([{ host, port }], { redisOptions: ioredisOptions({ host, port, username, password }) })
+        : new Redis(ioredisOptions({ host, port, username, password }));
     c.on("error", () => {});
     this.controls.push(c);
     return c;
@@ -182,7 +183,7 @@ export class SyncTask {
 async function replicationIds(auth: Endpoint, nodes: Topology["nodes"]): Promise<Array<string[]>> {
   return Promise.all(
     nodes.map(async (n) => {
-      const c = new Redis({ host: n.host, port: n.port, username: auth.username, password: auth.password, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+      const c = new Redis(ioredisOptions({ ...auth, host: n.host, port: n.port }, { lazyConnect: true, maxRetriesPerRequest: 1 }));
       c.on("error", () => {});
       try {
         await c.connect();
@@ -197,8 +198,15 @@ async function replicationIds(auth: Endpoint, nodes: Topology["nodes"]): Promise
   );
 }
 
+/**
+ * The checkpoint of the shard a master serves now: one whose replication id is in the master's history
+ * (the newest offset wins, so a stale row can never replay applied commands), else by address.
+ */
 function takeCheckpoint(list: ShardCheckpoint[], address: string, replids: string[]): ShardCheckpoint | null {
-  let i = list.findIndex((c) => replids.includes(c.replid));
+  let i = -1;
+  for (let j = 0; j < list.length; j++) {
+    if (replids.includes(list[j].replid) && (i === -1 || list[j].offset > list[i].offset)) i = j;
+  }
   if (i === -1) i = list.findIndex((c) => c.sourceNode === address);
   return i === -1 ? null : list.splice(i, 1)[0];
 }

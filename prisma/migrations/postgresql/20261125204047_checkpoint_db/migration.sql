@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Checkpoint" ADD COLUMN     "db" INTEGER NOT NULL DEFAULT 0;
