@@ -73,7 +73,7 @@ export function formatResult(r: CompareResult): string {
   return lines.join("\n") + "\n";
 }
 
-async function runCompare(o: Options, json: boolean, io: CliIO): Promise<number> {
+async function runCompare(o: Options, json: boolean, debug: boolean, io: CliIO): Promise<number> {
   let drawn = false;
   const onProgress = io.isTTY
     ? (p: CompareProgress) => {
@@ -93,9 +93,10 @@ async function runCompare(o: Options, json: boolean, io: CliIO): Promise<number>
     return result.equal ? 0 : 1;
   } catch (err) {
     if (drawn) io.stderr.write("\r\x1b[2K");
-    if (!(err instanceof DtsError)) throw err;
+    // any failure means "could not compare", never "different" (exit 1): scripts branch on it
     io.stderr.write(`redis-dts compare: ${describeError(err)}\n`);
-    return err.code === "CANCELLED" ? 130 : 3;
+    if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+    return err instanceof DtsError && err.code === "CANCELLED" ? 130 : 3;
   }
 }
 
@@ -116,7 +117,7 @@ const command: CliCommand = {
     { name: "json", value: false, help: 'print one JSON object {"equal","keys","missing","extra","different","samples":[…]}' },
   ],
   async run(args, io) {
-    return runCompare(parseOptions(args), Boolean(args.flags.json), io);
+    return runCompare(parseOptions(args), Boolean(args.flags.json), Boolean(args.flags.debug), io);
   },
 };
 

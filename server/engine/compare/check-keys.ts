@@ -3,7 +3,7 @@ import { readKeys, type LiveKey } from "../keys/read-key";
 import { diffValues } from "../keys/canonical";
 import { asInt } from "../keys/reply";
 import { readShapes, type KeyShape } from "./key-shape";
-import type { Side } from "./side";
+import { sideFailure, type Side } from "./side";
 import type { CompareMode, DifferenceKind } from "./types";
 
 /**
@@ -33,12 +33,16 @@ export interface CheckContext {
 /** Runs `read` on every connection that serves part of `keys` and puts the answers back in order. */
 async function readRouted<T>(side: Side, db: number, keys: Buffer[], read: (c: CommandRunner, keys: Buffer[]) => Promise<T[]>): Promise<T[]> {
   const out = new Array<T>(keys.length);
-  await Promise.all(
-    (await side.route(db, keys)).map(async ({ client, indexes }) => {
-      const got = await read(client, indexes.map((i) => keys[i]));
-      indexes.forEach((at, j) => (out[at] = got[j]));
-    }),
-  );
+  try {
+    await Promise.all(
+      (await side.route(db, keys)).map(async ({ client, indexes }) => {
+        const got = await read(client, indexes.map((i) => keys[i]));
+        indexes.forEach((at, j) => (out[at] = got[j]));
+      }),
+    );
+  } catch (err) {
+    throw sideFailure(side.role, err);
+  }
   return out;
 }
 

@@ -65,6 +65,7 @@ describe("compare standalone ↔ standalone", () => {
     await d.zadd("zset", "0.30000000000000010", "odd"); // a score one ulp away
     const r = await run();
     expect(r).toMatchObject({ equal: false, keys: 18, missing: 1, extra: 1, different: 5 });
+    expect(r.byKind).toEqual({ missing: 1, extra: 1, type: 1, value: 3, ttl: 1, length: 0 });
     const byKind = Object.fromEntries(r.samples.map((x) => [x.key, [x.kind, x.detail]]));
     expect(byKind.list).toEqual(["missing", "not on the target"]);
     expect(byKind["only-on-target"]).toEqual(["extra", "on the target, not on the source"]);
@@ -163,5 +164,14 @@ describe("compare standalone ↔ standalone", () => {
     await gone.stop();
     await expect(compare({ source: ep(src), target: ep(gone), mode: "quick" })).rejects.toMatchObject({ code: "CONNECT_FAILED", message: expect.stringMatching(/^target: connection to 127\.0\.0\.1:\d+ refused/) });
     await expect(compare({ source: { ...ep(src), mode: "cluster" }, target: ep(dst), mode: "quick" })).rejects.toThrow(/source 127\.0\.0\.1:\d+ is not a cluster node/);
+    const limited = await startRedis({ aclUsers: { cmp: "on >pw ~* &* +@all -get" } });
+    await limited.client().set("k", "v");
+    await s.set("k", "v");
+    const noGet = { ...ep(limited), username: "cmp", password: "pw" };
+    await expect(compare({ source: ep(src), target: noGet, mode: "full" })).rejects.toMatchObject({
+      code: "AUTH_FAILED",
+      message: expect.stringMatching(/^target: the account lacks a permission the comparison needs \(NOPERM.*'get'/),
+    });
+    expect(await compare({ source: ep(src), target: noGet, mode: "quick" })).toMatchObject({ equal: true, keys: 1 });
   });
 });

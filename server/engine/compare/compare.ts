@@ -1,9 +1,9 @@
 import { printable } from "../keys/printable";
-import { openSide, type Side } from "./side";
+import { openSide, sideFailure, type Side } from "./side";
 import { scanKeys } from "./scan-keys";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";
 import { RecheckQueue, cancelled } from "./recheck-queue";
-import type { CompareOptions, CompareProgress, CompareResult, CompareSample } from "./types";
+import type { CompareOptions, CompareProgress, CompareResult, CompareSample, DifferenceKind } from "./types";
 
 /**
  * Data verification: every source key (SCAN of every master of every compared database) is checked
@@ -36,11 +36,13 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     };
 
     const counts = { missing: 0, extra: 0, different: 0 };
+    const byKind: Record<DifferenceKind, number> = { missing: 0, extra: 0, type: 0, value: 0, ttl: 0, length: 0 };
     const samples: CompareSample[] = [];
     const report = (f: Finding) => {
       if (f.kind === "missing") counts.missing++;
       else if (f.kind === "extra") counts.extra++;
       else counts.different++;
+      byKind[f.kind]++;
       if (samples.length < maxSamples) {
         samples.push({ db: f.db, targetDb: f.targetDb, key: printable(f.key), keyBase64: f.key.toString("base64"), kind: f.kind, detail: f.detail });
       }
@@ -68,7 +70,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
 
     emit("source", true);
     for (const db of sourceDbs) {
-      for await (const keys of scanKeys(await source.scanClients(db), batchSize, signal)) {
+      for await (const keys of scanKeys(await source.scanClients(db), batchSize, signal, (e) => sideFailure("source", e))) {
         await queue.serviceDue();
         await queue.waitForRoom();
         queue.add("source", db, await checkSourceKeys(ctx, db, keys), 1);
@@ -78,7 +80,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     }
     emit("target", true);
     for (const db of targetDbs) {
-      for await (const keys of scanKeys(await target.scanClients(db), batchSize, signal)) {
+      for await (const keys of scanKeys(await target.scanClients(db), batchSize, signal, (e) => sideFailure("target", e))) {
         await queue.serviceDue();
         await queue.waitForRoom();
         queue.add("target", db, await checkTargetKeys(ctx, db, keys), 1);
@@ -95,6 +97,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       equal: total === 0,
       keys: progress.keys,
       ...counts,
+      byKind,
       samples,
       samplesTruncated: total > samples.length,
       mode: opts.mode,

@@ -7,13 +7,13 @@ import { HEARTBEAT_MARK } from "./types";
  * server keeps no state and we keep one batch, so memory does not grow with the keyspace. SCAN
  * may return a key twice while the server rehashes; such a key is simply checked twice.
  */
-export async function* scanKeys(clients: CommandRunner[], batchSize: number, signal?: AbortSignal): AsyncGenerator<Buffer[]> {
+export async function* scanKeys(clients: CommandRunner[], batchSize: number, signal?: AbortSignal, explain: (err: unknown) => Error = (e) => e as Error): AsyncGenerator<Buffer[]> {
   let batch: Buffer[] = [];
   for (const client of clients) {
     let cursor = "0";
     do {
       if (signal?.aborted) return;
-      const [next, keys] = asArray(await run(client, "SCAN", cursor, "COUNT", batchSize), "SCAN");
+      const [next, keys] = asArray(await run(client, "SCAN", cursor, "COUNT", batchSize).catch((e: unknown) => Promise.reject(explain(e))), "SCAN");
       cursor = asText(next, "SCAN");
       for (const k of asArray(keys, "SCAN")) {
         const key = asBuffer(k, "SCAN");

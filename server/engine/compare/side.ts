@@ -104,3 +104,13 @@ async function explain(endpoint: Endpoint, role: string, err: DtsError): Promise
   return new DtsError(err.code, `${role}: ${err.message}`, { cause: err });
 }
 
+
+/** A failure while reading one side, as one sentence that names the side. */
+export function sideFailure(role: "source" | "target", err: unknown): DtsError {
+  if (err instanceof DtsError) return err.message.startsWith(`${role}:`) ? err : new DtsError(err.code, `${role}: ${err.message}`, { cause: err });
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+  if (/^NOPERM/.test(message)) return new DtsError("AUTH_FAILED", `${role}: the account lacks a permission the comparison needs (${message})`, { cause: err });
+  if (/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) /.test(message)) return new DtsError("CONFLICT", `${role}: the cluster changed during the comparison (${message}): run it again`, { cause: err });
+  if (err instanceof Error && err.name === "ReplyError") return new DtsError("PROTOCOL_ERROR", `${role} answered an error: ${message}`, { cause: err });
+  return new DtsError("INTERNAL", `${role}: ${message}`, { cause: err });
+}

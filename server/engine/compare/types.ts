@@ -73,6 +73,8 @@ export interface CompareResult {
   extra: number;
   /** keys on both sides that differ (type, value, TTL or length) */
   different: number;
+  /** the same differences by kind (missing + extra + the four kinds of "different") */
+  byKind: Record<DifferenceKind, number>;
   /** the first differences, at most `maxSamples` */
   samples: CompareSample[];
   /** true when more differences exist than samples kept */

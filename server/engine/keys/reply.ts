@@ -6,8 +6,10 @@
 
 export type Reply = Buffer | string | number | bigint | null | Reply[] | Error;
 
+/** An error reply where a value was expected is thrown as it is: the caller knows the server's words. */
 export function asBuffer(r: unknown, what: string): Buffer {
   if (Buffer.isBuffer(r)) return r;
+  if (r instanceof Error) throw r;
   if (typeof r === "string") return Buffer.from(r);
   if (typeof r === "number" || typeof r === "bigint") return Buffer.from(String(r));
   throw new Error(`unexpected reply for ${what}: ${describe(r)}`);
@@ -38,6 +40,7 @@ export function asScore(r: unknown, what: string): number {
 
 export function asArray(r: unknown, what: string): unknown[] {
   if (Array.isArray(r)) return r;
+  if (r instanceof Error) throw r;
   throw new Error(`unexpected reply for ${what}: ${describe(r)}`);
 }
 
