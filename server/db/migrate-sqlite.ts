@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { MigrateLog, MigrateResult, MigrationFile } from "./migrations";
@@ -14,8 +14,11 @@ const TABLE = `CREATE TABLE IF NOT EXISTS "_migrations" (
  * write lock first, so two processes starting at once apply each file exactly once.
  */
 export function migrateSqlite(file: string, migrations: MigrationFile[], log: MigrateLog): MigrateResult {
-  mkdirSync(path.dirname(file), { recursive: true });
+  // The file holds password hashes and encrypted credentials: only this account may read it.
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const fresh = !existsSync(file);
   const db = new Database(file, { timeout: 15_000 });
+  if (fresh) chmodSync(file, 0o600);
   try {
     // WAL lets the console read while the engine writes checkpoints and metrics; it sticks to the file.
     db.pragma("journal_mode = WAL");

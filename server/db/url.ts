@@ -11,6 +11,9 @@ export type DatabaseConfig =
   | { provider: "sqlite"; url: string; file: string }
   | { provider: "postgresql"; url: string; schema: string };
 
+/** Environment variables (a plain record, so tests can pass their own). */
+export type Env = Record<string, string | undefined>;
+
 /** The checkout (it holds prisma/migrations). Found from this file, else the working directory. */
 export function projectRoot(): string {
   if (process.env.REDIS_DTS_ROOT) return process.env.REDIS_DTS_ROOT;
@@ -26,18 +29,19 @@ export function projectRoot(): string {
 }
 
 /** ./data (or REDIS_DTS_DATA_DIR): the SQLite file and the generated secret key. */
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.REDIS_DTS_DATA_DIR ?? "data");
+export function dataDir(env: Env = process.env): string {
+  // turbopackIgnore: the data folder is chosen at run time and is not part of the build.
+  return path.resolve(/*turbopackIgnore: true*/ env.REDIS_DTS_DATA_DIR ?? "data");
 }
 
-export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+export function databaseConfig(env: Env = process.env): DatabaseConfig {
   const raw = env.DATABASE_URL?.trim();
   if (!raw) {
     const file = path.join(dataDir(env), "redis-dts.db");
     return { provider: "sqlite", url: `file:${file}`, file };
   }
   if (raw.startsWith("file:")) {
-    const file = path.resolve(raw.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]);
+    const file = path.resolve(/*turbopackIgnore: true*/ raw.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]);
     return { provider: "sqlite", url: `file:${file}`, file };
   }
   if (/^postgres(ql)?:\/\//i.test(raw)) {

@@ -2,14 +2,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DtsError } from "../engine/errors";
-import { dataDir } from "../db/url";
+import { dataDir, type Env } from "../db/url";
 
 /**
  * The 32-byte key that encrypts stored passwords: from REDIS_DTS_SECRET, else ./data/secret.key,
  * generated once with mode 0600. Losing it makes stored passwords unreadable (re-enter them).
  * No `server-only`: the engine and the CLI decrypt endpoint passwords too.
  */
-export function secretKeyPath(env: NodeJS.ProcessEnv = process.env): string {
+export function secretKeyPath(env: Env = process.env): string {
   return path.join(dataDir(env), "secret.key");
 }
 
@@ -51,7 +51,7 @@ function loadOrCreateKeyFile(file: string): Buffer {
 
 const cache = new Map<string, Buffer>();
 
-export function secretKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function secretKey(env: Env = process.env): Buffer {
   const fromEnv = env.REDIS_DTS_SECRET;
   const id = fromEnv ? `env:${createHash("sha256").update(fromEnv).digest("hex")}` : `file:${secretKeyPath(env)}`;
   let key = cache.get(id);

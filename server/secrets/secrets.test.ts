@@ -8,7 +8,7 @@ import { decryptSecret } from "./decrypt-secret";
 import { keyFromSecret, secretKey, secretKeyPath } from "./secret-key";
 
 const dirs: string[] = [];
-const tempEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+const tempEnv = (extra: Record<string, string> = {}): Record<string, string> => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-secret-"));
   dirs.push(dir);
   return { REDIS_DTS_DATA_DIR: path.join(dir, "data"), ...extra };

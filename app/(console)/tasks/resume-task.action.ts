@@ -1,0 +1,18 @@
+"use server";
+
+import { DtsError } from "@/server/engine/errors";
+import { operatorAction } from "@/server/auth/operator-action";
+import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
+import { setTaskState } from "@/server/db/task/set-task-state";
+import { addTaskEvent } from "@/server/db/task-event/add-task-event";
+import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+
+/** Back to work: incremental when every shard has an incremental checkpoint, else the full sync again. */
+export const resumeTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {
+  const checkpoints = await getCheckpoints({ taskId: id });
+  const incremental = checkpoints.length > 0 && checkpoints.every((c) => c.phase === "incremental");
+  const task = await setTaskState({ id, state: incremental ? "synchronizing" : "initializing", from: ["paused"] });
+  if (!task) throw new DtsError("INVALID_CONFIG", "Only a paused task can be resumed.");
+  await addTaskEvent({ taskId: id, level: "info", message: `Resumed by ${operator.username}.` });
+  return { id, state: task.state };
+});

@@ -1,0 +1,18 @@
+import "server-only";
+import { getDb } from "../client";
+
+export interface SetOperatorPasswordOptions {
+  username: string;
+  passwordHash: string;
+}
+
+/** Replaces the password and ends every session of the operator. Returns false when unknown. */
+export async function setOperatorPassword({ username, passwordHash }: SetOperatorPasswordOptions): Promise<boolean> {
+  const db = getDb();
+  return db.$transaction(async (tx) => {
+    const updated = await tx.operator.updateMany({ where: { username }, data: { passwordHash } });
+    if (updated.count === 0) return false;
+    await tx.session.deleteMany({ where: { operator: { username } } });
+    return true;
+  });
+}

@@ -1,0 +1,16 @@
+import "server-only";
+import { getDb } from "../client";
+
+export interface ClearSignInFailuresOptions {
+  username: string;
+  address: string;
+  /** also forget every attempt older than this (keeps the table small) */
+  olderThan: Date;
+}
+
+/** After a successful sign-in the backoff starts over for that account and address. */
+export async function clearSignInFailures({ username, address, olderThan }: ClearSignInFailuresOptions): Promise<void> {
+  await getDb().signInAttempt.deleteMany({
+    where: { OR: [{ succeeded: false, username }, { succeeded: false, address }, { time: { lt: olderThan } }] },
+  });
+}
