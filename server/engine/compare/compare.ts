@@ -48,7 +48,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       }
     };
     const queue = new RecheckQueue(
-      { rounds, delayMs: Math.max(0, opts.recheckDelayMs ?? 1000), maxPending: Math.max(batchSize, opts.maxPendingRechecks ?? 20_000), signal },
+      { rounds, delayMs: Math.max(0, opts.recheckDelayMs ?? 1000), maxPending: Math.max(batchSize, opts.maxPendingRechecks ?? 100_000), signal },
       (pass, db, keys) => (pass === "source" ? checkSourceKeys(ctx, db, keys) : checkTargetKeys(ctx, db, keys)),
       report,
     );

@@ -25,7 +25,10 @@ export interface CompareOptions {
   batchSize?: number;
   /** samples kept in the result; the counts stay exact beyond it (default 1000) */
   maxSamples?: number;
-  /** keys waiting for a re-check before the scan pauses for them (default 20000) */
+  /**
+   * keys waiting for a re-check before the scan pauses for them (default 100000, ~15 MB): each key
+   * waits `rounds - 1` delays, so this bounds the rate differences can be found at
+   */
   maxPendingRechecks?: number;
   /** called at most every `progressIntervalMs` (default 250) and once at the end */
   onProgress?: (p: CompareProgress) => void;
