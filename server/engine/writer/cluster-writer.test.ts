@@ -26,7 +26,7 @@ const direct = (n: RedisNode) => {
 
 async function ownerOf(slot: number): Promise<RedisNode> {
   for (const n of await cluster.masters()) {
-    const ranges = (await direct(n).cluster("SLOTS")) as [number, number, [string, number]][];
+    const ranges = (await direct(n).cluster("SLOTS")) as unknown as [number, number, [string, number]][];
     for (const [from, to, [, port]] of ranges) if (slot >= from && slot <= to) return cluster.nodes.find((x) => x.port === port)!;
   }
   throw new Error(`no owner for ${slot}`);

@@ -84,6 +84,7 @@ export interface DestinationWriter extends ApplyTarget {
   readonly server: ServerIdentity;
   /** addresses of the nodes written to (cluster: the masters) */
   nodes(): string[];
+  nodeOf(key: Buffer | string | null): string;
   write(db: number, argv: readonly Arg[], key: Buffer | string | null, tag?: number, flags?: number): boolean;
   /** an already RESP-encoded command (e.g. forwarded verbatim from a replication stream) */
   writeEncoded(db: number, command: Buffer, key: Buffer | string | null, tag?: number, flags?: number): boolean;
