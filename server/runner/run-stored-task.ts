@@ -1,0 +1,105 @@
+import "server-only";
+import os from "node:os";
+import { DtsError, describeError } from "../engine/errors";
+import { SyncTask, type LoaderFactory, type SyncSnapshot } from "../engine/sync/sync-task";
+import { claimTaskLease } from "../db/task/claim-task-lease";
+import { releaseTaskLease } from "../db/task/release-task-lease";
+import { setTaskState } from "../db/task/set-task-state";
+import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
+import { addMetricSample } from "../db/metric/add-metric-sample";
+import { loadTaskConfig } from "./task-config";
+import { dbSyncStore } from "./db-sync-store";
+import { precheckStoredTask } from "./precheck-stored-task";
+
+export interface RunStoredTaskOptions {
+  taskId: string;
+  dataDir: string;
+  loader: LoaderFactory;
+  /** aborting stops the task cleanly after a final checkpoint; its state becomes `stopState` */
+  signal: AbortSignal;
+  stopState?: "paused" | "finished";
+  /** called at least every second with the task's status */
+  onStatus?(status: SyncSnapshot): void;
+  /** also print events (CLI) */
+  echo?(level: string, message: string): void;
+  skipPrecheck?: boolean;
+}
+
+const LEASE_MS = 30_000;
+const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+
+/**
+ * Runs a stored task in this process until stopped or failed: lease, precheck, the engine, and the
+ * task's state, events and metrics in the database. The CLI `sync` and the console's engine process
+ * both run tasks through here.
+ */
+export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
+  const cfg = await loadTaskConfig(o.taskId, o.dataDir);
+  const store = dbSyncStore(o.taskId, o.echo);
+  if (!(await claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }))) {
+    throw new DtsError("INVALID_CONFIG", `task "${cfg.name}" is already being run by another redis-dts process`);
+  }
+  const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
+  const idle: SyncSnapshot = { state: "prechecking", fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false }, shards: [], latencyMs: null, opsPerSec: 0 };
+  try {
+    const resumable = (await getCheckpoints({ taskId: o.taskId })).some((c) => c.phase === "incremental");
+    if (!o.skipPrecheck) {
+      await setTaskState({ id: o.taskId, state: "prechecking" });
+      o.onStatus?.(idle);
+      // A resumed task finds its own keys on the destination: that is not a conflict.
+      const result = await precheckStoredTask({ taskId: o.taskId, conflict: resumable ? "ignore" : cfg.conflict });
+      if (!result.passed) {
+        const failedItems = result.items.filter((i) => i.status === "failed");
+        const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}`).join("; ")}`;
+        store.log("error", message);
+        await setTaskState({ id: o.taskId, state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
+        const snap = { ...idle, state: "precheck_failed" as const, error: message };
+        o.onStatus?.(snap);
+        return snap;
+      }
+    }
+    await setTaskState({ id: o.taskId, state: resumable ? "synchronizing" : "initializing" });
+    store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
+    const task = new SyncTask(cfg, store, o.loader);
+    const onAbort = () => task.stop();
+    o.signal.addEventListener("abort", onAbort, { once: true });
+    let stored = resumable ? "synchronizing" : "initializing";
+    let lastMetric = 0;
+    const report = async () => {
+      const snap = task.snapshot();
+      o.onStatus?.(snap);
+      if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
+        stored = snap.state;
+        await setTaskState({ id: o.taskId, state: snap.state, from: ["initializing", "synchronizing"] });
+      }
+      if (Date.now() - lastMetric >= 5000) {
+        lastMetric = Date.now();
+        const lag = snap.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0);
+        await addMetricSample({ taskId: o.taskId, opsPerSec: snap.opsPerSec, latencyMs: snap.latencyMs, keys: snap.fullSync.keys, bytes: snap.fullSync.bytes, lagBytes: lag });
+      }
+    };
+    const timer = setInterval(() => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`)), 1000);
+    try {
+      await task.run();
+    } catch {
+      // the snapshot carries the error; recorded below
+    } finally {
+      clearInterval(timer);
+      o.signal.removeEventListener("abort", onAbort);
+    }
+    const final = task.snapshot();
+    if (final.state === "failed") {
+      await setTaskState({ id: o.taskId, state: "failed", error: { message: final.error ?? "the task failed" } });
+    } else {
+      final.state = o.stopState ?? "paused";
+      await setTaskState({ id: o.taskId, state: final.state });
+      store.log("info", final.state === "paused" ? "task paused; it resumes from its checkpoints" : "task finished");
+    }
+    o.onStatus?.(final);
+    return final;
+  } finally {
+    clearInterval(renew);
+    await store.flush();
+    await releaseTaskLease({ id: o.taskId, owner }).catch(() => {});
+  }
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import path from "node:path";
+import { DtsError } from "../engine/errors";
+import type { Endpoint } from "../engine/endpoint";
+import type { SyncTaskConfig } from "../engine/sync/sync-task";
+import { getTask } from "../db/task/get-task";
+import { getEndpointCredentials } from "../db/endpoint/get-endpoint-credentials";
+import { z } from "zod";
+import { parseJsonField } from "../db/json";
+
+const ZTaskOptions = z.object({
+  /** FLUSHDB/FLUSHALL on the source are not applied */
+  ignoreFlush: z.boolean().optional(),
+  /** what a command that cannot be applied exactly does: stop the task, or skip it with an event */
+  onInexact: z.enum(["fail", "skip"]).optional(),
+});
+export type TTaskOptions = z.infer<typeof ZTaskOptions>;
+
+/** Everything the engine needs to run a stored task, passwords decrypted (never log or return this). */
+export async function loadTaskConfig(taskId: string, dataDir: string): Promise<SyncTaskConfig & { name: string; state: string }> {
+  const task = await getTask({ id: taskId });
+  if (!task) throw new DtsError("INVALID_CONFIG", `task ${taskId} does not exist`);
+  const [source, target] = await Promise.all([
+    getEndpointCredentials({ taskId, role: "source" }),
+    getEndpointCredentials({ taskId, role: "destination" }),
+  ]);
+  if (!source?.host || !target?.host) throw new DtsError("INVALID_CONFIG", `task "${task.name}" has no source or destination configured yet`);
+  const selected = parseJsonField(task.selectedDbs, z.array(z.number().int().min(0)).nullable(), null);
+  const map = parseJsonField(task.dbMap, z.record(z.string(), z.number().int().min(0)), {});
+  const options = parseJsonField(task.options, ZTaskOptions, {});
+  return {
+    taskId,
+    name: task.name,
+    state: task.state,
+    source: source as Endpoint,
+    target: target as Endpoint,
+    dbs: Array.isArray(selected) && selected.length ? selected : undefined,
+    dbMap: new Map(Object.entries(map).map(([k, v]) => [Number(k), Number(v)])),
+    conflict: task.conflictMode === "ignore" ? "ignore" : "intercept",
+    initialSync: task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental",
+    ignoreFlush: Boolean(options.ignoreFlush),
+    onInexact: options.onInexact === "fail" ? "fail" : "skip",
+    spoolDir: path.join(dataDir, "spool", taskId),
+  };
+}

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "./redis-harness";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface SyncStatusLine {
+  state: string;
+  fullSync: { keys: number; bytes: number; done: boolean };
+  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null }>;
+  latencyMs: number | null;
+  opsPerSec: number;
+  error?: string;
+}
+
+/**
+ * `redis-dts sync --json` as a child process, the way operators and the console run it: tests can
+ * kill -9 it, start it again on the same data folder, and read its status lines.
+ */
+export class SyncProcess {
+  private proc: ChildProcess | null = null;
+  lines: SyncStatusLine[] = [];
+  stderr = "";
+  readonly dataDir: string;
+
+  constructor(private readonly args: string[], dataDir?: string) {
+    this.dataDir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), "redis-dts-sync-"));
+  }
+
+  start(): this {
+    this.lines = [];
+    const proc = spawn(path.join(root, "bin/redis-dts"), ["sync", "--json", ...this.args], {
+      cwd: root,
+      env: { ...process.env, REDIS_DTS_DATA_DIR: this.dataDir, DATABASE_URL: "", REDIS_DTS_SECRET: "test-secret-for-sync-tests-0123456789" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let buf = "";
+    proc.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) !== -1) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          this.lines.push(JSON.parse(line));
+        } catch {
+          this.stderr += `(stdout) ${line}\n`;
+        }
+      }
+    });
+    proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
+    this.proc = proc;
+    return this;
+  }
+
+  get last(): SyncStatusLine | undefined {
+    return this.lines[this.lines.length - 1];
+  }
+
+  get running(): boolean {
+    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  async waitState(state: string, timeoutMs = 60_000): Promise<SyncStatusLine> {
+    await waitFor(() => {
+      if (!this.running && this.last?.state !== state) throw new Error(`sync exited (${this.proc?.exitCode}) before ${state}: ${this.stderr}\n${JSON.stringify(this.last)}`);
+      return this.last?.state === state;
+    }, timeoutMs, `sync state ${state}: ${this.stderr.slice(-2000)}`);
+    return this.last!;
+  }
+
+  /** waits until every shard's applied offset reached `offsets` (source master_repl_offset values) */
+  async waitApplied(offsets: number[], timeoutMs = 60_000): Promise<void> {
+    await waitFor(() => {
+      const shards = this.last?.shards ?? [];
+      return offsets.every((o) => shards.some((s) => (s.appliedOffset ?? -1) >= o));
+    }, timeoutMs, `applied offsets ${offsets.join(",")}: ${JSON.stringify(this.last)} ${this.stderr.slice(-1000)}`);
+  }
+
+  /** SIGTERM: a clean stop after a final checkpoint */
+  async stop(): Promise<number | null> {
+    return this.signal("SIGTERM");
+  }
+
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  private signal(sig: NodeJS.Signals): Promise<number | null> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null);
+    return new Promise((resolve) => {
+      proc.once("exit", (code) => resolve(code));
+      proc.kill(sig);
+    });
+  }
+
+  cleanup(): void {
+    this.proc?.kill("SIGKILL");
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
