@@ -8,9 +8,9 @@ export interface ApplyTarget {
    * the replication offset this write completes; the writer reports acknowledged tags in order.
    * Returns false when the writer is full: the caller waits for drain before sending more.
    */
-  write(db: number, argv: Buffer[], key: Buffer | null, tag?: number): boolean;
+  write(db: number, argv: Buffer[], key: Buffer | null, tag?: number, flags?: number): boolean;
   /** Queue argv for every master of the destination. */
-  broadcast(db: number, argv: Buffer[], tag?: number): boolean;
+  broadcast(db: number, argv: Buffer[], tag?: number, flags?: number): boolean;
   /** Identity of the node that owns `key` (standalone: always the same). */
   nodeOf(key: Buffer | null): string;
   /** Resolves when every queued write has been acknowledged. */

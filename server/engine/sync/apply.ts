@@ -3,6 +3,8 @@ import type { Cluster, Redis } from "ioredis";
 import type { ApplyTarget } from "./apply-target";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
 import { emulate } from "./emulate";
+import { isReplaySafe } from "./replay-safe";
+import { WRITE_REPLAY_SAFE } from "../writer/types";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -107,10 +109,10 @@ export class Applier {
       const step = steps[i];
       switch (step.kind) {
         case "write":
-          if (!this.out.write(step.db, step.argv, step.key, tag)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+          if (!this.out.write(step.db, step.argv, step.key, tag, isReplaySafe(step.argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         case "broadcast":
-          if (!this.out.broadcast(step.db, step.argv, tag)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+          if (!this.out.broadcast(step.db, step.argv, tag, isReplaySafe(step.argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         case "emulate":
           return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, end);

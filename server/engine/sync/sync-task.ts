@@ -108,6 +108,14 @@ export class SyncTask {
           clientName: `redis-dts-${this.cfg.taskId}`,
           onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
           onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
+          // Commands that are not replay-safe and whose reply was lost with the connection: sending them
+          // again may apply them twice, dropping them may lose them. We resend and say so, naming keys,
+          // so a verification can confirm them.
+          onUncertain: (cmds) => {
+            const keys = cmds.slice(0, 5).map((c) => `${c.argv[0]} ${c.argv[1] ?? ""}`).join(", ");
+            this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
+            return "resend";
+          },
         });
         this.writers.push(writer);
         const rerunOfFull = cp?.phase === "full";
