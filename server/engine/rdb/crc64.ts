@@ -7,7 +7,10 @@
  * BigInt on the hot path).
  */
 
+import { createCrc64Wasm } from "./crc64-wasm";
+
 const SLICES = 8;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = new Uint32Array(SLICES * 256);
 const HI = new Uint32Array(SLICES * 256);
 
@@ -42,30 +45,48 @@ const HI = new Uint32Array(SLICES * 256);
   }
 })();
 
+/** large inputs go through the WebAssembly version (same tables, i64 arithmetic) */
+const WASM = createCrc64Wasm(LO, HI);
+const WASM_MIN = 4096;
+
 /** A running CRC-64; `update` may be called with any slicing of the input. */
 export class Crc64 {
   lo = 0;
   hi = 0;
 
   update(buf: Uint8Array, start = 0, end = buf.length): this {
+    if (WASM !== null && end - start >= WASM_MIN && !forceJs) {
+      [this.lo, this.hi] = WASM.update(buf, start, end, this.lo, this.hi);
+      return this;
+    }
     let lo = this.lo;
     let hi = this.hi;
     let p = start;
-    const stop8 = end - 8;
-    while (p <= stop8) {
-      const a = lo ^ (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24));
-      const b = hi ^ (buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24));
-      const i7 = 7 * 256 + (a & 0xff);
-      const i6 = 6 * 256 + ((a >>> 8) & 0xff);
-      const i5 = 5 * 256 + ((a >>> 16) & 0xff);
-      const i4 = 4 * 256 + (a >>> 24);
-      const i3 = 3 * 256 + (b & 0xff);
-      const i2 = 2 * 256 + ((b >>> 8) & 0xff);
-      const i1 = 256 + ((b >>> 16) & 0xff);
-      const i0 = b >>> 24;
-      lo = LO[i7] ^ LO[i6] ^ LO[i5] ^ LO[i4] ^ LO[i3] ^ LO[i2] ^ LO[i1] ^ LO[i0];
-      hi = HI[i7] ^ HI[i6] ^ HI[i5] ^ HI[i4] ^ HI[i3] ^ HI[i2] ^ HI[i1] ^ HI[i0];
-      p += 8;
+    // bytewise up to a 4-byte aligned address, then whole 32-bit words through a typed view
+    while (p < end && ((buf.byteOffset + p) & 3) !== 0) {
+      const idx = (lo ^ buf[p]) & 0xff;
+      lo = LO[idx] ^ ((lo >>> 8) | (hi << 24));
+      hi = HI[idx] ^ (hi >>> 8);
+      p++;
+    }
+    const words = LITTLE_ENDIAN ? (end - p) >>> 3 : 0;
+    if (words > 0) {
+      const w = new Int32Array(buf.buffer, buf.byteOffset + p, words * 2);
+      for (let i = 0; i < w.length; i += 2) {
+        const a = lo ^ w[i];
+        const b = hi ^ w[i + 1];
+        const i7 = 7 * 256 + (a & 0xff);
+        const i6 = 6 * 256 + ((a >>> 8) & 0xff);
+        const i5 = 5 * 256 + ((a >>> 16) & 0xff);
+        const i4 = 4 * 256 + (a >>> 24);
+        const i3 = 3 * 256 + (b & 0xff);
+        const i2 = 2 * 256 + ((b >>> 8) & 0xff);
+        const i1 = 256 + ((b >>> 16) & 0xff);
+        const i0 = b >>> 24;
+        lo = LO[i7] ^ LO[i6] ^ LO[i5] ^ LO[i4] ^ LO[i3] ^ LO[i2] ^ LO[i1] ^ LO[i0];
+        hi = HI[i7] ^ HI[i6] ^ HI[i5] ^ HI[i4] ^ HI[i3] ^ HI[i2] ^ HI[i1] ^ HI[i0];
+      }
+      p += words * 8;
     }
     while (p < end) {
       const idx = (lo ^ buf[p]) & 0xff;
@@ -107,4 +128,11 @@ export class Crc64 {
 /** CRC-64 of a whole buffer as an unsigned BigInt. */
 export function crc64(buf: Uint8Array, start = 0, end = buf.length): bigint {
   return new Crc64().update(buf, start, end).value();
+}
+
+let forceJs = false;
+/** @internal tests: compare the JavaScript and WebAssembly paths */
+export function useJavaScriptCrc(on: boolean): boolean {
+  forceJs = on;
+  return WASM !== null;
 }

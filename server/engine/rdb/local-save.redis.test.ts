@@ -145,6 +145,20 @@ describe("RDB written by redis-server 7.0", () => {
     expect(ttl.expireAt).toBe(FUTURE);
   });
 
+  it("raw is exactly what DUMP serializes (the loader's RESTORE fast path appends only the footer)", async () => {
+    const keys = keyEvents(events);
+    for (const db of [0, 3]) {
+      const client = node.client();
+      await client.select(db);
+      for (const k of keys.filter((x) => x.db === db)) {
+        const payload = (await client.dumpBuffer(k.key))!;
+        const body = payload.subarray(0, payload.length - 10);
+        expect(body.equals(k.raw), `DUMP of ${k.key.toString("latin1")}`).toBe(true);
+        expect(payload.readUInt16LE(payload.length - 10)).toBe(k.rdbVersion);
+      }
+    }
+  });
+
   it("keeps the function library", async () => {
     const fns = events.filter((e) => e.kind === "function");
     expect(fns.map((f) => f.kind === "function" && f.code.toString())).toEqual([LIB]);

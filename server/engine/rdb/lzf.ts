@@ -12,8 +12,19 @@ export const LZF_MAX_RATIO = 88;
  * position of src[start] in the RDB, for error messages.
  */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Buffer {
-  if (outLen > (end - start) * LZF_MAX_RATIO + 8) throw corrupt(`LZF string declares ${outLen} bytes from ${end - start} compressed bytes`, offset);
+  checkLzfLength(start, end, outLen, offset);
   const out = Buffer.allocUnsafe(outLen);
+  lzfDecompressInto(src, start, end, out, outLen, offset);
+  return out;
+}
+
+/** Throws unless `outLen` could really come out of end - start compressed bytes. */
+export function checkLzfLength(start: number, end: number, outLen: number, offset: number): void {
+  if (outLen > (end - start) * LZF_MAX_RATIO + 8) throw corrupt(`LZF string declares ${outLen} bytes from ${end - start} compressed bytes`, offset);
+}
+
+/** Decompresses into out[0, outLen) (out may be a reused scratch buffer at least that long). */
+export function lzfDecompressInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number, offset: number): void {
   let ip = start;
   let op = 0;
   while (ip < end) {
@@ -40,5 +51,4 @@ export function lzfDecompress(src: Uint8Array, start: number, end: number, outLe
     for (let i = 0; i < len; i++) out[op++] = out[ref + i];
   }
   if (op !== outLen) throw corrupt(`LZF data decompressed to ${op} bytes instead of ${outLen}`, offset);
-  return out;
 }

@@ -1,7 +1,7 @@
 import { DtsError } from "../errors";
 import { OP, corrupt, redisTypeOf } from "./constants";
 import { Crc64 } from "./crc64";
-import { NEED } from "./primitives";
+import { NEED, copyOut } from "./primitives";
 import type { RdbEvent, RdbKeyEvent, RdbMagic, RdbParserOptions } from "./types";
 import { ValueWalker, skipModuleOpcodes } from "./value-walker";
 import { parseRecord } from "./records";
@@ -253,9 +253,7 @@ export class RdbParser {
       raw = this.acc.subarray(vs - 1, ve);
       this.acc = null;
     } else {
-      raw = Buffer.allocUnsafe(size + 1);
-      raw[0] = this.keyType;
-      raw.set(this.buf.subarray(vs, ve), 1);
+      raw = copyOut(this.buf, vs, ve, this.keyType);
     }
     const ev: RdbKeyEvent = {
       kind: "key",

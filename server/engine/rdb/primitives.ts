@@ -124,8 +124,19 @@ export function stringBytes(buf: Uint8Array, base: number): Buffer {
 
 /** Like stringBytes but never a view: safe to keep after the input buffer is reused. */
 export function stringCopy(buf: Uint8Array, base: number): Buffer {
-  if (rd.kind === STR_PLAIN) return Buffer.from(buf.subarray(rd.s, rd.e));
+  if (rd.kind === STR_PLAIN) return copyOut(buf, rd.s, rd.e);
   return stringBytes(buf, base);
+}
+
+/** buf[s, e) into a new Buffer (pooled for small sizes); a plain loop beats a native call for keys */
+export function copyOut(buf: Uint8Array, s: number, e: number, lead = -1): Buffer {
+  const n = e - s;
+  const extra = lead >= 0 ? 1 : 0;
+  const out = Buffer.allocUnsafe(n + extra);
+  if (extra) out[0] = lead;
+  if (n < 64) for (let i = 0; i < n; i++) out[i + extra] = buf[s + i];
+  else out.set(buf.subarray(s, e), extra);
+  return out;
 }
 
 /** Old-style score (RDB_TYPE_ZSET): a length byte then ASCII, or 253/254/255 for nan/+inf/-inf. */

@@ -2,10 +2,13 @@ import { DtsError } from "../errors";
 import { corrupt, MODULE_OP, QUICKLIST_PACKED, QUICKLIST_PLAIN, T, moduleNameFromId } from "./constants";
 import { validateIntset, validateZipmap } from "./intset-zipmap";
 import { validateListpack } from "./listpack";
-import { lzfDecompress } from "./lzf";
+import { checkLzfLength, lzfDecompressInto } from "./lzf";
 import { NEED, STR_LZF, STR_PLAIN, rd, readLen, readString, skipDoubleString } from "./primitives";
 import { readStreamListpack } from "./stream-listpack";
 import { validateZiplist } from "./ziplist";
+
+const SCRATCH_KEEP = 1 << 20;
+let scratch = Buffer.allocUnsafe(64 * 1024);
 
 type Validator = (buf: Uint8Array, start: number, end: number, offset: number) => void;
 
@@ -107,8 +110,13 @@ export class ValueWalker {
     if (q === NEED) return NEED;
     if (rd.kind === STR_PLAIN) validate(buf, rd.s, rd.e, base + rd.s);
     else if (rd.kind === STR_LZF) {
-      const data = lzfDecompress(buf, rd.s, rd.e, rd.ulen, base + rd.s);
-      validate(data, 0, data.length, base + rd.s);
+      // decompressed only to be checked: into a reused buffer, no allocation per value
+      const { s, e, ulen } = rd;
+      checkLzfLength(s, e, ulen, base + s);
+      if (scratch.length < ulen) scratch = Buffer.allocUnsafe(Math.max(ulen, scratch.length * 2));
+      lzfDecompressInto(buf, s, e, scratch, ulen, base + s);
+      validate(scratch, 0, ulen, base + s);
+      if (scratch.length > SCRATCH_KEEP) scratch = Buffer.allocUnsafe(SCRATCH_KEEP);
     } else throw corrupt("an encoded value is stored as an integer", base + p);
     return q;
   }
