@@ -4,6 +4,8 @@ import { DtsError, describeError } from "../engine/errors";
 import { SyncTask, type LoaderFactory, type SyncSnapshot } from "../engine/sync/sync-task";
 import { claimTaskLease } from "../db/task/claim-task-lease";
 import { releaseTaskLease } from "../db/task/release-task-lease";
+import { takeOverTaskLease } from "../db/task/take-over-task-lease";
+import { getTask } from "../db/task/get-task";
 import { setTaskState } from "../db/task/set-task-state";
 import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { addMetricSample } from "../db/metric/add-metric-sample";
@@ -36,7 +38,7 @@ const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const cfg = await loadTaskConfig(o.taskId, o.dataDir);
   const store = dbSyncStore(o.taskId, o.echo);
-  if (!(await claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }))) {
+  if (!(await claimLease(o.taskId))) {
     throw new DtsError("INVALID_CONFIG", `task "${cfg.name}" is already being run by another redis-dts process`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
@@ -102,4 +104,22 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     await store.flush();
     await releaseTaskLease({ id: o.taskId, owner }).catch(() => {});
   }
+}
+
+/**
+ * Takes the task's lease; a lease left by a process of this machine that no longer exists (killed
+ * with -9, a console restart) is taken over at once instead of waiting for it to expire.
+ */
+async function claimLease(taskId: string): Promise<boolean> {
+  if (await claimTaskLease({ id: taskId, owner, ttlMs: LEASE_MS })) return true;
+  const holder = (await getTask({ id: taskId }))?.leaseOwner;
+  const [host, pid] = holder?.split(":") ?? [];
+  if (!holder || host !== os.hostname() || !/^\d+$/.test(pid ?? "")) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") return false;
+  }
+  return takeOverTaskLease({ id: taskId, from: holder, owner, ttlMs: LEASE_MS });
 }
