@@ -1,4 +1,5 @@
 import type { HashField, StreamEntry, TypedValue, ZsetEntry } from "../keys/typed-value";
+import { DtsError } from "../errors";
 import { iterateValue } from "./iterate-value";
 import type { RdbKeyEntry } from "./types";
 
@@ -53,6 +54,6 @@ export function decodeValue(entry: RdbKeyEntry): TypedValue {
     case "hash":
       return { type: "hash", fields };
     default:
-      throw new Error(`decodeValue: no value produced for a ${entry.type}`);
+      throw new DtsError("INTERNAL", `decodeValue: no value produced for a ${entry.type}`);
   }
 }

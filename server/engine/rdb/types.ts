@@ -23,8 +23,11 @@ export interface RdbKeyEntry {
   /**
    * Exactly the bytes of the value as serialized in the RDB, INCLUDING the leading type byte: what a
    * DUMP payload starts with (append the 2-byte RDB version + CRC64 to get a RESTORE payload).
-   * Usually a zero-copy view into the chunk given to write(); the consumer may keep it (chunks are
-   * never reused by the parser).
+   * In the RDB the key sits between the type byte and the value, so this is one copy of the value
+   * (small ones from Node's buffer pool); a value of 64 KB or more that had to be accumulated over
+   * several chunks is handed out in place, without a second copy. The parser never writes into a
+   * Buffer it has emitted: the consumer may keep it.
+   * Empty collections are emitted as they are; Redis drops them when it loads an RDB.
    */
   raw: Buffer;
   /** version from the file's header (for Valkey files: the number after "VALKEY") */
