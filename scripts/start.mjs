@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT || "3000";
-const distDir = process.env.REDIS_DTS_DIST_DIR || ".next";
+const distDir = ".next";
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 

@@ -40,9 +40,7 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
       <div className="min-w-0 text-sm text-slate-700">
         <span className="break-all">{formatEndpoint(task.source)}</span>
         {task.source && <span className="text-xs text-slate-500"> ({formatMode(task.source.mode)})</span>}
-        <span aria-label="to" className="px-1.5 text-slate-400">
-          →
-        </span>
+        <span className="px-1 text-slate-400"> → </span>
         <span className="break-all">{formatEndpoint(task.destination)}</span>
         {task.destination && <span className="text-xs text-slate-500"> ({formatMode(task.destination.mode)})</span>}
         {task.error && (task.state === "failed" || task.state === "precheck_failed") && (

@@ -1,0 +1,39 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
+
+export async function signIn(page: Page, password = ADMIN_PASSWORD, next = "/") {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign In" }).click();
+}
+
+export async function signInAsAdmin(page: Page) {
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Synchronization Tasks", exact: true })).toBeVisible();
+}
+
+/** test-results/screenshots/<project>-<name>.png, for a human to look at after the run. */
+export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  const dir = path.join(testInfo.config.rootDir, "..", "test-results", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${testInfo.project.name}-${name}.png`), fullPage: true });
+}
+
+/** Seeds what only the engine would do (e.g. a running state), straight into the run's database. */
+export function withDatabase<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(path.join(process.env.E2E_DATA_DIR ?? "", "e2e.db"));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function uniqueName(testInfo: TestInfo, what: string) {
+  return `${what} ${testInfo.project.name} ${Date.now().toString(36)}`;
+}

@@ -1,0 +1,110 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signInAsAdmin, snap, uniqueName, withDatabase } from "./helpers";
+
+const row = (page: Page, name: string) => page.getByRole("listitem", { name, exact: true });
+
+test.beforeEach(async ({ page }) => {
+  await signInAsAdmin(page);
+});
+
+test("create a task, see it in the list, rename it, view it, delete it", async ({ page }, testInfo) => {
+  const region = `e2e-${testInfo.project.name}`;
+  const name = uniqueName(testInfo, "orders cache");
+
+  await page.getByRole("button", { name: "Create Task" }).first().click();
+  const create = page.getByRole("dialog", { name: "Create Task" });
+  const nameField = create.getByLabel("Synchronization Task Name");
+  await expect(nameField).toHaveValue(/^redis-sync-\d{8}-[0-9a-f]{6}$/);
+  await snap(page, testInfo, "create-dialog");
+  await nameField.fill(name);
+  await create.getByLabel("Region label").fill(region);
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create).toBeHidden();
+
+  const created = row(page, name);
+  await expect(created).toBeVisible();
+  await expect(created.locator("[data-state]:visible")).toHaveText("Not Started");
+  await expect(created).toContainText("Not configured → Not configured");
+  const taskId = await created.getAttribute("data-task-id");
+  expect(taskId).toBeTruthy();
+  await expect(created.getByRole("link", { name: "Configure Synchronization Channel" })).toHaveAttribute("href", `/tasks/${taskId}/configure`);
+  await expect(page.getByRole("link", { name: new RegExp(`^${region}`) })).toBeVisible();
+
+  // The region tab shows only that region's tasks.
+  await page.getByRole("link", { name: new RegExp(`^${region}`) }).click();
+  await expect(page).toHaveURL(new RegExp(`region=${region}`));
+  await expect(page.getByRole("listitem").filter({ has: page.getByTestId("task-name") })).toHaveCount(1);
+  await snap(page, testInfo, "list");
+
+  // Rename: an empty name is refused with a field message, a new one is saved.
+  await created.getByRole("button", { name: "Rename" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename Task" });
+  await rename.getByLabel("Synchronization Task Name").fill("   ");
+  await rename.getByRole("button", { name: "Save" }).click();
+  await expect(rename.getByText("Enter a task name.")).toBeVisible();
+  const renamed = `${name} (renamed)`;
+  await rename.getByLabel("Synchronization Task Name").fill(renamed);
+  await rename.getByRole("button", { name: "Save" }).click();
+  await expect(rename).toBeHidden();
+  await expect(row(page, renamed)).toBeVisible();
+  await expect(row(page, name)).toHaveCount(0);
+
+  await row(page, renamed).getByRole("link", { name: "View" }).click();
+  await expect(page.getByRole("heading", { name: renamed })).toBeVisible();
+  await expect(page.getByText("Task created by admin.")).toBeVisible();
+  await snap(page, testInfo, "view");
+  await page.getByRole("link", { name: "← Synchronization Tasks" }).click();
+
+  await row(page, renamed).getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete Task" });
+  await expect(confirm).toContainText(renamed);
+  await snap(page, testInfo, "delete-dialog");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(row(page, renamed)).toBeVisible();
+  await row(page, renamed).getByRole("button", { name: "Delete" }).click();
+  await confirm.getByRole("button", { name: "Delete Task" }).click();
+  await expect(row(page, renamed)).toHaveCount(0);
+  await page.goto(`/tasks/${taskId}`);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+});
+
+test("a synchronizing task can be paused and resumed, live", async ({ page }, testInfo) => {
+  const name = uniqueName(testInfo, "sessions");
+  await page.getByRole("button", { name: "Create Task" }).first().click();
+  const create = page.getByRole("dialog", { name: "Create Task" });
+  await create.getByLabel("Synchronization Task Name").fill(name);
+  await create.getByRole("button", { name: "Create" }).click();
+  const task = row(page, name);
+  await expect(task).toBeVisible();
+  const id = (await task.getAttribute("data-task-id"))!;
+
+  // What the engine would do: configure endpoints, reach Synchronizing, report a latency.
+  withDatabase((db) => {
+    const now = new Date().toISOString();
+    db.prepare(`UPDATE "Task" SET state = 'synchronizing' WHERE id = ?`).run(id);
+    const endpoint = db.prepare(`INSERT INTO "Endpoint" (id, taskId, role, host, port, mode, passwordEncrypted, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    endpoint.run(`${id}-s`, id, "source", "10.1.0.7", 7000, "cluster", "v1.secret-marker", now, now);
+    endpoint.run(`${id}-d`, id, "destination", "10.2.0.9", 6379, "standalone", null, now, now);
+    db.prepare(`INSERT INTO "MetricSample" (taskId, time, opsPerSec, latencyMs, keys, bytes, lagBytes) VALUES (?, ?, 100, 42, 0, 0, 0)`).run(id, now);
+  });
+  // No reload: the list polls.
+  await expect(task.locator("[data-state]:visible")).toHaveText("Synchronizing", { timeout: 15_000 });
+  await expect(task).toContainText("10.1.0.7:7000 (Cluster)");
+  await expect(task).toContainText("10.2.0.9:6379 (Standalone)");
+  await expect(task).toContainText("42 ms");
+  await expect(task.getByRole("link", { name: "Configure Synchronization Channel" })).toHaveCount(0);
+  await snap(page, testInfo, "list-synchronizing");
+
+  // Stored passwords never reach the browser.
+  const body = await (await page.request.get("/api/tasks")).text();
+  expect(body).toContain(name);
+  expect(body).not.toContain("secret-marker");
+  expect(body).not.toContain("passwordEncrypted");
+
+  await task.getByRole("button", { name: "Pause" }).click();
+  await expect(task.locator("[data-state]:visible")).toHaveText("Paused");
+  await task.getByRole("button", { name: "Resume" }).click();
+  // No checkpoint yet, so resuming starts over with the full synchronization.
+  await expect(task.locator("[data-state]:visible")).toHaveText("Initializing");
+  await expect(task.getByRole("button", { name: "Pause" })).toBeVisible();
+});
