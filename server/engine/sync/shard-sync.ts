@@ -191,8 +191,19 @@ export class ShardSync {
           // Until the load completes a restart must start over (and may overwrite what this attempt wrote).
           this.checkpoint = { sourceNode: this.shardId, replid: info.replid, offset: info.offset, db: 0, phase: "full" };
           void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
-          load = this.o.initialSync === "incremental_only" && this.checkpoint ? null : this.o.loader(rerun);
+          // Even an "incremental data only" task loads a full resync it is forced into: without it,
+          // the writes the master can no longer replay would be lost.
+          if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
+          load = this.o.loader(rerun || this.o.initialSync === "incremental_only");
           parser = new RdbParser((e) => load?.event(e));
+          if (rerun && load && this.o.clearShard) {
+            const clear = this.o.clearShard;
+            pauseUntil(
+              clear(this.o.slots).then((n) => {
+                if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
+              }),
+            );
+          }
         },
         rdbData: (chunk) => {
           try {

@@ -55,6 +55,11 @@ export interface ShardSyncOptions {
   heartbeatDb: number;
   log(level: "info" | "warn" | "error", message: string): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
+  /**
+   * removes what an earlier full-sync attempt of this shard wrote (intercept mode only); undefined
+   * when the destination may hold keys of its own (ignore mode)
+   */
+  clearShard?(slots: Array<[number, number]>): Promise<number>;
   /** finds the master that now serves `slot` after a failover (cluster sources) */
   rediscover?(slot: number): Promise<{ host: string; port: number } | null>;
 }

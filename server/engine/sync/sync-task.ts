@@ -9,6 +9,7 @@ import type { DestinationWriter } from "../writer/types";
 import { ShardSync } from "./shard-sync";
 import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
+import { clearShard } from "./clear-shard";
 
 export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
 
@@ -136,6 +137,7 @@ export class SyncTask {
             log: (level, m) => this.store.log(level, m),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
+            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), [...new Set(mapping.selected.map((d) => mapping.map(d)!))], slots) : undefined,
           }),
         );
       }

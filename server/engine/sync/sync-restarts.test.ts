@@ -1,0 +1,145 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { startCluster, startRedis, stopAll, waitFor, info } from "../../testing/redis-harness";
+import { SyncProcess } from "../../testing/sync-process";
+import { runWorkload } from "../../testing/workload";
+import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
+
+/** Restarts, kills and failovers: the data ends up equal, and resuming never needs a full sync. */
+const procs: SyncProcess[] = [];
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    await p.stop();
+    p.cleanup();
+  }
+});
+afterAll(stopAll);
+
+function track(p: SyncProcess): SyncProcess {
+  procs.push(p);
+  return p;
+}
+
+/** Large enough that the full synchronization takes a while on two cores. */
+async function bigSeed(client: import("ioredis").Redis, keys: number): Promise<void> {
+  const chunk = 10_000;
+  for (let i = 0; i < keys; i += chunk) {
+    const p = client.pipeline();
+    for (let j = i; j < Math.min(keys, i + chunk); j++) {
+      if (j % 10 === 0) p.rpush(`big:l:${j}`, "a", "b", "c", "d");
+      else p.set(`big:s:${j}`, `v${j}-${"x".repeat(40)}`);
+    }
+    await p.exec();
+  }
+}
+
+describe("sync restarts", () => {
+  it("kill -9 during the incremental phase resumes with PSYNC: sync_partial_ok grows, sync_full does not", async () => {
+    const src = await startRedis();
+    const dst = await startRedis();
+    const c = src.client();
+    await seedData(c, "a:");
+    const args = ["--task", "resume", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
+    const first = track(new SyncProcess(args).start());
+    await first.waitState("synchronizing");
+    await runWorkload(c, { prefix: "r1:" });
+    await waitCaughtUp(first, [src]);
+    // let a checkpoint land, then write more while the engine is gone
+    await new Promise((r) => setTimeout(r, 1500));
+    await first.kill();
+    const before = await syncStats(src);
+    await runWorkload(c, { prefix: "r2:" });
+    for (let i = 0; i < 500; i++) await c.rpush("while-down", String(i));
+    const second = track(new SyncProcess(args, first.dataDir).start());
+    await second.waitState("synchronizing");
+    await waitCaughtUp(second, [src]);
+    const after = await syncStats(src);
+    expect(after.full).toBe(before.full);
+    expect(after.partialOk).toBeGreaterThan(before.partialOk);
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+    // no list element applied twice
+    expect(await dst.client().llen("while-down")).toBe(500);
+  });
+
+  it("kill -9 during the full synchronization: the restart loads again and the data ends up equal", async () => {
+    const src = await startRedis();
+    const dst = await startRedis();
+    const c = src.client();
+    await bigSeed(c, 300_000);
+    const args = ["--task", "full", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
+    const first = track(new SyncProcess(args).start());
+    await waitFor(() => (first.last?.fullSync.keys ?? 0) > 0 || first.last?.state === "synchronizing", 60_000, "the full sync to start loading");
+    await first.kill();
+    // while the engine is down the source changes: deleted keys must not survive on the destination
+    await c.del("big:s:1", "big:s:2");
+    await c.rpush("big:l:0", "e");
+    const second = track(new SyncProcess(args, first.dataDir).start());
+    await second.waitState("synchronizing", 120_000);
+    await waitCaughtUp(second, [src]);
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+  });
+
+  it("follows a CLUSTER FAILOVER of a source master without a full sync", async () => {
+    const src = await startCluster({ masters: 3, replicasPerMaster: 1 });
+    const dst = await startCluster({ masters: 3 });
+    const c = src.client();
+    await seedData(c, "a:");
+    const p = track(new SyncProcess(["--task", "fo", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri, "--target-mode", "cluster"]).start());
+    await p.waitState("synchronizing");
+    const replica = (await src.replicas())[0];
+    const fullBefore = await Promise.all(src.nodes.map((n) => syncStats(n)));
+    const r1 = spawnSync("redis-cli", ["-p", String(replica.port), "CLUSTER", "FAILOVER"], { encoding: "utf8" });
+    expect(r1.stdout.trim()).toBe("OK");
+    await waitFor(async () => (await info(replica, "replication")).includes("role:master"), 20_000, "replica promoted");
+    await runWorkload(c, { tag: "{w}" });
+    await runWorkload(c, { tag: "{a}", prefix: "x:" });
+    await waitFor(async () => {
+      try {
+        await waitCaughtUp(p, await src.masters(), 1000);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 60_000, "caught up after the failover");
+    const fullAfter = await Promise.all(src.nodes.map((n) => syncStats(n)));
+    const total = (xs: { full: number }[]) => xs.reduce((n, s) => n + s.full, 0);
+    expect(total(fullAfter)).toBe(total(fullBefore));
+    const r = await compareSides(endpointOf(src, "cluster"), endpointOf(dst, "cluster"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+  });
+
+  it("survives a destination restart mid-sync without losing writes", async () => {
+    const src = await startRedis();
+    const dst = await startRedis({ config: { appendonly: "yes", appendfsync: "always" } });
+    const c = src.client();
+    const p = track(new SyncProcess(["--task", "dst", "--skip-precheck", "--source", src.uri, "--target", dst.uri]).start());
+    await p.waitState("synchronizing");
+    for (let i = 0; i < 200; i++) await c.set(`before:${i}`, i);
+    await dst.restart();
+    for (let i = 0; i < 200; i++) await c.set(`after:${i}`, i);
+    await waitCaughtUp(p, [src], 60_000);
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+  });
+
+  it("one-to-many (A→B, A→C) and cascade (B→D) at once", async () => {
+    const a = await startRedis();
+    const [b, cc, d] = [await startRedis(), await startRedis(), await startRedis()];
+    const client = a.client();
+    await seedData(client, "a:");
+    const ab = track(new SyncProcess(["--task", "ab", "--skip-precheck", "--source", a.uri, "--target", b.uri]).start());
+    const ac = track(new SyncProcess(["--task", "ac", "--skip-precheck", "--source", a.uri, "--target", cc.uri]).start());
+    await ab.waitState("synchronizing");
+    const bd = track(new SyncProcess(["--task", "bd", "--skip-precheck", "--source", b.uri, "--target", d.uri, "--conflict", "ignore"]).start());
+    await Promise.all([ac.waitState("synchronizing"), bd.waitState("synchronizing")]);
+    await runWorkload(client, {});
+    await Promise.all([waitCaughtUp(ab, [a]), waitCaughtUp(ac, [a])]);
+    await waitCaughtUp(bd, [b]);
+    for (const target of [b, cc, d]) {
+      const r = await compareSides(endpointOf(a, "standalone"), endpointOf(target, "standalone"));
+      expect(r.equal, describeDiff(r)).toBe(true);
+    }
+  });
+});
