@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { once } from "node:events";
 import { UsageError } from "../args";
 import type { CliCommand } from "../command";
 import { DtsError } from "../../engine/errors";
@@ -40,26 +39,52 @@ const command: CliCommand = {
       if (line !== null) lines.push(line);
     });
     const input = createReadStream(file, { highWaterMark: 256 * 1024 });
+    // a reader that goes away (`| head`) is a normal end, not an error
+    let closed = false;
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      closed = true;
+    };
+    io.stdout.on("error", onError);
     try {
       for await (const chunk of input) {
         if (io.signal.aborted) throw new DtsError("CANCELLED", "rdb dump was interrupted");
+        if (closed) return 0;
         parser.write(chunk as Buffer);
         if (lines.length > 0) {
           const text = lines.join("\n") + "\n";
           lines = [];
-          if (!io.stdout.write(text)) await once(io.stdout, "drain");
+          if (!io.stdout.write(text)) await drained(io.stdout);
         }
         if (parser.done) break;
       }
+      if (closed) return 0;
       parser.end();
+    } catch (err) {
+      if (closed || (err as NodeJS.ErrnoException).code === "EPIPE") return 0;
+      throw err;
     } finally {
       input.destroy();
+      io.stdout.off("error", onError);
     }
     return 0;
   },
 };
 
 export default command;
+
+/** resolves on 'drain', or on 'close' when the reader went away */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+  });
+}
 
 function jsonLine(e: RdbEvent): string | null {
   if (e.kind === "key") {
