@@ -15,7 +15,7 @@ test("signing in sets an httpOnly, SameSite=Lax session cookie, and signing out 
   await signInAsAdmin(page);
   const cookie = (await page.context().cookies()).find((c) => c.name === "redis_dts_session");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
-  await expect(page.getByText("Signed in as")).toContainText("admin");
+  await expect(page.getByRole("banner")).toContainText("admin");
 
   await page.getByRole("button", { name: "Sign Out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);

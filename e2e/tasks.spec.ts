@@ -24,7 +24,7 @@ test("create a task, see it in the list, rename it, view it, delete it", async (
   const created = row(page, name);
   await expect(created).toBeVisible();
   await expect(created.locator("[data-state]:visible")).toHaveText("Not Started");
-  await expect(created).toContainText("Not configured → Not configured");
+  await expect(created).toContainText("Not configured yet");
   const taskId = await created.getAttribute("data-task-id");
   expect(taskId).toBeTruthy();
   await expect(created.getByRole("link", { name: "Configure Synchronization Channel" })).toHaveAttribute("href", `/tasks/${taskId}/configure`);
@@ -83,14 +83,14 @@ test("a synchronizing task can be paused and resumed, live", async ({ page }, te
     const now = new Date().toISOString();
     db.prepare(`UPDATE "Task" SET state = 'synchronizing' WHERE id = ?`).run(id);
     const endpoint = db.prepare(`INSERT INTO "Endpoint" (id, taskId, role, host, port, mode, passwordEncrypted, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    endpoint.run(`${id}-s`, id, "source", "10.1.0.7", 7000, "cluster", "v1.secret-marker", now, now);
-    endpoint.run(`${id}-d`, id, "destination", "10.2.0.9", 6379, "standalone", null, now, now);
+    endpoint.run(`${id}-s`, id, "source", "127.0.0.1", 1, "cluster", "v1.secret-marker", now, now);
+    endpoint.run(`${id}-d`, id, "destination", "127.0.0.1", 2, "standalone", null, now, now);
     db.prepare(`INSERT INTO "MetricSample" (taskId, time, opsPerSec, latencyMs, keys, bytes, lagBytes) VALUES (?, ?, 100, 42, 0, 0, 0)`).run(id, now);
   });
   // No reload: the list polls.
   await expect(task.locator("[data-state]:visible")).toHaveText("Synchronizing", { timeout: 15_000 });
-  await expect(task).toContainText("10.1.0.7:7000 (Cluster)");
-  await expect(task).toContainText("10.2.0.9:6379 (Standalone)");
+  await expect(task).toContainText("127.0.0.1:1 (Cluster)");
+  await expect(task).toContainText("→ 127.0.0.1:2 (Standalone)");
   await expect(task).toContainText("42 ms");
   await expect(task.getByRole("link", { name: "Configure Synchronization Channel" })).toHaveCount(0);
   await snap(page, testInfo, "list-synchronizing");
@@ -104,7 +104,11 @@ test("a synchronizing task can be paused and resumed, live", async ({ page }, te
   await task.getByRole("button", { name: "Pause" }).click();
   await expect(task.locator("[data-state]:visible")).toHaveText("Paused");
   await task.getByRole("button", { name: "Resume" }).click();
-  // No checkpoint yet, so resuming starts over with the full synchronization.
-  await expect(task.locator("[data-state]:visible")).toHaveText("Initializing");
-  await expect(task.getByRole("button", { name: "Pause" })).toBeVisible();
+  // Resuming hands the task back to the engine, which cannot reach the seeded addresses: the task
+  // leaves Paused (Initializing, then Failed with the reason) and the log says who resumed it.
+  await expect(task.locator("[data-state]:visible")).not.toHaveText("Paused");
+  await expect(task.locator("[data-state]:visible")).toHaveText(/Initializing|Synchronizing|Failed/);
+  await task.getByRole("link", { name: "View" }).click();
+  await expect(page.getByText("Resumed by admin.")).toBeVisible();
+  await expect(page.getByText("Paused by admin.")).toBeVisible();
 });

@@ -6,7 +6,7 @@ export function ConsoleHeader({ username }: { username: string }) {
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
         <Link href="/" className="flex items-center gap-2 text-base font-semibold text-slate-900">
-          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-red-600 text-xs font-bold text-white">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-red-600 text-[10px] font-bold tracking-tight text-white">
             DTS
           </span>
           redis-dts
@@ -18,7 +18,8 @@ export function ConsoleHeader({ username }: { username: string }) {
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-slate-600">
-            Signed in as <span className="font-medium text-slate-900">{username}</span>
+            <span className="hidden sm:inline">Signed in as </span>
+            <span className="font-medium text-slate-900">{username}</span>
           </span>
           <form action={signOutAction}>
             <button type="submit" className="rounded-md border border-slate-300 px-2.5 py-1 text-slate-700 hover:bg-slate-50">

@@ -29,7 +29,7 @@ function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () =
   return (
     <div className="space-y-3 text-sm text-slate-700">
       <p>
-        Delete <span className="font-semibold break-all text-slate-900">{task.name}</span> with its configuration, checkpoints, events and metrics? This cannot be undone.
+        Delete <span className="font-semibold break-words text-slate-900">{task.name}</span> with its configuration, checkpoints, events and metrics? This cannot be undone.
       </p>
       {running && <p className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">The task is {task.state === "paused" ? "paused" : "running"}: its synchronization stops for good.</p>}
       <p>Data already written to the destination stays there.</p>

@@ -38,11 +38,21 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
       </div>
 
       <div className="min-w-0 text-sm text-slate-700">
-        <span className="break-all">{formatEndpoint(task.source)}</span>
-        {task.source && <span className="text-xs text-slate-500"> ({formatMode(task.source.mode)})</span>}
-        <span className="px-1 text-slate-400"> → </span>
-        <span className="break-all">{formatEndpoint(task.destination)}</span>
-        {task.destination && <span className="text-xs text-slate-500"> ({formatMode(task.destination.mode)})</span>}
+        {!task.source && !task.destination ? (
+          <p className="text-slate-500">Not configured yet</p>
+        ) : (
+          <>
+            <p className="break-words">
+              {formatEndpoint(task.source)}
+              {task.source && <span className="text-xs text-slate-500"> ({formatMode(task.source.mode)})</span>}
+            </p>
+            <p className="break-words">
+              <span className="text-slate-400">→ </span>
+              {formatEndpoint(task.destination)}
+              {task.destination && <span className="text-xs text-slate-500"> ({formatMode(task.destination.mode)})</span>}
+            </p>
+          </>
+        )}
         {task.error && (task.state === "failed" || task.state === "precheck_failed") && (
           <p className="mt-0.5 line-clamp-2 text-xs text-red-700" title={task.error}>
             {task.error}

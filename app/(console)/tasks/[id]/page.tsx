@@ -29,7 +29,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         ← Synchronization Tasks
       </Link>
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold break-all text-slate-900">{task.name}</h1>
+        <h1 className="text-2xl font-semibold break-words text-slate-900">{task.name}</h1>
         <StateBadge state={state} />
       </div>
       <p className="max-w-3xl text-sm text-slate-700">{TASK_STATE_MEANING[state]}</p>
@@ -53,7 +53,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               {e ? (
                 <dl className="mt-2 grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
                   <dt className="text-slate-500">Address</dt>
-                  <dd className="break-all">{`${e.host}:${e.port}`}</dd>
+                  <dd className="break-words">{`${e.host}:${e.port}`}</dd>
                   <dt className="text-slate-500">Instance Mode</dt>
                   <dd>{formatMode(e.mode)}</dd>
                   <dt className="text-slate-500">Region</dt>
@@ -79,7 +79,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           <dt className="text-slate-500">Started</dt>
           <dd suppressHydrationWarning>{task.startedAt ? formatDateTime(task.startedAt) : "—"}</dd>
           <dt className="text-slate-500">Task id</dt>
-          <dd className="font-mono text-xs break-all">{task.id}</dd>
+          <dd className="font-mono text-xs break-words">{task.id}</dd>
         </dl>
       </section>
 
