@@ -9,7 +9,7 @@ import { FLAG_ASKING, PipelineConnection, type ConnectionSink, type UnansweredCo
 import { describeCommand, parseCommand } from "./parse-command";
 import { classifyReplyError } from "./reply-errors";
 import { SlotTable } from "./slot-table";
-import { WRITE_REPLAY_SAFE, WRITE_UNCERTAIN, type DestinationWriter, type UncertainCommand, type WriterEvent, type WriterOptions, type WriterStats } from "./types";
+import { WRITE_REPLAY_SAFE, WRITE_UNCERTAIN, type DestinationWriter, type UncertainCommand, type WriterEvent, type WriterHandlers, type WriterOptions, type WriterStats } from "./types";
 
 /** A write accepted while the writer was handling a fault, dispatched once it is over. */
 interface Held {
@@ -83,6 +83,7 @@ export class PipelinedWriter implements DestinationWriter {
    */
   refusedSlots: Uint8Array | null = null;
 
+  private readonly opts: WriterOptions;
   private readonly links = new Map<string, NodeLink>();
   private readonly slots: SlotTable<NodeLink>;
   private primary: NodeLink;
@@ -105,10 +106,11 @@ export class PipelinedWriter implements DestinationWriter {
     readonly endpoint: Endpoint,
     readonly mode: "standalone" | "cluster",
     readonly server: ServerIdentity,
-    private readonly opts: WriterOptions,
+    opts: WriterOptions,
     slots: SlotTable<NodeLink>,
   ) {
     this.slots = slots;
+    this.opts = { ...opts };
     this.primary = this.linkFor(endpoint.host, endpoint.port);
   }
 
@@ -118,6 +120,10 @@ export class PipelinedWriter implements DestinationWriter {
   async connectAll(): Promise<void> {
     if (this.mode === "cluster") this.assignSlots();
     await this.connectNeeded();
+  }
+
+  setHandlers(handlers: WriterHandlers): void {
+    Object.assign(this.opts, handlers);
   }
 
   nodes(): string[] {
@@ -291,14 +297,21 @@ export class PipelinedWriter implements DestinationWriter {
     }
     if (unsafe.length > 0) {
       const list: UncertainCommand[] = unsafe.map((u) => ({ argv: parseCommand(u.bytes), tag: u.tag }));
-      const decision = this.opts.onUncertain ? this.opts.onUncertain(list) : "fail";
-      if (decision === "fail") {
-        this.fail(new DtsError("WRITE_REFUSED", `${err.message}: ${unsafe.length} commands of unknown outcome cannot be resent safely (first: ${describeCommand(list[0].argv)})`));
+      const answer = this.opts.onUncertain ? this.opts.onUncertain(list) : "fail";
+      const decisions = Array.isArray(answer) ? answer : unsafe.map(() => answer);
+      const failed = decisions.findIndex((d) => d !== "resend" && d !== "skip");
+      if (failed !== -1) {
+        this.fail(new DtsError("WRITE_REFUSED", `${err.message}: ${unsafe.length} commands of unknown outcome cannot be resent safely (first: ${describeCommand(list[failed].argv)})`));
         return;
       }
-      this.event({ kind: "uncertain", node: link.address, message: `${unsafe.length} commands of unknown outcome after losing ${link.address} were ${decision === "resend" ? "resent" : "skipped"}` });
-      if (decision === "resend") for (const u of unsafe) this.retry.push({ ...u, flags: (u.flags & ~FLAG_ASKING) | WRITE_UNCERTAIN, link, askTo: null });
-      else this.stats.acknowledged += unsafe.length;
+      let resent = 0;
+      unsafe.forEach((u, i) => {
+        if (decisions[i] === "resend") {
+          resent++;
+          this.retry.push({ ...u, flags: (u.flags & ~FLAG_ASKING) | WRITE_UNCERTAIN, link, askTo: null });
+        } else this.stats.acknowledged++;
+      });
+      this.event({ kind: "uncertain", node: link.address, message: `${unsafe.length} commands of unknown outcome after losing ${link.address}: ${resent} resent, ${unsafe.length - resent} skipped` });
     }
     this.event({ kind: "connection-lost", node: link.address, message: `${err.message}; ${unanswered.length} unacknowledged commands will be resent` });
     this.staleTopology = this.mode === "cluster";

@@ -36,7 +36,8 @@ export interface UncertainCommand {
 }
 export type UncertainDecision = "resend" | "skip" | "fail";
 
-export interface WriterOptions {
+/** Callbacks of the writer; `setHandlers` replaces them while it runs (e.g. full sync, then incremental). */
+export interface WriterHandlers {
   /** non-retryable error replies; default: counted only (see stats.errors) */
   onCommandError?(failure: CommandFailure): void;
   onEvent?(event: WriterEvent): void;
@@ -46,8 +47,14 @@ export interface WriterOptions {
    * Called for each such later command so the caller can repair its key (e.g. copy it again).
    */
   onOrderHazard?(hazard: { argv: Buffer[]; tag: number; node: string }): void;
-  /** what to do with non-replay-safe commands of unknown outcome (default "fail": the writer fails) */
-  onUncertain?(commands: UncertainCommand[]): UncertainDecision;
+  /**
+   * What to do with non-replay-safe commands of unknown outcome: one decision for all, or one per
+   * command (default "fail": the writer fails).
+   */
+  onUncertain?(commands: UncertainCommand[]): UncertainDecision | UncertainDecision[];
+}
+
+export interface WriterOptions extends WriterHandlers {
   /** per connection in-flight bounds (defaults: 20,000 commands, 16 MB) */
   maxInFlightCommands?: number;
   maxInFlightBytes?: number;
@@ -89,6 +96,8 @@ export interface DestinationWriter extends ApplyTarget {
   /** an already RESP-encoded command (e.g. forwarded verbatim from a replication stream) */
   writeEncoded(db: number, command: Buffer, key: Buffer | string | null, tag?: number, flags?: number): boolean;
   broadcast(db: number, argv: readonly Arg[], tag?: number, flags?: number): boolean;
+  /** replaces the given callbacks (the others stay) */
+  setHandlers(handlers: WriterHandlers): void;
   /** true while writes should pause (in-flight bounds reached or a fault is being handled) */
   readonly full: boolean;
   /**

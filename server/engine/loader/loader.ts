@@ -1,0 +1,326 @@
+import { DtsError } from "../errors";
+import type { RdbEvent, RdbKeyEntry } from "../rdb/types";
+import type { Arg } from "../resp/encoder";
+import { describeCommand } from "../writer/parse-command";
+import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
+import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
+import { RestorePayloadBuilder } from "./restore-payload";
+import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
+import { typedCommands } from "./typed-commands";
+import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
+
+const B = (s: string) => Buffer.from(s);
+const RESTORE = B("RESTORE");
+const ZERO = B("0");
+const REPLACE = B("REPLACE");
+const ABSTTL = B("ABSTTL");
+const IDLETIME = B("IDLETIME");
+const FREQ = B("FREQ");
+/** typed commands whose repetition leaves the same state */
+const IDEMPOTENT = new Set(["SET", "SADD", "ZADD", "HSET", "HMSET", "DEL", "PEXPIREAT", "HPEXPIREAT", "XSETID", "XCLAIM"]);
+
+interface TypedKey {
+  entry: RdbKeyEntry;
+  db: number;
+  /** first sent as RESTORE, which the destination refused to decode */
+  fromRestore?: boolean;
+}
+
+/** recent RESTOREs kept so one the destination cannot decode can be rebuilt with typed commands */
+const RECENT = 32768;
+const RECENT_MASK = RECENT - 1;
+const BAD_PAYLOAD = /Bad data format|payload version or checksum/i;
+
+/** A typed key being written; its commands are produced as the writer has room. */
+interface TypedRun {
+  commands: Generator<Arg[]>;
+  db: number;
+  tag: number;
+  issues: string[];
+  entry: RdbKeyEntry;
+}
+
+/**
+ * Writes RDB key entries to a destination. Fast path: RESTORE with a payload made from the value's
+ * serialized bytes (one copy + CRC64), when the destination reads that encoding and the value is not
+ * huge; otherwise typed commands in bounded batches. `push` returns false when the producer must
+ * pause; `ready()` resolves when it may go on. Every key's commands carry one tag (increasing), so
+ * the writer's watermark says which keys are acknowledged.
+ */
+export class RdbLoader {
+  readonly stats: LoadStats = { keys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, functions: 0, bytes: 0, issues: [] };
+  readonly caps: DestinationCapabilities;
+  private readonly payloads = new RestorePayloadBuilder();
+  private readonly dbs: Set<number> | null;
+  private readonly dbMap: Map<number, number>;
+  private readonly typedAbove: number;
+  private readonly ignore: boolean;
+  private readonly clock: () => number;
+  private now = 0;
+  private tag = 0;
+  private sourceMagic: "REDIS" | "VALKEY" = "REDIS";
+  private payloadVersion: number;
+  private running: TypedRun | null = null;
+  /** typed keys not yet acknowledged: rebuilt from scratch if one of their commands is lost */
+  private readonly typedInFlight = new Map<number, TypedKey>();
+  private readonly redo: TypedKey[] = [];
+  private readonly failedTyped = new Set<number>();
+  /** tags of rebuilt keys: BUSYKEY there is our own first copy */
+  private readonly rebuilt = new Set<number>();
+  private readonly recent: (RdbKeyEntry | undefined)[] = new Array(RECENT).fill(undefined);
+  private readonly recentTags = new Float64Array(RECENT);
+  private readonly recentDbs = new Int32Array(RECENT);
+
+  constructor(
+    private readonly writer: DestinationWriter,
+    private readonly opts: LoaderOptions,
+  ) {
+    this.caps = capabilitiesOf(writer.server);
+    this.payloadVersion = this.caps.rdbVersion;
+    this.dbs = opts.dbs ? new Set(opts.dbs) : null;
+    this.dbMap = opts.dbMap ?? new Map();
+    this.typedAbove = opts.typedAboveBytes ?? 8 * 1024 * 1024;
+    this.ignore = opts.conflict === "ignore";
+    this.clock = opts.now ?? Date.now;
+    this.now = this.clock();
+    if (writer.mode === "cluster") {
+      for (const [from, to] of this.dbMap) {
+        if (to !== 0 && (!this.dbs || this.dbs.has(from))) throw clusterDbError(from, to);
+      }
+    }
+    writer.setHandlers({
+      onCommandError: (f) => this.onCommandError(f),
+      onUncertain: (cmds) => this.onUncertain(cmds),
+      onOrderHazard: (h) => this.onHazard(h.tag),
+    });
+  }
+
+  /** Handles one parser event; false when the producer should wait for ready(). */
+  push(e: RdbEvent): boolean {
+    if (this.running) this.finishRunning();
+    if (this.redo.length > 0) this.rebuildLost();
+    switch (e.kind) {
+      case "key":
+        this.onKey(e);
+        break;
+      case "header":
+        this.sourceMagic = e.magic;
+        this.payloadVersion = e.magic === "REDIS" ? Math.min(e.version, this.caps.rdbVersion) : this.caps.rdbVersion;
+        break;
+      case "function":
+        this.onFunction(e.preGA && e.name && e.engine ? Buffer.concat([B(`#!${e.engine.toString()} name=${e.name.toString()}\n`), e.code]) : e.code);
+        break;
+      case "aux":
+        if (e.key.toString() === "lua") this.writer.broadcast(0, ["SCRIPT", "LOAD", e.value], this.tag, WRITE_REPLAY_SAFE);
+        break;
+      case "module-aux":
+        this.issue({ kind: "module", message: `module auxiliary data of ${e.moduleName} skipped` });
+        break;
+      default:
+        break;
+    }
+    return this.running === null && !this.writer.full;
+  }
+
+  /** Resolves when push() may be called again (writer has room, a big key is fully sent). */
+  async ready(): Promise<void> {
+    for (;;) {
+      if (this.writer.full) await this.writer.ready();
+      if (this.running && !this.continueRunning()) continue;
+      if (this.redo.length > 0) {
+        this.rebuildLost();
+        continue;
+      }
+      if (!this.writer.full) return;
+    }
+  }
+
+  /** Waits until everything is acknowledged (rebuilding lost typed keys) and returns the final figures. */
+  async finish(): Promise<LoadStats> {
+    for (;;) {
+      await this.ready();
+      await this.writer.drained();
+      if (this.redo.length === 0 && this.running === null) break;
+    }
+    const s = this.stats;
+    s.written = s.restored + s.typed - s.conflicts - s.failed;
+    return s;
+  }
+
+  private onKey(e: RdbKeyEntry): void {
+    const s = this.stats;
+    s.keys++;
+    if (this.dbs !== null && !this.dbs.has(e.db)) {
+      s.skippedDb++;
+      return;
+    }
+    const db = this.dbMap.get(e.db) ?? e.db;
+    if (this.writer.mode === "cluster" && db !== 0) throw clusterDbError(e.db, db);
+    if (e.type === "module") {
+      const name = e.moduleName ?? "unknown";
+      s.modules[name] = (s.modules[name] ?? 0) + 1;
+      if (s.modules[name] === 1) this.issue({ kind: "module", db: e.db, key: e.key, message: `module values of ${name} cannot be written without that module (first: ${describeCommand([e.key])})` });
+      return;
+    }
+    if ((s.keys & 1023) === 0) this.now = this.clock();
+    if (e.expireAt !== null && e.expireAt <= this.now) {
+      s.skippedExpired++;
+      return;
+    }
+    const tag = ++this.tag;
+    s.bytes += e.raw.length;
+    if (e.raw.length <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
+    else this.startTyped(e, db, tag);
+  }
+
+  private restore(e: RdbKeyEntry, db: number, tag: number): void {
+    this.stats.restored++;
+    const caps = this.caps;
+    const payload = this.payloads.build(e.raw, this.payloadVersion);
+    let ttl: Arg = ZERO;
+    if (e.expireAt !== null) ttl = caps.restoreAbsTtl ? String(e.expireAt) : String(Math.max(1, e.expireAt - this.now));
+    const argv: Arg[] = [RESTORE, e.key, ttl, payload];
+    if (this.ignore) {
+      if (caps.restoreReplace) argv.push(REPLACE);
+      else this.writer.write(db, ["DEL", e.key], e.key, tag, WRITE_REPLAY_SAFE);
+    }
+    if (caps.restoreAbsTtl) {
+      if (e.expireAt !== null) argv.push(ABSTTL);
+      if (this.opts.keepEvictionHints !== false) {
+        if (e.idle !== undefined) argv.push(IDLETIME, String(e.idle));
+        else if (e.freq !== undefined) argv.push(FREQ, String(e.freq));
+      }
+    }
+    const i = tag & RECENT_MASK;
+    this.recent[i] = e;
+    this.recentTags[i] = tag;
+    this.recentDbs[i] = db;
+    this.writer.write(db, argv, e.key, tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
+  }
+
+  private startTyped(entry: RdbKeyEntry, db: number, tag: number): void {
+    this.stats.typed++;
+    const wm = this.writer.watermark();
+    for (const t of this.typedInFlight.keys()) if (t < wm) this.typedInFlight.delete(t);
+    this.typedInFlight.set(tag, { entry, db });
+    const issues: string[] = [];
+    this.running = { commands: this.typedPlan(entry, issues), db, tag, issues, entry };
+    this.continueRunning();
+  }
+
+  /** DEL, the value's commands, the TTL, and (intercept) the move into place; on the temp key for intercept. */
+  private *typedPlan(entry: RdbKeyEntry, issues: string[]): Generator<Arg[]> {
+    const target = this.ignore ? entry.key : tmpKeyFor(entry.key);
+    yield ["DEL", target];
+    let any = false;
+    const opts = { caps: this.caps, maxItems: this.opts.batchItems ?? 512, maxBytes: this.opts.batchBytes ?? 1024 * 1024, now: this.now };
+    for (const cmd of typedCommands(entry, target, opts, issues)) {
+      any = true;
+      yield cmd;
+    }
+    if (!any) return;
+    if (entry.expireAt !== null) yield ["PEXPIREAT", target, String(entry.expireAt)];
+    if (!this.ignore) yield ["EVAL", RENAME_IF_ABSENT, "2", target, entry.key];
+  }
+
+  /** Writes the running typed key's commands while the writer has room; true when it is complete. */
+  private continueRunning(): boolean {
+    const run = this.running!;
+    for (;;) {
+      const next = run.commands.next();
+      if (next.done) {
+        this.running = null;
+        for (const message of run.issues) this.issue({ kind: "inexact", db: run.entry.db, key: run.entry.key, message: `${describeCommand([run.entry.key])}: ${message}` });
+        return true;
+      }
+      const argv = next.value;
+      const name = String(argv[0]);
+      const room = this.writer.write(run.db, argv, run.entry.key, run.tag, IDEMPOTENT.has(name) ? WRITE_REPLAY_SAFE : 0);
+      if (!room) return false;
+    }
+  }
+
+  private finishRunning(): void {
+    // push() while a big key is still being written (the producer ignored false): finish it first
+    while (this.running && !this.continueRunning()) {
+      /* writes queue in the writer; memory is bounded by this one value */
+    }
+  }
+
+  private rebuildLost(): void {
+    while (this.redo.length > 0 && this.running === null) {
+      const k = this.redo.shift()!;
+      const tag = ++this.tag;
+      if (k.fromRestore) this.stats.restored--;
+      else {
+        this.rebuilt.add(tag);
+        this.stats.typed--;
+      }
+      this.startTyped(k.entry, k.db, tag); // counts it as typed
+    }
+  }
+
+  private onCommandError(f: CommandFailure): void {
+    const typed = this.typedInFlight.has(f.tag);
+    if (typed) {
+      if (this.failedTyped.has(f.tag)) return;
+      this.failedTyped.add(f.tag);
+    }
+    const name = f.argv[0]?.toString().toUpperCase() ?? "";
+    if (name === "RESTORE" && BAD_PAYLOAD.test(f.error.message)) {
+      // e.g. a zipmap from Redis 2.x that a newer server's payload check rejects: rebuild it
+      const i = f.tag & RECENT_MASK;
+      const entry = this.recent[i];
+      if (entry && this.recentTags[i] === f.tag) {
+        this.recent[i] = undefined;
+        this.redo.push({ entry, db: this.recentDbs[i], fromRestore: true });
+        return;
+      }
+    }
+    const key = name === "EVAL" ? f.argv[4] : f.argv[1];
+    const entry = this.typedInFlight.get(f.tag)?.entry;
+    if (f.error.code === "BUSYKEY" || (name === "FUNCTION" && /already exists/i.test(f.error.message))) {
+      if (f.uncertain || this.rebuilt.has(f.tag)) return; // our own earlier copy landed before the connection broke
+      this.stats.conflicts++;
+      this.issue({ kind: "conflict", db: entry?.db, key, message: name === "FUNCTION" ? `function library already exists: ${f.error.message}` : `key ${describeCommand([key ?? Buffer.alloc(0)])} already exists in the destination` });
+      return;
+    }
+    if (name === "FUNCTION" || name === "SCRIPT") this.stats.functions--;
+    else this.stats.failed++;
+    this.issue({ kind: "refused", db: entry?.db, key, message: `${describeCommand(f.argv)} refused by ${f.node}: ${f.error.message}` });
+  }
+
+  /** Lost RESTOREs are resent (BUSYKEY afterwards means ours landed); lost typed keys are rebuilt. */
+  private onUncertain(cmds: UncertainCommand[]): UncertainDecision[] {
+    return cmds.map((c) => {
+      const typed = this.typedInFlight.get(c.tag);
+      if (!typed) return "resend";
+      if (!this.redo.includes(typed)) this.redo.push(typed);
+      return "skip";
+    });
+  }
+
+  private onHazard(tag: number): void {
+    // only a typed key has several commands whose order matters: rebuild it once things settle
+    const typed = this.typedInFlight.get(tag);
+    if (typed && !this.redo.includes(typed)) this.redo.push(typed);
+  }
+
+  private onFunction(code: Buffer): void {
+    if (!this.caps.functions) {
+      this.issue({ kind: "inexact", message: "a function library was not loaded: the destination has no functions (Redis 7.0+)" });
+      return;
+    }
+    this.stats.functions++;
+    this.writer.broadcast(0, this.ignore ? ["FUNCTION", "LOAD", "REPLACE", code] : ["FUNCTION", "LOAD", code], this.tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
+  }
+
+  private issue(i: LoadIssue): void {
+    if (this.stats.issues.length < (this.opts.keepIssues ?? 20)) this.stats.issues.push(i);
+    this.opts.onIssue?.(i);
+  }
+}
+
+function clusterDbError(from: number, to: number): DtsError {
+  return new DtsError("INVALID_CONFIG", `database ${from} would be written to database ${to}, but a cluster destination has only database 0: map it with --db-map ${from}:0 or leave it out with --dbs`);
+}

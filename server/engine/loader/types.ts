@@ -1,0 +1,58 @@
+/** intercept: a key that already exists is an error (reported); ignore: it is overwritten */
+export type ConflictPolicy = "intercept" | "ignore";
+
+export interface LoaderOptions {
+  conflict: ConflictPolicy;
+  /** source databases to load (default: all) */
+  dbs?: number[];
+  /** source db → destination db (default: same number) */
+  dbMap?: Map<number, number>;
+  /**
+   * Values whose serialized size is above this take the typed-command path in bounded batches
+   * (default 8 MB). 0 sends every value through typed commands.
+   */
+  typedAboveBytes?: number;
+  /** bounds of one typed command (defaults 512 elements, 1 MB) */
+  batchItems?: number;
+  batchBytes?: number;
+  /** pass the source's LRU idle time / LFU counter on with RESTORE (default true) */
+  keepEvictionHints?: boolean;
+  onIssue?(issue: LoadIssue): void;
+  /** issues kept in the summary (default 20); all of them are counted */
+  keepIssues?: number;
+  /** the clock deciding what is already expired (default Date.now) */
+  now?: () => number;
+}
+
+export interface LoadIssue {
+  /**
+   * conflict: the key exists (intercept); refused: the destination rejected the value; module: a
+   * module value that cannot be written; inexact: written without something the destination lacks
+   */
+  kind: "conflict" | "refused" | "module" | "inexact";
+  message: string;
+  db?: number;
+  key?: Buffer;
+}
+
+export interface LoadStats {
+  /** key entries read from the RDB */
+  keys: number;
+  /** keys the destination acknowledged (final after finish()) */
+  written: number;
+  /** keys sent: RESTORE or typed commands */
+  restored: number;
+  typed: number;
+  skippedExpired: number;
+  /** keys of databases left out with --dbs */
+  skippedDb: number;
+  conflicts: number;
+  /** keys the destination refused for another reason */
+  failed: number;
+  /** module values by module name (not written) */
+  modules: Record<string, number>;
+  functions: number;
+  /** serialized value bytes of the keys sent */
+  bytes: number;
+  issues: LoadIssue[];
+}
