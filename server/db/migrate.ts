@@ -31,7 +31,8 @@ const pending = new Map<string, Promise<MigrateResult>>();
 export function ensureMigrated(config: DatabaseConfig = databaseConfig()): Promise<MigrateResult> {
   let p = pending.get(config.url);
   if (!p) {
-    p = migrateDatabase(config, (line) => console.log(line));
+    // stderr: the CLI's stdout carries JSON that scripts parse.
+    p = migrateDatabase(config, (line) => console.error(line));
     // A failure (database down) must not stick: the next query tries again.
     p.catch(() => pending.delete(config.url));
     pending.set(config.url, p);

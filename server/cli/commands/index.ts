@@ -5,7 +5,10 @@ import type { CliCommand } from "../command";
  * dependencies are not loaded for another.
  */
 export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  "run-task": async () => (await import("./run-task")).default,
+  "sync": async () => (await import("./sync")).default,
   compare: async () => (await import("./compare")).default,
   precheck: async () => (await import("./precheck")).default,
   "rdb dump": async () => (await import("./rdb-dump")).default,
+  "rdb load": async () => (await import("./rdb-load")).default,
 };

@@ -77,7 +77,7 @@ export function judgeFull(src: LiveKey | null, tgt: LiveKey | null, ttlTolerance
   const presence = judgePresence(src, tgt);
   if (presence !== undefined || !src || !tgt) return presence ?? null;
   // Servers rewrite consumers' seen/active times when they apply a replicated XCLAIM: not data.
-  const diff = diffValues(src.value, tgt.value, { ignoreConsumerTimes: true, timeToleranceMs: ttlToleranceMs });
+  const diff = diffValues(src.value, tgt.value, { ignoreConsumerTimes: true, ignoreEntriesRead: true, timeToleranceMs: ttlToleranceMs });
   if (diff) return diff.kind === "type" ? { kind: "type", detail: `${src.value.type} on the source, ${tgt.value.type} on the target` } : diff;
   const a = src.expireAt;
   const b = tgt.expireAt;

@@ -16,6 +16,11 @@ export interface DiffOptions {
   ignoreConsumerTimes?: boolean;
   /** Ignore PEL delivery times (same reason, for writers that re-deliver by command). */
   ignoreDeliveryTimes?: boolean;
+  /**
+   * Ignore a consumer group's entries-read counter: Redis 7.0 does not replicate it exactly (a native
+   * replica's counter lags its master's after XREADGROUP), so it says nothing about the data.
+   */
+  ignoreEntriesRead?: boolean;
   /** Allowed drift of hash-field expiry times in ms (default 0). */
   timeToleranceMs?: number;
 }

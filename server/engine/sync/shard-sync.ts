@@ -67,6 +67,8 @@ export class ShardSync {
     });
     this.heartbeat.start();
     const timer = setInterval(() => void this.tick(), 1000);
+    // Latency is measured when the heartbeat's write is acknowledged, to within 50 ms.
+    const latency = setInterval(() => this.measureLatency(), 50);
     try {
       if (!this.checkpoint && this.o.initialSync === "incremental_only") this.checkpoint = await this.currentPosition();
       for (let attempt = 0; !this.stopped; attempt++) {
@@ -85,6 +87,7 @@ export class ShardSync {
       }
     } finally {
       clearInterval(timer);
+      clearInterval(latency);
       this.heartbeat.stop();
       await this.tick();
       this.status.phase = this.fatal ? "failed" : "stopped";
@@ -100,13 +103,18 @@ export class ShardSync {
     return this.tracker ? this.tracker.applied(this.o.writer.watermark()) : { offset: 0, db: 0 };
   }
 
-  /** Checkpoint, latency and ACK bookkeeping, once a second. */
-  private async tick(): Promise<void> {
-    if (!this.tracker || !this.status.replid || this.status.phase === "full") return;
-    const { offset, db } = this.applied();
+  private measureLatency(): void {
+    if (this.hbPending.length === 0 || !this.tracker) return;
+    const offset = this.applied().offset;
     while (this.hbPending.length && this.hbPending[0][0] <= offset) {
       this.status.latencyMs = Math.max(0, Date.now() - this.hbPending.shift()![1]);
     }
+  }
+
+  /** Checkpoint bookkeeping, once a second. */
+  private async tick(): Promise<void> {
+    if (!this.tracker || !this.status.replid || this.status.phase === "full") return;
+    const { offset, db } = this.applied();
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
     this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
@@ -156,6 +164,7 @@ export class ShardSync {
       const resume = this.checkpoint?.phase === "incremental" ? this.checkpoint : undefined;
       let parser: RdbParser | null = null;
       let load: RdbLoad | null = null;
+      let loadBlocked = false;
       let applier: Applier | null = null;
       let base = 0;
       const fail = (err: unknown) => {
@@ -195,7 +204,9 @@ export class ShardSync {
           // the writes the master can no longer replay would be lost.
           if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
           load = this.o.loader(rerun || this.o.initialSync === "incremental_only");
-          parser = new RdbParser((e) => load?.event(e));
+          parser = new RdbParser((e) => {
+            if (!load!.event(e)) loadBlocked = true;
+          });
           if (rerun && load && this.o.clearShard) {
             const clear = this.o.clearShard;
             pauseUntil(
@@ -213,7 +224,10 @@ export class ShardSync {
           }
           this.status.fullSync.bytes += chunk.length;
           this.status.fullSync.keys = load?.keys ?? 0;
-          if (this.o.writer.full) pauseUntil(this.o.writer.ready());
+          if (loadBlocked || this.o.writer.full) {
+            loadBlocked = false;
+            pauseUntil(load!.ready());
+          }
         },
         rdbEnd: () => {
           try {
@@ -225,6 +239,7 @@ export class ShardSync {
             (async () => {
               await load?.finish();
               await this.o.writer.drained();
+              this.o.afterLoad?.();
               this.status.fullSync.keys = load?.keys ?? 0;
               this.status.fullSync.done = true;
               const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";

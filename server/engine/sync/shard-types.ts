@@ -16,7 +16,9 @@ export interface ShardCheckpoint {
 
 /** Receives the RDB of a full synchronization and writes it to the destination. */
 export interface RdbLoad {
-  event(e: RdbEvent): void;
+  /** false when the producer must wait for ready() */
+  event(e: RdbEvent): boolean;
+  ready(): Promise<void>;
   /** everything parsed was queued to the writer */
   finish(): Promise<void>;
   readonly keys: number;
@@ -54,6 +56,8 @@ export interface ShardSyncOptions {
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;
   log(level: "info" | "warn" | "error", message: string): void;
+  /** the load is complete: the writer goes back to the incremental phase's handlers */
+  afterLoad?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
   /**
    * removes what an earlier full-sync attempt of this shard wrote (intercept mode only); undefined

@@ -5,7 +5,7 @@ import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
-import type { DestinationWriter } from "../writer/types";
+import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
 import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
@@ -105,8 +105,7 @@ export class SyncTask {
       const unmatched = [...checkpoints];
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
-        const writer = await openWriter(this.cfg.target, {
-          clientName: `redis-dts-${this.cfg.taskId}`,
+        const handlers: WriterHandlers = {
           onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
           onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
           // Commands that are not replay-safe and whose reply was lost with the connection: sending them
@@ -117,7 +116,9 @@ export class SyncTask {
             this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
             return "resend";
           },
-        });
+          onOrderHazard: (h) => this.store.log("warn", `${h.node} accepted ${h.argv[0]} ${h.argv[1] ?? ""} before an earlier refused write to the same slot was retried; run a data verification to confirm`),
+        };
+        const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
         const rerunOfFull = cp?.phase === "full";
         this.shards.push(
@@ -135,6 +136,7 @@ export class SyncTask {
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
+            afterLoad: () => writer.setHandlers(handlers),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
             clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), [...new Set(mapping.selected.map((d) => mapping.map(d)!))], slots) : undefined,

@@ -1,0 +1,116 @@
+import type { CliCommand } from "../command";
+import { UsageError } from "../args";
+import { DtsError } from "../../engine/errors";
+import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
+import type { SyncSnapshot } from "../../engine/sync/sync-task";
+import { createTask } from "../../db/task/create-task";
+import { findTaskByName } from "../../db/task/find-task-by-name";
+import { updateTask } from "../../db/task/update-task";
+import { saveEndpoint } from "../../db/endpoint/save-endpoint";
+import { closeDb } from "../../db/client";
+import { runStoredTask } from "../../runner/run-stored-task";
+import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
+import { dataDir } from "../../db/url";
+
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function progressLine(s: SyncSnapshot): string {
+  const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
+  const full = s.fullSync.done ? "" : ` full sync ${s.fullSync.keys} keys ${(s.fullSync.bytes / 1e6).toFixed(1)} MB${s.fullSync.totalBytes ? ` of ${(s.fullSync.totalBytes / 1e6).toFixed(1)} MB` : ""}`;
+  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${s.error ? ` | ${s.error}` : ""}`;
+}
+
+const command: CliCommand = {
+  name: "sync",
+  summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--json]",
+  flags: [
+    { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
+    { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
+    { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
+    { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: same number; cluster: 0)" },
+    { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
+    { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
+    { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
+    { name: "on-inexact", value: true, valueName: "POLICY", help: "skip (default: report and continue) or fail, for commands that cannot be applied exactly" },
+    { name: "skip-precheck", value: false, help: "start without running the precheck" },
+    { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
+  ],
+  async run(args, io) {
+    const f = args.flags;
+    const name = typeof f.task === "string" ? f.task.trim() : "";
+    if (!name) throw new UsageError("--task NAME is required");
+    if (typeof f.source !== "string") throw new UsageError("--source URI is required");
+    if (typeof f.target !== "string") throw new UsageError("--target URI is required");
+    const source: Endpoint = usage(() => parseRedisUri(f.source as string, parseMode(f["source-mode"], "source-mode")));
+    const target: Endpoint = usage(() => parseRedisUri(f.target as string, parseMode(f["target-mode"], "target-mode")));
+    const dbs = usage(() => parseDbList(f.dbs));
+    const dbMap = usage(() => parseDbMap(f["db-map"]));
+    const conflict = f.conflict ?? "intercept";
+    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
+    const initial = f["initial-sync"] ?? "full";
+    if (initial !== "full" && initial !== "incremental") throw new UsageError("--initial-sync must be full or incremental");
+    const onInexact = f["on-inexact"] ?? "skip";
+    if (onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be skip or fail");
+    if (target.mode === "cluster") {
+      for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
+    }
+
+    try {
+      const task = (await findTaskByName({ name })) ?? (await createTask({ name }));
+      await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null });
+      await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null });
+      await updateTask({
+        id: task.id,
+        data: {
+          conflictMode: conflict,
+          selectedDbs: dbs ?? [],
+          dbMap: Object.fromEntries([...dbMap].map(([k, v]) => [String(k), v])),
+          initialSync: initial === "incremental" ? "incremental_only" : "full_and_incremental",
+          options: { ignoreFlush: Boolean(f["ignore-flush"]), onInexact },
+          wizardStep: 5,
+        },
+      });
+      const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(`[${level}] ${message}\n`);
+      let last = "";
+      const final = await runStoredTask({
+        taskId: task.id,
+        dataDir: dataDir(),
+        loader: rdbLoaderFactory,
+        signal: io.signal,
+        skipPrecheck: Boolean(f["skip-precheck"]),
+        echo,
+        onStatus: (s) => {
+          if (f.json) {
+            const { state, fullSync, shards, latencyMs, opsPerSec, error } = s;
+            io.stdout.write(
+              JSON.stringify({ state, fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes }, shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })), latencyMs, opsPerSec, ...(error ? { error } : {}) }) + "\n",
+            );
+          } else {
+            const line = progressLine(s);
+            if (io.isTTY) io.stderr.write(`\r\x1b[K${line}`);
+            else if (line !== last) io.stderr.write(line + "\n");
+            last = line;
+          }
+        },
+      });
+      if (!f.json && io.isTTY) io.stderr.write("\n");
+      if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}\n`);
+      return final.state === "failed" || final.state === "precheck_failed" ? 1 : 0;
+    } finally {
+      await closeDb();
+    }
+  },
+};
+
+export default command;

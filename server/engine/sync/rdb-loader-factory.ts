@@ -1,0 +1,40 @@
+import { RdbLoader } from "../loader";
+import { DtsError } from "../errors";
+import type { LoaderFactory } from "./sync-task";
+import type { RdbLoad } from "./shard-types";
+
+/**
+ * The full-synchronization side of a shard: the RDB loader writing through the shard's writer. A
+ * conflict in "Pre-check and Intercept" mode (a key someone wrote to the destination after the
+ * precheck) fails the task once the load is done, naming the count; the events name the keys.
+ */
+export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log }) => {
+  const loader = new RdbLoader(writer, {
+    conflict,
+    dbs: mapping.selected,
+    dbMap: new Map(mapping.selected.map((d) => [d, mapping.map(d)!])),
+    onIssue: (i) => log(i.kind === "conflict" || i.kind === "refused" ? "error" : "warn", i.message),
+  });
+  const load: RdbLoad = {
+    event: (e) => loader.push(e),
+    ready: () => loader.ready(),
+    async finish() {
+      const s = await loader.finish();
+      const modules = Object.entries(s.modules);
+      if (modules.length) log("warn", `module values not written (the destination needs the module): ${modules.map(([m, n]) => `${n} of ${m}`).join(", ")}`);
+      if (s.conflicts > 0) {
+        throw new DtsError("CONFLICT", `${s.conflicts} keys already existed on the destination ("Pre-check and Intercept" mode): choose Ignore to overwrite them, or empty the destination, then restart the task`);
+      }
+    },
+    get keys() {
+      return loader.stats.keys;
+    },
+    get skippedExpired() {
+      return loader.stats.skippedExpired;
+    },
+    get failedKeys() {
+      return loader.stats.failed;
+    },
+  };
+  return load;
+};
