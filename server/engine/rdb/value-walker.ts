@@ -5,6 +5,7 @@ import { validateListpack } from "./listpack";
 import { checkLzfLength, lzfDecompressInto } from "./lzf";
 import { NEED, STR_LZF, STR_PLAIN, rd, readLen, readString, skipDoubleString } from "./primitives";
 import { readStreamListpack } from "./stream-listpack";
+import { walkStream } from "./stream-walker";
 import { validateZiplist } from "./ziplist";
 
 const SCRATCH_KEEP = 1 << 20;
@@ -46,10 +47,11 @@ export class ValueWalker {
   /** absolute offset of the first byte not yet walked; the value's end once walk() returns true */
   abs = 0;
   moduleName: string | undefined = undefined;
-  private stage = 0;
-  private n = 0;
-  private m = 0;
-  private k = 0;
+  /** @internal resumption state: stage and up to three nested counters */
+  stage = 0;
+  n = 0;
+  m = 0;
+  k = 0;
 
   reset(rdbType: number, abs: number, valkey: boolean): void {
     this.rdbType = rdbType;
@@ -82,7 +84,7 @@ export class ValueWalker {
       case T.STREAM_LISTPACKS:
       case T.STREAM_LISTPACKS_2:
       case T.STREAM_LISTPACKS_3:
-        return this.stream(buf, base, end);
+        return walkStream(this, buf, base, end, (b, q, e) => this.blob(b, base, q, e, streamNode));
       case T.MODULE_2:
         return this.module(buf, base, end);
       case T.HASH_METADATA:
@@ -240,96 +242,6 @@ export class ValueWalker {
     const done = skipModuleOpcodes(buf, p, end, base);
     this.abs = base + (done < 0 ? -done - 2 : done);
     return done >= 0;
-  }
-
-  private stream(buf: Uint8Array, base: number, end: number): boolean {
-    let p = this.abs - base;
-    const v2 = this.rdbType !== T.STREAM_LISTPACKS;
-    const v3 = this.rdbType === T.STREAM_LISTPACKS_3;
-    for (;;) {
-      let q = p;
-      switch (this.stage) {
-        case 0: // number of listpack nodes
-          q = readLen(buf, q, end, base);
-          if (q === NEED) break;
-          this.n = rd.len;
-          this.stage = 1;
-          p = q;
-          continue;
-        case 1: // nodes: <master ID: 16 bytes><listpack>
-          if (this.n === 0) {
-            this.stage = 2;
-            continue;
-          }
-          q = readString(buf, q, end, base);
-          if (q === NEED) break;
-          if (rd.kind !== STR_PLAIN || rd.e - rd.s !== 16) throw corrupt("stream node key is not a 16-byte ID", base + p);
-          q = this.blob(buf, base, q, end, streamNode);
-          if (q === NEED) break;
-          this.n--;
-          p = q;
-          continue;
-        case 2: // length, last ID, [first ID, max deleted ID, entries added], group count
-          for (let i = v2 ? 8 : 3; i > 0 && q !== NEED; i--) q = readLen(buf, q, end, base);
-          if (q !== NEED) q = readLen(buf, q, end, base);
-          if (q === NEED) break;
-          this.m = rd.len;
-          this.stage = 3;
-          p = q;
-          continue;
-        case 3: // group: name, last ID, [entries read], PEL size
-          if (this.m === 0) {
-            this.abs = base + p;
-            return true;
-          }
-          q = readString(buf, q, end, base);
-          for (let i = v2 ? 4 : 3; i > 0 && q !== NEED; i--) q = readLen(buf, q, end, base);
-          if (q === NEED) break;
-          this.n = rd.len;
-          this.stage = 4;
-          p = q;
-          continue;
-        case 4: // group PEL: <16-byte ID><delivery ms: 8 bytes><delivery count>
-          while (this.n > 0) {
-            q = p + 24 <= end ? readLen(buf, p + 24, end, base) : NEED;
-            if (q === NEED) break;
-            p = q;
-            this.n--;
-          }
-          if (this.n > 0) break;
-          q = readLen(buf, p, end, base); // consumer count
-          if (q === NEED) break;
-          this.k = rd.len;
-          this.stage = 5;
-          p = q;
-          continue;
-        case 5: // consumer: name, seen ms, [active ms], PEL size
-          if (this.k === 0) {
-            this.m--;
-            this.stage = 3;
-            continue;
-          }
-          q = readString(buf, q, end, base);
-          if (q !== NEED) q = q + (v3 ? 16 : 8) <= end ? q + (v3 ? 16 : 8) : NEED;
-          if (q !== NEED) q = readLen(buf, q, end, base);
-          if (q === NEED) break;
-          this.n = rd.len;
-          this.stage = 6;
-          p = q;
-          continue;
-        case 6: // consumer PEL: 16-byte IDs
-          while (this.n > 0 && p + 16 <= end) {
-            p += 16;
-            this.n--;
-          }
-          if (this.n > 0) break;
-          this.k--;
-          this.stage = 5;
-          continue;
-      }
-      this.abs = base + p;
-      return false;
-    }
   }
 }
 
