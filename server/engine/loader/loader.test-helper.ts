@@ -34,8 +34,12 @@ export interface Snapshot {
   keys: Map<string, LiveKey>;
 }
 
+function isNode(n: RedisNode | Redis): n is RedisNode {
+  return typeof (n as RedisNode).uri === "string" && typeof (n as RedisNode).logTail === "function";
+}
+
 export async function snapshot(node: RedisNode | Redis, dbs?: number[]): Promise<Snapshot> {
-  const client = "client" in node ? node.client() : node;
+  const client = isNode(node) ? node.client() : node;
   const keys = new Map<string, LiveKey>();
   for (const db of dbs ?? (await keyspaceDbs(client))) {
     const names = await scanAll(client, db);

@@ -1,0 +1,104 @@
+import { UsageError } from "../args";
+import type { CliCommand, CliIO } from "../command";
+import { parseDbList, parseDbMap, parseMode, parseRedisUri } from "../../engine/endpoint";
+import { DtsError } from "../../engine/errors";
+import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
+import { openWriter } from "../../engine/writer/open-writer";
+
+const SUMMARY = `Load an RDB file into a Redis deployment (standalone or cluster).
+
+Values are written with RESTORE when the destination reads their encoding, otherwise (older
+destinations, values above 8 MB) with ordinary commands in bounded batches. TTLs are absolute;
+keys already expired are skipped and counted. --conflict intercept (default) reports keys that
+already exist and leaves them alone (exit 1); --conflict ignore overwrites them. A cluster
+destination has only database 0: map other databases with --db-map 1:0 or select with --dbs.
+Prints a summary (keys written, skipped as expired, bytes, seconds) and exits 0 on success.`;
+
+const command: CliCommand = {
+  name: "rdb load",
+  summary: SUMMARY,
+  usage: "rdb load FILE --target URI [--target-mode standalone|cluster] [--conflict intercept|ignore] [--dbs 0,1] [--db-map 1:0]",
+  flags: [
+    { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
+    { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
+    { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
+  ],
+  async run(args, io) {
+    const [file, extra] = args.positionals;
+    if (!file) throw new UsageError("FILE is required");
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+    if (typeof args.flags.target !== "string") throw new UsageError("--target URI is required");
+    const conflict = args.flags.conflict ?? "intercept";
+    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
+    const target = parseRedisUri(args.flags.target, parseMode(args.flags["target-mode"], "target-mode"));
+    const dbs = parseDbList(args.flags.dbs);
+    const dbMap = parseDbMap(args.flags["db-map"]);
+
+    const started = Date.now();
+    const warned = new Set<string>();
+    const warn = (text: string) => {
+      if (warned.size >= 20 || warned.has(text)) return;
+      warned.add(text);
+      clearProgress(io);
+      io.stderr.write(`redis-dts rdb load: ${text}\n`);
+    };
+    const writer = await openWriter(target, { clientName: "redis-dts-rdb-load", onEvent: (e) => warn(e.message) });
+    let stats: LoadStats;
+    try {
+      const loader = new RdbLoader(writer, {
+        conflict,
+        dbs,
+        dbMap,
+        onIssue: (i) => {
+          if (i.kind === "module" || i.kind === "inexact") warn(`warning: ${i.message}`);
+        },
+      });
+      stats = await loadRdbFile(file, loader, { signal: io.signal, onProgress: io.isTTY ? (p) => progress(io, file, p, started) : undefined });
+      await writer.close();
+    } finally {
+      writer.destroy();
+      clearProgress(io);
+    }
+
+    const seconds = (Date.now() - started) / 1000;
+    const modules = Object.entries(stats.modules).map(([m, n]) => `${n} ${m}`);
+    io.stdout.write(
+      `${stats.written} keys written, ${stats.skippedExpired} skipped as expired` +
+        (stats.skippedDb ? `, ${stats.skippedDb} in databases left out` : "") +
+        (modules.length ? `, module values not written: ${modules.join(", ")}` : "") +
+        (stats.functions ? `, ${stats.functions} function libraries` : "") +
+        `, ${formatBytes(stats.bytes)} in ${seconds.toFixed(2)} s (${Math.round(stats.written / Math.max(seconds, 0.001))} keys/s)\n`,
+    );
+    const firstConflict = stats.issues.find((i) => i.kind === "conflict");
+    if (stats.conflicts > 0) throw new DtsError("CONFLICT", `${stats.conflicts} keys already existed in the destination and were left as they were (first: ${firstConflict?.message ?? "?"}); use --conflict ignore to overwrite them`);
+    const firstRefused = stats.issues.find((i) => i.kind === "refused");
+    if (stats.failed > 0) throw new DtsError("WRITE_REFUSED", `the destination refused ${stats.failed} keys (first: ${firstRefused?.message ?? "?"})`);
+    return 0;
+  },
+};
+
+export default command;
+
+let drawn = false;
+
+function progress(io: CliIO, file: string, p: LoadProgress, started: number): void {
+  const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+  const pct = p.total ? ` ${Math.floor((p.bytes / p.total) * 100)}%` : "";
+  io.stderr.write(`\rloading ${file}:${pct} ${p.keys} keys, ${formatBytes(p.bytes)} (${Math.round(p.keys / seconds)} keys/s)\x1b[K`);
+  drawn = true;
+}
+
+function clearProgress(io: CliIO): void {
+  if (!drawn) return;
+  io.stderr.write("\r\x1b[K");
+  drawn = false;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
