@@ -72,7 +72,7 @@ describe("reference dataset generator", () => {
   it("routes every key to the master that owns its slot on a cluster", async () => {
     const cluster = await startCluster({ masters: 3 });
     const seed = cluster.client();
-    const slots = (await seed.cluster("SLOTS")) as Array<[number, number, [string, number]]>;
+    const slots = (await seed.cluster("SLOTS")) as unknown as Array<[number, number, [string, number]]>;
     const targets = slots.map(([from, to, [host, port]]) => ({ host, port, slots: [[from, to]] as Array<[number, number]> }));
     const n = 2000;
     await fillDataset(targets, { keys: n, seed: 5 });

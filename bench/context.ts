@@ -1,0 +1,81 @@
+import type { ConsoleProbe } from "./console-probe";
+import type { BenchResults } from "./results.types";
+
+export interface BenchOptions {
+  quick: boolean;
+  keys: number;
+  reps: number;
+  seed: number;
+  incrementalRequests: number;
+  /** null: no scale run */
+  scaleKeys: number | null;
+  cluster: boolean;
+  console: boolean;
+  /** "auto": profile when a target is missed (full runs); "always"; "never" */
+  profile: "auto" | "always" | "never";
+  out: string | null;
+}
+
+const HELP = `npm run bench [-- options]
+  --quick            100k keys, 1 repetition, no scale run (under a minute)
+  --keys N           dataset size (default 1,000,000)
+  --reps N           repetitions, median reported (default 3)
+  --seed N           dataset seed (default 1)
+  --incr-requests N  redis-benchmark -n (default 2,000,000)
+  --scale-keys N     scale run size (default 5,000,000; 0 = none)
+  --no-cluster       skip the cluster run
+  --no-console       skip the console probe
+  --profile auto|always|never   CPU profile of the engine (default auto: when a target is missed)
+  --out FILE         results file (default bench/results/<date>.json)`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const quick = argv.includes("--quick");
+  const o: BenchOptions = {
+    quick,
+    keys: quick ? 100_000 : 1_000_000,
+    reps: quick ? 1 : 3,
+    seed: 1,
+    incrementalRequests: 2_000_000,
+    scaleKeys: quick ? null : 5_000_000,
+    cluster: true,
+    console: true,
+    profile: quick ? "never" : "auto",
+    out: null,
+  };
+  const num = (i: number) => {
+    const v = Number(String(argv[i + 1]).replace(/_/g, ""));
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${argv[i]} needs a number`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") continue;
+    else if (a === "--keys") o.keys = num(i++);
+    else if (a === "--reps") o.reps = Math.max(1, num(i++));
+    else if (a === "--seed") o.seed = num(i++);
+    else if (a === "--incr-requests") o.incrementalRequests = num(i++);
+    else if (a === "--scale-keys") o.scaleKeys = num(i++) || null;
+    else if (a === "--no-cluster") o.cluster = false;
+    else if (a === "--no-console") o.console = false;
+    else if (a === "--profile") o.profile = argv[++i] as BenchOptions["profile"];
+    else if (a === "--out") o.out = argv[++i];
+    else if (a === "--help" || a === "-h") {
+      console.log(HELP);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${HELP}`);
+  }
+  if (!["auto", "always", "never"].includes(o.profile)) throw new Error("--profile is auto, always or never");
+  return o;
+}
+
+export interface BenchContext {
+  o: BenchOptions;
+  results: BenchResults;
+  /** the data folder every engine run and the console share (one task per run) */
+  dataDir: string;
+  console: ConsoleProbe | null;
+  log(message: string): void;
+  /** a fresh task name: bench-<what>-<n> */
+  task(what: string): string;
+  error(phase: string, err: unknown): void;
+}

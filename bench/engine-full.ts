@@ -1,0 +1,100 @@
+import type { ConsoleProbe, ProbeResult } from "./console-probe";
+import { unavailable } from "./console-probe";
+import type { Deployment } from "./deployment";
+import { EngineProcess } from "./engine-process";
+import { RssSampler } from "./rss-sampler";
+import { pollUntil } from "./stats";
+
+/**
+ * One engine full synchronization, timed from the process start until the destination holds every
+ * key of the source and the task reports `synchronizing` — the same finish line as the native replica
+ * (all keys loaded, link up). RSS is sampled all along; the console, when there, is polled.
+ */
+
+export interface EngineFullOptions {
+  source: Deployment;
+  target: Deployment;
+  /** data keys on the source when the run starts (heartbeat keys of earlier runs removed) */
+  expectedKeys: number;
+  dataDir: string;
+  task: string;
+  timeoutMs: number;
+  cpuProfDir?: string;
+  console?: ConsoleProbe;
+}
+
+export interface EngineFullResult {
+  ms: number;
+  keysPerSec: number;
+  /** process start → first status line (runtime start, CLI load, database) */
+  firstStatusMs: number | null;
+  /** process start → the destination held every key */
+  keysCompleteMs: number;
+  /** process start → the first `synchronizing` status line */
+  synchronizingMs: number;
+  peakRssBytes: number;
+  statusLines: number;
+  console: ProbeResult;
+}
+
+export interface EngineRun {
+  result: EngineFullResult;
+  engine: EngineProcess;
+  sampler: RssSampler;
+}
+
+export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
+  const engine = new EngineProcess({
+    task: o.task,
+    source: o.source.uri,
+    target: o.target.uri,
+    sourceMode: o.source.mode,
+    targetMode: o.target.mode,
+    dataDir: o.dataDir,
+    cpuProfDir: o.cpuProfDir,
+  }).start();
+  const sampler = new RssSampler(engine.pid).start();
+  sampler.beginWindow("full");
+  const stopProbe = o.console ? o.console.probe(o.task) : async () => unavailable("the console probe is off for this run");
+  let keysAt = 0;
+  let keys = 0;
+  try {
+    const syncAt = await pollUntil(
+      async () => {
+        const failed = engine.lines.find((l) => l.state === "failed" || l.state === "precheck_failed");
+        if (failed) throw new Error(`the engine reported ${failed.state}${failed.error ? `: ${failed.error}` : ""}; ${engine.describe()}`);
+        if (!engine.running) throw new Error(`the engine process ended during the full sync: ${engine.describe()}`);
+        if (!keysAt) {
+          keys = await o.target.keyCount();
+          if (keys >= o.expectedKeys) keysAt = Date.now();
+        }
+        const sync = engine.lines.find((l) => l.state === "synchronizing");
+        return keysAt && sync ? sync.at : undefined;
+      },
+      { intervalMs: 20, timeoutMs: o.timeoutMs, what: () => `the engine full sync (${keys}/${o.expectedKeys} keys on the destination; ${engine.describe()})` },
+    );
+    const doneAt = Math.max(keysAt, syncAt);
+    const ms = doneAt - engine.startedAt;
+    const console = await stopProbe();
+    const peakRssBytes = sampler.endWindow("full");
+    return {
+      engine,
+      sampler,
+      result: {
+        ms,
+        keysPerSec: o.expectedKeys / (ms / 1000),
+        firstStatusMs: engine.lines[0] ? engine.lines[0].at - engine.startedAt : null,
+        keysCompleteMs: keysAt - engine.startedAt,
+        synchronizingMs: syncAt - engine.startedAt,
+        peakRssBytes,
+        statusLines: engine.lines.length,
+        console,
+      },
+    };
+  } catch (err) {
+    await stopProbe().catch(() => undefined);
+    sampler.stop();
+    await engine.kill();
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+import type { BenchContext } from "./context";
+import { Deployment } from "./deployment";
+import { fillDataset } from "./fill";
+import { engineFullRun } from "./phase-standalone";
+import type { ClusterSection } from "./results.types";
+import { median } from "./stats";
+
+/** Section 2: the same dataset on a 3-master cluster (filled by slot), copied to an empty 3-master cluster. */
+export async function clusterPhase(ctx: BenchContext): Promise<void> {
+  const masters = 3;
+  const keys = ctx.o.keys;
+  const section: ClusterSection = { keys, masters, engine: [], engineMedianMs: null, keysPerSec: null, ratioToNative: null };
+  ctx.results.cluster = section;
+  ctx.log(`starting two ${masters}-master clusters`);
+  const source = await Deployment.cluster(masters);
+  const target = await Deployment.cluster(masters);
+  try {
+    const fill = await fillDataset(await source.fillTargets(), { keys, seed: ctx.o.seed });
+    const count = await source.keyCount();
+    if (count !== keys) throw new Error(`the source cluster holds ${count} keys after the fill, not ${keys}`);
+    ctx.log(`filled the source cluster in ${(fill.ms / 1000).toFixed(1)} s`);
+    for (let rep = 1; rep <= ctx.o.reps; rep++) {
+      try {
+        const { run, record } = await engineFullRun(ctx, source, target, keys, "cluster");
+        section.engine.push(record);
+        ctx.log(`engine cluster full sync ${rep}/${ctx.o.reps}: ${(record.ms / 1000).toFixed(2)} s (keys complete ${record.keysCompleteMs} ms, synchronizing ${record.synchronizingMs} ms), peak RSS ${(record.peakRssBytes / 1048576).toFixed(0)} MB`);
+        run.sampler.stop();
+        await run.engine.stop();
+      } catch (err) {
+        ctx.error(`engine cluster full sync ${rep}`, err);
+      }
+      await source.deleteHeartbeats();
+      await target.flushAll();
+    }
+  } finally {
+    await source.stop();
+    await target.stop();
+  }
+  if (section.engine.length) {
+    section.engineMedianMs = median(section.engine.map((r) => r.ms));
+    section.keysPerSec = keys / (section.engineMedianMs / 1000);
+    const native = ctx.results.fullSync?.nativeMedianMs;
+    section.ratioToNative = native ? section.engineMedianMs / native : null;
+  }
+}

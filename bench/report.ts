@@ -1,0 +1,149 @@
+import type { BenchResults } from "./results.types";
+import { median } from "./stats";
+
+/**
+ * The targets of issue 8 and the printed table. Targets are judged here, after the measurement, and
+ * never change what is measured.
+ */
+
+export const TARGETS = {
+  fullSyncRatio: 1.5,
+  incrementalRate: 200_000,
+  catchUpMs: 1000,
+  peakRssBytes: 300 * 1024 * 1024,
+  scaleRssRatio: 1.1,
+  consoleP95Ms: 200,
+};
+
+const s = (ms: number | null | undefined) => (ms == null ? "—" : `${(ms / 1000).toFixed(2)} s`);
+const msf = (ms: number | null | undefined) => (ms == null ? "—" : `${Math.round(ms)} ms`);
+const rate = (r: number | null | undefined, unit = "/s") => (r == null ? "—" : r >= 1e6 ? `${(r / 1e6).toFixed(2)}M${unit}` : `${(r / 1e3).toFixed(1)}k${unit}`);
+const mb = (b: number | null | undefined) => (b == null || b === 0 ? "—" : `${(b / 1024 / 1024).toFixed(0)} MB`);
+const x = (r: number | null | undefined) => (r == null ? "—" : `${r.toFixed(2)}×`);
+
+interface Row {
+  what: string;
+  engine: string;
+  native: string;
+  ratio: string;
+  target: string;
+  pass: boolean | null;
+}
+
+function rows(r: BenchResults): Row[] {
+  const out: Row[] = [];
+  const f = r.fullSync;
+  const judge = (v: number | null | undefined, ok: (v: number) => boolean) => (v == null || Number.isNaN(v) ? null : ok(v));
+  if (f) {
+    out.push({
+      what: `1. full sync standalone→standalone, ${f.keys.toLocaleString("en")} keys (median of ${Math.max(f.engine.length, f.native.length)})`,
+      engine: f.engineMedianMs == null ? "failed" : `${s(f.engineMedianMs)} (${rate(f.keys / (f.engineMedianMs / 1000), " keys/s")})`,
+      native: f.nativeMedianMs == null ? "—" : `${s(f.nativeMedianMs)} (${rate(f.keys / (f.nativeMedianMs / 1000), " keys/s")})`,
+      ratio: x(f.ratio),
+      target: `≤ ${TARGETS.fullSyncRatio}× native`,
+      pass: judge(f.ratio, (v) => v <= TARGETS.fullSyncRatio),
+    });
+  }
+  const c = r.cluster;
+  if (c) {
+    out.push({
+      what: `2. full sync cluster ${c.masters}→${c.masters} masters, ${c.keys.toLocaleString("en")} keys`,
+      engine: c.engineMedianMs == null ? "failed" : `${s(c.engineMedianMs)} (${rate(c.keysPerSec, " keys/s")})`,
+      native: r.fullSync?.nativeMedianMs != null ? `${s(r.fullSync.nativeMedianMs)} (standalone replica)` : "—",
+      ratio: x(c.ratioToNative),
+      target: "(reported)",
+      pass: null,
+    });
+  }
+  const i = r.incremental;
+  if (i) {
+    out.push({
+      what: `3. incremental apply rate: ${i.command}`,
+      engine: i.engine.length ? rate(i.engineMedianRate, " cmds/s") : "failed",
+      native: rate(i.nativeMedianRate, " cmds/s"),
+      ratio: i.engineMedianRate && i.nativeMedianRate ? x(i.engineMedianRate / i.nativeMedianRate) : "—",
+      target: `≥ ${rate(TARGETS.incrementalRate, " cmds/s")}`,
+      pass: judge(i.engineMedianRate, (v) => v >= TARGETS.incrementalRate),
+    });
+    out.push({
+      what: "   catch-up after the benchmark ends (last write visible on the destination)",
+      engine: msf(i.engineMedianCatchUpMs),
+      native: msf(i.nativeMedianCatchUpMs),
+      ratio: "",
+      target: `≤ ${TARGETS.catchUpMs} ms`,
+      pass: judge(i.engineMedianCatchUpMs, (v) => v <= TARGETS.catchUpMs),
+    });
+    out.push({
+      what: "   same, by the status lines' appliedOffset (1 s granularity)",
+      engine: i.engineMedianRateByOffset == null ? "—" : `${rate(i.engineMedianRateByOffset, " cmds/s")}, +${msf(i.engineMedianCatchUpByOffsetMs)}`,
+      native: "",
+      ratio: "",
+      target: "(reported)",
+      pass: null,
+    });
+    out.push({ what: "   peak latencyMs in the status lines", engine: msf(i.enginePeakLatencyMs), native: "", ratio: "", target: "(reported)", pass: null });
+  }
+  const keysNote = f && f.keys !== 1_000_000 ? ` (target set for 1M keys; this run: ${f.keys.toLocaleString("en")})` : "";
+  out.push({
+    what: `4. engine peak RSS during full sync${keysNote}`,
+    engine: mb(r.memory.fullSyncPeakRssBytes),
+    native: "",
+    ratio: "",
+    target: `≤ ${mb(TARGETS.peakRssBytes)}`,
+    pass: judge(r.memory.fullSyncPeakRssBytes || null, (v) => v <= TARGETS.peakRssBytes),
+  });
+  out.push({
+    what: "   engine peak RSS during incremental",
+    engine: mb(r.memory.incrementalPeakRssBytes),
+    native: "",
+    ratio: "",
+    target: `≤ ${mb(TARGETS.peakRssBytes)}`,
+    pass: judge(r.memory.incrementalPeakRssBytes || null, (v) => v <= TARGETS.peakRssBytes),
+  });
+  const probes = r.console.filter((p) => p.available);
+  const p95 = probes.length ? median(probes.map((p) => p.p95Ms!)) : null;
+  out.push({
+    what: "   console task status p95 during full sync (polled every 100 ms)",
+    engine: p95 == null ? `not available: ${r.console[0]?.reason ?? "no run"}` : `${msf(p95)} (${probes.reduce((n, p) => n + p.samples, 0)} requests, ${probes[0].route})`,
+    native: "",
+    ratio: "",
+    target: `< ${TARGETS.consoleP95Ms} ms`,
+    pass: judge(p95, (v) => v < TARGETS.consoleP95Ms),
+  });
+  const sc = r.scale;
+  if (sc) {
+    out.push({
+      what: `5. scale: ${sc.keys.toLocaleString("en")} keys, engine time`,
+      engine: sc.engine ? `${s(sc.engine.ms)} (${rate(sc.engine.keysPerSec, " keys/s")})` : "failed",
+      native: s(sc.nativeMs),
+      ratio: sc.engine && sc.nativeMs ? x(sc.engine.ms / sc.nativeMs) : "—",
+      target: `time per key vs ${sc.baseKeys.toLocaleString("en")}: ${x(sc.timePerKeyRatio)} (1.00× = linear)`,
+      pass: null,
+    });
+    out.push({
+      what: "   scale: engine peak RSS",
+      engine: mb(sc.engine?.peakRssBytes),
+      native: "",
+      ratio: x(sc.rssRatio),
+      target: `≤ ${TARGETS.scaleRssRatio}× the ${sc.baseKeys.toLocaleString("en")}-key peak`,
+      pass: judge(sc.rssRatio, (v) => v <= TARGETS.scaleRssRatio),
+    });
+  }
+  return out;
+}
+
+export function targetsOf(r: BenchResults): NonNullable<BenchResults["targets"]> {
+  return rows(r)
+    .filter((row) => row.pass !== null || row.target.startsWith("≤") || row.target.startsWith("≥") || row.target.startsWith("<"))
+    .map((row) => ({ name: row.what.trim(), value: row.engine, target: row.target, pass: row.pass }));
+}
+
+export function formatTable(r: BenchResults): string {
+  const all = rows(r);
+  const header: Row = { what: "measure", engine: "engine", native: "native replica", ratio: "ratio", target: "target", pass: null };
+  const cells = (row: Row) => [row.what, row.engine, row.native, row.ratio, row.target, row === header ? "result" : row.pass === null ? "" : row.pass ? "PASS" : "FAIL"];
+  const table = [header, ...all].map(cells);
+  const widths = table[0].map((_, col) => Math.max(...table.map((line) => line[col].length)));
+  const line = (cols: string[]) => `| ${cols.map((v, col) => v.padEnd(widths[col])).join(" | ")} |`;
+  return [line(table[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...table.slice(1).map(line)].join("\n");
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+
+/** VmRSS of a process in bytes, or null once it is gone. */
+export function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples a process's resident memory every `intervalMs` (100 ms by default) and keeps the peak,
+ * overall and inside named windows (e.g. "full sync", "incremental").
+ */
+export class RssSampler {
+  peak = 0;
+  samples = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly windows = new Map<string, number>();
+  private open = new Set<string>();
+
+  constructor(private readonly pid: number, private readonly intervalMs = 100) {}
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  sample(): void {
+    const rss = rssOf(this.pid);
+    if (rss === null) return;
+    this.samples++;
+    if (rss > this.peak) this.peak = rss;
+    for (const name of this.open) if (rss > (this.windows.get(name) ?? 0)) this.windows.set(name, rss);
+  }
+
+  beginWindow(name: string): void {
+    this.open.add(name);
+    this.sample();
+  }
+
+  endWindow(name: string): number {
+    this.sample();
+    this.open.delete(name);
+    return this.windows.get(name) ?? 0;
+  }
+
+  windowPeak(name: string): number {
+    return this.windows.get(name) ?? 0;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
