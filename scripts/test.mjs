@@ -23,13 +23,25 @@ if (!existsSync(chromium)) {
   process.exit(2);
 }
 
-const only = process.argv.slice(2); // e.g. `npm test -- unit` or `npm test -- e2e`
+const only = process.argv.slice(2); // e.g. `npm test -- unit`, `npm test -- e2e` or `npm test -- types`
 const want = (s) => only.length === 0 || only.includes(s);
 mkdirSync(".tmp", { recursive: true });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 let code = 0;
+
+// `next build` skips type checking (a production start must not fail on a test file's types), so the
+// suite checks them: one entry in the count.
+if (want("types")) {
+  console.log("npm test: type check (tsc --noEmit)");
+  const r = spawnSync("npx", ["tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
+  if (r.status === 0) passed += 1;
+  else {
+    failed += 1;
+    code = 1;
+  }
+}
 
 if (want("unit")) {
   rmSync(".tmp/vitest-results.json", { force: true });
