@@ -127,9 +127,10 @@ function* streamMetaCommands(target: Buffer, s: Omit<StreamValue, "entries">, ad
     yield ["XGROUP", "CREATE", target, "__dts_tmp", "$", "MKSTREAM"];
     yield ["XGROUP", "DESTROY", target, "__dts_tmp"];
   }
-  if (s.lastId !== "0-0") {
+  if (s.lastId !== "0-0" || caps.streamMeta7) {
+    // before RDB 10 there was no counter: Redis takes the length when it loads such a file
     const setid: Arg[] = ["XSETID", target, s.lastId];
-    if (caps.streamMeta7 && s.entriesAdded !== undefined) setid.push("ENTRIESADDED", String(s.entriesAdded), "MAXDELETEDID", s.maxDeletedId ?? "0-0");
+    if (caps.streamMeta7) setid.push("ENTRIESADDED", String(Math.max(s.entriesAdded ?? s.length, added)), "MAXDELETEDID", s.maxDeletedId ?? "0-0");
     yield setid;
   }
   for (const g of s.groups) {
