@@ -119,6 +119,37 @@ describe("replication client against redis-server 7.0", () => {
     rec.client.close();
   });
 
+  it("answers the GETACK a master sends for WAIT with the applied offset", async () => {
+    const master = await startRedis();
+    let applied = 0;
+    const rec = record({ host: master.host, port: master.port, spoolDir, ackIntervalMs: 60_000, appliedOffset: () => applied });
+    await until(() => rec.rdbEnds === 1, "the RDB");
+    const c = master.client();
+    await c.set("w", "1");
+    await until(() => rec.commands.length === 1, "the SET");
+    // nothing applied: WAIT times out with 0 replicas although the bytes were received
+    expect(await c.call("WAIT", "1", "300")).toBe(0);
+    applied = rec.lastOffset;
+    await c.set("w", "2");
+    await until(() => rec.commands.length === 2, "the second SET");
+    applied = rec.commands[1].endOffset;
+    // WAIT makes the master send REPLCONF GETACK; only our answer can satisfy it within 5 s
+    expect(await c.call("WAIT", "1", "5000")).toBe(1);
+    expect(rec.controls.some((x) => x.argv[0].toString().toUpperCase() === "REPLCONF" && x.argv[1].toString().toUpperCase() === "GETACK")).toBe(true);
+    rec.client.close();
+  });
+
+  it("refuses clearly: wrong password, and an ACL user without PSYNC (-NOPERM)", async () => {
+    const master = await startRedis({ password: "right", aclUsers: { reader: "on >pw ~* &* +@all -psync -sync" } });
+    const wrong = await record({ host: master.host, port: master.port, spoolDir, password: "nope" }).ended;
+    expect(wrong).toMatchObject({ code: "AUTH_FAILED" });
+    expect(wrong!.message).toMatch(/^authentication to the source 127\.0\.0\.1:\d+ failed: wrong password/);
+    const noPerm = await record({ host: master.host, port: master.port, spoolDir, username: "reader", password: "pw" }).ended;
+    expect(noPerm).toMatchObject({ code: "AUTH_FAILED" });
+    expect(noPerm!.message).toMatch(/user has no permission to run PSYNC/);
+    expect(fs.readdirSync(spoolDir)).toEqual([]);
+  });
+
   it("resumes with +CONTINUE from a checkpoint: no full sync, sync_partial_ok grows, the db carries over", async () => {
     const master = await startRedis();
     const first = record({ host: master.host, port: master.port, spoolDir });

@@ -39,6 +39,7 @@ export class ReplicationClient {
   private lastAckOffset: number | null = null;
   private lastByteAt = 0;
   private ackTimer: NodeJS.Timeout | null = null;
+  private fastAckTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | null = null;
   private retries = 0;
@@ -245,9 +246,20 @@ export class ReplicationClient {
 
   private startAcks(): void {
     this.acking = true;
-    // The first ACK right away: a diskless master starts streaming commands only after it.
+    // The first ACK right away: a diskless master starts streaming commands only after it. It can
+    // arrive before the master has reaped its RDB child and put us online, in which case the master
+    // ignores it, so repeat it quickly until the stream starts (for a few seconds at most) instead
+    // of leaving the master to buffer our writes until the next periodic ACK.
     this.sendAck();
     this.ackTimer ??= setInterval(() => this.sendAck(), this.o.ackIntervalMs);
+    const streamStart = this.framer.receivedOffset;
+    const until = Date.now() + 5000;
+    this.fastAckTimer = setInterval(() => {
+      if (this.framer.receivedOffset !== streamStart || Date.now() > until || !this.acking) {
+        if (this.fastAckTimer) clearInterval(this.fastAckTimer);
+        this.fastAckTimer = null;
+      } else this.sendAck();
+    }, Math.min(100, this.o.ackIntervalMs));
   }
 
   /** REPLCONF ACK <applied offset>: never more than the consumer applied, nor than we received */
@@ -283,8 +295,9 @@ export class ReplicationClient {
     this.acking = false;
     if (this.state !== "closed") this.state = "closed";
     if (this.ackTimer) clearInterval(this.ackTimer);
+    if (this.fastAckTimer) clearInterval(this.fastAckTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
-    this.ackTimer = this.idleTimer = null;
+    this.ackTimer = this.fastAckTimer = this.idleTimer = null;
     if (this.retryTimer) {
       clearTimeout(this.retryTimer.timer);
       this.retryTimer.wake();
