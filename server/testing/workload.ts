@@ -67,6 +67,7 @@ export async function runWorkload(client: Redis | Cluster, o: WorkloadOptions = 
   const t = (k: string) => `${o.tag ?? ""}${o.prefix ?? ""}${k}`;
   let n = 0;
   const script = "redis.call('SET', KEYS[1], ARGV[1]); redis.call('INCR', KEYS[2]); return 1";
+  if ("nodes" in client && client.status !== "ready") await new Promise((r) => client.once("ready", r));
   const nodes = "nodes" in client ? (client as Cluster).nodes("master") : [client as Redis];
   // Scripts and functions live per node: on a cluster every master needs them.
   const sha = String((await Promise.all(nodes.map((c) => c.call("SCRIPT", "LOAD", script))))[0]);

@@ -93,8 +93,11 @@ describe("sync restarts", () => {
     const r1 = spawnSync("redis-cli", ["-p", String(replica.port), "CLUSTER", "FAILOVER"], { encoding: "utf8" });
     expect(r1.stdout.trim()).toBe("OK");
     await waitFor(async () => (await info(replica, "replication")).includes("role:master"), 20_000, "replica promoted");
-    await runWorkload(c, { tag: "{w}" });
-    await runWorkload(c, { tag: "{a}", prefix: "x:" });
+    // a fresh client learns the new slot owners (the old one still writes to the demoted master)
+    await waitFor(async () => (await Promise.all(src.nodes.map((n) => info(n, "", "CLUSTER NODES")))).every((t) => t.split("\n").filter((l) => l.includes("master") && !l.includes("fail")).length === 3), 20_000, "every node sees the new master");
+    const after = src.client();
+    await runWorkload(after, { tag: "{w}" });
+    await runWorkload(after, { tag: "{a}", prefix: "x:" });
     await waitFor(async () => {
       try {
         await waitCaughtUp(p, await src.masters(), 1000);
