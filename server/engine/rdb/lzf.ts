@@ -1,30 +1,53 @@
+import { constants } from "node:buffer";
+import { DtsError } from "../errors";
 import { corrupt } from "./constants";
 
 /**
- * LZF decompression (liblzf's format, as Redis writes compressed strings). A back-reference of 3
- * bytes expands to at most 264 bytes, so a declared length above 88x the compressed size cannot be
- * real: it is rejected before anything is allocated.
+ * LZF decompression (liblzf's format, as Redis writes compressed strings).
+ *
+ * The declared decompressed length is untrusted. A back-reference of 3 bytes expands to at most
+ * 264 bytes, so a length above 88x the compressed size is rejected outright; below that, output
+ * space is allocated for what is plausible (8x + 1 KB) and grows only as the data really produces
+ * bytes, so a forged length cannot make us allocate what the input does not back.
  */
 export const LZF_MAX_RATIO = 88;
+
+function initialSize(start: number, end: number, outLen: number): number {
+  return Math.min(outLen, (end - start) * 8 + 1024);
+}
+
+function checkLength(start: number, end: number, outLen: number, offset: number): void {
+  if (outLen > (end - start) * LZF_MAX_RATIO + 8) throw corrupt(`LZF string declares ${outLen} bytes from ${end - start} compressed bytes`, offset);
+  if (outLen > constants.MAX_LENGTH) throw new DtsError("RDB_UNSUPPORTED", `a string of ${outLen} bytes is larger than this process can hold, at byte offset ${offset}`);
+}
 
 /**
  * Decompresses src[start, end) into a new buffer of exactly `outLen` bytes. `offset` is the absolute
  * position of src[start] in the RDB, for error messages.
  */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Buffer {
-  checkLzfLength(start, end, outLen, offset);
-  const out = Buffer.allocUnsafe(outLen);
-  lzfDecompressInto(src, start, end, out, outLen, offset);
-  return out;
+  checkLength(start, end, outLen, offset);
+  const out = decompress(src, start, end, outLen, offset, Buffer.allocUnsafe(initialSize(start, end, outLen)));
+  return out.length === outLen ? out : out.subarray(0, outLen);
 }
 
-/** Throws unless `outLen` could really come out of end - start compressed bytes. */
-export function checkLzfLength(start: number, end: number, outLen: number, offset: number): void {
-  if (outLen > (end - start) * LZF_MAX_RATIO + 8) throw corrupt(`LZF string declares ${outLen} bytes from ${end - start} compressed bytes`, offset);
+/**
+ * Decompresses into `scratch` when it is big enough (it holds the result in [0, outLen) then),
+ * else into a new buffer; returns the buffer used. For data that is only checked, not kept.
+ */
+export function lzfDecompressScratch(src: Uint8Array, start: number, end: number, outLen: number, offset: number, scratch: Buffer): Buffer {
+  checkLength(start, end, outLen, offset);
+  const out = scratch.length >= initialSize(start, end, outLen) ? scratch : Buffer.allocUnsafe(initialSize(start, end, outLen));
+  return decompress(src, start, end, outLen, offset, out);
 }
 
-/** Decompresses into out[0, outLen) (out may be a reused scratch buffer at least that long). */
-export function lzfDecompressInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number, offset: number): void {
+function grow(out: Buffer, need: number, outLen: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.min(outLen, Math.max(need, out.length * 2)));
+  out.copy(bigger, 0, 0, out.length);
+  return bigger;
+}
+
+function decompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number, out: Buffer): Buffer {
   let ip = start;
   let op = 0;
   while (ip < end) {
@@ -34,6 +57,7 @@ export function lzfDecompressInto(src: Uint8Array, start: number, end: number, o
       const run = ctrl + 1;
       if (op + run > outLen) throw corrupt("LZF literal run overflows the declared length", offset + (ip - 1 - start));
       if (ip + run > end) throw corrupt("LZF literal run past the end of the compressed data", offset + (ip - 1 - start));
+      if (op + run > out.length) out = grow(out, op + run, outLen);
       for (let i = 0; i < run; i++) out[op++] = src[ip++];
       continue;
     }
@@ -47,8 +71,10 @@ export function lzfDecompressInto(src: Uint8Array, start: number, end: number, o
     len += 2;
     if (ref < 0) throw corrupt("LZF back-reference before the start of the output", offset + (ip - start));
     if (op + len > outLen) throw corrupt("LZF back-reference overflows the declared length", offset + (ip - start));
+    if (op + len > out.length) out = grow(out, op + len, outLen);
     // byte by byte: source and destination may overlap (run-length style references)
     for (let i = 0; i < len; i++) out[op++] = out[ref + i];
   }
   if (op !== outLen) throw corrupt(`LZF data decompressed to ${op} bytes instead of ${outLen}`, offset);
+  return out;
 }

@@ -2,14 +2,14 @@ import { DtsError } from "../errors";
 import { corrupt, MODULE_OP, QUICKLIST_PACKED, QUICKLIST_PLAIN, T, moduleNameFromId } from "./constants";
 import { validateIntset, validateZipmap } from "./intset-zipmap";
 import { validateListpack } from "./listpack";
-import { checkLzfLength, lzfDecompressInto } from "./lzf";
+import { lzfDecompressScratch } from "./lzf";
 import { NEED, STR_LZF, STR_PLAIN, rd, readLen, readString, skipDoubleString } from "./primitives";
 import { readStreamListpack } from "./stream-listpack";
 import { walkStream } from "./stream-walker";
 import { validateZiplist } from "./ziplist";
 
 const SCRATCH_KEEP = 1 << 20;
-let scratch = Buffer.allocUnsafe(64 * 1024);
+let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
 
 type Validator = (buf: Uint8Array, start: number, end: number, offset: number) => void;
 
@@ -114,11 +114,9 @@ export class ValueWalker {
     else if (rd.kind === STR_LZF) {
       // decompressed only to be checked: into a reused buffer, no allocation per value
       const { s, e, ulen } = rd;
-      checkLzfLength(s, e, ulen, base + s);
-      if (scratch.length < ulen) scratch = Buffer.allocUnsafe(Math.max(ulen, scratch.length * 2));
-      lzfDecompressInto(buf, s, e, scratch, ulen, base + s);
-      validate(scratch, 0, ulen, base + s);
-      if (scratch.length > SCRATCH_KEEP) scratch = Buffer.allocUnsafe(SCRATCH_KEEP);
+      const data = lzfDecompressScratch(buf, s, e, ulen, base + s, scratch);
+      validate(data, 0, ulen, base + s);
+      if (data !== scratch && data.length <= SCRATCH_KEEP) scratch = data;
     } else throw corrupt("an encoded value is stored as an integer", base + p);
     return q;
   }
