@@ -68,7 +68,7 @@ export interface ScaleSection {
 export interface BenchResults {
   date: string;
   quick: boolean;
-  machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string };
+  machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] | null };
   options: { keys: number; reps: number; seed: number; incrementalRequests: number; scaleKeys: number | null };
   dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number } | null;
   fullSync: FullSyncSection | null;

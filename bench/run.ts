@@ -31,6 +31,8 @@ async function main(): Promise<number> {
       node: process.version,
       redis: /v=(\S+)/.exec(text("redis-server", ["--version"]))?.[1] ?? "unknown",
       commit: text("git", ["rev-parse", "--short", "HEAD"]),
+      loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      loadAverageAtEnd: null,
     },
     options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, scaleKeys: o.scaleKeys },
     dataset: null,
@@ -94,6 +96,7 @@ async function main(): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
+  results.machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
   results.targets = targetsOf(results);
   results.table = formatTable(results);
   const file = o.out ?? path.join(root, "bench/results", `${date.slice(0, 19).replace(/:/g, "-")}${o.quick ? "-quick" : ""}.json`);
@@ -103,6 +106,9 @@ async function main(): Promise<number> {
   const out = process.stdout;
   out.write(`\nredis-dts benchmark ${date} (${o.quick ? "quick" : "full"}; ${results.machine.cpus} cores, ${results.machine.memoryGb} GB, node ${results.machine.node}, redis ${results.machine.redis}, commit ${results.machine.commit})\n\n`);
   out.write(results.table + "\n");
+  const noConsole = results.console.find((p) => !p.available);
+  if (noConsole && !results.console.some((p) => p.available)) out.write(`\nconsole probe not available: ${noConsole.reason}\n`);
+  out.write(`load average (1/5/15 min) at start ${results.machine.loadAverageAtStart.join(" ")}, at end ${results.machine.loadAverageAtEnd.join(" ")} (other work on these ${results.machine.cpus} cores skews every figure)\n`);
   for (const p of results.profile?.profiles.slice(0, 2) ?? []) {
     out.write(`\nCPU profile ${p.file}: ${p.busyMs} ms busy; top self time:\n`);
     for (const t of p.top.slice(0, 15)) out.write(`  ${String(t.ms).padStart(7)} ms ${String(t.percent).padStart(5)}%  ${t.fn}  ${t.where}\n`);
