@@ -21,9 +21,10 @@ const MIN_ACC = 64 * 1024;
 /**
  * Push-based streaming RDB parser. write(chunk) parses what it can and emits events synchronously;
  * an incomplete record is carried over to the next chunk (in one growable buffer, so a value
- * spread over many chunks is copied O(n) times in total, not O(n^2)). Memory is bounded by the
- * largest value plus one chunk. After EOF (+ checksum) the rest of a chunk is not consumed:
- * write() returns how many of its bytes belonged to the RDB.
+ * spread over many chunks costs O(n) copying in total, not O(n^2)); a value is walked resumably,
+ * element by element, never re-walked from its start. Memory stays within about twice the largest
+ * value plus one chunk. After EOF (+ checksum) the rest of a chunk is not consumed: write()
+ * returns how many of its bytes belonged to the RDB.
  */
 export class RdbParser {
   done = false;
