@@ -9,8 +9,10 @@ import { encodeCommand } from "../engine/resp/encoder";
  * - "sync": before 2.8. No PSYNC, no REPLCONF (`-ERR unknown command`); SYNC answers `$len` + RDB +
  *   stream. Anything the replica sends afterwards is answered INSIDE the stream, as 2.6 did, so a
  *   client that sends REPLCONF ACK to such a master corrupts its own stream (tests catch that).
- * - "psync": 2.8 to 3.2. PSYNC without psync2 (`REPLCONF capa` is an error), always `$len`, the stream
+ * - "psync": 2.8. PSYNC without psync2 (`REPLCONF capa` is an error), always `$len`, the stream
  *   follows the RDB at once, `+CONTINUE` without replid.
+ * - "psync3": 3.0 to 3.2. Takes `capa eof` (diskless `$EOF:` possible), silently ignores `capa psync2`,
+ *   `+CONTINUE` without replid.
  * - "psync2": 4.0 to 6.x. capa accepted; `$EOF:<mark>` when the replica has capa eof and the master is
  *   diskless, then the stream only after the replica's first REPLCONF ACK; `+CONTINUE <replid>`, and a
  *   previous replid accepted up to its offset (after a failover).
@@ -19,7 +21,7 @@ import { encodeCommand } from "../engine/resp/encoder";
  * Knobs for failures: keep-alive newlines, -LOADING/-NOMASTERLINK for the first attempts, a corrupt
  * RDB, silence at a chosen step, a connection dropped after a chosen byte of the payload.
  */
-export type FakeMasterStyle = "sync" | "psync" | "psync2";
+export type FakeMasterStyle = "sync" | "psync" | "psync3" | "psync2";
 
 export interface FakeMasterOptions {
   style: FakeMasterStyle;
@@ -30,7 +32,7 @@ export interface FakeMasterOptions {
   initialOffset?: number;
   /** psync2 only: the replid before a failover, accepted for +CONTINUE up to this offset */
   previous?: { replid: string; offset: number };
-  /** psync2 only: send `$EOF:` when the replica announced capa eof */
+  /** psync3 / psync2: send `$EOF:` when the replica announced capa eof */
   diskless?: boolean;
   /** requirepass; with `username` an ACL user (6.0+) */
   password?: string;
@@ -145,7 +147,7 @@ export async function startFakeMaster(o: FakeMasterOptions): Promise<FakeMaster>
       rdb = Buffer.from(rdb);
       for (let i = Math.floor(rdb.length / 2); i < Math.min(rdb.length - 9, Math.floor(rdb.length / 2) + 8); i++) rdb[i] ^= 0x5a;
     }
-    const eof = o.style === "psync2" && o.diskless === true && link.capaEof;
+    const eof = (o.style === "psync2" || o.style === "psync3") && o.diskless === true && link.capaEof;
     if (eof) {
       const mark = Buffer.from(randomBytes(20).toString("hex"));
       send(link, Buffer.concat([Buffer.from(`$EOF:${mark}\r\n`), rdb, mark]));
@@ -194,7 +196,7 @@ export async function startFakeMaster(o: FakeMasterOptions): Promise<FakeMaster>
         if (o.style === "psync") return void reply("-ERR Unrecognized REPLCONF option: capa\r\n");
         for (let i = 2; i < argv.length; i++) {
           if (argv[i] === "eof") link.capaEof = true;
-          if (argv[i] === "psync2") link.capaPsync2 = true;
+          if (argv[i] === "psync2" && o.style === "psync2") link.capaPsync2 = true;
         }
         return void reply("+OK\r\n");
       }

@@ -80,11 +80,10 @@ export async function replicaHandshake(socket: net.Socket, lines: ReplyLines, o:
   if (port.startsWith("-NOPERM")) throw noPermission("REPLCONF", port);
   if (port.startsWith("-NOAUTH")) throw needsPassword();
   if (/^-ERR unknown command/i.test(port)) replconf = false;
-  let psync2 = false;
   if (replconf) {
+    // 2.8 refuses capa; 3.x takes eof and ignores psync2; 4.0+ takes both. Either way PSYNC follows.
     const capa = await ask(["REPLCONF", "capa", "eof", "capa", "psync2"], "REPLCONF capa");
     if (capa.startsWith("-NOPERM")) throw noPermission("REPLCONF", capa);
-    psync2 = capa.startsWith("+");
   }
 
   // PSYNC's answer can take a while (a diskless master waits repl-diskless-sync-delay for more
@@ -92,7 +91,7 @@ export async function replicaHandshake(socket: net.Socket, lines: ReplyLines, o:
   const cp = o.checkpoint;
   const psyncArgs = cp ? ["PSYNC", cp.replid, String(cp.offset + 1)] : ["PSYNC", "?", "-1"];
   const reply = await ask(psyncArgs, "PSYNC", o.readTimeoutMs);
-  const protocol: PsyncProtocol = psync2 ? "psync2" : "psync";
+  const protocol: PsyncProtocol = "psync";
   if (reply.startsWith("+FULLRESYNC")) {
     const m = /^\+FULLRESYNC ([0-9A-Za-z]{1,64}) (\d{1,19})$/.exec(reply);
     if (!m) throw new DtsError("PROTOCOL_ERROR", `the source ${o.label} sent a malformed PSYNC reply: "${reply.slice(0, 80)}"`);

@@ -126,7 +126,7 @@ describe("replication client against old masters (fake)", () => {
     let rec!: Recording;
     rec = connect(m, { ackIntervalMs: 60_000 }, parsing(() => rec, keys));
     await until(() => rec.commands.length === 1, "the stream after the first ACK");
-    expect(rec.full[0]).toMatchObject({ protocol: "psync2", transfer: "eof", rdbLength: null });
+    expect(rec.full[0]).toMatchObject({ protocol: "psync", transfer: "eof", rdbLength: null });
     expect(rec.rdbBytes().equals(RDB)).toBe(true);
     expect(rec.order.slice(0, 2)).toEqual(["full 1", `rdbEnd ${RDB.length}`]);
     expect(new Set(keys.map((k) => k.db)).size).toBeGreaterThan(1);
@@ -135,6 +135,22 @@ describe("replication client against old masters (fake)", () => {
     await until(() => rec.commands.length === 2, "a live write");
     expect(rec.lastOffset).toBe(m.offset());
     rec.client.close();
+  });
+
+  it("3.x (takes capa eof, ignores capa psync2): diskless transfer, then +CONTINUE without replid", async () => {
+    const m = await fake({ style: "psync3", diskless: true, stream: [["SET", "a", "1"]] });
+    const first = connect(m);
+    await until(() => first.commands.length === 1, "the stream");
+    expect(first.full[0]).toMatchObject({ protocol: "psync", transfer: "eof" });
+    expect(first.rdbBytes().equals(RDB)).toBe(true);
+    const checkpoint = { replid: m.replid, offset: first.lastOffset };
+    first.client.close();
+    m.write(["SET", "b", "2"]);
+    const second = connect(m, { checkpoint });
+    await until(() => second.commands.length === 1, "the stream after +CONTINUE");
+    expect(second.continued[0]).toEqual({ replid: m.replid, previousReplid: m.replid, offset: checkpoint.offset, protocol: "psync" });
+    expect(second.commands[0].db).toBe(0);
+    second.client.close();
   });
 
   it("psync2 after a failover: the old replid is accepted and +CONTINUE names the new one", async () => {

@@ -53,7 +53,7 @@ describe("replication client against redis-server 7.0", () => {
       const rec = record({ host: master.host, port: master.port, spoolDir });
       await until(() => rec.rdbEnds === 1, "the RDB");
       expect(rec.full[0].transfer).toBe(diskless === "yes" ? "eof" : "length");
-      expect(rec.full[0].protocol).toBe("psync2");
+      expect(rec.full[0].protocol).toBe("psync");
       expect(rec.full[0].replid).toBe(field(await info(master, "replication"), "master_replid"));
       if (diskless === "no") expect(rec.full[0].rdbLength).toBe(rec.rdbBytes().length);
       const rdb = rec.rdbBytes();

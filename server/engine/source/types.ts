@@ -19,10 +19,15 @@ export interface ReplicationCheckpoint {
   db?: number;
 }
 
+/**
+ * Which replication protocol the master proved to speak. A full resync cannot tell psync2 (4.0+)
+ * from PSYNC (2.8-3.2): 3.x accepts `REPLCONF capa psync2` and silently ignores it. Only a
+ * `+CONTINUE <replid>` proves psync2.
+ */
 export type PsyncProtocol =
-  /** PSYNC with `capa psync2` accepted (Redis 4.0+): the replid survives failovers */
+  /** `+CONTINUE <replid>`: Redis 4.0+, the replid survives failovers */
   | "psync2"
-  /** PSYNC without psync2 (Redis 2.8-3.2) */
+  /** PSYNC (2.8+): `+FULLRESYNC`, or `+CONTINUE` without replid (2.8-3.2) */
   | "psync"
   /** pre-2.8: SYNC only; no replid, offsets counted from 0 locally, a restart means a full sync */
   | "sync";
