@@ -1,7 +1,7 @@
 import type net from "node:net";
 import { DtsError } from "../errors";
 import { formatAddress } from "../endpoint";
-import { encodeCommand } from "../resp/encoder";
+import { AckSender } from "./ack-sender";
 import { connectionError, connectSource, seconds } from "./connect";
 import { replicaHandshake, type HandshakeResult } from "./handshake";
 import { ReplyLines } from "./reply-lines";
@@ -35,11 +35,8 @@ export class ReplicationClient {
   private protocol: PsyncProtocol | null = null;
   private rdbLength: number | null = null;
   private replconf = false;
-  private acking = false;
-  private lastAckOffset: number | null = null;
+  private acks: AckSender | null = null;
   private lastByteAt = 0;
-  private ackTimer: NodeJS.Timeout | null = null;
-  private fastAckTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | null = null;
   private retries = 0;
@@ -79,7 +76,7 @@ export class ReplicationClient {
         end: (error) => this.finish(error),
       },
       this.label,
-      { getAck: () => this.sendAck(), fail: (error) => this.close(error) },
+      { getAck: () => this.acks?.send(), fail: (error) => this.close(error) },
     );
     this.framer = new TransferFramer({
       rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }),
@@ -132,7 +129,7 @@ export class ReplicationClient {
       receivedOffset: this.state === "streaming" || this.state === "rdb" ? this.framer.receivedOffset : null,
       rdbBytesReceived: this.framer.rdbReceived,
       rdbLength: this.rdbLength,
-      lastAckOffset: this.lastAckOffset,
+      lastAckOffset: this.acks?.last ?? null,
       retries: this.retries,
       spool: this.spool.stats(),
     };
@@ -244,36 +241,18 @@ export class ReplicationClient {
     }
   }
 
+  /** ACKs start once the RDB is received, or right after +CONTINUE; never to a master without REPLCONF */
   private startAcks(): void {
-    this.acking = true;
-    // The first ACK right away: a diskless master starts streaming commands only after it. It can
-    // arrive before the master has reaped its RDB child and put us online, in which case the master
-    // ignores it, so repeat it quickly until the stream starts (for a few seconds at most) instead
-    // of leaving the master to buffer our writes until the next periodic ACK.
-    this.sendAck();
-    this.ackTimer ??= setInterval(() => this.sendAck(), this.o.ackIntervalMs);
-    const streamStart = this.framer.receivedOffset;
-    const until = Date.now() + 5000;
-    this.fastAckTimer = setInterval(() => {
-      if (this.framer.receivedOffset !== streamStart || Date.now() > until || !this.acking) {
-        if (this.fastAckTimer) clearInterval(this.fastAckTimer);
-        this.fastAckTimer = null;
-      } else this.sendAck();
-    }, Math.min(100, this.o.ackIntervalMs));
-  }
-
-  /** REPLCONF ACK <applied offset>: never more than the consumer applied, nor than we received */
-  private sendAck(): void {
-    if (!this.acking || !this.replconf || !this.socket || this.linkDown) return;
-    let applied: number;
-    try {
-      applied = this.o.appliedOffset();
-    } catch (err) {
-      return this.close(new DtsError("INTERNAL", `the applied-offset callback failed: ${(err as Error)?.message ?? String(err)}`));
-    }
-    const offset = Math.max(0, Math.min(Math.floor(Number.isFinite(applied) ? applied : 0), this.framer.receivedOffset));
-    this.lastAckOffset = offset;
-    this.socket.write(encodeCommand(["REPLCONF", "ACK", String(offset)]));
+    if (!this.replconf || this.linkDown || this.acks) return;
+    const socket = this.socket!;
+    this.acks = new AckSender({
+      intervalMs: this.o.ackIntervalMs,
+      appliedOffset: this.o.appliedOffset,
+      receivedOffset: () => this.framer.receivedOffset,
+      write: (bytes) => socket.write(bytes),
+      fail: (error) => this.close(error),
+    });
+    this.acks.start();
   }
 
   private checkIdle(): void {
@@ -292,12 +271,10 @@ export class ReplicationClient {
 
   private shutdownLink(): void {
     this.linkDown = true;
-    this.acking = false;
-    if (this.state !== "closed") this.state = "closed";
-    if (this.ackTimer) clearInterval(this.ackTimer);
-    if (this.fastAckTimer) clearInterval(this.fastAckTimer);
+    this.state = "closed";
+    this.acks?.stop();
     if (this.idleTimer) clearInterval(this.idleTimer);
-    this.ackTimer = this.fastAckTimer = this.idleTimer = null;
+    this.idleTimer = null;
     if (this.retryTimer) {
       clearTimeout(this.retryTimer.timer);
       this.retryTimer.wake();
