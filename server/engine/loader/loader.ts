@@ -4,7 +4,7 @@ import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";
 import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
-import { RestorePayloadBuilder } from "./restore-payload";
+import { RestorePayload } from "./restore-payload";
 import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
@@ -30,6 +30,8 @@ interface TypedKey {
 const RECENT = 32768;
 const RECENT_MASK = RECENT - 1;
 const BAD_PAYLOAD = /Bad data format|payload version or checksum/i;
+/** zipmap and ziplists: converted (and validated) by newer servers, which may refuse odd ones */
+const LEGACY_ENCODINGS = new Set([9, 10, 12, 13]);
 
 /** A typed key being written; its commands are produced as the writer has room. */
 interface TypedRun {
@@ -50,7 +52,6 @@ interface TypedRun {
 export class RdbLoader {
   readonly stats: LoadStats = { keys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, functions: 0, bytes: 0, issues: [] };
   readonly caps: DestinationCapabilities;
-  private readonly payloads = new RestorePayloadBuilder();
   private readonly dbs: Set<number> | null;
   private readonly dbMap: Map<number, number>;
   private readonly typedAbove: number;
@@ -176,7 +177,7 @@ export class RdbLoader {
   private restore(e: RdbKeyEntry, db: number, tag: number): void {
     this.stats.restored++;
     const caps = this.caps;
-    const payload = this.payloads.build(e.raw, this.payloadVersion);
+    const payload = new RestorePayload(e.raw, this.payloadVersion);
     let ttl: Arg = ZERO;
     if (e.expireAt !== null) ttl = caps.restoreAbsTtl ? String(e.expireAt) : String(Math.max(1, e.expireAt - this.now));
     const argv: Arg[] = [RESTORE, e.key, ttl, payload];
@@ -191,10 +192,13 @@ export class RdbLoader {
         else if (e.freq !== undefined) argv.push(FREQ, String(e.freq));
       }
     }
-    const i = tag & RECENT_MASK;
-    this.recent[i] = e;
-    this.recentTags[i] = tag;
-    this.recentDbs[i] = db;
+    if (LEGACY_ENCODINGS.has(e.rdbType)) {
+      // kept so a server that rejects an old encoding's payload gets the value as commands instead
+      const i = tag & RECENT_MASK;
+      this.recent[i] = e;
+      this.recentTags[i] = tag;
+      this.recentDbs[i] = db;
+    }
     this.writer.write(db, argv, e.key, tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CommandBatch, encodeCommand, encodedLength, type Arg } from "./encoder";
+import { CommandBatch, LazyArg, encodeCommand, encodedLength, type Arg } from "./encoder";
 import { RespDecoder } from "./decoder";
 import type { RespValue } from "./values";
 
@@ -18,7 +18,7 @@ describe("encodeCommand", () => {
   });
 
   it("handles UTF-8 strings, binary buffers and every header width", () => {
-    const argv: Arg[] = ["héllo ✓", Buffer.from([0, 255, 13, 10])];
+    const argv: (Buffer | string)[] = ["héllo ✓", Buffer.from([0, 255, 13, 10])];
     for (const n of [0, 1, 9, 10, 11, 99, 100, 999, 1000, 9999, 10000, 99999, 100000, 1000000]) argv.push(Buffer.alloc(n, 97));
     const encoded = encodeCommand(argv);
     expect(encoded.length).toBe(encodedLength(argv));
@@ -31,6 +31,20 @@ describe("encodeCommand", () => {
     const argv = Array.from({ length: 1234 }, (_, i) => `m${i}`);
     const [decoded] = decodeAll(encodeCommand(argv)) as Buffer[][];
     expect(decoded.map(String)).toEqual(argv);
+  });
+});
+
+describe("LazyArg", () => {
+  it("writes its own bytes in place, with the right length header", () => {
+    class Repeat extends LazyArg {
+      readonly byteLength = 5;
+      writeTo(target: Buffer, at: number): void {
+        target.write("zzzzz", at, "latin1");
+      }
+    }
+    const argv: Arg[] = ["SET", "k", new Repeat()];
+    expect(encodeCommand(argv).toString()).toBe("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nzzzzz\r\n");
+    expect(encodedLength(argv)).toBe(encodeCommand(argv).length);
   });
 });
 

@@ -2,7 +2,17 @@
  * RESP command encoding without string churn: the size is computed first, then headers and arguments
  * are written into one buffer (or straight into a batch buffer that goes to the socket as is).
  */
-export type Arg = Buffer | string;
+/**
+ * An argument that writes its own bytes straight into the command buffer (e.g. a RESTORE payload
+ * assembled from a value and a footer without an intermediate Buffer).
+ */
+export abstract class LazyArg {
+  abstract readonly byteLength: number;
+  /** writes exactly byteLength bytes at `at` */
+  abstract writeTo(target: Buffer, at: number): void;
+}
+
+export type Arg = Buffer | string | LazyArg;
 
 /** decimal digits of a non-negative integer */
 function digits(n: number): number {
@@ -19,7 +29,8 @@ function digits(n: number): number {
 }
 
 function argLength(arg: Arg): number {
-  return typeof arg === "string" ? Buffer.byteLength(arg) : arg.length;
+  if (typeof arg === "string") return Buffer.byteLength(arg);
+  return arg instanceof LazyArg ? arg.byteLength : arg.length;
 }
 
 /** Bytes `*n\r\n` + every `$len\r\n<arg>\r\n` take. */
@@ -52,9 +63,16 @@ export function writeCommand(argv: readonly Arg[], target: Buffer, at: number): 
       const len = Buffer.byteLength(arg);
       p = writeHeader(target, p, 36, len);
       p += target.write(arg, p, len, len === arg.length ? "latin1" : "utf8");
+    } else if (arg instanceof LazyArg) {
+      const len = arg.byteLength;
+      p = writeHeader(target, p, 36, len);
+      arg.writeTo(target, p);
+      p += len;
     } else {
       p = writeHeader(target, p, 36, arg.length);
-      p += arg.copy(target, p);
+      // TypedArray#set: no native-binding overhead, which dominates for the short keys and values here
+      target.set(arg, p);
+      p += arg.length;
     }
     target[p++] = 13;
     target[p++] = 10;
@@ -111,7 +129,8 @@ export class CommandBatch {
   /** Appends an already encoded command. */
   pushEncoded(encoded: Buffer): void {
     this.reserve(encoded.length);
-    this.used += encoded.copy(this.buf, this.used);
+    this.buf.set(encoded, this.used);
+    this.used += encoded.length;
     this.commands++;
   }
 

@@ -227,7 +227,8 @@ export class PipelineConnection {
     }
     if (this.outUsed + cmd.length > this.out.length) this.newStaging();
     const start = this.outUsed;
-    this.outUsed += cmd.copy(this.out, start);
+    this.out.set(cmd, start);
+    this.outUsed += cmd.length;
     this.ring.push(kind, this.out, start, this.outUsed, tag, seq, slot, this.currentDb, flags);
     this.scheduleFlush();
   }
