@@ -110,7 +110,7 @@ export async function startFakeMaster(o: FakeMasterOptions): Promise<FakeMaster>
 
   const send = (link: Link, bytes: Buffer): void => {
     if (link.silent || link.socket.destroyed || bytes.length === 0) return;
-    if (link.budget < bytes.length) {
+    if (link.budget <= bytes.length) {
       // the scripted drop: the first `dropAfterBytes` bytes of the payload, then FIN
       link.socket.end(bytes.subarray(0, link.budget));
       link.budget = 0;

@@ -284,6 +284,19 @@ describe("replication client failures (fake and stand-ins)", () => {
     expect(err!.message).toContain(`at offset ${1 + resp(...stream[0]).length + resp(...stream[1]).length + 5}`);
   });
 
+  it("a master that sends everything and closes at once: all of it is delivered, then CONNECT_FAILED (not a timeout)", async () => {
+    const stream = [["SET", "a", "1"]];
+    const total = `$${RDB.length}\r\n`.length + RDB.length + resp(...stream[0]).length;
+    for (const style of ["psync", "sync"] as const) {
+      const m = await fake({ style, stream, dropAfterBytes: total });
+      const rec = connect(m, { readTimeoutMs: 60_000 });
+      const err = await rec.ended;
+      expect(names(rec)).toEqual(["SET a 1"]);
+      expect(err).toMatchObject({ code: "CONNECT_FAILED" });
+      expect(err!.message).toContain("closed the replication connection at offset");
+    }
+  });
+
   it("silence after +FULLRESYNC and after the payload: TIMEOUT from the replication timeout", async () => {
     const a = await fake({ style: "psync2", silent: "after-fullresync" });
     const errA = await connect(a).ended;

@@ -37,6 +37,7 @@ export class ReplicationClient {
   private replconf = false;
   private acks: AckSender | null = null;
   private lastByteAt = 0;
+  private closedDuringHandshake: { error: DtsError | null } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | null = null;
   private retries = 0;
@@ -203,6 +204,8 @@ export class ReplicationClient {
 
   private socketEnded(error: DtsError | null): void {
     if (this.lines) {
+      // Remembered too: the handshake may already have its last reply and be about to hand over.
+      this.closedDuringHandshake = { error };
       this.lines.fail(error ?? new DtsError("CONNECT_FAILED", `the source ${this.label} closed the connection during the replication handshake`));
       return;
     }
@@ -239,6 +242,7 @@ export class ReplicationClient {
       this.startAcks();
       this.framer.write(rest);
     }
+    if (this.closedDuringHandshake) this.socketEnded(this.closedDuringHandshake.error);
   }
 
   /** ACKs start once the RDB is received, or right after +CONTINUE; never to a master without REPLCONF */
