@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 
 const RDB = corpusFile("multiple_databases.rdb").data;
-const FAST = { handshakeTimeoutMs: 500, readTimeoutMs: 1000, connectTimeoutMs: 1000, retryDelayMs: 20, maxRetryDelayMs: 50 };
+// Short, but with room for a loaded 2-core machine; the timeout tests set their own.
+const FAST = { handshakeTimeoutMs: 3000, readTimeoutMs: 5000, connectTimeoutMs: 3000, retryDelayMs: 20, maxRetryDelayMs: 50 };
 
 async function fake(o: Partial<FakeMasterOptions> & Pick<FakeMasterOptions, "style">): Promise<FakeMaster> {
   const m = await startFakeMaster({ rdb: RDB, ...o });
@@ -213,7 +214,7 @@ describe("replication client against old masters (fake)", () => {
 describe("replication client failures (fake and stand-ins)", () => {
   it("a host that accepts and says nothing: TIMEOUT at PING", async () => {
     const m = await fake({ style: "psync2", silent: "accept" });
-    const err = await connect(m).ended;
+    const err = await connect(m, { handshakeTimeoutMs: 500 }).ended;
     expect(err).toMatchObject({ code: "TIMEOUT" });
     expect(err!.message).toBe(`the source 127.0.0.1:${m.port} did not answer PING within 500 ms`);
   });
@@ -289,7 +290,7 @@ describe("replication client failures (fake and stand-ins)", () => {
     const total = `$${RDB.length}\r\n`.length + RDB.length + resp(...stream[0]).length;
     for (const style of ["psync", "sync"] as const) {
       const m = await fake({ style, stream, dropAfterBytes: total });
-      const rec = connect(m, { readTimeoutMs: 60_000 });
+      const rec = connect(m, { readTimeoutMs: 10_000 });
       const err = await rec.ended;
       expect(names(rec)).toEqual(["SET a 1"]);
       expect(err).toMatchObject({ code: "CONNECT_FAILED" });
@@ -299,11 +300,11 @@ describe("replication client failures (fake and stand-ins)", () => {
 
   it("silence after +FULLRESYNC and after the payload: TIMEOUT from the replication timeout", async () => {
     const a = await fake({ style: "psync2", silent: "after-fullresync" });
-    const errA = await connect(a).ended;
+    const errA = await connect(a, { readTimeoutMs: 1000 }).ended;
     expect(errA).toMatchObject({ code: "TIMEOUT" });
     expect(errA!.message).toContain("did not answer the RDB transfer within 1 s");
     const b = await fake({ style: "psync", silent: "after-payload", stream: [["SET", "a", "1"]] });
-    const recB = connect(b);
+    const recB = connect(b, { readTimeoutMs: 1000 });
     const errB = await recB.ended;
     expect(errB).toMatchObject({ code: "TIMEOUT" });
     expect(errB!.message).toContain("sent nothing for 1 s on the replication link");
