@@ -46,6 +46,8 @@ const command: CliCommand = {
     };
     const writer = await openWriter(target, { clientName: "redis-dts-rdb-load", onEvent: (e) => warn(e.message) });
     let stats: LoadStats;
+    const stop = () => writer.destroy();
+    io.signal.addEventListener("abort", stop, { once: true });
     try {
       const loader = new RdbLoader(writer, {
         conflict,
@@ -57,7 +59,11 @@ const command: CliCommand = {
       });
       stats = await loadRdbFile(file, loader, { signal: io.signal, onProgress: io.isTTY ? (p) => progress(io, file, p, started) : undefined });
       await writer.close();
+    } catch (err) {
+      if (io.signal.aborted) throw new DtsError("CANCELLED", "rdb load was interrupted: the keys written so far stay on the destination");
+      throw err;
     } finally {
+      io.signal.removeEventListener("abort", stop);
       writer.destroy();
       clearProgress(io);
     }

@@ -97,6 +97,8 @@ export class PipelinedWriter implements DestinationWriter {
   private reason = "";
   private faultSince = 0;
   private closing = false;
+  /** set by destroy(): later calls throw it */
+  private cancelled: DtsError | null = null;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private drainWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private settleWaiter: (() => void) | null = null;
@@ -189,30 +191,38 @@ export class PipelinedWriter implements DestinationWriter {
   }
 
   ready(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure || this.cancelled) return Promise.reject(this.failure ?? this.cancelled);
     if (!this.full) return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   drained(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure || this.cancelled) return Promise.reject(this.failure ?? this.cancelled);
     if (this.isDrained()) return Promise.resolve();
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
   }
 
   async close(): Promise<void> {
-    if (!this.failure) await this.drained();
+    if (!this.failure && !this.cancelled) await this.drained();
     this.destroy();
   }
 
   destroy(): void {
+    if (this.closing) return;
     this.closing = true;
+    // whoever waits for room or acknowledgements must not wait forever (e.g. Ctrl-C during a retry)
+    this.cancelled = this.failure ?? new DtsError("CANCELLED", "the destination writer was closed");
+    const waiters = [...this.readyWaiters.splice(0), ...this.drainWaiters.splice(0)];
+    for (const w of waiters) w.reject(this.cancelled);
+    this.settleWaiter?.();
+    this.settleWaiter = null;
     for (const link of this.links.values()) link.conn?.destroy();
   }
 
   /** The key's slot: routes cluster writes; on standalone it only serves to detect reordering after a refusal. */
   private slotOf(db: number, key: Buffer | string | null): number {
     if (this.failure) throw this.failure;
+    if (this.cancelled) throw this.cancelled;
     if (this.mode === "standalone") return key === null ? -1 : calculateSlot(key);
     if (db !== 0) throw new DtsError("INVALID_CONFIG", `a cluster destination has only database 0, but a write for database ${db} was sent: map it with --db-map ${db}:0`);
     return key === null ? -1 : calculateSlot(key);
@@ -496,7 +506,6 @@ export class PipelinedWriter implements DestinationWriter {
     this.halted = true;
     const waiters = [...this.readyWaiters.splice(0), ...this.drainWaiters.splice(0)];
     for (const w of waiters) w.reject(err);
-    this.settleWaiter?.();
     this.destroy();
   }
 

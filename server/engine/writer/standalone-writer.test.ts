@@ -135,6 +135,22 @@ describe("standalone destination writer", () => {
     await resending.close();
   });
 
+  it("stops waiting when destroyed while it retries a node that is gone", async () => {
+    const node = await startRedis();
+    const events: WriterEvent[] = [];
+    const writer = await openWriter(parseRedisUri(node.uri), { retryMaxMs: 100, onEvent: (e) => events.push(e) });
+    await node.kill();
+    for (let i = 0; i < 100; i++) writer.write(0, ["SET", `c:${i}`, "v"], `c:${i}`, i + 1, WRITE_REPLAY_SAFE);
+    await waitFor(() => events.some((e) => e.kind === "retrying"), 10_000, "a retry event");
+    expect(writer.full).toBe(true);
+    const waiting = writer.ready();
+    expect(writer.watermark()).toBe(1);
+    writer.destroy();
+    await expect(waiting).rejects.toMatchObject({ code: "CANCELLED" });
+    await expect(writer.drained()).rejects.toMatchObject({ code: "CANCELLED" });
+    expect(() => writer.write(0, ["PING"], null)).toThrow(/closed/);
+  });
+
   it("refuses a cluster or a replica when the operator said standalone", async () => {
     const master = await startRedis();
     const replica = await startRedis({ config: { replicaof: `127.0.0.1 ${master.port}` } });
