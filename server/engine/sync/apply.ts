@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { ApplyTarget } from "./apply-target";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
+import { commandName } from "./command-spec";
 import { emulate } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
 import { WRITE_REPLAY_SAFE } from "../writer/types";
@@ -48,21 +49,25 @@ export class Applier {
   private txStart = 0;
   private scripts = new Map<string, Buffer>();
   private stopped = false;
+  /** one mutable context: its receive time changes per command (no object per command) */
+  private readonly ctx: PlanContext;
 
   constructor(
     private readonly out: ApplyTarget,
-    private readonly ctx: ApplyContext,
+    ctx: ApplyContext,
     private readonly events: ApplyEvents,
     private readonly control: () => Redis | Cluster,
     private readonly tmpPrefix: string,
-  ) {}
+  ) {
+    this.ctx = { ...ctx, receivedAt: 0 };
+  }
 
   get failed(): boolean {
     return this.stopped;
   }
 
   apply(e: CommandEntry): Promise<void> | null {
-    const name = e.argv[0].toString().toLowerCase();
+    const name = commandName(e.argv[0]);
     if (name === "multi") {
       this.tx = [];
       this.txStart = e.start;
@@ -84,17 +89,21 @@ export class Applier {
       }
       return null;
     }
-    this.remember(name, e.argv);
-    return this.run(this.plan(e), e.start, e.end);
+    if (name === "eval" || name === "script") this.remember(name, e.argv);
+    return this.run(this.plan(e, name), e.start, e.end);
   }
 
-  private plan(e: CommandEntry): Step[] {
+  private plan(e: CommandEntry, name = commandName(e.argv[0])): Step[] {
     let argv = e.argv;
-    if (argv[0].length === 7 && argv[0].toString().toLowerCase() === "evalsha") {
+    if (name === "evalsha") {
       const body = this.scripts.get(argv[1].toString().toLowerCase());
-      if (body) argv = [b("EVAL"), body, ...argv.slice(2)];
+      if (body) {
+        argv = [b("EVAL"), body, ...argv.slice(2)];
+        name = "eval";
+      }
     }
-    return planCommand(argv, e.db, { ...this.ctx, receivedAt: e.receivedAt });
+    this.ctx.receivedAt = e.receivedAt;
+    return planCommand(argv, e.db, this.ctx, name);
   }
 
   /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
@@ -143,7 +152,7 @@ export class Applier {
 
   private async applyAll(entries: CommandEntry[], tag: number): Promise<void> {
     for (const e of entries) {
-      this.remember(e.argv[0].toString().toLowerCase(), e.argv);
+      this.remember(commandName(e.argv[0]), e.argv);
       await this.run(this.plan(e), tag, e.end);
     }
   }
@@ -152,7 +161,7 @@ export class Applier {
   private applyTx(entries: CommandEntry[], exec: CommandEntry): Promise<void> | null {
     this.tx = null;
     const plans = entries.map((e) => {
-      this.remember(e.argv[0].toString().toLowerCase(), e.argv);
+      this.remember(commandName(e.argv[0]), e.argv);
       return this.plan(e);
     });
     const steps = plans.flat();

@@ -131,3 +131,15 @@ export function learnSpecs(rows: unknown[], into: Map<string, CommandSpec>): voi
     into.set(name, { first, last, step: step > 0 ? step : 1, crossSlot: "none" });
   }
 }
+
+const NAME_CACHE = new Map<string, string>();
+
+/** The lower-case command name of argv[0], without a new string per command for the usual names. */
+export function commandName(arg: Buffer): string {
+  const raw = arg.toString("latin1");
+  const cached = NAME_CACHE.get(raw);
+  if (cached !== undefined) return cached;
+  const name = raw.toLowerCase();
+  if (NAME_CACHE.size < 1024) NAME_CACHE.set(raw, name);
+  return name;
+}

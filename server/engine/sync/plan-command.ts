@@ -1,5 +1,5 @@
 import calculateSlot from "cluster-key-slot";
-import { COMMAND_SPECS, KEYLESS, keyIndicesOf, type CommandSpec } from "./command-spec";
+import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type CommandSpec } from "./command-spec";
 import { absoluteExpiry } from "./expiry";
 
 /**
@@ -35,8 +35,7 @@ export interface PlanContext {
 
 const b = (s: string | number) => Buffer.from(String(s));
 
-export function planCommand(argv: Buffer[], db: number, ctx: PlanContext): Step[] {
-  const name = argv[0].toString().toLowerCase();
+export function planCommand(argv: Buffer[], db: number, ctx: PlanContext, name = commandName(argv[0])): Step[] {
   const dest = ctx.mapDb(db);
   if (KEYLESS.has(name)) return planKeyless(name, argv, db, dest, ctx);
   if (name === "move") return planMove(argv, db, dest, ctx);

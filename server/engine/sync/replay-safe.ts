@@ -1,3 +1,5 @@
+import { commandName } from "./command-spec";
+
 /**
  * Commands that give the same result when applied twice: after a lost destination connection they
  * are simply sent again. Anything else whose outcome is unknown goes to the task's uncertainty
@@ -9,8 +11,7 @@ const SAFE = new Set([
   "flushall", "restore", "copy", "zremrangebyscore", "zremrangebylex", "expireat", "hpexpireat", "hexpireat", "hpersist", "getdel",
 ]);
 
-export function isReplaySafe(argv: readonly Buffer[]): boolean {
-  const name = argv[0].toString().toLowerCase();
+export function isReplaySafe(argv: readonly Buffer[], name = commandName(argv[0])): boolean {
   if (name === "zadd") return !argv.some((a) => a.length === 4 && a.toString().toLowerCase() === "incr");
   if (name === "restore") return argv.some((a) => a.length === 7 && a.toString().toLowerCase() === "replace");
   if (name === "copy") return argv.some((a) => a.length === 7 && a.toString().toLowerCase() === "replace");
