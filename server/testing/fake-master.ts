@@ -45,6 +45,8 @@ export interface FakeMasterOptions {
   corruptRdb?: boolean;
   /** stop answering: right after accepting, after +FULLRESYNC, or after the RDB and stream */
   silent?: "accept" | "after-fullresync" | "after-payload";
+  /** stop answering once this handshake command arrives (a hung or filtering server) */
+  silentAt?: "auth" | "replconf" | "psync";
   /** close the connection after this many bytes following the PSYNC/SYNC reply line */
   dropAfterBytes?: number;
 }
@@ -176,7 +178,8 @@ export async function startFakeMaster(o: FakeMasterOptions): Promise<FakeMaster>
       }
       return;
     }
-    if (o.silent === "accept") return;
+    if (o.silent === "accept" || link.silent) return;
+    if (o.silentAt === name) return void (link.silent = true);
     const needAuth = o.password !== undefined && !link.authed;
     if (name === "ping") return void reply(needAuth ? "-NOAUTH Authentication required.\r\n" : "+PONG\r\n");
     if (name === "auth") {

@@ -219,6 +219,15 @@ describe("replication client failures (fake and stand-ins)", () => {
     expect(err!.message).toBe(`the source 127.0.0.1:${m.port} did not answer PING within 500 ms`);
   });
 
+  for (const [step, label] of [["auth", "AUTH"], ["replconf", "REPLCONF listening-port"], ["psync", "PSYNC"]] as const) {
+    it(`a master that hangs at ${label}: TIMEOUT naming the step`, async () => {
+      const m = await fake({ style: "psync2", silentAt: step, password: "pw" });
+      const err = await connect(m, { password: "pw", handshakeTimeoutMs: 300, readTimeoutMs: 600 }).ended;
+      expect(err).toMatchObject({ code: "TIMEOUT" });
+      expect(err!.message).toBe(`the source 127.0.0.1:${m.port} did not answer ${label} within ${step === "psync" ? 600 : 300} ms`);
+    });
+  }
+
   it("an HTTP server: NOT_REDIS with what it answered", async () => {
     const server = http.createServer((_req, res) => res.end("hello"));
     servers.push(server);
