@@ -56,7 +56,8 @@ export default defineConfig({
       PORT: port,
       HOST: "127.0.0.1",
       REDIS_DTS_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "e2e.db")}`,
+      // E2E_DATABASE_URL=postgresql://… runs the suite against PostgreSQL (a database of its own).
+      DATABASE_URL: process.env.E2E_DATABASE_URL || `file:${path.join(dataDir, "e2e.db")}`,
       ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       REDIS_DTS_SECRET: "",
     },

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { expect, type Page, type TestInfo } from "@playwright/test";
 
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
@@ -24,11 +25,28 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: path.join(dir, `${testInfo.project.name}-${name}.png`), fullPage: true });
 }
 
-/** Seeds what only the engine would do (e.g. a running state), straight into the run's database. */
-export function withDatabase<T>(fn: (db: Database.Database) => T): T {
+/**
+ * Seeds what only the engine would do (e.g. a running state) straight into the run's database,
+ * SQLite or PostgreSQL. Statements use `?` placeholders.
+ */
+export async function runSql(statements: [sql: string, params: unknown[]][]): Promise<void> {
+  const url = process.env.E2E_DATABASE_URL;
+  if (url && /^postgres/.test(url)) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const [sql, params] of statements) {
+        let n = 0;
+        await client.query(sql.replace(/\?/g, () => `$${++n}`), params);
+      }
+    } finally {
+      await client.end();
+    }
+    return;
+  }
   const db = new Database(path.join(process.env.E2E_DATA_DIR ?? "", "e2e.db"));
   try {
-    return fn(db);
+    for (const [sql, params] of statements) db.prepare(sql).run(...params);
   } finally {
     db.close();
   }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAsAdmin, snap, uniqueName, withDatabase } from "./helpers";
+import { runSql, signInAsAdmin, snap, uniqueName } from "./helpers";
 
 const row = (page: Page, name: string) => page.getByRole("listitem", { name, exact: true });
 
@@ -79,14 +79,15 @@ test("a synchronizing task can be paused and resumed, live", async ({ page }, te
   const id = (await task.getAttribute("data-task-id"))!;
 
   // What the engine would do: configure endpoints, reach Synchronizing, report a latency.
-  withDatabase((db) => {
-    const now = new Date().toISOString();
-    db.prepare(`UPDATE "Task" SET state = 'synchronizing' WHERE id = ?`).run(id);
-    const endpoint = db.prepare(`INSERT INTO "Endpoint" (id, taskId, role, host, port, mode, passwordEncrypted, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    endpoint.run(`${id}-s`, id, "source", "127.0.0.1", 1, "cluster", "v1.secret-marker", now, now);
-    endpoint.run(`${id}-d`, id, "destination", "127.0.0.1", 2, "standalone", null, now, now);
-    db.prepare(`INSERT INTO "MetricSample" (taskId, time, opsPerSec, latencyMs, keys, bytes, lagBytes) VALUES (?, ?, 100, 42, 0, 0, 0)`).run(id, now);
-  });
+  const now = new Date();
+  const endpoint = `INSERT INTO "Endpoint" ("id", "taskId", "role", "host", "port", "mode", "passwordEncrypted", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const stamp = process.env.E2E_DATABASE_URL ? now : now.toISOString();
+  await runSql([
+    [`UPDATE "Task" SET "state" = 'synchronizing' WHERE "id" = ?`, [id]],
+    [endpoint, [`${id}-s`, id, "source", "127.0.0.1", 1, "cluster", "v1.secret-marker", stamp, stamp]],
+    [endpoint, [`${id}-d`, id, "destination", "127.0.0.1", 2, "standalone", null, stamp, stamp]],
+    [`INSERT INTO "MetricSample" ("taskId", "time", "opsPerSec", "latencyMs", "keys", "bytes", "lagBytes") VALUES (?, ?, 100, 42, 0, 0, 0)`, [id, stamp]],
+  ]);
   // No reload: the list polls.
   await expect(task.locator("[data-state]:visible")).toHaveText("Synchronizing", { timeout: 15_000 });
   await expect(task).toContainText("127.0.0.1:1 (Cluster)");
