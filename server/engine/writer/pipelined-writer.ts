@@ -300,6 +300,11 @@ export class PipelinedWriter implements DestinationWriter {
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void {
     link.conn = null;
     if (this.closing || this.failure) return;
+    if (err.code === "WRITE_REFUSED") {
+      // a refused SELECT (database out of range) would be refused again after any reconnect
+      this.fail(err);
+      return;
+    }
     const unsafe: UnansweredCommand[] = [];
     for (const u of unanswered) {
       if (u.flags & WRITE_REPLAY_SAFE) this.retry.push({ ...u, flags: (u.flags & ~FLAG_ASKING) | WRITE_UNCERTAIN, link, askTo: null });

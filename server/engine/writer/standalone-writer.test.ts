@@ -151,6 +151,15 @@ describe("standalone destination writer", () => {
     expect(() => writer.write(0, ["PING"], null)).toThrow(/closed/);
   });
 
+  it("fails with the server's reason when a database does not exist there", async () => {
+    const node = await startRedis({ config: { databases: "4" } });
+    const writer = await openWriter(parseRedisUri(node.uri));
+    writer.write(0, ["SET", "a", "1"], "a", 1);
+    writer.write(9, ["SET", "b", "1"], "b", 2);
+    await expect(writer.drained()).rejects.toThrow(/refused SELECT.*out of range/i);
+    expect(writer.failure?.code).toBe("WRITE_REFUSED");
+  });
+
   it("refuses a cluster or a replica when the operator said standalone", async () => {
     const master = await startRedis();
     const replica = await startRedis({ config: { replicaof: `127.0.0.1 ${master.port}` } });
