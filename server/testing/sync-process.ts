@@ -60,6 +60,10 @@ export class SyncProcess {
     return this.lines[this.lines.length - 1];
   }
 
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get running(): boolean {
     return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
   }

@@ -32,4 +32,17 @@ describe("OffsetTracker", () => {
     // the applier is still waiting for the writer: done() not called yet
     expect(t.applied(Infinity).offset).toBe(0);
   });
+
+  it("hands a new session the end of the last queued command, whatever the writer still holds", () => {
+    const t = new OffsetTracker(0, 0);
+    t.delivered(0, 0);
+    t.done(10);
+    t.delivered(25, 3);
+    t.done(40);
+    t.delivered(40, 3); // queued to the writer only in part
+    expect(t.handedOver()).toEqual({ offset: 40, db: 3 });
+    // the checkpoint side is untouched: an older watermark still finds its database
+    expect(t.applied(10)).toEqual({ offset: 10, db: 0 });
+    expect(t.handedOver()).toEqual({ offset: 40, db: 3 });
+  });
 });

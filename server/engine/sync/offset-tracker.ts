@@ -24,6 +24,16 @@ export class OffsetTracker {
     this.doneEnd = end;
   }
 
+  /**
+   * Where a new replication session continues: right after the last command whose writes were all
+   * handed to the writer (it delivers what it accepted, retrying as needed), and the database there.
+   */
+  handedOver(): { offset: number; db: number } {
+    let i = this.dbs.length - 1;
+    while (i > 0 && this.dbs[i][0] > this.doneEnd) i--;
+    return { offset: this.doneEnd, db: this.dbs[i][1] };
+  }
+
   /** the applied offset and the database in force there, given the writer's watermark */
   applied(watermark: number): { offset: number; db: number } {
     const offset = watermark < this.doneEnd ? watermark : this.doneEnd;

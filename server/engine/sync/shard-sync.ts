@@ -30,8 +30,13 @@ export class ShardSync {
   private readonly shardId: string;
   private hbPending: Array<[number, number]> = [];
   private lastSaved = -1;
+  private heartbeatRefused = false;
+  /** when the applied offset last equalled what was received: the offset-based latency estimate */
+  private caughtUpAt = Date.now();
   private stopped = false;
   private fatal: DtsError | null = null;
+  /** ends a session that is waiting for its last apply (see session's `end`) */
+  private abandonSession: (() => void) | null = null;
 
   constructor(private readonly o: ShardSyncOptions) {
     this.node = { host: o.source.host, port: o.source.port };
@@ -63,7 +68,10 @@ export class ShardSync {
       source: { ...this.o.source, mode: "standalone" },
       key: this.hbKey,
       db: this.o.heartbeatDb,
-      onRefused: (reason) => this.o.log("warn", `${this.status.source}: the heartbeat key cannot be written (${reason}); latency is estimated from offsets`),
+      onRefused: (reason) => {
+        this.heartbeatRefused = true;
+        this.o.log("warn", `${this.status.source}: the heartbeat key cannot be written (${reason}); latency is estimated from offsets`);
+      },
     });
     this.heartbeat.start();
     const timer = setInterval(() => void this.tick(), 1000);
@@ -97,6 +105,20 @@ export class ShardSync {
   stop(): void {
     this.stopped = true;
     this.client?.close(null);
+    this.abandonSession?.();
+  }
+
+  /**
+   * Where the next session continues. Within this process that is right after the last command
+   * handed to the writer (the writer delivers everything it accepted), not the stored checkpoint,
+   * which lags by up to a second: resuming from there would apply those commands twice.
+   */
+  private resumePoint(): ShardCheckpoint | undefined {
+    if (this.tracker && this.status.replid) {
+      const { offset, db } = this.tracker.handedOver();
+      return { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
+    }
+    return this.checkpoint?.phase === "incremental" ? this.checkpoint : undefined;
   }
 
   private applied(): { offset: number; db: number } {
@@ -104,8 +126,15 @@ export class ShardSync {
   }
 
   private measureLatency(): void {
-    if (this.hbPending.length === 0 || !this.tracker) return;
+    if (!this.tracker) return;
     const offset = this.applied().offset;
+    if (this.heartbeatRefused) {
+      // No heartbeat: how long the destination has been behind what the source sent.
+      const received = this.client?.stats().receivedOffset ?? offset;
+      if (offset >= received) this.caughtUpAt = Date.now();
+      this.status.latencyMs = Date.now() - this.caughtUpAt;
+      return;
+    }
     while (this.hbPending.length && this.hbPending[0][0] <= offset) {
       this.status.latencyMs = Math.max(0, Date.now() - this.hbPending.shift()![1]);
     }
@@ -117,7 +146,9 @@ export class ShardSync {
     const { offset, db } = this.applied();
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
-    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
+    // A master reached through SYNC (before 2.8) has no replication id: nothing to resume from.
+    const phase = this.status.replid === "?" ? "full" : "incremental";
+    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase };
     try {
       await this.o.saveCheckpoint(this.checkpoint);
     } catch (err) {
@@ -161,12 +192,14 @@ export class ShardSync {
   /** One replication session; resolves with the error that ended it (null when stopped). */
   private session(): Promise<DtsError | null> {
     return new Promise((resolve) => {
-      const resume = this.checkpoint?.phase === "incremental" ? this.checkpoint : undefined;
+      const resume = this.resumePoint();
       let parser: RdbParser | null = null;
       let load: RdbLoad | null = null;
       let loadBlocked = false;
       let applier: Applier | null = null;
       let base = 0;
+      /** what the applier or loader is finishing while the stream is paused */
+      let busy: Promise<void> | null = null;
       const fail = (err: unknown) => {
         this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
         client.close(this.fatal);
@@ -186,7 +219,10 @@ export class ShardSync {
       };
       const pauseUntil = (p: Promise<void>) => {
         client.pause();
-        p.then(() => client.resume(), fail);
+        const settled: Promise<void> = p.then(() => client.resume(), fail).finally(() => {
+          if (busy === settled) busy = null;
+        });
+        busy = settled;
       };
       const handler: ReplicationHandler = {
         fullResync: (info: FullResyncInfo) => {
@@ -210,7 +246,8 @@ export class ShardSync {
           if (rerun && load && this.o.clearShard) {
             const clear = this.o.clearShard;
             pauseUntil(
-              clear(this.o.slots).then((n) => {
+              // what the interrupted attempt still had in the writer lands first, then goes
+              this.o.writer.drained().then(() => clear(this.o.slots)).then((n) => {
                 if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
               }),
             );
@@ -273,7 +310,17 @@ export class ShardSync {
           this.tracker.delivered(cmd.startOffset, cmd.db);
           this.tracker.done(cmd.endOffset);
         },
-        end: (error) => resolve(error),
+        end: (error) => {
+          // A command (or the load's end) still being handed to the writer belongs to this session:
+          // the next session continues right after it, so it must be complete first.
+          const finish = () => {
+            this.abandonSession = null;
+            resolve(error);
+          };
+          if (!busy || this.stopped) return finish();
+          this.abandonSession = finish;
+          void busy.then(finish);
+        },
         notice: (message) => this.o.log("warn", message),
       };
       const client = new ReplicationClient(

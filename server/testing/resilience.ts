@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Redis } from "ioredis";
+
+/**
+ * Helpers of the resilience tests: a writer that pushes consecutive numbers to a list (so a lost, a
+ * duplicated or a reordered element shows in the list itself), and the task's events as the sync
+ * process stored them.
+ */
+
+/** RPUSHes 0, 1, 2… to `key` one at a time until stopped: every element appears exactly once, in order. */
+export class ListFeeder {
+  pushed = 0;
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly client: Redis, readonly key: string, opts: { pauseMs?: number; batch?: number } = {}) {
+    this.done = (async () => {
+      while (this.running) {
+        const n = opts.batch ?? 1;
+        const values = Array.from({ length: n }, (_, i) => String(this.pushed + i));
+        await client.rpush(key, ...values);
+        this.pushed += n;
+        if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
+      }
+    })();
+  }
+
+  /** stops after the RPUSH in flight; resolves with the number of elements pushed */
+  async stop(): Promise<number> {
+    this.running = false;
+    await this.done;
+    return this.pushed;
+  }
+}
+
+/** Pushes `count` consecutive numbers starting at `from` in pipelines of `batch` RPUSHes. */
+export async function pushRange(client: Redis, key: string, from: number, count: number, batch = 1000): Promise<void> {
+  for (let i = from; i < from + count; i += batch) {
+    const p = client.pipeline();
+    for (let j = i; j < Math.min(from + count, i + batch); j++) p.rpush(key, String(j));
+    await p.exec();
+  }
+}
+
+/** Where `key` on the destination departs from 0..expected-1 (null when it is exactly that). */
+export async function listDefect(client: Redis, key: string, expected: number): Promise<string | null> {
+  const values = (await client.lrange(key, 0, -1)).map(Number);
+  const seen = new Set<number>();
+  const dups = values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+  const missing: number[] = [];
+  for (let i = 0; i < expected && missing.length < 10; i++) if (!seen.has(i)) missing.push(i);
+  const firstOutOfOrder = values.findIndex((v, i) => v !== i);
+  if (values.length === expected && firstOutOfOrder === -1) return null;
+  return `${key}: ${values.length} elements for ${expected}; duplicated ${JSON.stringify(dups.slice(0, 10))}, missing ${JSON.stringify(missing)}, first out of place at index ${firstOutOfOrder}`;
+}
+
+export interface StoredEvent {
+  level: string;
+  message: string;
+}
+
+/** The events a task stored in the sync process's SQLite database, oldest first. */
+export function storedEvents(dataDir: string, taskName: string): StoredEvent[] {
+  const db = new Database(path.join(dataDir, "redis-dts.db"), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(`SELECT e.level AS level, e.message AS message FROM TaskEvent e JOIN Task t ON t.id = e.taskId WHERE t.name = ? ORDER BY e.id`)
+      .all(taskName) as StoredEvent[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Peak resident memory of a process (VmHWM), in bytes, or null when it is gone. */
+export function peakRss(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
