@@ -205,6 +205,17 @@ export async function startFakeMaster(o: FakeMasterOptions): Promise<FakeMaster>
       }
       return void reply(`-ERR Unrecognized REPLCONF option: ${argv[1]}\r\n`);
     }
+    if (name === "info") {
+      // What discovery needs from a master of this era (the engine reads version, role and offsets).
+      const version = { sync: "2.6.17", psync: "2.8.24", psync3: "3.2.12", psync2: "5.0.14" }[o.style];
+      const text = [
+        "# Server", `redis_version:${version}`, "redis_mode:standalone", `run_id:${"f".repeat(40)}`, "",
+        "# Replication", "role:master", "connected_slaves:0",
+        ...(o.style === "sync" ? [] : [`master_replid:${replid}`, `master_repl_offset:${base + stream.length}`]), "",
+        "# Cluster", "cluster_enabled:0", "",
+      ].join("\r\n");
+      return void reply(`$${Buffer.byteLength(text)}\r\n${text}\r\n`);
+    }
     if (name === "psync" || name === "sync") {
       if (name === "psync" && o.style === "sync") return void reply("-ERR unknown command 'PSYNC'\r\n");
       if (notReadyLeft > 0) {

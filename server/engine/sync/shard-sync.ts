@@ -52,6 +52,7 @@ export class ShardSync {
       fullSync: { keys: 0, bytes: 0, totalBytes: null, done: o.checkpoint?.phase === "incremental" },
       latencyMs: null,
       commands: 0,
+      waiting: null,
     };
   }
 
@@ -88,6 +89,7 @@ export class ShardSync {
         if (this.fatal) throw this.fatal;
         if (error && FATAL.has(error.code)) throw error;
         this.status.phase = "retrying";
+        this.status.waiting = `replication stream interrupted: ${error ? describeError(error) : "closed"}`;
         const delay = Math.min(500 * 2 ** Math.min(attempt, 5), 15_000);
         this.o.log("warn", `${this.status.source}: replication stream interrupted (${error ? describeError(error) : "closed"}); reconnecting in ${delay} ms`);
         await sleep(delay);
@@ -228,6 +230,7 @@ export class ShardSync {
         fullResync: (info: FullResyncInfo) => {
           const rerun = this.checkpoint !== null || this.status.fullSync.keys > 0;
           this.status.phase = "full";
+          this.status.waiting = null;
           this.status.replid = info.replid;
           this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
           this.tracker = null;
@@ -287,6 +290,7 @@ export class ShardSync {
           );
         },
         continued: (info: ContinueInfo) => {
+          this.status.waiting = null;
           this.status.replid = info.replid;
           this.status.fullSync.done = true;
           if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);

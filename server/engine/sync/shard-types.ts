@@ -36,6 +36,8 @@ export interface ShardStatus {
   fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
   latencyMs: number | null;
   commands: number;
+  /** why the stream is not flowing while the phase is "retrying" */
+  waiting: string | null;
 }
 
 export interface ShardSyncOptions {

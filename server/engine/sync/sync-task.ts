@@ -44,6 +44,11 @@ export interface SyncSnapshot {
   shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"] }>;
   latencyMs: number | null;
   opsPerSec: number;
+  /**
+   * What holds the task back right now, one sentence each (a destination refusing writes, a source
+   * link being re-established); empty when it flows. The task waits and retries by itself meanwhile.
+   */
+  warnings: string[];
   error?: string;
 }
 
@@ -89,8 +94,19 @@ export class SyncTask {
       shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase })),
       latencyMs: latencies.length ? Math.max(...latencies) : null,
       opsPerSec: this.lastOps.rate,
+      warnings: this.warnings(shards),
       ...(this.error ? { error: this.error } : {}),
     };
+  }
+
+  private warnings(shards: ShardStatus[]): string[] {
+    const out = new Set<string>();
+    for (const s of shards) if (s.phase === "retrying" && s.waiting) out.add(`${s.source}: ${s.waiting}`);
+    for (const w of this.writers) {
+      const f = w.fault;
+      if (f) out.add(`the destination refuses writes since ${new Date(f.since).toISOString()} (${f.reason}); retrying`);
+    }
+    return [...out];
   }
 
   /** Runs until stop() (resolves) or a fatal error (state failed, rejects). */
