@@ -56,17 +56,20 @@ export function capabilitiesOf(server: Pick<ServerIdentity, "redisVersion">): De
   };
 }
 
-/** The oldest RDB version that knows each value type byte (rdb.h history). */
-const FIRST_RDB_VERSION: Record<number, number> = {
-  0: 1, 1: 1, 2: 1, 3: 1, 4: 1,
-  9: 2, 10: 2, 11: 2, 12: 2, 13: 2,
-  14: 7,
-  5: 8, 7: 8,
-  15: 9,
-  16: 10, 17: 10, 18: 10, 19: 10,
-  20: 11, 21: 11,
-  24: 12, 25: 12,
-};
+/** The oldest RDB version that knows each value type byte (rdb.h history); 255: none. */
+const FIRST_RDB_VERSION = new Uint8Array(256).fill(255);
+for (const [version, types] of [
+  [1, [0, 1, 2, 3, 4]],
+  [2, [9, 10, 11, 12, 13]],
+  [7, [14]],
+  [8, [5, 7]],
+  [9, [15]],
+  [10, [16, 17, 18, 19]],
+  [11, [20, 21]],
+  [12, [24, 25]],
+] as [number, number[]][]) {
+  for (const t of types) FIRST_RDB_VERSION[t] = version;
+}
 
 /**
  * True when a RESTORE payload built from this value's serialized bytes is understood by a server
@@ -75,6 +78,5 @@ const FIRST_RDB_VERSION: Record<number, number> = {
  */
 export function restorable(rdbType: number, sourceMagic: "REDIS" | "VALKEY", destRdbVersion: number): boolean {
   if (rdbType >= 22 && sourceMagic === "VALKEY") return false;
-  const first = FIRST_RDB_VERSION[rdbType];
-  return first !== undefined && first <= destRdbVersion;
+  return FIRST_RDB_VERSION[rdbType & 0xff] <= destRdbVersion;
 }

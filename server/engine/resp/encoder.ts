@@ -28,8 +28,20 @@ function digits(n: number): number {
   return String(n).length;
 }
 
+/** byte length of a short all-ASCII string, or -1 (avoids a native call for numbers, names, TTLs) */
+function asciiLength(s: string): number {
+  if (s.length > 32) return -1;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return -1;
+  return s.length;
+}
+
+function stringLength(s: string): number {
+  const n = asciiLength(s);
+  return n === -1 ? Buffer.byteLength(s) : n;
+}
+
 function argLength(arg: Arg): number {
-  if (typeof arg === "string") return Buffer.byteLength(arg);
+  if (typeof arg === "string") return stringLength(arg);
   return arg instanceof LazyArg ? arg.byteLength : arg.length;
 }
 
@@ -60,9 +72,16 @@ export function writeCommand(argv: readonly Arg[], target: Buffer, at: number): 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (typeof arg === "string") {
-      const len = Buffer.byteLength(arg);
-      p = writeHeader(target, p, 36, len);
-      p += target.write(arg, p, len, len === arg.length ? "latin1" : "utf8");
+      const ascii = asciiLength(arg);
+      if (ascii !== -1) {
+        p = writeHeader(target, p, 36, ascii);
+        for (let j = 0; j < ascii; j++) target[p + j] = arg.charCodeAt(j);
+        p += ascii;
+      } else {
+        const len = Buffer.byteLength(arg);
+        p = writeHeader(target, p, 36, len);
+        p += target.write(arg, p, len, "utf8");
+      }
     } else if (arg instanceof LazyArg) {
       const len = arg.byteLength;
       p = writeHeader(target, p, 36, len);
