@@ -33,6 +33,8 @@ export interface EngineFullResult {
   /** process start → the first `synchronizing` status line */
   synchronizingMs: number;
   peakRssBytes: number;
+  /** CPU time the engine process used until the finish line (immune to other load on the machine) */
+  cpuMs: number;
   statusLines: number;
   console: ProbeResult;
 }
@@ -87,6 +89,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         keysCompleteMs: keysAt - engine.startedAt,
         synchronizingMs: syncAt - engine.startedAt,
         peakRssBytes,
+        cpuMs: sampler.cpuMs,
         statusLines: engine.lines.length,
         console,
       },

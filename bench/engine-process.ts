@@ -55,9 +55,13 @@ export class EngineProcess {
     if (this.o.targetMode) args.push("--target-mode", this.o.targetMode);
     const env: NodeJS.ProcessEnv = { ...process.env, REDIS_DTS_DATA_DIR: this.o.dataDir, REDIS_DTS_SECRET: "bench-secret-0123456789abcdef0123456789" };
     delete env.DATABASE_URL;
-    if (this.o.cpuProfDir) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${this.o.cpuProfDir}`.trim();
+    // --cpu-prof is refused in NODE_OPTIONS: run the launcher through node with the flags of its shebang
+    const bin = path.join(root, "bin/redis-dts");
+    const [cmd, argv] = this.o.cpuProfDir
+      ? [process.execPath, ["--conditions=react-server", "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
+      : [bin, args];
     this.startedAt = Date.now();
-    const proc = spawn(path.join(root, "bin/redis-dts"), args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     let buf = "";
     proc.stdout!.on("data", (d: Buffer) => {

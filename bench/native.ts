@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Redis } from "ioredis";
+import { cpuMsOf } from "./rss-sampler";
 import { Deployment } from "./deployment";
 import { pollUntil } from "./stats";
 
@@ -9,6 +12,8 @@ import { pollUntil } from "./stats";
 
 export interface NativeFullResult {
   ms: number;
+  /** CPU time the replica's redis-server used (load included) */
+  cpuMs: number | null;
   keys: number;
   keysPerSec: number;
 }
@@ -30,6 +35,8 @@ export async function nativeFullSync(source: Deployment, expectedKeys: number, t
   const { replica, conn } = await nativeReplica();
   const master = source.masters[0];
   await conn.info();
+  const pid = Number(readFileSync(path.join(replica.masters[0].dir, "redis.pid"), "utf8"));
+  const cpuBefore = cpuMsOf(pid);
   const began = performance.now();
   await conn.call("REPLICAOF", master.host, String(master.port));
   let last = "";
@@ -41,7 +48,9 @@ export async function nativeFullSync(source: Deployment, expectedKeys: number, t
     { intervalMs: 10, timeoutMs, what: () => `the native replica to load ${expectedKeys} keys (link ${field(last, "master_link_status")}, loading ${field(last, "loading")}, keys ${keysIn(last)})` },
   );
   const ms = performance.now() - began;
-  return { ms, keys: keysIn(last), keysPerSec: keysIn(last) / (ms / 1000), replica };
+  const cpuAfter = cpuMsOf(pid);
+  const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+  return { ms, cpuMs, keys: keysIn(last), keysPerSec: keysIn(last) / (ms / 1000), replica };
 }
 
 /** The replica's replication offset (what it has applied). */

@@ -58,8 +58,8 @@ export async function standalonePhase(ctx: BenchContext): Promise<void> {
     for (let rep = 1; rep <= ctx.o.reps; rep++) {
       try {
         const native = await nativeFullSync(source, keys, Math.max(120_000, keys / 5));
-        section.native.push({ ms: native.ms, keysPerSec: native.keysPerSec });
-        ctx.log(`native replica full sync ${rep}/${ctx.o.reps}: ${(native.ms / 1000).toFixed(2)} s`);
+        section.native.push({ ms: native.ms, cpuMs: native.cpuMs, keysPerSec: native.keysPerSec });
+        ctx.log(`native replica full sync ${rep}/${ctx.o.reps}: ${(native.ms / 1000).toFixed(2)} s, replica CPU ${native.cpuMs === null ? "?" : (native.cpuMs / 1000).toFixed(1)} s`);
         await native.replica.stop();
       } catch (err) {
         ctx.error(`native full sync ${rep}`, err);
@@ -68,7 +68,7 @@ export async function standalonePhase(ctx: BenchContext): Promise<void> {
       try {
         const { run, record } = await engineFullRun(ctx, source, target, keys, "full");
         section.engine.push(record);
-        ctx.log(`engine full sync ${rep}/${ctx.o.reps}: ${(record.ms / 1000).toFixed(2)} s (first status line ${record.firstStatusMs} ms, keys complete ${record.keysCompleteMs} ms, synchronizing ${record.synchronizingMs} ms), peak RSS ${(record.peakRssBytes / 1048576).toFixed(0)} MB`);
+        ctx.log(`engine full sync ${rep}/${ctx.o.reps}: ${(record.ms / 1000).toFixed(2)} s (first status line ${record.firstStatusMs} ms, keys complete ${record.keysCompleteMs} ms, synchronizing ${record.synchronizingMs} ms), peak RSS ${(record.peakRssBytes / 1048576).toFixed(0)} MB, CPU ${(record.cpuMs / 1000).toFixed(1)} s`);
         if (rep === ctx.o.reps) {
           follower = { run, target };
         } else {

@@ -49,6 +49,17 @@ function rows(r: BenchResults): Row[] {
     out.push({ what: "   engine: process start → first status line (part of the time above)", engine: msf(Number.isNaN(startup) ? null : startup), native: "", ratio: "", target: "(reported)", pass: null });
     const keysDone = median(f.engine.map((e) => e.keysCompleteMs));
     const syncing = median(f.engine.map((e) => e.synchronizingMs));
+    const engineCpu = median(f.engine.map((e) => e.cpuMs ?? NaN).filter((v) => !Number.isNaN(v)));
+    const nativeCpus = f.native.map((n) => n.cpuMs).filter((v): v is number => v != null);
+    const nativeCpu = nativeCpus.length ? median(nativeCpus) : null;
+    out.push({
+      what: "   CPU time used (engine process / replica redis-server): unaffected by other load",
+      engine: Number.isNaN(engineCpu) ? "—" : s(engineCpu),
+      native: s(nativeCpu),
+      ratio: !Number.isNaN(engineCpu) && nativeCpu ? x(engineCpu / nativeCpu) : "—",
+      target: "(reported)",
+      pass: null,
+    });
     out.push({ what: "   engine: all keys on the destination / first synchronizing status line", engine: `${s(keysDone)} / ${s(syncing)}`, native: "", ratio: "", target: "(reported)", pass: null });
   }
   const c = r.cluster;

@@ -13,6 +13,7 @@ export interface RunError {
 
 export interface NativeFullRun {
   ms: number;
+  cpuMs: number | null;
   keysPerSec: number;
 }
 

@@ -10,6 +10,20 @@ export function rssOf(pid: number): number | null {
   }
 }
 
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** CPU time (user + system) a process has used so far in ms, or null once it is gone. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the parenthesized command name, which may itself hold spaces
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Samples a process's resident memory every `intervalMs` (100 ms by default) and keeps the peak,
  * overall and inside named windows (e.g. "full sync", "incremental").
@@ -30,9 +44,13 @@ export class RssSampler {
     return this;
   }
 
+  /** CPU ms the process had used at the last sample (it survives the process's exit) */
+  cpuMs = 0;
+
   sample(): void {
     const rss = rssOf(this.pid);
     if (rss === null) return;
+    this.cpuMs = cpuMsOf(this.pid) ?? this.cpuMs;
     this.samples++;
     if (rss > this.peak) this.peak = rss;
     for (const name of this.open) if (rss > (this.windows.get(name) ?? 0)) this.windows.set(name, rss);
