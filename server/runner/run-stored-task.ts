@@ -42,7 +42,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     throw new DtsError("INVALID_CONFIG", `task "${cfg.name}" is already being run by another redis-dts process`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
-  const idle: SyncSnapshot = { state: "prechecking", fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false }, shards: [], latencyMs: null, opsPerSec: 0 };
+  const idle: SyncSnapshot = { state: "prechecking", fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false }, shards: [], latencyMs: null, opsPerSec: 0, warnings: [] };
   try {
     const resumable = (await getCheckpoints({ taskId: o.taskId })).some((c) => c.phase === "incremental");
     if (!o.skipPrecheck) {

@@ -13,6 +13,7 @@ export interface SyncStatusLine {
   shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null }>;
   latencyMs: number | null;
   opsPerSec: number;
+  warnings?: string[];
   error?: string;
 }
 

@@ -24,7 +24,7 @@ function usage<T>(fn: () => T): T {
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
   const full = s.fullSync.done ? "" : ` full sync ${s.fullSync.keys} keys ${(s.fullSync.bytes / 1e6).toFixed(1)} MB${s.fullSync.totalBytes ? ` of ${(s.fullSync.totalBytes / 1e6).toFixed(1)} MB` : ""}`;
-  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${s.error ? ` | ${s.error}` : ""}`;
+  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
 }
 
 const command: CliCommand = {
@@ -92,9 +92,9 @@ const command: CliCommand = {
         echo,
         onStatus: (s) => {
           if (f.json) {
-            const { state, fullSync, shards, latencyMs, opsPerSec, error } = s;
+            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, error } = s;
             io.stdout.write(
-              JSON.stringify({ state, fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes }, shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })), latencyMs, opsPerSec, ...(error ? { error } : {}) }) + "\n",
+              JSON.stringify({ state, fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes }, shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })), latencyMs, opsPerSec, ...(warnings.length ? { warnings } : {}), ...(error ? { error } : {}) }) + "\n",
             );
           } else {
             const line = progressLine(s);

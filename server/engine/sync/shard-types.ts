@@ -36,7 +36,7 @@ export interface ShardStatus {
   fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
   latencyMs: number | null;
   commands: number;
-  /** why the stream is not flowing while the phase is "retrying" */
+  /** why the stream is not flowing (set when it broke, cleared when a resynchronization starts) */
   waiting: string | null;
 }
 

@@ -101,7 +101,7 @@ export class SyncTask {
 
   private warnings(shards: ShardStatus[]): string[] {
     const out = new Set<string>();
-    for (const s of shards) if (s.phase === "retrying" && s.waiting) out.add(`${s.source}: ${s.waiting}`);
+    for (const s of shards) if (s.waiting) out.add(`${s.source}: ${s.waiting}`);
     for (const w of this.writers) {
       const f = w.fault;
       if (f) out.add(`the destination refuses writes since ${new Date(f.since).toISOString()} (${f.reason}); retrying`);

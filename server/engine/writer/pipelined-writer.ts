@@ -179,6 +179,10 @@ export class PipelinedWriter implements DestinationWriter {
     return false;
   }
 
+  get fault(): { reason: string; since: number } | null {
+    return this.faultSince > 0 ? { reason: this.reason, since: this.faultSince } : null;
+  }
+
   watermark(): number {
     let min = Infinity;
     for (const r of this.retry) if (r.tag < min) min = r.tag;

@@ -100,6 +100,8 @@ export interface DestinationWriter extends ApplyTarget {
   setHandlers(handlers: WriterHandlers): void;
   /** true while writes should pause (in-flight bounds reached or a fault is being handled) */
   readonly full: boolean;
+  /** while the destination refuses writes or a node cannot be reached: why, and since when (ms) */
+  readonly fault: { reason: string; since: number } | null;
   /**
    * Everything written with a tag lower than this is acknowledged by the destination (tags must not
    * decrease from one write to the next). Infinity when nothing is outstanding.
