@@ -2,7 +2,7 @@ import type { ConsoleProbe, ProbeResult } from "./console-probe";
 import { unavailable } from "./console-probe";
 import type { Deployment } from "./deployment";
 import { EngineProcess } from "./engine-process";
-import { RssSampler } from "./rss-sampler";
+import { RssSampler, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -33,6 +33,8 @@ export interface EngineFullResult {
   /** process start → the first `synchronizing` status line */
   synchronizingMs: number;
   peakRssBytes: number;
+  /** RSS when the first status line arrived: what the process holds before any data moves */
+  rssAtFirstStatusBytes: number | null;
   /** CPU time the engine process used until the finish line (immune to other load on the machine) */
   cpuMs: number;
   statusLines: number;
@@ -56,6 +58,11 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     cpuProfDir: o.cpuProfDir,
   }).start();
   const sampler = new RssSampler(engine.pid).start();
+  let rssAtFirstStatus: number | null = null;
+  const off = engine.onLine(() => {
+    rssAtFirstStatus = rssOf(engine.pid);
+    off();
+  });
   sampler.beginWindow("full");
   const stopProbe = o.console ? o.console.probe(o.task) : async () => unavailable("the console probe is off for this run");
   let keysAt = 0;
@@ -89,6 +96,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         keysCompleteMs: keysAt - engine.startedAt,
         synchronizingMs: syncAt - engine.startedAt,
         peakRssBytes,
+        rssAtFirstStatusBytes: rssAtFirstStatus,
         cpuMs: sampler.cpuMs,
         statusLines: engine.lines.length,
         console,

@@ -110,6 +110,8 @@ function rows(r: BenchResults): Row[] {
     target: `≤ ${mb(TARGETS.peakRssBytes)}`,
     pass: judge(r.memory.fullSyncPeakRssBytes || null, (v) => v <= TARGETS.peakRssBytes),
   });
+  const atStart = f?.engine.map((e) => e.rssAtFirstStatusBytes).filter((v): v is number => v != null) ?? [];
+  if (atStart.length) out.push({ what: "   engine RSS at its first status line (before any data moves)", engine: mb(median(atStart)), native: "", ratio: "", target: "(reported)", pass: null });
   out.push({
     what: "   engine peak RSS during incremental",
     engine: mb(r.memory.incrementalPeakRssBytes),
