@@ -44,16 +44,37 @@ export async function pushRange(client: Redis, key: string, from: number, count:
   }
 }
 
-/** Where `key` on the destination departs from 0..expected-1 (null when it is exactly that). */
-export async function listDefect(client: Redis, key: string, expected: number): Promise<string | null> {
+export interface ListAudit {
+  length: number;
+  /** elements present more than once (each extra copy counted) */
+  duplicated: number[];
+  /** of 0..expected-1, the ones absent (the first 10) */
+  missing: number[];
+  /** once duplicates are removed, the elements are 0..n-1 in order */
+  ordered: boolean;
+}
+
+/** What the list `key` holds compared with 0..expected-1 as a ListFeeder wrote it. */
+export async function auditList(client: Redis, key: string, expected: number): Promise<ListAudit> {
   const values = (await client.lrange(key, 0, -1)).map(Number);
   const seen = new Set<number>();
-  const dups = values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+  const duplicated = values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
   const missing: number[] = [];
   for (let i = 0; i < expected && missing.length < 10; i++) if (!seen.has(i)) missing.push(i);
-  const firstOutOfOrder = values.findIndex((v, i) => v !== i);
-  if (values.length === expected && firstOutOfOrder === -1) return null;
-  return `${key}: ${values.length} elements for ${expected}; duplicated ${JSON.stringify(dups.slice(0, 10))}, missing ${JSON.stringify(missing)}, first out of place at index ${firstOutOfOrder}`;
+  let next = 0;
+  let ordered = true;
+  for (const v of values) {
+    if (v === next) next++;
+    else if (v >= next) ordered = false;
+  }
+  return { length: values.length, duplicated, missing, ordered: ordered && next === seen.size };
+}
+
+/** Where `key` on the destination departs from 0..expected-1 (null when it is exactly that). */
+export async function listDefect(client: Redis, key: string, expected: number): Promise<string | null> {
+  const a = await auditList(client, key, expected);
+  if (a.length === expected && a.duplicated.length === 0 && a.missing.length === 0 && a.ordered) return null;
+  return `${key}: ${a.length} elements for ${expected}; duplicated ${JSON.stringify(a.duplicated.slice(0, 10))}, missing ${JSON.stringify(a.missing)}${a.ordered ? "" : ", out of order"}`;
 }
 
 export interface StoredEvent {
