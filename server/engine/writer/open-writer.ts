@@ -1,7 +1,8 @@
 import type { Endpoint } from "../endpoint";
 import { DtsError } from "../errors";
 import { discoverTopology, identify, addressOf } from "../topology";
-import { PipelinedWriter, type NodeLink } from "./pipelined-writer";
+import { PipelinedWriter } from "./pipelined-writer";
+import type { NodeLink } from "./node-link";
 import { SlotTable } from "./slot-table";
 import type { DestinationWriter, WriterOptions } from "./types";
 

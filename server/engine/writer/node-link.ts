@@ -1,0 +1,45 @@
+import type { DtsError } from "../errors";
+import { ReplyError, type RespValue } from "../resp/values";
+import type { RingEntry } from "./command-ring";
+import type { ConnectionSink, PipelineConnection, UnansweredCommand } from "./connection";
+
+/** What a link reports to (the writer). */
+export interface LinkOwner {
+  /** slots with a refused command since the last resend, or null */
+  readonly refusedSlots: Uint8Array | null;
+  onAck(): void;
+  onOvertaken(link: NodeLink, e: RingEntry): void;
+  onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void;
+  onLinkDrain(): void;
+  onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
+}
+
+/** One destination node: the connection's reply sink, forwarding to the writer. */
+export class NodeLink implements ConnectionSink {
+  conn: PipelineConnection | null = null;
+  everConnected = false;
+  constructor(
+    private readonly w: LinkOwner,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+  get address(): string {
+    return this.host.includes(":") ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
+  }
+  get usable(): boolean {
+    return this.conn !== null && this.conn.open;
+  }
+  onReply(reply: RespValue, e: RingEntry): void {
+    if (reply instanceof ReplyError) this.w.onErrorReply(this, reply, e);
+    else {
+      if (this.w.refusedSlots !== null && e.slot >= 0 && this.w.refusedSlots[e.slot] === 1) this.w.onOvertaken(this, e);
+      this.w.onAck();
+    }
+  }
+  onDrain(): void {
+    this.w.onLinkDrain();
+  }
+  onClose(err: DtsError, unanswered: UnansweredCommand[]): void {
+    this.w.onLinkLost(this, err, unanswered);
+  }
+}
