@@ -66,7 +66,7 @@ describe("sync restarts", () => {
     const src = await startRedis();
     const dst = await startRedis();
     const c = src.client();
-    await bigSeed(c, 300_000);
+    await bigSeed(c, 200_000);
     const args = ["--task", "full", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
     const first = track(new SyncProcess(args).start());
     await waitFor(() => (first.last?.fullSync.keys ?? 0) > 0 || first.last?.state === "synchronizing", 60_000, "the full sync to start loading");
@@ -79,7 +79,7 @@ describe("sync restarts", () => {
     await waitCaughtUp(second, [src]);
     const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
     expect(r.equal, describeDiff(r)).toBe(true);
-  });
+  }, 240_000);
 
   it("follows a CLUSTER FAILOVER of a source master without a full sync", async () => {
     const src = await startCluster({ masters: 3, replicasPerMaster: 1 });
