@@ -7,6 +7,7 @@ import type { CliCommand } from "../command";
 export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   "run-task": async () => (await import("./run-task")).default,
   "sync": async () => (await import("./sync")).default,
+  "verify-task": async () => (await import("./verify-task")).default,
   compare: async () => (await import("./compare")).default,
   precheck: async () => (await import("./precheck")).default,
   "rdb dump": async () => (await import("./rdb-dump")).default,

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb } from "../db/client";
+import { createTask } from "../db/task/create-task";
+import { updateTask } from "../db/task/update-task";
+import { saveEndpoint } from "../db/endpoint/save-endpoint";
+import { createVerificationRun } from "../db/verification/create-verification-run";
+import { findVerificationRuns } from "../db/verification/find-verification-runs";
+import { startRedis, stopAll, type RedisNode } from "../testing/redis-harness";
+import { verifyStoredTask } from "./verify-stored-task";
+
+let dir: string;
+let source: RedisNode;
+let target: RedisNode;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-verify-"));
+  process.env.DATABASE_URL = `file:${path.join(dir, "verify.db")}`;
+  process.env.REDIS_DTS_DATA_DIR = dir;
+  process.env.REDIS_DTS_SECRET = "verify-test-secret-0123456789abcdef";
+  [source, target] = await Promise.all([startRedis({ password: "src-pw" }), startRedis({ aclUsers: { dts: "on >dst-pw ~* &* +@all" } })]);
+});
+
+afterAll(async () => {
+  await stopAll();
+  await closeDb();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function storedTask() {
+  const task = await createTask({ name: "verify test" });
+  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone", password: "src-pw" });
+  await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone", username: "dts", password: "dst-pw" });
+  await updateTask({ id: task.id, data: { selectedDbs: [0, 2], dbMap: { "0": 0, "2": 5 } } });
+  return task.id;
+}
+
+describe("verifyStoredTask", () => {
+  it("compares a stored task's databases with its mapping and records the differing keys in the run", async () => {
+    const taskId = await storedTask();
+    const s = source.client();
+    const t = target.client();
+    await s.mset("same", "1", "changed", "a", "only-source", "x");
+    await t.mset("same", "1", "changed", "b");
+    await s.select(2);
+    await s.set("mapped", "m");
+    await t.select(5);
+    await t.set("mapped", "m");
+    // db1 is not selected: its differences are not reported
+    await s.select(1);
+    await s.set("ignored", "i");
+
+    const run = await createVerificationRun({ taskId, mode: "full" });
+    const result = await verifyStoredTask({ taskId, runId: run.id, mode: "full", rounds: 2 });
+    expect(result).toMatchObject({ equal: false, keys: 4, missing: 1, different: 1, extra: 0 });
+
+    const [row] = await findVerificationRuns({ taskId });
+    expect(row).toMatchObject({ id: run.id, status: "different", error: null });
+    expect(row.finishedAt).not.toBeNull();
+    const summary = JSON.parse(row.summary);
+    expect(summary).toMatchObject({ mode: "full", rounds: 2, keys: 4, missing: 1, different: 1, extra: 0 });
+    expect(summary.progress.phase).toBe("done");
+    const diffs = JSON.parse(row.differences) as { key: string; kind: string }[];
+    expect(diffs.map((d) => `${d.key}:${d.kind}`).sort()).toEqual(["changed:value", "only-source:missing"]);
+    // Nothing secret lands in the row.
+    expect(JSON.stringify(row)).not.toMatch(/src-pw|dst-pw/);
+
+    // Once the destination has caught up, the next run is equal; the first run is kept.
+    await t.select(0);
+    await t.mset("changed", "a", "only-source", "x");
+    const again = await createVerificationRun({ taskId, mode: "quick" });
+    expect((await verifyStoredTask({ taskId, runId: again.id, mode: "quick" }))?.equal).toBe(true);
+    const runs = await findVerificationRuns({ taskId });
+    expect(runs.map((r) => r.status)).toEqual(["equal", "different"]);
+  });
+
+  it("records a failure with one sentence and no password when a side cannot be reached", async () => {
+    const taskId = await storedTask();
+    await saveEndpoint({ taskId, role: "destination", host: target.host, port: target.port, mode: "standalone", username: "dts", password: "wrong-pw" });
+    const run = await createVerificationRun({ taskId, mode: "full" });
+    expect(await verifyStoredTask({ taskId, runId: run.id, mode: "full" })).toBeNull();
+    const [row] = await findVerificationRuns({ taskId });
+    expect(row.status).toBe("failed");
+    expect(row.error).toMatch(/password|auth/i);
+    expect(row.error).not.toContain("wrong-pw");
+  });
+
+  it("stops when cancelled and says so", async () => {
+    const taskId = await storedTask();
+    const run = await createVerificationRun({ taskId, mode: "full" });
+    const controller = new AbortController();
+    controller.abort();
+    expect(await verifyStoredTask({ taskId, runId: run.id, mode: "full", signal: controller.signal })).toBeNull();
+    const [row] = await findVerificationRuns({ taskId });
+    expect(row).toMatchObject({ status: "failed", error: "Cancelled by the operator." });
+  });
+});
