@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, formatFlags, UsageError } from "./args";
@@ -6,8 +6,10 @@ import { COMMANDS } from "./commands/index";
 import { describeError } from "../engine/errors";
 
 function version(): string {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-  return JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+  // From server/cli/ or from the bundle in .cache/: the nearest package.json up the tree is ours.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync(path.join(dir, "package.json")); i++) dir = path.dirname(dir);
+  return JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).version;
 }
 
 function topHelp(): string {
