@@ -9,6 +9,8 @@ import { Redis, type Cluster } from "ioredis";
  * with a cluster source only the keys of this shard's slots are removed.
  */
 export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>): Promise<number> {
+  // A cluster client lists its nodes only once it has loaded the slot map.
+  if ("nodes" in control && control.status !== "ready") await new Promise((r) => control.once("ready", r));
   const nodes: Redis[] = "nodes" in control ? (control as Cluster).nodes("master") : [control as Redis];
   let removed = 0;
   for (const node of nodes) {
