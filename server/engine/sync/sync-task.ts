@@ -65,6 +65,8 @@ export class SyncTask {
   private error: string | undefined;
   private lastOps = { at: Date.now(), commands: 0, rate: 0 };
   private stopping = false;
+  /** every node of the source cluster seen so far: where to ask for the slot map when some are gone */
+  private knownSources: Array<{ host: string; port: number }> = [];
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -114,6 +116,7 @@ export class SyncTask {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
+      this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
@@ -195,10 +198,31 @@ export class SyncTask {
     return c;
   }
 
+  /**
+   * The master that serves `slot` now. The address the task was given may be the node that died, so
+   * every node seen so far is asked in turn (replicas included: one of them is the new master).
+   */
   private async rediscover(slot: number): Promise<{ host: string; port: number } | null> {
-    const t = await discoverTopology(this.cfg.source, { timeoutMs: 5000 });
-    const owner = masters(t).find((m) => !m.failed && m.slots.some(([a, b]) => slot >= a && slot <= b));
-    return owner ? { host: owner.host, port: owner.port } : null;
+    let lastError: unknown = null;
+    for (const seed of [this.cfg.source, ...this.knownSources]) {
+      let t: Topology;
+      try {
+        t = await discoverTopology({ ...this.cfg.source, host: seed.host, port: seed.port }, { timeoutMs: 3000 });
+      } catch (err) {
+        lastError = err;
+        continue;
+      }
+      this.remember(t);
+      const owner = masters(t).find((m) => !m.failed && m.slots.some(([a, b]) => slot >= a && slot <= b));
+      return owner ? { host: owner.host, port: owner.port } : null;
+    }
+    throw lastError ?? new DtsError("CONNECT_FAILED", "no node of the source cluster answers");
+  }
+
+  private remember(t: Topology): void {
+    for (const n of t.nodes) {
+      if (!this.knownSources.some((k) => k.host === n.host && k.port === n.port)) this.knownSources.push({ host: n.host, port: n.port });
+    }
   }
 
   private async closeAll(): Promise<void> {
