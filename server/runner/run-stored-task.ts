@@ -9,6 +9,7 @@ import { getTask } from "../db/task/get-task";
 import { setTaskState } from "../db/task/set-task-state";
 import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { addMetricSample } from "../db/metric/add-metric-sample";
+import { addTaskEvent } from "../db/task-event/add-task-event";
 import { loadTaskConfig } from "./task-config";
 import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
@@ -25,6 +26,11 @@ export interface RunStoredTaskOptions {
   /** also print events (CLI) */
   echo?(level: string, message: string): void;
   skipPrecheck?: boolean;
+  /**
+   * Runs once the lease is ours, before the task's configuration is read: the place to store
+   * settings (the CLI's flags), so a process that is refused the task never changes it.
+   */
+  prepare?(): Promise<void>;
 }
 
 const LEASE_MS = 30_000;
@@ -36,14 +42,19 @@ const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
  * both run tasks through here.
  */
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
-  const cfg = await loadTaskConfig(o.taskId, o.dataDir);
   const store = dbSyncStore(o.taskId, o.echo);
-  if (!(await claimLease(o.taskId))) {
-    throw new DtsError("INVALID_CONFIG", `task "${cfg.name}" is already being run by another redis-dts process`);
+  const holder = await claimLease(o.taskId);
+  if (holder !== null) {
+    const name = (await getTask({ id: o.taskId }))?.name ?? o.taskId;
+    // said where the operators of both processes look: the task's events
+    await addTaskEvent({ taskId: o.taskId, level: "warn", message: `another redis-dts process (${owner.split(":").slice(0, 2).join(":")}) was refused this task: it is being run by ${describeHolder(holder)}` }).catch(() => {});
+    throw new DtsError("CONFLICT", `task "${name}" is already being run by another redis-dts process (${describeHolder(holder)}); stop it first`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
   const idle: SyncSnapshot = { state: "prechecking", fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false }, shards: [], latencyMs: null, opsPerSec: 0, warnings: [] };
   try {
+    await o.prepare?.();
+    const cfg = await loadTaskConfig(o.taskId, o.dataDir);
     const resumable = (await getCheckpoints({ taskId: o.taskId })).some((c) => c.phase === "incremental");
     if (!o.skipPrecheck) {
       await setTaskState({ id: o.taskId, state: "prechecking" });
@@ -108,18 +119,25 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
 
 /**
  * Takes the task's lease; a lease left by a process of this machine that no longer exists (killed
- * with -9, a console restart) is taken over at once instead of waiting for it to expire.
+ * with -9, a console restart) is taken over at once instead of waiting for it to expire. Returns null
+ * when the lease is ours, else who holds it.
  */
-async function claimLease(taskId: string): Promise<boolean> {
-  if (await claimTaskLease({ id: taskId, owner, ttlMs: LEASE_MS })) return true;
-  const holder = (await getTask({ id: taskId }))?.leaseOwner;
-  const [host, pid] = holder?.split(":") ?? [];
-  if (!holder || host !== os.hostname() || !/^\d+$/.test(pid ?? "")) return false;
+async function claimLease(taskId: string): Promise<string | null> {
+  if (await claimTaskLease({ id: taskId, owner, ttlMs: LEASE_MS })) return null;
+  const holder = (await getTask({ id: taskId }))?.leaseOwner ?? "another process";
+  const [host, pid] = holder.split(":");
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? "")) return holder;
   try {
     process.kill(Number(pid), 0);
-    return false;
+    return holder;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ESRCH") return false;
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") return holder;
   }
-  return takeOverTaskLease({ id: taskId, from: holder, owner, ttlMs: LEASE_MS });
+  return (await takeOverTaskLease({ id: taskId, from: holder, owner, ttlMs: LEASE_MS })) ? null : holder;
+}
+
+/** "host:pid:startTime" → "process 1234 on host" */
+function describeHolder(holder: string): string {
+  const [host, pid] = holder.split(":");
+  return pid && /^\d+$/.test(pid) ? `process ${pid} on ${host}` : holder;
 }

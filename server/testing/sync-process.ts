@@ -85,6 +85,19 @@ export class SyncProcess {
     }, timeoutMs, `applied offsets ${offsets.join(",")}: ${JSON.stringify(this.last)} ${this.stderr.slice(-1000)}`);
   }
 
+  /** resolves with the exit code once the process has ended by itself (and its output is read) */
+  exited(timeoutMs = 60_000): Promise<number | null> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sync still running after ${timeoutMs} ms: ${this.stderr.slice(-1000)}`)), timeoutMs);
+      proc.once("close", (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
   /** SIGTERM: a clean stop after a final checkpoint */
   async stop(): Promise<number | null> {
     return this.signal("SIGTERM");

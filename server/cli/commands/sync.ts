@@ -68,19 +68,23 @@ const command: CliCommand = {
 
     try {
       const task = (await findTaskByName({ name })) ?? (await createTask({ name }));
-      await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null });
-      await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null });
-      await updateTask({
-        id: task.id,
-        data: {
-          conflictMode: conflict,
-          selectedDbs: dbs ?? [],
-          dbMap: Object.fromEntries([...dbMap].map(([k, v]) => [String(k), v])),
-          initialSync: initial === "incremental" ? "incremental_only" : "full_and_incremental",
-          options: { ignoreFlush: Boolean(f["ignore-flush"]), onInexact },
-          wizardStep: 5,
-        },
-      });
+      // Stored only once this process holds the task's lease: a second `sync` on a running task is
+      // refused without changing what the first one runs.
+      const prepare = async () => {
+        await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null });
+        await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null });
+        await updateTask({
+          id: task.id,
+          data: {
+            conflictMode: conflict,
+            selectedDbs: dbs ?? [],
+            dbMap: Object.fromEntries([...dbMap].map(([k, v]) => [String(k), v])),
+            initialSync: initial === "incremental" ? "incremental_only" : "full_and_incremental",
+            options: { ignoreFlush: Boolean(f["ignore-flush"]), onInexact },
+            wizardStep: 5,
+          },
+        });
+      };
       const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(`[${level}] ${message}\n`);
       let last = "";
       const final = await runStoredTask({
@@ -89,6 +93,7 @@ const command: CliCommand = {
         loader: rdbLoaderFactory,
         signal: io.signal,
         skipPrecheck: Boolean(f["skip-precheck"]),
+        prepare,
         echo,
         onStatus: (s) => {
           if (f.json) {
