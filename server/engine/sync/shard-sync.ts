@@ -198,6 +198,7 @@ export class ShardSync {
       let parser: RdbParser | null = null;
       let load: RdbLoad | null = null;
       let loadBlocked = false;
+      let lastInexact = "";
       let applier: Applier | null = null;
       let base = 0;
       /** what the applier or loader is finishing while the stream is paused */
@@ -211,6 +212,7 @@ export class ShardSync {
         applier = new Applier(this.o.writer, this.o.plan, {
           inexact: (message, keys) => {
             const names = keys.slice(0, 5).map((k) => k.toString()).join(", ");
+            lastInexact = `${message}${names ? ` (keys: ${names})` : ""}`;
             this.o.log(this.o.onInexact === "fail" ? "error" : "warn", `${message}${names ? ` (keys: ${names})` : ""}`);
             return this.o.onInexact === "fail";
           },
@@ -305,7 +307,7 @@ export class ShardSync {
             this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
           }
           const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now() });
-          if (applier!.failed) return fail(new DtsError("CONFLICT", "a command could not be applied exactly and the task's policy is to stop"));
+          if (applier!.failed) return fail(new DtsError("CONFLICT", `stopped by the task's policy for commands that cannot be applied exactly: ${lastInexact}`));
           if (wait) pauseUntil(wait);
           else if (this.o.writer.full) pauseUntil(this.o.writer.ready());
         },
