@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Where the time of a `node --cpu-prof` profile goes: self time per function, largest first. */
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 
@@ -41,6 +43,34 @@ function shortUrl(url: string): string {
   return nm !== -1 ? clean.slice(nm) : path.basename(clean);
 }
 
+const maps = new Map<string, SourceMap | null>();
+
+/** The inline source map of a bundled file (the CLI runs from an esbuild bundle), read once. */
+function sourceMapOf(url: string): SourceMap | null {
+  if (maps.has(url)) return maps.get(url)!;
+  let map: SourceMap | null = null;
+  try {
+    const code = readFileSync(url.startsWith("file:") ? fileURLToPath(url) : url, "utf8");
+    const m = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+    if (m) map = new SourceMap(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+  } catch {
+    map = null;
+  }
+  maps.set(url, map);
+  return map;
+}
+
+/** file:line of a profile frame, through the bundle's source map when there is one. */
+function locate(frame: ProfileNode["callFrame"]): string {
+  const { url, lineNumber, columnNumber } = frame;
+  if (!url) return "";
+  const map = url.endsWith(".mjs") || url.endsWith(".js") ? sourceMapOf(url) : null;
+  const entry = map?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  if (entry?.originalSource) return `${shortUrl(entry.originalSource)}:${(entry.originalLine ?? 0) + 1}`;
+  // tsx-compiled modules report line 0 for everything: a line is only shown when it means something
+  return `${shortUrl(url)}${lineNumber > 0 ? `:${lineNumber + 1}` : ""}`;
+}
+
 export function summarizeProfile(file: string, top = 20): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -55,11 +85,10 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const fn = functionName || "(anonymous)";
+    const fn = node.callFrame.functionName || "(anonymous)";
     totalUs += us;
     if (fn === "(idle)") idleUs += us;
-    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : "";
+    const where = locate(node.callFrame);
     const key = `${fn}\0${where}`;
     const entry = byFunction.get(key) ?? { fn, where, us: 0 };
     entry.us += us;

@@ -9,7 +9,8 @@ import { stopAll } from "../server/testing/redis-harness";
 import { ConsoleProbe } from "./console-probe";
 import { parseOptions, type BenchContext } from "./context";
 import { clusterPhase } from "./phase-cluster";
-import { profilePhase, scalePhase } from "./phase-scale";
+import { profilePhase } from "./phase-profile";
+import { scalePhase } from "./phase-scale";
 import { standalonePhase } from "./phase-standalone";
 import { formatTable, targetsOf } from "./report";
 import type { BenchResults } from "./results.types";
@@ -109,7 +110,8 @@ async function main(): Promise<number> {
   const noConsole = results.console.find((p) => !p.available);
   if (noConsole && !results.console.some((p) => p.available)) out.write(`\nconsole probe not available: ${noConsole.reason}\n`);
   out.write(`load average (1/5/15 min) at start ${results.machine.loadAverageAtStart.join(" ")}, at end ${results.machine.loadAverageAtEnd.join(" ")} (other work on these ${results.machine.cpus} cores skews every figure)\n`);
-  for (const p of results.profile?.profiles.slice(0, 2) ?? []) {
+  // the main thread of each profiled run (the other profiles are tsx's module-loader thread)
+  for (const p of results.profile?.profiles.filter((x) => /\.0\.\d+\.cpuprofile$/.test(x.file)) ?? []) {
     out.write(`\nCPU profile ${p.file}: ${p.busyMs} ms busy; top self time:\n`);
     for (const t of p.top.slice(0, 15)) out.write(`  ${String(t.ms).padStart(7)} ms ${String(t.percent).padStart(5)}%  ${t.fn}  ${t.where}\n`);
   }
