@@ -6,7 +6,7 @@ import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TaskSummary } from "@/server/db/task/task-summary";
-import { PAUSABLE_STATES, type TTaskState } from "@/server/db/task/task.types";
+import { PAUSABLE_STATES, RUNNING_STATES, type TTaskState } from "@/server/db/task/task.types";
 import { formatDateTime, formatEndpoint, formatLatency, formatMode } from "./format";
 import { StateBadge } from "./state-badge";
 
@@ -67,7 +67,8 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
       <div className="flex gap-x-5 text-sm md:contents">
         <div className="text-slate-700 tabular-nums">
           {label("Latency")}
-          {formatLatency(task.latencyMs)}
+          {/* a stopped task's last sample would read as if it were still following */}
+          {formatLatency(RUNNING_STATES.includes(task.state) ? task.latencyMs : null)}
         </div>
         <div className="text-slate-700 tabular-nums">
           {label("Created")}

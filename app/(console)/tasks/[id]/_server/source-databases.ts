@@ -1,0 +1,40 @@
+import "server-only";
+import { withControl, parseInfo, keyspaceCounts } from "@/server/engine/topology";
+import { describeError } from "@/server/engine/errors";
+import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
+
+export interface SourceDatabases {
+  /** database numbers the source offers: 0..databases-1 (a cluster: only 0) */
+  count: number;
+  /** keys per database from INFO keyspace (the seed node; a cluster's total is larger) */
+  keys: Record<number, number>;
+  sourceCluster: boolean;
+  /** why the numbers are a default rather than what the source reported */
+  note: string | null;
+}
+
+const DEFAULT_DATABASES = 16;
+
+/** What the objects step lists: the source's own `databases` setting, with key counts. */
+export async function readSourceDatabases(taskId: string): Promise<SourceDatabases> {
+  const source = await getEndpointCredentials({ taskId, role: "source" });
+  const sourceCluster = source?.mode === "cluster";
+  if (!source?.host) return { count: sourceCluster ? 1 : DEFAULT_DATABASES, keys: {}, sourceCluster, note: "The source is not configured yet." };
+  try {
+    return await withControl(source, { timeoutMs: 3000 }, async (c) => {
+      const info = parseInfo(String(await c.call("INFO", "keyspace")));
+      const keys = Object.fromEntries(keyspaceCounts(info));
+      if (sourceCluster) return { count: 1, keys, sourceCluster, note: null };
+      try {
+        const reply = (await c.call("CONFIG", "GET", "databases")) as string[];
+        const n = Number(reply?.[1]);
+        if (Number.isInteger(n) && n > 0) return { count: Math.min(n, 4096), keys, sourceCluster, note: n > 4096 ? `The source has ${n} databases; the first 4096 are listed.` : null };
+      } catch (err) {
+        return { count: DEFAULT_DATABASES, keys, sourceCluster, note: `The source did not say how many databases it has (CONFIG GET databases: ${describeError(err)}); databases 0-15 are listed.` };
+      }
+      return { count: DEFAULT_DATABASES, keys, sourceCluster, note: null };
+    });
+  } catch (err) {
+    return { count: sourceCluster ? 1 : DEFAULT_DATABASES, keys: {}, sourceCluster, note: `The source could not be asked for its databases (${describeError(err)}); the default list is shown.` };
+  }
+}

@@ -1,0 +1,92 @@
+import "server-only";
+import { engineStatus, isEngineRunning } from "@/server/runner/engine-host";
+import { getTask } from "@/server/db/task/get-task";
+import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
+import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
+import type { TTaskState } from "@/server/db/task/task.types";
+import { taskStateOf } from "./wizard-task";
+import { sourceKeyEstimate } from "./source-key-estimate";
+
+export interface LiveShard {
+  source: string;
+  replid: string | null;
+  offset: number | null;
+  appliedOffset: number | null;
+  phase: string;
+}
+
+/** Everything the status page polls, safe for the browser (no credentials). */
+export interface TaskStatusView {
+  id: string;
+  name: string;
+  regionLabel: string;
+  state: TTaskState;
+  error: string | null;
+  errorCode: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  wizardStep: number;
+  initialSync: string;
+  /** the engine process of this console */
+  engine: {
+    running: boolean;
+    /** its last status line; null when it has not reported (or runs elsewhere) */
+    live: {
+      state: string;
+      fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
+      shards: LiveShard[];
+      latencyMs: number | null;
+      opsPerSec: number;
+      error: string | null;
+      updatedAt: string;
+    } | null;
+  };
+  /** keys the full synchronization copies (INFO keyspace of the source masters), while initializing */
+  sourceKeys: number | null;
+  /** the newest stored metric sample (the figures when no live status is at hand) */
+  lastSample: { time: string; latencyMs: number | null; opsPerSec: number; keys: number; bytes: number; lagBytes: number } | null;
+  /** the stored replication positions, one per source master */
+  checkpoints: { sourceNode: string; replid: string; offset: number; phase: string; updatedAt: string }[];
+  serverTime: string;
+}
+
+export async function taskStatusView(taskId: string): Promise<TaskStatusView | null> {
+  const task = await getTask({ id: taskId });
+  if (!task) return null;
+  const state = taskStateOf(task.state);
+  const [checkpoints, samples] = await Promise.all([getCheckpoints({ taskId }), findMetricSamples({ taskId, take: 1 })]);
+  const live = engineStatus(taskId);
+  const sample = samples[0];
+  return {
+    id: task.id,
+    name: task.name,
+    regionLabel: task.regionLabel,
+    state,
+    error: task.error,
+    errorCode: task.errorCode,
+    createdAt: task.createdAt.toISOString(),
+    startedAt: task.startedAt?.toISOString() ?? null,
+    finishedAt: task.finishedAt?.toISOString() ?? null,
+    wizardStep: task.wizardStep,
+    initialSync: task.initialSync,
+    engine: {
+      running: isEngineRunning(taskId),
+      live: live && {
+        state: live.state,
+        fullSync: live.fullSync,
+        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase) })),
+        latencyMs: live.latencyMs,
+        opsPerSec: live.opsPerSec,
+        error: live.error ?? null,
+        updatedAt: new Date(live.updatedAt).toISOString(),
+      },
+    },
+    sourceKeys: state === "initializing" ? sourceKeyEstimate(taskId) : null,
+    lastSample: sample
+      ? { time: sample.time.toISOString(), latencyMs: sample.latencyMs, opsPerSec: sample.opsPerSec, keys: sample.keys, bytes: sample.bytes, lagBytes: sample.lagBytes }
+      : null,
+    checkpoints: checkpoints.map((c) => ({ sourceNode: c.sourceNode, replid: c.replid, offset: Number(c.offset), phase: c.phase, updatedAt: c.updatedAt.toISOString() })),
+    serverTime: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,11 @@
+"use server";
+
+import { DtsError } from "@/server/engine/errors";
+import { operatorAction } from "@/server/auth/operator-action";
+import { cancelVerification } from "@/server/runner/verify-host";
+import { ZVerificationRunInputSchema } from "@/server/db/task/configure-task.types";
+
+export const cancelVerificationAction = operatorAction(ZVerificationRunInputSchema, async ({ runId }) => {
+  if (!(await cancelVerification(runId))) throw new DtsError("INVALID_CONFIG", "This verification is not running in this console.");
+  return { runId };
+});

@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { WizardFrame } from "@/components/wizard/wizard-frame";
+import { InitialSyncForm } from "@/components/wizard/initial-sync-form";
+import { loadWizardTask } from "../../_server/wizard-task";
+
+export const metadata: Metadata = { title: "Initial Synchronization" };
+
+export default async function InitialSyncStepPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { task } = await loadWizardTask(id, 4);
+  return (
+    <WizardFrame taskId={id} taskName={task.name} step={4} reached={task.wizardStep}>
+      <InitialSyncForm taskId={id} initial={task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental"} />
+    </WizardFrame>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { WizardFrame } from "@/components/wizard/wizard-frame";
+import { ObjectsForm } from "@/components/wizard/objects-form";
+import { parseJsonField } from "@/server/db/json";
+import { ZDbMapSchema, ZSelectedDbsSchema } from "@/server/db/task/task.types";
+import { loadWizardTask } from "../../_server/wizard-task";
+import { readSourceDatabases } from "../../_server/source-databases";
+
+export const metadata: Metadata = { title: "Processing Mode and Objects" };
+
+export default async function ObjectsStepPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { task, endpoints } = await loadWizardTask(id, 3);
+  const databases = await readSourceDatabases(id);
+  const selectedDbs = parseJsonField(task.selectedDbs, ZSelectedDbsSchema, [0]);
+  const dbMap = parseJsonField(task.dbMap, ZDbMapSchema, {});
+  return (
+    <WizardFrame taskId={id} taskName={task.name} step={3} reached={task.wizardStep}>
+      <ObjectsForm
+        taskId={id}
+        initial={{ conflictMode: task.conflictMode === "ignore" ? "ignore" : "intercept", selectedDbs, dbMap }}
+        databases={databases}
+        destinationCluster={endpoints.destination?.mode === "cluster"}
+      />
+    </WizardFrame>
+  );
+}

@@ -1,0 +1,17 @@
+"use server";
+
+import { DtsError } from "@/server/engine/errors";
+import { operatorAction } from "@/server/auth/operator-action";
+import { isEngineRunning, stopEngine } from "@/server/runner/engine-host";
+import { setTaskState } from "@/server/db/task/set-task-state";
+import { addTaskEvent } from "@/server/db/task-event/add-task-event";
+import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+
+/** Ends the task for good (Finished): the engine stops after a final checkpoint; the data stays. */
+export const stopTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {
+  if (isEngineRunning(id)) await stopEngine(id, "finished");
+  const task = await setTaskState({ id, state: "finished", from: ["prechecking", "initializing", "synchronizing", "paused", "finished"] });
+  if (!task) throw new DtsError("INVALID_CONFIG", "Only a running or paused task can be stopped.");
+  await addTaskEvent({ taskId: id, level: "info", message: `Stopped by ${operator.username}; the task is finished.` });
+  return { id, state: task.state };
+});

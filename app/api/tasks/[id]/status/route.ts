@@ -1,0 +1,11 @@
+import { operatorRoute } from "@/server/auth/operator-route";
+import { taskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** GET /api/tasks/:id/status: state, live engine status, stored positions (polled by the status page). */
+export const GET = operatorRoute<Context>(async (_request, { params }) => {
+  const view = await taskStatusView((await params).id);
+  if (!view) return Response.json({ error: "This task no longer exists." }, { status: 404 });
+  return Response.json(view, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,91 @@
+import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import { formatLatency } from "@/components/tasks/format";
+import { formatBytes, formatCount, formatDuration, formatRate } from "./format";
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="text-lg font-semibold text-slate-900 tabular-nums">{value}</dd>
+      {hint && <dd className="text-xs text-slate-500">{hint}</dd>}
+    </div>
+  );
+}
+
+/** "Initial Synchronization": keys and bytes copied of the total, a bar, elapsed and remaining time. */
+export function FullSyncCard({ status }: { status: TaskStatusView }) {
+  const live = status.engine.live;
+  const skipped = status.initialSync === "incremental_only";
+  const keys = live?.fullSync.keys ?? status.lastSample?.keys ?? 0;
+  const bytes = live?.fullSync.bytes ?? status.lastSample?.bytes ?? 0;
+  const totalBytes = live?.fullSync.totalBytes ?? null;
+  const done =
+    status.state === "synchronizing" ||
+    Boolean(live?.fullSync.done) ||
+    (status.checkpoints.length > 0 && status.checkpoints.every((c) => c.phase === "incremental"));
+  const active = status.state === "initializing";
+  const elapsed = active && status.startedAt ? Date.parse(status.serverTime) - Date.parse(status.startedAt) : null;
+  const fraction = done ? 1 : totalBytes ? bytes / totalBytes : status.sourceKeys ? Math.min(1, keys / status.sourceKeys) : null;
+  let eta: number | null = null;
+  if (active && elapsed && elapsed > 2000 && fraction !== null && fraction > 0.01 && fraction < 1) eta = (elapsed * (1 - fraction)) / fraction;
+  const pct = fraction === null ? null : Math.round(fraction * 100);
+
+  return (
+    <section aria-labelledby="full-sync-title" className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="full-sync-title" className="text-sm font-semibold text-slate-900">
+          Initial Synchronization
+        </h2>
+        <span className="text-sm text-slate-600">
+          {skipped ? "Incremental data only: no full data copy" : done ? "Full data synchronization complete" : active ? "Full data synchronization in progress" : "Not running"}
+        </span>
+      </div>
+      {!skipped && (
+        <>
+          <div
+            className="mt-3 h-2.5 overflow-hidden rounded-full bg-slate-100"
+            role="progressbar"
+            aria-label="Full data synchronization"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct ?? undefined}
+            aria-valuetext={pct === null ? "size unknown" : `${pct}%`}
+          >
+            <div className={`h-full rounded-full ${done ? "bg-emerald-500" : "bg-blue-600"} ${pct === null && active ? "w-1/3 animate-pulse" : ""}`} style={pct === null ? undefined : { width: `${pct}%` }} />
+          </div>
+          <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+            <Stat label="Keys" value={formatCount(keys)} hint={status.sourceKeys && !done ? `of ~${formatCount(status.sourceKeys)} on the source` : undefined} />
+            <Stat label="Data" value={formatBytes(bytes)} hint={totalBytes ? `of ${formatBytes(totalBytes)} (RDB)` : done ? undefined : "total unknown (diskless transfer)"} />
+            <Stat label="Elapsed" value={formatDuration(elapsed)} />
+            <Stat label="Estimated time left" value={done ? "—" : formatDuration(eta)} hint={pct !== null && !done ? `${pct}% done` : undefined} />
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** "Incremental Synchronization": latency from the heartbeat, throughput, and how far behind the writes are. */
+export function IncrementalCard({ status }: { status: TaskStatusView }) {
+  const live = status.engine.live;
+  const running = status.state === "synchronizing" || status.state === "initializing";
+  const latency = running ? (live?.latencyMs ?? status.lastSample?.latencyMs ?? null) : null;
+  const ops = running ? (live?.opsPerSec ?? status.lastSample?.opsPerSec ?? 0) : null;
+  const lag = live ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
+  return (
+    <section aria-labelledby="incremental-title" className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
+      <h2 id="incremental-title" className="text-sm font-semibold text-slate-900">
+        Incremental Synchronization
+      </h2>
+      <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3">
+        <div className="min-w-0" data-testid="latency">
+          <dt className="text-xs text-slate-500">Latency</dt>
+          <dd className="text-lg font-semibold text-slate-900 tabular-nums">{formatLatency(latency)}</dd>
+          <dd className="text-xs text-slate-500">from the heartbeat key</dd>
+        </div>
+        <Stat label="Throughput" value={ops === null ? "—" : `${formatRate(ops)} ops/s`} />
+        <Stat label="Not yet applied" value={lag === null ? "—" : formatBytes(lag)} hint="replication stream" />
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import { formatBytes, formatCount } from "./format";
+
+const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full data", incremental: "Incremental", retrying: "Retrying", stopped: "Stopped", failed: "Failed" };
+
+/** One row per source master: where its replication stream stands. Live when the engine runs, else the stored positions. */
+export function ShardTable({ status }: { status: TaskStatusView }) {
+  const live = status.engine.live;
+  const rows = live
+    ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase }))
+    : status.checkpoints.map((c) => ({ node: c.sourceNode, replid: c.replid, offset: c.offset, applied: null as number | null, phase: c.phase }));
+  return (
+    <section aria-labelledby="shards-title" className="rounded-lg border border-slate-200 bg-white">
+      <div className="flex flex-wrap items-baseline justify-between gap-2 px-4 pt-4 sm:px-5">
+        <h2 id="shards-title" className="text-sm font-semibold text-slate-900">
+          Shards
+        </h2>
+        <span className="text-xs text-slate-500">{live ? "live" : rows.length ? "stored positions (the engine is not running)" : ""}</span>
+      </div>
+      {rows.length === 0 ? (
+        <p className="px-4 pt-2 pb-4 text-sm text-slate-500 sm:px-5">No replication stream yet.</p>
+      ) : (
+        <div className="mt-2 overflow-x-auto">
+          <table className="w-full min-w-[36rem] text-left text-sm">
+            <thead className="border-y border-slate-200 bg-slate-50 text-xs text-slate-600">
+              <tr>
+                <th className="px-4 py-2 font-medium sm:px-5">Source node</th>
+                <th className="px-3 py-2 font-medium">Replication ID</th>
+                <th className="px-3 py-2 text-right font-medium">Offset</th>
+                <th className="px-3 py-2 text-right font-medium">Applied offset</th>
+                <th className="px-3 py-2 text-right font-medium">Lag</th>
+                <th className="px-3 py-2 font-medium">Phase</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((r) => {
+                const lag = r.offset !== null && r.applied !== null ? Math.max(0, r.offset - r.applied) : null;
+                return (
+                  <tr key={r.node}>
+                    <td className="px-4 py-2 font-mono text-xs whitespace-nowrap sm:px-5">{r.node}</td>
+                    <td className="px-3 py-2 font-mono text-xs text-slate-600" title={r.replid ?? undefined}>
+                      {r.replid ? `${r.replid.slice(0, 12)}…` : "—"}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.offset)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.applied)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{lag === null ? "—" : formatBytes(lag)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{PHASES[r.phase] ?? r.phase}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
+import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
+import { stopTaskAction } from "@/app/(console)/tasks/[id]/stop-task.action";
+import { restartTaskAction } from "@/app/(console)/tasks/[id]/restart-task.action";
+import { Button, buttonClass } from "@/components/ui/button";
+import { Modal } from "@/components/ui/modal";
+import { useActionMutation } from "@/components/ui/use-action-mutation";
+import type { TTaskState } from "@/server/db/task/task.types";
+import { taskStatusKey } from "./use-task-status";
+
+const CONFIGURABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];
+const STOPPABLE: readonly TTaskState[] = ["prechecking", "initializing", "synchronizing", "paused"];
+
+/** What the operator can do with the task in its current state; each action drives the engine. */
+export function TaskActions({ taskId, taskName, state }: { taskId: string; taskName: string; state: TTaskState }) {
+  const queryClient = useQueryClient();
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: taskStatusKey(taskId) }), queryClient.invalidateQueries({ queryKey: ["task-events", taskId] })]);
+  const pause = useActionMutation(pauseTaskAction, { onSuccess: refresh });
+  const resume = useActionMutation(resumeTaskAction, { onSuccess: refresh });
+  const restart = useActionMutation(restartTaskAction, { onSuccess: refresh });
+  const stop = useActionMutation(stopTaskAction, { onSuccess: () => (setConfirmStop(false), refresh()) });
+  const [confirmStop, setConfirmStop] = useState(false);
+  const busy = pause.isPending || resume.isPending || restart.isPending || stop.isPending;
+  const error = pause.error ?? resume.error ?? restart.error ?? (confirmStop ? null : stop.error);
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {CONFIGURABLE.includes(state) && (
+          <Link href={`/tasks/${taskId}/configure`} className={buttonClass(state === "failed" ? "secondary" : "primary")}>
+            Configure Synchronization Channel
+          </Link>
+        )}
+        {state === "failed" && (
+          <Button disabled={busy} onClick={() => restart.mutate({ id: taskId })}>
+            {restart.isPending ? "Restarting…" : "Restart"}
+          </Button>
+        )}
+        {(state === "initializing" || state === "synchronizing") && (
+          <Button variant="secondary" disabled={busy} onClick={() => pause.mutate({ id: taskId })}>
+            {pause.isPending ? "Pausing…" : "Pause"}
+          </Button>
+        )}
+        {state === "paused" && (
+          <Button disabled={busy} onClick={() => resume.mutate({ id: taskId })}>
+            {resume.isPending ? "Resuming…" : "Resume"}
+          </Button>
+        )}
+        {STOPPABLE.includes(state) && (
+          <Button variant="secondary" className="!text-red-700" disabled={busy} onClick={() => setConfirmStop(true)}>
+            Stop
+          </Button>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error.message}
+        </p>
+      )}
+      <Modal open={confirmStop} onClose={() => setConfirmStop(false)} title="Stop Task">
+        <div className="space-y-3 text-sm text-slate-700">
+          <p>
+            Stop <span className="font-semibold break-words text-slate-900">{taskName}</span> for good? The task becomes Finished and cannot be resumed; the data already on the destination stays there.
+          </p>
+          <p>To stop only for a while, use Pause.</p>
+          {stop.error && (
+            <p role="alert" className="text-red-700">
+              {stop.error.message}
+            </p>
+          )}
+          <div className="flex justify-end gap-2 pt-2">
+            <Button variant="secondary" onClick={() => setConfirmStop(false)} autoFocus>
+              Cancel
+            </Button>
+            <Button variant="danger" disabled={stop.isPending} onClick={() => stop.mutate({ id: taskId })}>
+              {stop.isPending ? "Stopping…" : "Stop Task"}
+            </Button>
+          </div>
+        </div>
+      </Modal>
+    </div>
+  );
+}

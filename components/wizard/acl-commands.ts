@@ -1,0 +1,25 @@
+/**
+ * The least an account needs on each side, as ACL SETUSER commands (Redis 6+). PASSWORD is left for
+ * the operator to fill in: the console never shows a stored password.
+ */
+export function sourceAcl(user: string): string {
+  return [
+    `ACL SETUSER ${user} on >PASSWORD resetkeys resetchannels -@all`,
+    "+psync +replconf +ping +info +select +config|get +command|info +acl|dryrun",
+    "+cluster|nodes +cluster|info +cluster|slots",
+    "~DTS_REDIS_TIMESTAMP_HEARTBEAT* +set",
+  ].join(" ");
+}
+
+/** Data Verification reads every key of the source: read-only access, added to the same user. */
+export function sourceVerifyAcl(user: string): string {
+  return `ACL SETUSER ${user} %R~* +@read +scan +type +pttl +dump`;
+}
+
+export function destinationAcl(user: string): string {
+  return [
+    `ACL SETUSER ${user} on >PASSWORD ~* &* -@all`,
+    "+@write +@read +@keyspace +@transaction +@scripting +@connection",
+    "+info +select +config|get +wait +cluster|nodes +cluster|info +cluster|slots",
+  ].join(" ");
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { saveInitialSyncAction } from "@/app/(console)/tasks/[id]/configure/save-initial-sync.action";
+import { Button } from "@/components/ui/button";
+import { useActionMutation } from "@/components/ui/use-action-mutation";
+import type { TInitialSync } from "@/server/db/task/task.types";
+import { RadioGroup } from "./radio-group";
+import { WizardNav } from "./wizard-frame";
+
+/** Step 4: what the task copies first. Next runs the precheck. */
+export function InitialSyncForm({ taskId, initial }: { taskId: string; initial: TInitialSync }) {
+  const router = useRouter();
+  const [value, setValue] = useState<TInitialSync>(initial);
+  const save = useActionMutation(saveInitialSyncAction, { onSuccess: (data) => router.push(data.next) });
+  return (
+    <div className="space-y-5">
+      <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
+        <RadioGroup
+          legend="Initial Synchronization"
+          name="initialSync"
+          value={value}
+          onChange={setValue}
+          columns={1}
+          options={[
+            {
+              value: "full_and_incremental",
+              label: "Include full data + incremental data",
+              description: "The engine first copies the data the source holds (full synchronization), then applies every write made on the source (incremental synchronization). Recommended.",
+            },
+            {
+              value: "incremental_only",
+              label: "Incremental data only",
+              description: "Only writes made after the task starts are applied. For operators who already copied the data by other means.",
+            },
+          ]}
+        />
+        {value === "incremental_only" && (
+          <div role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <p className="font-semibold">The risk of incremental data only</p>
+            <p className="mt-0.5">
+              Keys that exist on the source now are not copied. If the destination does not already hold exactly the same data, they stay missing, and later writes that modify them (APPEND, INCR, HSET of
+              one field, LPUSH…) produce different values on the destination. Choose it only when the destination holds a copy taken at the moment the task starts, and run a Data Verification afterwards.
+            </p>
+          </div>
+        )}
+        <p className="text-xs text-slate-600">
+          Full synchronization loads the source (it forks to write its snapshot) and the destination. Prefer off-peak hours for large data sets, and raise the source&apos;s repl-backlog-size so a
+          restart can continue without copying everything again.
+        </p>
+      </section>
+      <WizardNav
+        back={
+          <Button variant="secondary" disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, direction: "back" })}>
+            Back
+          </Button>
+        }
+        note={
+          save.error && (
+            <p role="alert" className="text-red-700">
+              {save.error.message}
+            </p>
+          )
+        }
+      >
+        <Button disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, direction: "next" })}>
+          {save.isPending ? "Saving…" : "Precheck"}
+        </Button>
+      </WizardNav>
+    </div>
+  );
+}

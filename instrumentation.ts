@@ -1,0 +1,15 @@
+/**
+ * Next's start hook: tasks that were running when the console stopped start again (each engine
+ * resumes from its checkpoints). Runs once per server process, in the Node.js runtime only.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  try {
+    const { resumeTasks } = await import("./server/runner/engine-host");
+    const n = await resumeTasks();
+    if (n > 0) console.log(`redis-dts: resumed ${n} task${n === 1 ? "" : "s"} that were running`);
+  } catch (err) {
+    // The console must come up even when the database cannot be read yet; the tasks stay as they are.
+    console.error(`redis-dts: could not resume running tasks: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
