@@ -22,7 +22,7 @@ const INSTANCE_TYPES: Record<string, string> = {
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="text-slate-500">{label}</dt>
+      <dt className="text-slate-500 max-sm:mt-1 max-sm:text-xs">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </>
   );
@@ -35,7 +35,7 @@ function EndpointCard({ title, e }: { title: string; e: EndpointView | null }) {
       {!e || !e.host ? (
         <p className="mt-2 text-sm text-slate-500">Not configured yet.</p>
       ) : (
-        <dl className="mt-2 grid grid-cols-[8.5rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
+        <dl className="mt-2 grid grid-cols-1 gap-x-3 text-sm sm:grid-cols-[8.5rem_minmax(0,1fr)] sm:gap-y-1.5">
           <Row label="Instance Type">{INSTANCE_TYPES[e.instanceType] ?? e.instanceType}</Row>
           <Row label="Instance Region">{e.regionLabel || "—"}</Row>
           <Row label="Database Type">Redis</Row>
@@ -65,7 +65,7 @@ export function ConfigurationTab({ config }: { config: TaskConfigView }) {
       </div>
       <section className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
         <h2 className="text-sm font-semibold text-slate-900">Synchronization</h2>
-        <dl className="mt-2 grid grid-cols-[minmax(0,13rem)_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
+        <dl className="mt-2 grid grid-cols-1 gap-x-3 text-sm sm:grid-cols-[minmax(0,13rem)_minmax(0,1fr)] sm:gap-y-1.5">
           <Row label="Synchronization Task Name">{config.name}</Row>
           <Row label="Region label">{config.regionLabel}</Row>
           <Row label="Processing mode of conflicting tables">{config.conflictMode === "ignore" ? "Ignore" : "Pre-check and Intercept"}</Row>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { formatDateTime } from "@/components/tasks/format";
+import { formatEventTime } from "./format";
 import { useEvents, type TaskEventView } from "./use-task-status";
 
 const LEVELS = [
@@ -41,7 +41,7 @@ function EventList({ events }: { events: TaskEventView[] }) {
         return (
           <li key={e.id} data-level={e.level} className="grid grid-cols-[auto_4.5rem_minmax(0,1fr)] gap-x-3 px-4 py-1.5 max-sm:grid-cols-[auto_minmax(0,1fr)] sm:px-5">
             <time dateTime={e.time} className="text-xs whitespace-nowrap text-slate-500 tabular-nums sm:text-sm" suppressHydrationWarning>
-              {formatDateTime(e.time)}
+              {formatEventTime(e.time)}
             </time>
             <span className={`text-xs font-semibold uppercase sm:text-sm ${level?.[2] ?? ""}`}>{level?.[1] ?? e.level}</span>
             <span className="break-words text-slate-800 max-sm:col-span-2">{e.message}</span>

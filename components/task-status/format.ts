@@ -32,3 +32,10 @@ export function formatRate(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
   return n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k` : formatCount(n);
 }
+
+const timeWithSeconds = new Intl.DateTimeFormat(undefined, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+/** Events need the second; render with suppressHydrationWarning (server and browser zones differ). */
+export function formatEventTime(iso: string): string {
+  return timeWithSeconds.format(new Date(iso));
+}

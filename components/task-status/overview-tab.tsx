@@ -18,12 +18,15 @@ const WINDOWS = [
 ] as const;
 
 export function OverviewTab({ status, onShowEvents }: { status: TaskStatusView; onShowEvents: () => void }) {
-  const [window, setWindow] = useState<string>("1h");
+  const [window, setWindow] = useState<string>("15m");
   const live = status.engine.live;
   const running = status.state === "initializing" || status.state === "synchronizing";
   const { data: series, error } = useMetrics(status.id, window, running);
   const to = Date.parse(status.serverTime);
-  const from = to - (WINDOWS.find((w) => w[0] === window)?.[2] ?? 60) * 60_000;
+  // A task younger than the window is drawn from its start, not squeezed into the right edge.
+  const windowStart = to - (WINDOWS.find((w) => w[0] === window)?.[2] ?? 60) * 60_000;
+  const started = status.startedAt ? Date.parse(status.startedAt) - 5000 : windowStart;
+  const from = Math.max(windowStart, Math.min(started, to - 60_000));
   const latency: ChartPoint[] = series ? series.time.map((t, i) => ({ t, v: series.latencyMs[i] })) : [];
   const ops: ChartPoint[] = series ? series.time.map((t, i) => ({ t, v: series.opsPerSec[i] })) : [];
   // The live figure joins the stored samples (written every 5 s) so the charts end at "now".

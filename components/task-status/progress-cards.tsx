@@ -56,8 +56,12 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
           <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat label="Keys" value={formatCount(keys)} hint={status.sourceKeys && !done ? `of ~${formatCount(status.sourceKeys)} on the source` : undefined} />
             <Stat label="Data" value={formatBytes(bytes)} hint={totalBytes ? `of ${formatBytes(totalBytes)} (RDB)` : done ? undefined : "total unknown (diskless transfer)"} />
-            <Stat label="Elapsed" value={formatDuration(elapsed)} />
-            <Stat label="Estimated time left" value={done ? "—" : formatDuration(eta)} hint={pct !== null && !done ? `${pct}% done` : undefined} />
+            {!done && (
+              <>
+                <Stat label="Elapsed" value={formatDuration(elapsed)} />
+                <Stat label="Estimated time left" value={formatDuration(eta)} hint={pct !== null ? `${pct}% done` : undefined} />
+              </>
+            )}
           </dl>
         </>
       )}

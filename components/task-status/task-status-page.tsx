@@ -63,7 +63,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
       <TaskActions taskId={status.id} taskName={status.name} state={status.state} />
 
       <div>
-        <div role="tablist" aria-label="Task details" className="-mx-4 flex overflow-x-auto border-b border-slate-200 px-4 sm:mx-0 sm:px-0">
+        <div role="tablist" aria-label="Task details" className="flex flex-wrap border-b border-slate-200">
           {STATUS_TABS.map(([key, label]) => (
             <button
               key={key}
@@ -73,7 +73,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
               aria-selected={tab === key}
               aria-controls={`panel-${key}`}
               onClick={() => select(key)}
-              className={`-mb-px shrink-0 border-b-2 px-3 py-2 text-sm whitespace-nowrap ${tab === key ? "border-blue-600 font-medium text-blue-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
+              className={`-mb-px shrink-0 border-b-2 px-2.5 py-2 text-sm whitespace-nowrap sm:px-3 ${tab === key ? "border-blue-600 font-medium text-blue-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
             >
               {label}
             </button>

@@ -22,7 +22,7 @@ export function CopyCommand({ label, command }: { label: string; command: string
           {copied === "yes" ? "Copied" : copied === "no" ? "Select and copy" : "Copy"}
         </button>
       </div>
-      <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-slate-100">{command}</pre>
+      <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs break-words whitespace-pre-wrap text-slate-100">{command}</pre>
     </div>
   );
 }

@@ -76,7 +76,15 @@ export function ObjectsForm({
           </p>
           {databases.note && <p className="mt-1 text-xs text-amber-800">{databases.note}</p>}
         </div>
-        <DbPicker count={databases.count} keys={databases.keys} selected={selected} onChange={setSelected} />
+        <DbPicker
+          count={databases.count}
+          keys={databases.keys}
+          selected={selected}
+          onChange={(dbs) => {
+            setSelected(dbs);
+            setError(null);
+          }}
+        />
       </section>
 
       {selected.length > 0 && (

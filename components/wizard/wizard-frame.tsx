@@ -58,7 +58,7 @@ export function WizardFrame({ taskId, taskName, step, reached, children }: { tas
 /** The bar under each step: Back on the left, the step's actions on the right (as in the reference, bottom right). */
 export function WizardNav({ back, children, note }: { back?: ReactNode; children: ReactNode; note?: ReactNode }) {
   return (
-    <div className="sticky bottom-0 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 backdrop-blur sm:mx-0 sm:rounded-lg sm:border sm:px-5">
+    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 sm:px-5">
       {note && <div className="mb-2 text-sm">{note}</div>}
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>{back}</div>

@@ -49,7 +49,8 @@ async function checkSide(kind: "source" | "destination", endpoint: Endpoint): Pr
     address: n.address,
     role: n.role,
     ok: n.probe.status === "ok",
-    message: n.probe.message,
+    // "127.0.0.1:7000 is Redis 7.0.15 (master, cluster)": the address is already in the row.
+    message: n.probe.status === "ok" ? n.probe.message.replace(`${n.address} is `, "") : n.probe.message,
     localAddress: locals[i],
   }));
   const label = kind === "source" ? "Source" : "Destination";
@@ -65,7 +66,8 @@ async function checkSide(kind: "source" | "destination", endpoint: Endpoint): Pr
     side: kind,
     chosenMode: endpoint.mode,
     actualMode,
-    nodes,
+    // The nodes that stop the synchronization first: a long cluster list must not hide them.
+    nodes: [...nodes.filter((n) => !n.ok), ...nodes.filter((n) => n.ok)],
     localAddresses: [...new Set(locals.filter((a): a is string => Boolean(a)))],
     username: endpoint.username ?? null,
     problems,

@@ -1,12 +1,12 @@
 import "server-only";
-import { withControl, parseInfo, keyspaceCounts } from "@/server/engine/topology";
+import { discoverTopology, masters, withControl, parseInfo, keyspaceCounts } from "@/server/engine/topology";
 import { describeError } from "@/server/engine/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 
 export interface SourceDatabases {
   /** database numbers the source offers: 0..databases-1 (a cluster: only 0) */
   count: number;
-  /** keys per database from INFO keyspace (the seed node; a cluster's total is larger) */
+  /** keys per database from INFO keyspace (a cluster: summed over its masters) */
   keys: Record<number, number>;
   sourceCluster: boolean;
   /** why the numbers are a default rather than what the source reported */
@@ -24,7 +24,7 @@ export async function readSourceDatabases(taskId: string): Promise<SourceDatabas
     return await withControl(source, { timeoutMs: 3000 }, async (c) => {
       const info = parseInfo(String(await c.call("INFO", "keyspace")));
       const keys = Object.fromEntries(keyspaceCounts(info));
-      if (sourceCluster) return { count: 1, keys, sourceCluster, note: null };
+      if (sourceCluster) return { count: 1, keys: await clusterKeys(source), sourceCluster, note: null };
       try {
         const reply = (await c.call("CONFIG", "GET", "databases")) as string[];
         const n = Number(reply?.[1]);
@@ -37,4 +37,16 @@ export async function readSourceDatabases(taskId: string): Promise<SourceDatabas
   } catch (err) {
     return { count: sourceCluster ? 1 : DEFAULT_DATABASES, keys: {}, sourceCluster, note: `The source could not be asked for its databases (${describeError(err)}); the default list is shown.` };
   }
+}
+
+async function clusterKeys(source: NonNullable<Awaited<ReturnType<typeof getEndpointCredentials>>>): Promise<Record<number, number>> {
+  const topology = await discoverTopology(source, { timeoutMs: 3000 });
+  const counts = await Promise.all(
+    masters(topology).map((n) =>
+      withControl({ host: n.host, port: n.port, username: source.username, password: source.password }, { timeoutMs: 3000 }, async (c) => keyspaceCounts(parseInfo(String(await c.call("INFO", "keyspace"))))),
+    ),
+  );
+  const total: Record<number, number> = {};
+  for (const perDb of counts) for (const [db, n] of perDb) total[db] = (total[db] ?? 0) + n;
+  return total;
 }
