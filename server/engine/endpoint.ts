@@ -21,7 +21,8 @@ export function parseRedisUri(uri: string, mode: InstanceMode = "standalone"): E
   try {
     url = new URL(uri);
   } catch {
-    throw new DtsError("INVALID_URI", `not a URI: ${what}`);
+    const port = badPort(uri);
+    throw new DtsError("INVALID_URI", port !== null ? `invalid port '${port}': a port is a number from 1 to 65535` : `not a URI: ${what}`);
   }
   if (url.protocol !== "redis:") throw new DtsError("INVALID_URI", `unsupported scheme '${url.protocol}': ${what}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -33,6 +34,13 @@ export function parseRedisUri(uri: string, mode: InstanceMode = "standalone"): E
   const username = url.username ? decodeURIComponent(url.username) : undefined;
   const password = url.password ? decodeURIComponent(url.password) : undefined;
   return { host, port, username, password, mode };
+}
+
+/** The port text of a redis:// URI that new URL() refused because of its port (null: not that). */
+function badPort(uri: string): string | null {
+  const m = /^redis:\/\/(?:[^/]*@)?(?:\[[^\]]*\]|[^:/@[\]]+):([^/@]*)\/?$/i.exec(uri);
+  if (!m || (/^\d{1,5}$/.test(m[1]) && Number(m[1]) >= 1 && Number(m[1]) <= 65535)) return null;
+  return m[1].replace(/[^\x20-\x7e]/g, "?").slice(0, 20);
 }
 
 /** The password field of the console: `<user>:<password>` or a plain password. */

@@ -11,6 +11,7 @@ import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 import { dataDir } from "../../db/url";
+import { ZTaskNameSchema } from "../../db/task/task.types";
 
 function usage<T>(fn: () => T): T {
   try {
@@ -50,6 +51,9 @@ const command: CliCommand = {
     const f = args.flags;
     const name = typeof f.task === "string" ? f.task.trim() : "";
     if (!name) throw new UsageError("--task NAME is required");
+    const validName = ZTaskNameSchema.safeParse(name);
+    if (!validName.success) throw new UsageError(`--task: ${validName.error.issues[0].message}`);
+    if (/[\x00-\x1f\x7f]/.test(name)) throw new UsageError("--task: a task name cannot contain control characters");
     if (typeof f.source !== "string") throw new UsageError("--source URI is required");
     if (typeof f.target !== "string") throw new UsageError("--target URI is required");
     const source: Endpoint = usage(() => parseRedisUri(f.source as string, parseMode(f["source-mode"], "source-mode")));
@@ -110,7 +114,7 @@ const command: CliCommand = {
         },
       });
       if (!f.json && io.isTTY) io.stderr.write("\n");
-      if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}\n`);
+      if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}${final.error ? `: ${final.error}` : ""}\n`);
       return final.state === "failed" || final.state === "precheck_failed" ? 1 : 0;
     } finally {
       await closeDb();

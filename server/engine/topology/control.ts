@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { DtsError } from "../errors";
+import { sniffRedis } from "./sniff";
 
 /** The address and credentials of one node; an Endpoint fits. */
 export interface NodeTarget {
@@ -105,12 +106,22 @@ export function isConnectionFailure(err: unknown): boolean {
   return /Command timed out|Connection is closed|Stream isn't writeable/i.test(message) || (typeof code === "string" && code.startsWith("E"));
 }
 
+/** The client library could not read the reply as RESP: whatever answers is not a Redis server. */
+function isProtocolMismatch(err: unknown): boolean {
+  return err instanceof Error && /Unknown RESP type|Protocol error/i.test(err.message);
+}
+
 /** Runs fn on a fresh control connection and always closes it. */
 export async function withControl<T>(target: NodeTarget, opts: ControlOptions, fn: (client: Redis) => Promise<T>): Promise<T> {
   const client = await openControl(target, opts);
   try {
     return await fn(client);
   } catch (err) {
+    if (isProtocolMismatch(err)) {
+      // one raw PING names what answers instead (an HTTP server, something else)
+      const s = await sniffRedis(target.host, target.port, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      throw new DtsError("NOT_REDIS", s.kind === "http" || s.kind === "other" ? s.message : `${addressOf(target)} does not speak the Redis protocol: check the port`, { cause: err });
+    }
     if (isConnectionFailure(err)) throw toDtsError(err, addressOf(target), target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     throw err;
   } finally {
