@@ -78,8 +78,15 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     o.signal.addEventListener("abort", onAbort, { once: true });
     let stored = resumable ? "synchronizing" : "initializing";
     let lastMetric = 0;
+    let lastStatusAt = 0;
+    let lastState = "";
     const report = async () => {
       const snap = task.snapshot();
+      // A status at least every second, and at once when the state changes (the operator and
+      // scripts waiting for "synchronizing" should not wait for the next second).
+      if (snap.state === lastState && Date.now() - lastStatusAt < 1000) return;
+      lastState = snap.state;
+      lastStatusAt = Date.now();
       o.onStatus?.(snap);
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
@@ -91,7 +98,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
         await addMetricSample({ taskId: o.taskId, opsPerSec: snap.opsPerSec, latencyMs: snap.latencyMs, keys: snap.fullSync.keys, bytes: snap.fullSync.bytes, lagBytes: lag });
       }
     };
-    const timer = setInterval(() => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`)), 1000);
+    const timer = setInterval(() => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`)), 100);
     try {
       await task.run();
     } catch {
