@@ -55,12 +55,15 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
   try {
     await o.prepare?.();
     const cfg = await loadTaskConfig(o.taskId, o.dataDir);
-    const resumable = (await getCheckpoints({ taskId: o.taskId })).some((c) => c.phase === "incremental");
+    const checkpoints = await getCheckpoints({ taskId: o.taskId });
+    const resumable = checkpoints.some((c) => c.phase === "incremental");
+    // Any checkpoint means this task already wrote to the destination (an interrupted full sync
+    // included): the keys found there are its own, not a conflict.
+    const startedBefore = checkpoints.length > 0;
     if (!o.skipPrecheck) {
       await setTaskState({ id: o.taskId, state: "prechecking" });
       o.onStatus?.(idle);
-      // A resumed task finds its own keys on the destination: that is not a conflict.
-      const result = await precheckStoredTask({ taskId: o.taskId, conflict: resumable ? "ignore" : cfg.conflict });
+      const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict });
       if (!result.passed) {
         const failedItems = result.items.filter((i) => i.status === "failed");
         const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}`).join("; ")}`;
