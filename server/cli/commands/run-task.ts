@@ -34,7 +34,8 @@ const command: CliCommand = {
     };
     process.on("message", onMessage);
     // The console going away must not leave an orphan engine running.
-    process.on("disconnect", () => controller.abort());
+    const onDisconnect = () => controller.abort();
+    process.on("disconnect", onDisconnect);
     try {
       const final = await runStoredTask({
         taskId: id,
@@ -50,7 +51,9 @@ const command: CliCommand = {
       });
       return final.state === "failed" || final.state === "precheck_failed" ? 1 : 0;
     } finally {
+      // A 'message' or 'disconnect' listener keeps the IPC channel referenced: the process would never exit.
       process.off("message", onMessage);
+      process.off("disconnect", onDisconnect);
       await closeDb();
     }
   },

@@ -27,11 +27,14 @@ const command: CliCommand = {
     const controller = new AbortController();
     io.signal.addEventListener("abort", () => controller.abort(), { once: true });
     // The console going away must not leave an orphan comparison running.
-    process.on("disconnect", () => controller.abort());
+    const onDisconnect = () => controller.abort();
+    process.on("disconnect", onDisconnect);
     try {
       const result = await verifyStoredTask({ taskId: id, runId: run, mode, rounds: Number(rounds), signal: controller.signal });
       return result?.equal ? 0 : 1;
     } finally {
+      // A 'disconnect' listener keeps the IPC channel referenced: the process would never exit.
+      process.off("disconnect", onDisconnect);
       await closeDb();
     }
   },
