@@ -38,6 +38,12 @@ export function MetricChart({ title, points, from, to, format, color }: { title:
   const max = peak > 0 ? peak * 1.15 : 1;
   const latest = values.length ? values[values.length - 1] : null;
   const lines = segments(points, from, to, max);
+  // The newest point as an HTML dot: one sample draws no line, and an SVG circle would be stretched.
+  const lastPoint = [...points].reverse().find((p) => p.v !== null && Number.isFinite(p.v));
+  const dot = lastPoint && {
+    left: `${Math.min(100, Math.max(0, ((lastPoint.t - from) / Math.max(1, to - from)) * 100))}%`,
+    top: `${((H - (Math.max(0, lastPoint.v!) / max) * (H - 4) - 2) / H) * 100}%`,
+  };
   const label = `${title}: ${values.length ? `latest ${format(latest!)}, highest ${format(peak)}` : "no samples yet"}`;
   return (
     <figure className="min-w-0 rounded-lg border border-slate-200 bg-white p-3 sm:p-4">
@@ -56,6 +62,7 @@ export function MetricChart({ title, points, from, to, format, color }: { title:
             <polyline key={i} points={pts} fill="none" stroke={color} strokeWidth={2} strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
           ))}
         </svg>
+        {dot && <span aria-hidden className="absolute size-2 -translate-x-1/2 -translate-y-1/2 rounded-full ring-2 ring-white" style={{ ...dot, background: color }} />}
         {values.length === 0 && <p className="absolute inset-0 grid place-items-center text-xs text-slate-500">No samples in this window yet.</p>}
       </div>
       <div className="mt-1 flex justify-between text-[11px] text-slate-500" suppressHydrationWarning>
