@@ -52,7 +52,7 @@ export function MetricChart({ title, points, from, to, format, color }: { title:
         <span className="text-sm text-slate-900 tabular-nums">{latest === null ? "—" : format(latest)}</span>
       </figcaption>
       <div className="relative mt-2">
-        <span className="absolute top-0 left-0 text-[11px] text-slate-500 tabular-nums">{format(max)}</span>
+        {values.length > 0 && <span className="absolute top-0 left-0 text-[11px] text-slate-500 tabular-nums">{format(max)}</span>}
         <svg role="img" aria-label={label} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className="h-32 w-full">
           {[0.25, 0.5, 0.75].map((f) => (
             <line key={f} x1={0} x2={W} y1={H * f} y2={H * f} stroke="#e2e8f0" strokeWidth={1} vectorEffect="non-scaling-stroke" />

@@ -51,11 +51,15 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
             aria-valuenow={pct ?? undefined}
             aria-valuetext={pct === null ? "size unknown" : `${pct}%`}
           >
-            <div className={`h-full rounded-full ${done ? "bg-emerald-500" : "bg-blue-600"} ${pct === null && active ? "w-1/3 animate-pulse" : ""}`} style={pct === null ? undefined : { width: `${pct}%` }} />
+            {/* size unknown while copying: a pulsing third; otherwise the share done (nothing when it has not begun) */}
+            <div
+              className={`h-full rounded-full ${done ? "bg-emerald-500" : "bg-blue-600"} ${pct === null && active ? "w-1/3 animate-pulse" : ""}`}
+              style={pct === null && active ? undefined : { width: `${pct ?? 0}%` }}
+            />
           </div>
           <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat label="Keys" value={formatCount(keys)} hint={status.sourceKeys && !done ? `of ~${formatCount(status.sourceKeys)} on the source` : undefined} />
-            <Stat label="Data" value={formatBytes(bytes)} hint={totalBytes ? `of ${formatBytes(totalBytes)} (RDB)` : done ? undefined : "total unknown (diskless transfer)"} />
+            <Stat label="Data" value={formatBytes(bytes)} hint={totalBytes ? `of ${formatBytes(totalBytes)} (RDB)` : active ? "total unknown (diskless transfer)" : undefined} />
             {!done && (
               <>
                 <Stat label="Elapsed" value={formatDuration(elapsed)} />
@@ -75,7 +79,7 @@ export function IncrementalCard({ status }: { status: TaskStatusView }) {
   const running = status.state === "synchronizing" || status.state === "initializing";
   const latency = running ? (live?.latencyMs ?? status.lastSample?.latencyMs ?? null) : null;
   const ops = running ? (live?.opsPerSec ?? status.lastSample?.opsPerSec ?? 0) : null;
-  const lag = live ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
+  const lag = live && live.shards.length > 0 && running ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
   return (
     <section aria-labelledby="incremental-title" className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
       <h2 id="incremental-title" className="text-sm font-semibold text-slate-900">

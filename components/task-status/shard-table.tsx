@@ -5,7 +5,8 @@ const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full d
 
 /** One row per source master: where its replication stream stands. Live when the engine runs, else the stored positions. */
 export function ShardTable({ status }: { status: TaskStatusView }) {
-  const live = status.engine.live;
+  // Live figures while the engine runs; otherwise what the database kept (a stopped engine's last report goes stale).
+  const live = status.engine.running && status.engine.live?.shards.length ? status.engine.live : null;
   const rows = live
     ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase }))
     : status.checkpoints.map((c) => ({ node: c.sourceNode, replid: c.replid, offset: c.offset, applied: null as number | null, phase: c.phase }));
