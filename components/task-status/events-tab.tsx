@@ -13,7 +13,7 @@ const LEVELS = [
 /** The newest few events, for the Overview tab. */
 export function RecentEvents({ taskId, onShowAll }: { taskId: string; onShowAll: () => void }) {
   const { data } = useEvents(taskId, []);
-  const events = (data?.events ?? []).slice(0, 6);
+  const events = (data?.events ?? []).slice(0, 8);
   return (
     <section aria-labelledby="recent-events-title" className="rounded-lg border border-slate-200 bg-white">
       <div className="flex items-baseline justify-between gap-2 px-4 pt-4 sm:px-5">
