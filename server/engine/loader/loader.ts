@@ -17,7 +17,7 @@ const ABSTTL = B("ABSTTL");
 const IDLETIME = B("IDLETIME");
 const FREQ = B("FREQ");
 /** typed commands whose repetition leaves the same state */
-const IDEMPOTENT = new Set(["SET", "SADD", "ZADD", "HSET", "HMSET", "DEL", "PEXPIREAT", "HPEXPIREAT", "XSETID", "XCLAIM"]);
+const IDEMPOTENT = new Set(["SET", "SETRANGE", "SADD", "ZADD", "HSET", "HMSET", "DEL", "PEXPIREAT", "HPEXPIREAT", "XSETID", "XCLAIM"]);
 
 interface TypedKey {
   entry: RdbKeyEntry;

@@ -28,13 +28,13 @@ export function formatScore(score: number): string {
  */
 export function* typedCommands(entry: RdbKeyEntry, target: Buffer, opts: TypedOptions, issues: string[]): Generator<Arg[]> {
   const { caps } = opts;
-  let first = true;
   let streamEntries = 0;
   let firstEntryId: string | undefined;
+  const stringParts: Buffer[] = [];
   for (const batch of iterateValue(entry, { maxItems: opts.maxItems, maxBytes: opts.maxBytes })) {
     switch (batch.type) {
       case "string":
-        yield first ? ["SET", target, batch.value] : ["APPEND", target, batch.value];
+        stringParts.push(batch.value); // views of the one decoded value: no copy
         break;
       case "list":
         yield ["RPUSH", target, ...batch.items];
@@ -65,8 +65,27 @@ export function* typedCommands(entry: RdbKeyEntry, target: Buffer, opts: TypedOp
         issues.push(`module value (${batch.moduleName}) cannot be written without that module`);
         break;
     }
-    first = false;
   }
+  if (stringParts.length > 0) yield* stringCommands(target, stringParts);
+}
+
+/**
+ * A big string written with APPENDs grows by reallocation on the destination: each chunk copies the
+ * whole string so far (about a second per command near 256 MB, the server blocked meanwhile).
+ * The last chunk goes first instead, at its offset: the string is sized once, and the other chunks
+ * are copied into place.
+ */
+function* stringCommands(target: Buffer, parts: Buffer[]): Generator<Arg[]> {
+  if (parts.length === 1) return yield ["SET", target, parts[0]];
+  const offsets: number[] = [];
+  let at = 0;
+  for (const p of parts) {
+    offsets.push(at);
+    at += p.length;
+  }
+  const last = parts.length - 1;
+  yield ["SETRANGE", target, String(offsets[last]), parts[last]];
+  for (let i = 0; i < last; i++) yield ["SETRANGE", target, String(offsets[i]), parts[i]];
 }
 
 function* hashCommands(target: Buffer, fields: HashField[], opts: TypedOptions, issues: string[]): Generator<Arg[]> {
