@@ -30,8 +30,9 @@ export function targetInUseItem(ctx: PrecheckContext): PrecheckItem {
       "Use another destination, stop the other task, or make sure the tasks synchronize disjoint databases and keys.",
     );
   }
-  const count = ctx.opts.otherTaskTargets?.length ?? 0;
-  if (count === 0) return passed(id, "No other running task was given to compare with.");
+  if (ctx.opts.otherTaskTargets === undefined) return passed(id, "No other running task was given to compare with.");
+  const count = ctx.opts.otherTaskTargets.length;
+  if (count === 0) return passed(id, "No other task is running.");
   return passed(id, count === 1 ? "The other running task writes into another destination." : `None of the ${count} other running tasks writes into this destination.`);
 }
 
