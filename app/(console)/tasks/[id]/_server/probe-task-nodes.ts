@@ -1,6 +1,7 @@
 import "server-only";
 import { gatherSide, type Side } from "@/server/engine/precheck/context";
 import type { Endpoint } from "@/server/engine/endpoint";
+import { DtsError } from "@/server/engine/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 import { findTasks } from "@/server/db/task/find-tasks";
 import { RUNNING_STATES } from "@/server/db/task/task.types";
@@ -80,7 +81,7 @@ async function checkSide(kind: "source" | "destination", endpoint: Endpoint): Pr
  */
 export async function probeTaskNodes(taskId: string): Promise<WhitelistCheck> {
   const [source, target] = await Promise.all([getEndpointCredentials({ taskId, role: "source" }), getEndpointCredentials({ taskId, role: "destination" })]);
-  if (!source?.host || !target?.host) throw new Error("endpoints missing");
+  if (!source?.host || !target?.host) throw new DtsError("INVALID_CONFIG", "Configure the source and destination instances first (step 1).");
   const [s, d, tasks] = await Promise.all([checkSide("source", source), checkSide("destination", target), findTasks({})]);
   const sharedDestination = tasks
     .filter((t) => t.id !== taskId && RUNNING_STATES.includes(t.state) && t.destination?.host === target.host && t.destination.port === target.port)
