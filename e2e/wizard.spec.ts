@@ -155,16 +155,16 @@ test("a cluster-to-cluster task from the wizard to Synchronizing, live, with pau
   await expect(page.getByText("the data records in the source database overwrite the data records that have the same keys")).toBeVisible();
   await page.getByRole("radio", { name: /^Pre-check and Intercept/ }).check();
   // A source cluster offers db0 only; it moves between the lists both ways.
-  await page.getByLabel("Selected: db0").check();
+  await page.getByLabel("Selected: db0", { exact: true }).check();
   await page.getByRole("button", { name: /Remove/ }).click();
-  await expect(page.getByLabel("Available: db0")).toBeVisible();
+  await expect(page.getByLabel("Available: db0", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Move at least one database to the Selected list." })).toBeVisible();
-  await page.getByLabel("Available: db0").check();
+  await page.getByLabel("Available: db0", { exact: true }).check();
   await page.getByRole("button", { name: /Add to Selected/ }).click();
-  await expect(page.getByLabel("Selected: db0")).toBeVisible();
-  await expect(page.getByLabel("Destination database for db0")).toBeDisabled();
-  await expect(page.getByLabel("Destination database for db0")).toHaveValue("0");
+  await expect(page.getByLabel("Selected: db0", { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Destination database for db0", { exact: true })).toBeDisabled();
+  await expect(page.getByLabel("Destination database for db0", { exact: true })).toHaveValue("0");
   await shots(page, testInfo, "3-objects");
   await page.getByRole("button", { name: "Next", exact: true }).click();
 
