@@ -25,9 +25,12 @@ export interface StreamLoadOptions {
  */
 export async function loadRdbStream(source: AsyncIterable<Buffer>, loader: RdbLoader, opts: StreamLoadOptions = {}): Promise<LoadStats> {
   let paused = false;
-  const parser = new RdbParser((e) => {
-    if (!loader.push(e)) paused = true;
-  });
+  const parser = new RdbParser(
+    (e) => {
+      if (!loader.push(e)) paused = true;
+    },
+    { transientValues: true },
+  );
   let bytes = 0;
   let lastReport = 0;
   for await (const chunk of source) {

@@ -1,10 +1,10 @@
 import { DtsError } from "../errors";
-import type { RdbEvent, RdbKeyEntry } from "../rdb/types";
+import type { RdbEvent, RdbKeyEntry, RdbKeyEvent } from "../rdb/types";
 import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";
 import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
-import { RestorePayload } from "./restore-payload";
+import { RestorePayload, TransientRestorePayload } from "./restore-payload";
 import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
@@ -148,7 +148,7 @@ export class RdbLoader {
     return s;
   }
 
-  private onKey(e: RdbKeyEntry): void {
+  private onKey(e: RdbKeyEvent): void {
     const s = this.stats;
     s.keys++;
     if (this.dbs !== null && !this.dbs.has(e.db)) {
@@ -169,15 +169,19 @@ export class RdbLoader {
       return;
     }
     const tag = ++this.tag;
-    s.bytes += e.raw.length;
-    if (e.raw.length <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
-    else this.startTyped(e, db, tag);
+    const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
+    s.bytes += size;
+    if (size <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
+    else this.startTyped(kept(e), db, tag);
   }
 
-  private restore(e: RdbKeyEntry, db: number, tag: number): void {
+  private restore(e: RdbKeyEvent, db: number, tag: number): void {
     this.stats.restored++;
     const caps = this.caps;
-    const payload = new RestorePayload(e.raw, this.payloadVersion);
+    // a transient value is copied into the command below, while the parser's input is still there
+    const payload = e.valueBuf
+      ? new TransientRestorePayload(e.rdbType, e.valueBuf, e.valueStart!, e.valueEnd!, e.crcLo ?? -1, e.crcHi ?? 0, this.payloadVersion)
+      : new RestorePayload(e.raw, this.payloadVersion);
     let ttl: Arg = ZERO;
     if (e.expireAt !== null) ttl = caps.restoreAbsTtl ? String(e.expireAt) : String(Math.max(1, e.expireAt - this.now));
     const argv: Arg[] = [RESTORE, e.key, ttl, payload];
@@ -195,7 +199,7 @@ export class RdbLoader {
     if (LEGACY_ENCODINGS.has(e.rdbType)) {
       // kept so a server that rejects an old encoding's payload gets the value as commands instead
       const i = tag & RECENT_MASK;
-      this.recent[i] = e;
+      this.recent[i] = kept(e);
       this.recentTags[i] = tag;
       this.recentDbs[i] = db;
     }
@@ -323,6 +327,13 @@ export class RdbLoader {
     if (this.stats.issues.length < (this.opts.keepIssues ?? 20)) this.stats.issues.push(i);
     this.opts.onIssue?.(i);
   }
+}
+
+/** An entry that outlives the parser's callback: its value copied if it was transient. */
+function kept(e: RdbKeyEvent): RdbKeyEntry {
+  if (e.valueBuf === undefined) return e;
+  const { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset } = e;
+  return { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
 }
 
 function clusterDbError(from: number, to: number): DtsError {

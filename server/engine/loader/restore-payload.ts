@@ -37,3 +37,46 @@ export class RestorePayload extends LazyArg {
     return out;
   }
 }
+
+/**
+ * The same payload for a parser event with transientValues: the value is copied straight from the
+ * parser's input (so it must be written while the event is handled: the writer encodes at once), and
+ * the CRC of type byte + value comes from the parser, computed where the bytes lie; only the version's
+ * two bytes are added to it here.
+ */
+export class TransientRestorePayload extends LazyArg {
+  readonly byteLength: number;
+  constructor(
+    private readonly rdbType: number,
+    private readonly src: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly crcLo: number,
+    private readonly crcHi: number,
+    private readonly rdbVersion: number,
+  ) {
+    super();
+    this.byteLength = end - start + 11;
+  }
+
+  writeTo(target: Buffer, at: number): void {
+    const { src, start, end } = this;
+    const n = end - start;
+    target[at] = this.rdbType;
+    if (n < 64) for (let i = 0; i < n; i++) target[at + 1 + i] = src[start + i];
+    else target.set(src.subarray(start, end), at + 1);
+    const v = at + 1 + n;
+    target[v] = this.rdbVersion & 0xff;
+    target[v + 1] = (this.rdbVersion >>> 8) & 0xff;
+    if (this.crcLo >= 0) {
+      crc.lo = this.crcLo;
+      crc.hi = this.crcHi;
+      crc.update(target, v, v + 2);
+    } else {
+      crc.lo = 0;
+      crc.hi = 0;
+      crc.update(target, at, v + 2);
+    }
+    crc.writeLE(target, v + 2);
+  }
+}

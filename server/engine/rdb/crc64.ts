@@ -7,7 +7,7 @@
  * BigInt on the hot path).
  */
 
-import { createCrc64Wasm } from "./crc64-wasm";
+import { createCrc64Wasm, type Crc64Wasm } from "./crc64-wasm";
 
 const SLICES = 8;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -56,7 +56,8 @@ export class Crc64 {
 
   update(buf: Uint8Array, start = 0, end = buf.length): this {
     if (WASM !== null && end - start >= WASM_MIN && !forceJs) {
-      [this.lo, this.hi] = WASM.update(buf, start, end, this.lo, this.hi);
+      this.lo = WASM.update(buf, start, end, this.lo, this.hi);
+      this.hi = WASM.hi;
       return this;
     }
     let lo = this.lo;
@@ -128,6 +129,23 @@ export class Crc64 {
 /** CRC-64 of a whole buffer as an unsigned BigInt. */
 export function crc64(buf: Uint8Array, start = 0, end = buf.length): bigint {
   return new Crc64().update(buf, start, end).value();
+}
+
+/**
+ * The WebAssembly CRC with its window (see crc64-wasm.ts), for callers that checksum many short ranges
+ * of one buffer: mirror the buffer into the window once, then `at()` each range. Null without
+ * WebAssembly (or while tests force the JavaScript path).
+ */
+export function crcWindow(): Crc64Wasm | null {
+  return forceJs ? null : WASM;
+}
+
+/** The CRC state after one byte from zero (a DUMP payload's type byte): low and high halves. */
+export function crcOfByteLo(byte: number): number {
+  return LO[byte & 0xff];
+}
+export function crcOfByteHi(byte: number): number {
+  return HI[byte & 0xff];
 }
 
 let forceJs = false;

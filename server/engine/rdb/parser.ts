@@ -1,7 +1,9 @@
 import { DtsError } from "../errors";
 import { OP, corrupt, redisTypeOf } from "./constants";
-import { Crc64 } from "./crc64";
+import { Crc64, crcOfByteHi, crcOfByteLo, crcWindow } from "./crc64";
+import { WINDOW_BASE, WINDOW_BYTES } from "./crc64-wasm";
 import { NEED, copyOut } from "./primitives";
+import { TransientKeyEvent } from "./transient-key-event";
 import type { RdbEvent, RdbKeyEvent, RdbMagic, RdbParserOptions } from "./types";
 import { ValueWalker, skipModuleOpcodes } from "./value-walker";
 import { parseRecord } from "./records";
@@ -61,10 +63,15 @@ export class RdbParser {
   private crcLimit = Infinity;
   private chunk: Uint8Array = EMPTY;
   private chunkAbs = 0;
+  private readonly transient: boolean;
+  /** absolute offset of the WebAssembly window's first byte when it mirrors buf[0, lim), else -1 */
+  private winAbs = -1;
 
   constructor(onEvent: (e: RdbEvent) => void, opts: RdbParserOptions = {}) {
     this.emit = onEvent;
     this.verify = opts.verifyChecksum ?? true;
+    this.transient = opts.transientValues ?? false;
+    this.walker.check = opts.validateEncoded ?? true;
     // from the first byte: the header may complete only in a later chunk
     if (this.verify) this.crc = new Crc64();
   }
@@ -87,6 +94,7 @@ export class RdbParser {
       this.pos = 0;
       this.lim = chunk.length;
     }
+    this.mirror();
     try {
       this.run();
       if (this.crc) this.crcTo(Math.min(this.received, this.crcLimit));
@@ -125,10 +133,27 @@ export class RdbParser {
     this.lim = need;
   }
 
+  /**
+   * Copies buf[0, lim) into the WebAssembly CRC's window (one memcpy per chunk), so the stream's CRC
+   * and each value's payload CRC are computed where the bytes lie, without a copy per value.
+   */
+  private mirror(): void {
+    this.winAbs = -1;
+    const w = crcWindow();
+    if (w === null || (!this.crc && !this.transient) || this.lim > WINDOW_BYTES) return;
+    w.memory.set(this.lim === this.buf.length ? this.buf : this.buf.subarray(0, this.lim), WINDOW_BASE);
+    w.owner = this;
+    this.winAbs = this.base;
+  }
+
   private crcTo(abs: number): void {
     const crc = this.crc!;
     if (abs > this.crcAbs) {
-      crc.update(this.chunk, this.crcAbs - this.chunkAbs, abs - this.chunkAbs);
+      const w = crcWindow();
+      if (w !== null && w.owner === this && this.winAbs >= 0 && this.crcAbs >= this.winAbs && abs <= this.winAbs + this.lim) {
+        crc.lo = w.at(WINDOW_BASE + (this.crcAbs - this.winAbs), abs - this.crcAbs, crc.lo, crc.hi);
+        crc.hi = w.hi;
+      } else crc.update(this.chunk, this.crcAbs - this.chunkAbs, abs - this.chunkAbs);
       this.crcAbs = abs;
     }
   }
@@ -246,6 +271,7 @@ export class RdbParser {
     const vs = this.valueAbs - this.base;
     const ve = w.abs - this.base;
     const size = ve - vs;
+    if (this.transient) return this.emitTransient(vs, ve);
     let raw: Buffer;
     if (size >= ADOPT_BYTES && this.acc !== null && this.buf === this.acc) {
       // the value was accumulated in our own buffer: hand it out in place (the byte before the
@@ -276,5 +302,38 @@ export class RdbParser {
     this.pos = ve;
     this.state = RECORD;
     this.emit(ev);
+  }
+
+  /** transientValues: the value stays where it is; its payload CRC is computed in the window */
+  private emitTransient(vs: number, ve: number): void {
+    const ev = new TransientKeyEvent();
+    ev.db = this.db;
+    ev.key = this.key;
+    ev.rdbType = this.keyType;
+    ev.type = redisTypeOf(this.keyType)!;
+    ev.expireAt = this.expireAt;
+    ev.idle = this.idle;
+    ev.freq = this.freq;
+    ev.rdbVersion = this.version;
+    ev.moduleName = this.walker.moduleName;
+    ev.valueOffset = this.valueAbs;
+    ev.valueBuf = this.buf;
+    ev.valueStart = vs;
+    ev.valueEnd = ve;
+    const win = crcWindow();
+    if (win !== null && win.owner === this && this.winAbs === this.base) {
+      ev.crcLo = win.at(WINDOW_BASE + vs, ve - vs, crcOfByteLo(this.keyType), crcOfByteHi(this.keyType));
+      ev.crcHi = win.hi;
+    }
+    this.expireAt = null;
+    this.idle = undefined;
+    this.freq = undefined;
+    this.pos = ve;
+    this.state = RECORD;
+    try {
+      this.emit(ev);
+    } finally {
+      ev.valueBuf = null;
+    }
   }
 }

@@ -40,6 +40,18 @@ export interface RdbKeyEntry {
 
 export interface RdbKeyEvent extends RdbKeyEntry {
   kind: "key";
+  /**
+   * Only with RdbParserOptions.transientValues: the value (after its type byte) is
+   * valueBuf[valueStart, valueEnd) of the parser's input, readable only until the callback returns
+   * (valueBuf is null afterwards). `raw` is then copied on first read, which must happen during the
+   * callback; a consumer that keeps the entry reads `raw` first. crcLo/crcHi: the CRC-64 of the type
+   * byte and the value, as a DUMP payload's checksum starts (crcLo -1 when it was not computed).
+   */
+  valueBuf?: Uint8Array | null;
+  valueStart?: number;
+  valueEnd?: number;
+  crcLo?: number;
+  crcHi?: number;
 }
 
 export type RdbEvent =
@@ -67,6 +79,19 @@ export type RdbEvent =
 export interface RdbParserOptions {
   /** verify the CRC64 at EOF when it is non-zero (default true) */
   verifyChecksum?: boolean;
+  /**
+   * Key events carry their value as a view of the parser's input (see RdbKeyEvent.valueBuf) with its
+   * payload CRC, and copy `raw` only when it is read (default false: every event has its own copy).
+   * For a consumer that writes the value while handling the event (the loader's RESTORE path).
+   */
+  transientValues?: boolean;
+  /**
+   * Check every entry of encoded values (ziplists, listpacks, intsets, zipmaps, stream nodes),
+   * decompressing LZF ones for it (default true). Off for an RDB straight from a master: a replica
+   * trusts its master's payloads the same way (Redis deep-sanitizes only with sanitize-dump-payload),
+   * and the RDB's own CRC64 is still verified at its end.
+   */
+  validateEncoded?: boolean;
 }
 
 /** Limits of one batch from iterateValue(): whichever is reached first ends the batch. */

@@ -44,6 +44,8 @@ const streamNode: Validator = (b, s, e, o) => void readStreamListpack(b, s, e, o
 export class ValueWalker {
   rdbType = 0;
   valkey = false;
+  /** check encoded blobs entry by entry (RdbParserOptions.validateEncoded) */
+  check = true;
   /** absolute offset of the first byte not yet walked; the value's end once walk() returns true */
   abs = 0;
   moduleName: string | undefined = undefined;
@@ -110,7 +112,9 @@ export class ValueWalker {
   private blob(buf: Uint8Array, base: number, p: number, end: number, validate: Validator): number {
     const q = readString(buf, p, end, base);
     if (q === NEED) return NEED;
-    if (rd.kind === STR_PLAIN) validate(buf, rd.s, rd.e, base + rd.s);
+    if (!this.check) {
+      if (rd.kind !== STR_PLAIN && rd.kind !== STR_LZF) throw corrupt("an encoded value is stored as an integer", base + p);
+    } else if (rd.kind === STR_PLAIN) validate(buf, rd.s, rd.e, base + rd.s);
     else if (rd.kind === STR_LZF) {
       // decompressed only to be checked: into a reused buffer, no allocation per value
       const { s, e, ulen } = rd;

@@ -1,7 +1,7 @@
 import calculateSlot from "cluster-key-slot";
 import type { Endpoint } from "../endpoint";
 import { DtsError } from "../errors";
-import type { Arg } from "../resp/encoder";
+import { encodeCommand, type Arg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ServerIdentity } from "../topology/probe";
 import type { RingEntry } from "./command-ring";
@@ -110,7 +110,8 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
   write(db: number, argv: readonly Arg[], key: Buffer | string | null, tag = 0, flags = 0): boolean {
     const slot = this.slotOf(db, key);
     const link = this.halted ? null : this.route(slot);
-    if (link === null) return this.hold({ argv, bytes: null, db, slot, tag, flags, link: null });
+    // encoded now: an argument may be a view of input that is only valid during this call
+    if (link === null) return this.hold({ argv: null, bytes: encodeCommand(argv), db, slot, tag, flags, link: null });
     const conn = link.conn!;
     if (this.mode === "standalone") conn.select(db);
     this.stats.written++;
@@ -131,7 +132,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     this.slotOf(db, null);
     let room = true;
     for (const link of this.mode === "cluster" ? this.masterLinks() : [this.primary]) {
-      if (this.halted || !link.usable) room = this.hold({ argv, bytes: null, db, slot: -1, tag, flags, link }) && room;
+      if (this.halted || !link.usable) room = this.hold({ argv: null, bytes: encodeCommand(argv), db, slot: -1, tag, flags, link }) && room;
       else {
         if (this.mode === "standalone") link.conn!.select(db);
         this.stats.written++;

@@ -1,0 +1,39 @@
+import type { RedisType } from "../keys/typed-value";
+import { copyOut } from "./primitives";
+import type { RdbKeyEvent } from "./types";
+
+/**
+ * A key event whose value is not copied out of the parser's input (RdbParserOptions.transientValues):
+ * the loader writes it into a RESTORE command from where it lies, while the event is being handled.
+ * `raw` is copied on first read and kept, so a consumer that reads it during the callback may keep
+ * the event; after the callback the input is gone and an unread `raw` cannot be had any more.
+ */
+export class TransientKeyEvent implements RdbKeyEvent {
+  readonly kind = "key" as const;
+  db = 0;
+  key: Buffer = EMPTY;
+  rdbType = 0;
+  type: RedisType = "string";
+  expireAt: number | null = null;
+  idle: number | undefined = undefined;
+  freq: number | undefined = undefined;
+  rdbVersion = 0;
+  moduleName: string | undefined = undefined;
+  valueOffset = 0;
+  valueBuf: Uint8Array | null = null;
+  valueStart = 0;
+  valueEnd = 0;
+  crcLo = -1;
+  crcHi = 0;
+  private copy: Buffer | null = null;
+
+  get raw(): Buffer {
+    if (this.copy === null) {
+      if (this.valueBuf === null) throw new Error("a transient RDB key event's value was read after its callback returned");
+      this.copy = copyOut(this.valueBuf, this.valueStart, this.valueEnd, this.rdbType);
+    }
+    return this.copy;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

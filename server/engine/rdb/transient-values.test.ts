@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { RestorePayload, TransientRestorePayload } from "../loader/restore-payload";
+import { corpusFiles, keyEvents, parseAll, splitEvery } from "./corpus.test-helper";
+import { crc64, useJavaScriptCrc } from "./crc64";
+import { RdbParser } from "./parser";
+import type { RdbKeyEvent, RdbParserOptions } from "./types";
+
+interface Seen {
+  raw: Buffer;
+  crc: bigint | null;
+  payload: Buffer;
+}
+
+/** Parses with `opts`; inside the callback records each key's raw bytes, precomputed CRC and RESTORE payload. */
+function transientParse(chunks: Buffer[], opts: RdbParserOptions): { seen: Seen[]; events: RdbKeyEvent[] } {
+  const seen: Seen[] = [];
+  const events: RdbKeyEvent[] = [];
+  const p = new RdbParser((e) => {
+    if (e.kind !== "key") return;
+    events.push(e);
+    const payload = new TransientRestorePayload(e.rdbType, e.valueBuf!, e.valueStart!, e.valueEnd!, e.crcLo!, e.crcHi!, 10);
+    const out = Buffer.alloc(payload.byteLength + 4);
+    payload.writeTo(out, 2);
+    seen.push({ raw: e.raw, crc: e.crcLo! >= 0 ? (BigInt(e.crcHi!) << 32n) | BigInt(e.crcLo!) : null, payload: out.subarray(2, 2 + payload.byteLength) });
+  }, opts);
+  for (const c of chunks) p.write(c);
+  p.end();
+  return { seen, events };
+}
+
+describe("RdbParser with transientValues", () => {
+  const files = corpusFiles();
+
+  it("gives every value where it lies, with the CRC of its payload, whatever the chunking and with or without encoded-value checks", () => {
+    let withCrc = 0;
+    for (const f of files) {
+      const expected = keyEvents(parseAll(f.data));
+      for (const size of [1, 7, 333, 4096, f.data.length]) {
+        for (const validateEncoded of [true, false]) {
+          const { seen } = transientParse(splitEvery(f.data, size), { transientValues: true, validateEncoded });
+          expect(seen.length, `${f.name} in chunks of ${size}`).toBe(expected.length);
+          seen.forEach((s, i) => {
+            const raw = expected[i].raw;
+            expect(s.raw.equals(raw), `${f.name} key ${i} in chunks of ${size}`).toBe(true);
+            if (s.crc !== null) {
+              expect(s.crc, `${f.name} key ${i} CRC in chunks of ${size}`).toBe(crc64(raw));
+              withCrc++;
+            }
+            expect(s.payload.equals(new RestorePayload(raw, 10).toBuffer()), `${f.name} key ${i} payload`).toBe(true);
+          });
+        }
+      }
+    }
+    // the precomputed CRC is the normal case, not an exception
+    expect(withCrc).toBeGreaterThan(100);
+  });
+
+  it("computes the payload CRC itself when the WebAssembly window is not available", () => {
+    useJavaScriptCrc(true);
+    try {
+      const f = files.find((x) => x.name === "listpack.rdb") ?? files[0];
+      const { seen } = transientParse([f.data], { transientValues: true });
+      expect(seen.length).toBeGreaterThan(0);
+      for (const s of seen) {
+        expect(s.crc).toBeNull();
+        expect(s.payload.equals(new RestorePayload(s.raw, 10).toBuffer())).toBe(true);
+      }
+    } finally {
+      useJavaScriptCrc(false);
+    }
+  });
+
+  it("keeps a value read during the callback and refuses one first read after it", () => {
+    const f = files.find((x) => keyEvents(parseAll(x.data)).length >= 2)!;
+    const events: RdbKeyEvent[] = [];
+    let first: Buffer | null = null;
+    const p = new RdbParser((e) => {
+      if (e.kind !== "key") return;
+      if (events.length === 0) first = e.raw;
+      events.push(e);
+    }, { transientValues: true });
+    p.write(f.data);
+    p.end();
+    const expected = keyEvents(parseAll(f.data));
+    expect(events[0].raw).toBe(first);
+    expect(events[0].raw.equals(expected[0].raw)).toBe(true);
+    expect(events[1].valueBuf).toBeNull();
+    expect(() => events[1].raw).toThrow(/after its callback/);
+  });
+});
