@@ -245,9 +245,14 @@ export class ShardSync {
           // the writes the master can no longer replay would be lost.
           if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
           load = this.o.loader(rerun || this.o.initialSync === "incremental_only");
-          parser = new RdbParser((e) => {
-            if (!load!.event(e)) loadBlocked = true;
-          });
+          // Values go from the stream into RESTORE commands without a copy of their own, and the
+          // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
+          parser = new RdbParser(
+            (e) => {
+              if (!load!.event(e)) loadBlocked = true;
+            },
+            { transientValues: true, validateEncoded: false },
+          );
           if (rerun && load && this.o.clearShard) {
             const clear = this.o.clearShard;
             pauseUntil(
