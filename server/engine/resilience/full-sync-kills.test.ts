@@ -81,9 +81,10 @@ describe("kill -9 during a full synchronization", () => {
     const args = ["--task", "kill-load", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
     const first = new SyncProcess(args);
     procs.push(first.start());
-    await waitFor(() => (first.last?.fullSync.keys ?? 0) > 0, 60_000, "the load to start");
-    // the destination stops taking writes: the RDB finishes arriving (spooled), the load cannot finish
+    // once the load has written some keys, the destination stops taking writes: the RDB finishes
+    // arriving (spooled), the load cannot finish
     const admin = dst.client();
+    await waitFor(async () => (await admin.dbsize()) > 2000, 60_000, "the load to write", 5);
     await admin.call("CLIENT", "PAUSE", "20000", "WRITE");
     await waitFor(() => replicaOnline(src), 30_000, "the source to have sent the whole RDB");
     expect(first.last?.fullSync.done).toBe(false);

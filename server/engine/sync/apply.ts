@@ -5,6 +5,7 @@ import { planCommand, type PlanContext, type Step } from "./plan-command";
 import { commandName } from "./command-spec";
 import { emulate } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
+import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";
 import { WRITE_REPLAY_SAFE } from "../writer/types";
 
 /** One command of the replication stream, as the source reader hands it over. */
@@ -29,6 +30,16 @@ export interface ApplyEvents {
 }
 
 export type ApplyContext = Omit<PlanContext, "receivedAt">;
+
+/** Exactly-once writing (see fence.ts); without it, replay-safe writes are marked for the writer to resend. */
+export interface ApplyFence {
+  fences: Fences;
+  /** a replay after a restart: the writes that ran already (null: none, or the replay is over) */
+  replay: FenceView | null;
+}
+
+/** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
+type Planned = Step & Partial<FenceId>;
 
 /** Transactions bigger than this are applied in order without MULTI instead of buffered without bound. */
 const MAX_TX_COMMANDS = 10_000;
@@ -58,6 +69,7 @@ export class Applier {
     private readonly events: ApplyEvents,
     private readonly control: () => Redis | Cluster,
     private readonly tmpPrefix: string,
+    private readonly fence: ApplyFence | null = null,
   ) {
     this.ctx = { ...ctx, receivedAt: 0 };
   }
@@ -93,7 +105,7 @@ export class Applier {
     return this.run(this.plan(e, name), e.start, e.end);
   }
 
-  private plan(e: CommandEntry, name = commandName(e.argv[0])): Step[] {
+  private plan(e: CommandEntry, name = commandName(e.argv[0])): Planned[] {
     let argv = e.argv;
     if (name === "evalsha") {
       const body = this.scripts.get(argv[1].toString().toLowerCase());
@@ -103,7 +115,32 @@ export class Applier {
       }
     }
     this.ctx.receivedAt = e.receivedAt;
-    return planCommand(argv, e.db, this.ctx, name);
+    const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
+    if (this.fence) {
+      let sub = 0;
+      for (const s of steps) {
+        if (s.kind !== "write" && s.kind !== "broadcast") continue;
+        s.offset = e.start;
+        s.sub = sub++;
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * The write as it is sent: null in a replay when it ran already; as a fenced script when sending it
+   * twice would change the data (see fence.ts).
+   */
+  private fenced(step: Planned & { kind: "write" | "broadcast" }, f: ApplyFence): Buffer[] | null {
+    const id = step as FenceId;
+    if (f.replay) {
+      if (!covers(f.replay.max, id)) f.replay = null;
+      // a broadcast reaches every node in order: the highest fence of any covers it
+      else if (step.kind === "broadcast" ? true : f.replay.ran(step.key, id)) return null;
+    }
+    if (step.kind === "broadcast" || isReplaySafe(step.argv) || !fenceable(step.argv)) return step.argv;
+    const key = f.fences.keyFor(step.key);
+    return key ? f.fences.wrap(step.argv, key, id) : step.argv;
   }
 
   /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
@@ -113,16 +150,22 @@ export class Applier {
     else if (name === "script" && argv[1]?.toString().toLowerCase() === "flush") this.scripts.clear();
   }
 
-  private run(steps: Step[], tag: number, end: number): Promise<void> | null {
+  private run(steps: Planned[], tag: number, end: number): Promise<void> | null {
+    const f = this.fence;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       switch (step.kind) {
-        case "write":
-          if (!this.out.write(step.db, step.argv, step.key, tag, isReplaySafe(step.argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+        case "write": {
+          // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
+          const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
+          if (argv && !this.out.write(step.db, argv, step.key, tag, f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
-        case "broadcast":
-          if (!this.out.broadcast(step.db, step.argv, tag, isReplaySafe(step.argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+        }
+        case "broadcast": {
+          const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
+          if (argv && !this.out.broadcast(step.db, argv, tag, f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
+        }
         case "emulate":
           return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, end);
         case "report":
@@ -137,7 +180,7 @@ export class Applier {
     return null;
   }
 
-  private async continueAfter(wait: Promise<void>, rest: Step[], tag: number, end: number): Promise<void> {
+  private async continueAfter(wait: Promise<void>, rest: Planned[], tag: number, end: number): Promise<void> {
     await wait;
     await this.run(rest, tag, end);
   }

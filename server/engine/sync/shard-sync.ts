@@ -5,7 +5,9 @@ import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
+import type { DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
 import { Applier } from "./apply";
+import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
 import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./shard-types";
@@ -37,12 +39,20 @@ export class ShardSync {
   private fatal: DtsError | null = null;
   /** ends a session that is waiting for its last apply (see session's `end`) */
   private abandonSession: (() => void) | null = null;
+  /** replaced when its connection broke with writes of unknown outcome (see onWriterLost) */
+  private writer: DestinationWriter;
+  private readonly fences: Fences;
+  /** exactly-once writing (fence.ts): null until the destination was asked whether it runs scripts */
+  private fencing: boolean | null = null;
+  private writerLost = false;
 
   constructor(private readonly o: ShardSyncOptions) {
     this.node = { host: o.source.host, port: o.source.port };
     this.checkpoint = o.checkpoint;
     this.hbKey = heartbeatKey(o.taskId, o.slots);
     this.shardId = o.checkpoint?.sourceNode ?? formatAddress(o.source);
+    this.writer = o.writer;
+    this.fences = new Fences(o.taskId, this.shardId, o.plan.cluster);
     this.status = {
       source: formatAddress(this.node),
       phase: "connecting",
@@ -79,7 +89,12 @@ export class ShardSync {
     // Latency is measured when the heartbeat's write is acknowledged, to within 50 ms.
     const latency = setInterval(() => this.measureLatency(), 50);
     try {
-      if (!this.checkpoint && this.o.initialSync === "incremental_only") this.checkpoint = await this.currentPosition();
+      if (!this.checkpoint && this.o.initialSync === "incremental_only") {
+        this.checkpoint = await this.currentPosition();
+        // fences of an earlier run of this task belong to another stretch of the source's history
+        await this.probeFencing();
+        if (this.fencing) await this.fences.reset(this.o.control(), this.o.destDbs);
+      }
       for (let attempt = 0; !this.stopped; attempt++) {
         const began = Date.now();
         const error = await this.session();
@@ -124,7 +139,7 @@ export class ShardSync {
   }
 
   private applied(): { offset: number; db: number } {
-    return this.tracker ? this.tracker.applied(this.o.writer.watermark()) : { offset: 0, db: 0 };
+    return this.tracker ? this.tracker.applied(this.writer.watermark()) : { offset: 0, db: 0 };
   }
 
   private measureLatency(): void {
@@ -144,7 +159,8 @@ export class ShardSync {
 
   /** Checkpoint bookkeeping, once a second. */
   private async tick(): Promise<void> {
-    if (!this.tracker || !this.status.replid || this.status.phase === "full") return;
+    // A failed writer no longer knows what it had in flight: its watermark would overstate.
+    if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure) return;
     const { offset, db } = this.applied();
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
@@ -191,8 +207,58 @@ export class ShardSync {
     }
   }
 
-  /** One replication session; resolves with the error that ended it (null when stopped). */
-  private session(): Promise<DtsError | null> {
+  /**
+   * Asks once whether the destination runs scripts: fenced writes need EVAL. Without it, writes of
+   * unknown outcome after a lost connection are resent (at least once) with an event naming them.
+   */
+  private async probeFencing(): Promise<void> {
+    if (this.fencing !== null) return;
+    try {
+      await this.o.control().eval("return 1", 0);
+      this.fencing = true;
+    } catch (err) {
+      // only a refusal is an answer; a connection problem is asked again next time
+      if ((err as Error)?.name !== "ReplyError") return;
+      this.fencing = false;
+      this.o.log("warn", `${this.status.source}: the destination refuses scripts (${describeError(err)}): after a lost destination connection or a restart, some writes may be applied twice`);
+    }
+  }
+
+  /**
+   * The destination connection broke with writes whose outcome is unknown. Rather than guess, the
+   * shard starts over from what the destination surely has (the lowest of those writes), with a new
+   * writer, and the replay skips what the fences say ran already.
+   */
+  private onWriterLost(cmds: UncertainCommand[]): UncertainDecision {
+    let wm = this.writer.watermark();
+    for (const c of cmds) if (c.tag < wm) wm = c.tag;
+    if (this.tracker && this.status.replid) {
+      const { offset, db } = this.tracker.applied(wm);
+      this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
+      this.lastSaved = offset;
+      void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
+      this.o.log("warn", `${this.status.source}: the destination connection broke with ${cmds.length} writes of unknown outcome; replaying from offset ${offset}, skipping what already ran`);
+    }
+    this.tracker = null;
+    this.writerLost = true;
+    this.client?.close(new DtsError("CONNECT_FAILED", "the destination connection broke"));
+    return "fail";
+  }
+
+  /** One replication session, after replacing a lost writer; resolves with the error that ended it (null when stopped). */
+  private async session(): Promise<DtsError | null> {
+    if (this.writerLost) {
+      try {
+        this.writer = await this.o.reopenWriter(this.writer);
+        this.writerLost = false;
+      } catch (err) {
+        return err instanceof DtsError ? err : new DtsError("CONNECT_FAILED", describeError(err));
+      }
+    }
+    return this.stream();
+  }
+
+  private stream(): Promise<DtsError | null> {
     return new Promise((resolve) => {
       const resume = this.resumePoint();
       let parser: RdbParser | null = null;
@@ -204,12 +270,16 @@ export class ShardSync {
       /** what the applier or loader is finishing while the stream is paused */
       let busy: Promise<void> | null = null;
       const fail = (err: unknown) => {
+        // the writer failed on purpose (onWriterLost): the next session replays
+        if (this.writerLost) return;
         this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
         client.close(this.fatal);
       };
-      const startIncremental = (offset: number, db: number) => {
-        this.tracker = new OffsetTracker(offset, db);
-        applier = new Applier(this.o.writer, this.o.plan, {
+      const startIncremental = (offset: number, db: number, replay: FenceView | null) => {
+        const tracker = new OffsetTracker(offset, db);
+        this.tracker = tracker;
+        if (this.fencing) this.writer.setHandlers({ onUncertain: (cmds) => this.onWriterLost(cmds) });
+        applier = new Applier(this.writer, this.o.plan, {
           inexact: (message, keys) => {
             const names = keys.slice(0, 5).map((k) => k.toString()).join(", ");
             lastInexact = `${message}${names ? ` (keys: ${names})` : ""}`;
@@ -217,8 +287,8 @@ export class ShardSync {
             return this.o.onInexact === "fail";
           },
           info: (m) => this.o.log("info", m),
-          done: (end) => this.tracker!.done(end),
-        }, this.o.control, `dts-tmp:${this.o.taskId}`);
+          done: (end) => tracker.done(end),
+        }, this.o.control, `dts-tmp:${this.o.taskId}`, this.fencing ? { fences: this.fences, replay } : null);
         this.status.phase = "incremental";
       };
       const pauseUntil = (p: Promise<void>) => {
@@ -244,7 +314,7 @@ export class ShardSync {
           // Even an "incremental data only" task loads a full resync it is forced into: without it,
           // the writes the master can no longer replay would be lost.
           if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
-          load = this.o.loader(rerun || this.o.initialSync === "incremental_only");
+          load = this.o.loader(rerun || this.o.initialSync === "incremental_only", this.writer);
           // Values go from the stream into RESTORE commands without a copy of their own, and the
           // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
           parser = new RdbParser(
@@ -253,12 +323,15 @@ export class ShardSync {
             },
             { transientValues: true, validateEncoded: false },
           );
-          if (rerun && load && this.o.clearShard) {
+          if (rerun) {
             const clear = this.o.clearShard;
             pauseUntil(
               // what the interrupted attempt still had in the writer lands first, then goes
-              this.o.writer.drained().then(() => clear(this.o.slots)).then((n) => {
+              this.writer.drained().then(async () => {
+                const n = clear ? await clear(this.o.slots) : 0;
                 if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
+                // a new history: offsets may start over, the old fences would hide new writes
+                if (this.fencing !== false) await this.fences.reset(this.o.control(), this.o.destDbs);
               }),
             );
           }
@@ -271,7 +344,7 @@ export class ShardSync {
           }
           this.status.fullSync.bytes += chunk.length;
           this.status.fullSync.keys = load?.keys ?? 0;
-          if (loadBlocked || this.o.writer.full) {
+          if (loadBlocked || this.writer.full) {
             loadBlocked = false;
             pauseUntil(load!.ready());
           }
@@ -285,13 +358,14 @@ export class ShardSync {
           pauseUntil(
             (async () => {
               await load?.finish();
-              await this.o.writer.drained();
-              this.o.afterLoad?.();
+              await this.writer.drained();
+              this.o.afterLoad?.(this.writer);
               this.status.fullSync.keys = load?.keys ?? 0;
               this.status.fullSync.done = true;
               const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
               this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
-              startIncremental(base, 0);
+              await this.probeFencing();
+              startIncremental(base, 0, null);
               await this.tick();
             })(),
           );
@@ -302,7 +376,14 @@ export class ShardSync {
           this.status.fullSync.done = true;
           if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);
           else this.o.log("info", `${this.status.source}: partial resynchronization from offset ${info.offset}, no full sync`);
-          startIncremental(info.offset, resume?.db ?? 0);
+          // What ran already past the checkpoint (a kill, a lost destination connection) is skipped.
+          pauseUntil(
+            (async () => {
+              await this.probeFencing();
+              const replay = this.fencing ? await this.fences.read(this.o.control(), this.o.destDbs) : null;
+              startIncremental(info.offset, resume?.db ?? 0, replay);
+            })(),
+          );
         },
         command: (cmd: ReplicatedCommand) => {
           this.tracker!.delivered(cmd.startOffset, cmd.db);
@@ -314,7 +395,7 @@ export class ShardSync {
           const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now() });
           if (applier!.failed) return fail(new DtsError("CONFLICT", `stopped by the task's policy for commands that cannot be applied exactly: ${lastInexact}`));
           if (wait) pauseUntil(wait);
-          else if (this.o.writer.full) pauseUntil(this.o.writer.ready());
+          else if (this.writer.full) pauseUntil(this.writer.ready());
         },
         control: (cmd) => {
           if (!this.tracker) return;

@@ -52,14 +52,18 @@ export interface ShardSyncOptions {
   checkpoint: ShardCheckpoint | null;
   initialSync: "full_and_incremental" | "incremental_only";
   /** creates the RDB loader for a full synchronization; `rerun` = keys of an earlier attempt may exist */
-  loader(rerun: boolean): RdbLoad;
+  loader(rerun: boolean, writer: DestinationWriter): RdbLoad;
+  /** a new writer for one whose connection broke with writes of unknown outcome (the old one is closed) */
+  reopenWriter(old: DestinationWriter): Promise<DestinationWriter>;
+  /** the destination databases this shard writes to (where its fences live) */
+  destDbs: number[];
   onInexact: "fail" | "skip";
   spoolDir: string;
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;
   log(level: "info" | "warn" | "error", message: string): void;
   /** the load is complete: the writer goes back to the incremental phase's handlers */
-  afterLoad?(): void;
+  afterLoad?(writer: DestinationWriter): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
   /**
    * removes what an earlier full-sync attempt of this shard wrote (intercept mode only); undefined

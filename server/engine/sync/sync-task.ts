@@ -140,6 +140,7 @@ export class SyncTask {
         const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
         const rerunOfFull = cp?.phase === "full";
+        const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
         this.shards.push(
           new ShardSync({
             taskId: this.cfg.taskId,
@@ -150,15 +151,22 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush) },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun) => this.loader({ writer, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log }),
+            loader: (rerun, w) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log }),
+            reopenWriter: async (old) => {
+              old.destroy();
+              const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+              this.writers = this.writers.map((x) => (x === old ? w : x));
+              return w;
+            },
+            destDbs,
             onInexact: this.cfg.onInexact ?? "skip",
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
-            afterLoad: () => writer.setHandlers(handlers),
+            afterLoad: (w) => w.setHandlers(handlers),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
-            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), [...new Set(mapping.selected.map((d) => mapping.map(d)!))], slots) : undefined,
+            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots) : undefined,
           }),
         );
       }

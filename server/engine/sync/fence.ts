@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import calculateSlot from "cluster-key-slot";
+import type { Cluster, Redis } from "ioredis";
+import { HEARTBEAT_PREFIX } from "./heartbeat";
+
+/**
+ * Exactly-once on the destination. A write is identified by (offset of its source command, index
+ * among that command's writes): ids only grow within a shard's replication history. Each write that
+ * is not replay-safe (RPUSH, INCR…) runs inside a script that first checks and then advances a
+ * "fence" key in the same slot (same database on a standalone destination): sent twice, it applies
+ * once. After anything that may have left writes of unknown outcome (a kill -9, a lost destination
+ * connection), the shard replays from its last checkpoint and skips every write whose id is at or
+ * below the fence of its slot: those certainly ran, since one connection runs its writes in order.
+ * The writes it does send again are all replay-safe ones that ran after the last fenced write, if at
+ * all, and sending such a run again in order leaves the same data (see replay-safe.ts).
+ *
+ * Fences are reset by every full synchronization: offsets start over with a new history. Their names
+ * carry the heartbeat prefix, so a verification never counts them as data.
+ */
+
+export interface FenceId {
+  offset: number;
+  sub: number;
+}
+
+/** fence value after `a` covers `b`: b ran already */
+export function covers(a: FenceId, b: FenceId): boolean {
+  return a.offset > b.offset || (a.offset === b.offset && a.sub >= b.sub);
+}
+
+const FENCE_TTL_MS = "86400000";
+const SCRIPT = Buffer.from(
+  "local f=redis.call('GET',KEYS[1]) " +
+    "if f then local o,s=string.match(f,'^(%d+):(%d+)$') " +
+    "if o and (tonumber(o)>tonumber(ARGV[1]) or (tonumber(o)==tonumber(ARGV[1]) and tonumber(s)>=tonumber(ARGV[2]))) then return 0 end end " +
+    "local r=redis.call(unpack(ARGV,4)) " +
+    "redis.call('SET',KEYS[1],ARGV[1]..':'..ARGV[2],'PX',ARGV[3]) " +
+    "return r",
+);
+/** Lua's unpack() stops at about 8000 values: longer commands are sent as they are */
+const MAX_FENCED_ARGS = 4000;
+/** commands a script may not run */
+const NOT_IN_SCRIPTS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "function", "script", "multi", "exec", "discard", "watch", "unwatch", "swapdb", "select"]);
+
+export function fenceable(argv: readonly Buffer[]): boolean {
+  return argv.length <= MAX_FENCED_ARGS && !NOT_IN_SCRIPTS.has(argv[0].toString().toLowerCase());
+}
+
+let slotTags: string[] | null = null;
+/** a hash tag for each slot (found once, ~160k CRC16s) */
+function tagOfSlot(slot: number): string {
+  if (!slotTags) {
+    const tags = new Array<string>(16384);
+    let missing = 16384;
+    for (let i = 0; missing > 0; i++) {
+      const s = calculateSlot(String(i));
+      if (tags[s] === undefined) {
+        tags[s] = String(i);
+        missing--;
+      }
+    }
+    slotTags = tags;
+  }
+  return slotTags[slot];
+}
+
+/** The fence keys of one shard of one task. */
+export class Fences {
+  readonly prefix: string;
+
+  constructor(taskId: string, shardId: string, private readonly cluster: boolean) {
+    const shard = createHash("sha1").update(shardId).digest("hex").slice(0, 10);
+    this.prefix = `${HEARTBEAT_PREFIX}:${taskId}:fence:${shard}:`;
+  }
+
+  /** the fence key for a write to `key`: its slot's on a cluster, the database's one otherwise */
+  keyFor(key: Buffer | null): Buffer | null {
+    if (!this.cluster) return Buffer.from(`${this.prefix}{0}`);
+    return key === null ? null : Buffer.from(`${this.prefix}{${tagOfSlot(calculateSlot(key))}}`);
+  }
+
+  /** the write as a fenced script call */
+  wrap(argv: Buffer[], fenceKey: Buffer, id: FenceId): Buffer[] {
+    return [Buffer.from("EVAL"), SCRIPT, Buffer.from("1"), fenceKey, Buffer.from(String(id.offset)), Buffer.from(String(id.sub)), Buffer.from(FENCE_TTL_MS), ...argv];
+  }
+
+  /**
+   * What the destination says already ran: per slot on a cluster, one value for the whole shard on a
+   * standalone destination (its writes share one connection, so the highest fence of any database
+   * covers them all). Null when there are no fences.
+   */
+  async read(control: Redis | Cluster, dbs: number[]): Promise<FenceView | null> {
+    const values = await this.scan(control, dbs, true);
+    if (values.size === 0) return null;
+    if (!this.cluster) {
+      let max: FenceId | null = null;
+      for (const v of values.values()) if (!max || covers(v, max)) max = v;
+      return new FenceView(max!, null);
+    }
+    const bySlot = new Map<number, FenceId>();
+    let max: FenceId | null = null;
+    for (const [key, v] of values) {
+      bySlot.set(calculateSlot(key), v);
+      if (!max || covers(v, max)) max = v;
+    }
+    return new FenceView(max!, bySlot);
+  }
+
+  /** removes the shard's fences (a full synchronization starts a new history) */
+  async reset(control: Redis | Cluster, dbs: number[]): Promise<void> {
+    await this.scan(control, dbs, false);
+  }
+
+  private async scan(control: Redis | Cluster, dbs: number[], read: boolean): Promise<Map<string, FenceId>> {
+    if ("nodes" in control && control.status !== "ready") await new Promise((r) => control.once("ready", r));
+    const cluster = "nodes" in control;
+    const nodes: Redis[] = cluster ? (control as Cluster).nodes("master") : [control as Redis];
+    const out = new Map<string, FenceId>();
+    for (const node of nodes) {
+      for (const db of cluster ? [0] : dbs) {
+        const conn = cluster ? node : node.duplicate({ db });
+        if (conn !== node) conn.on("error", () => {});
+        try {
+          let cursor = "0";
+          do {
+            const [next, keys] = (await conn.scan(cursor, "MATCH", `${this.prefix}*`, "COUNT", 1000)) as [string, string[]];
+            cursor = next;
+            if (keys.length === 0) continue;
+            const p = conn.pipeline();
+            for (const k of keys) read ? p.get(k) : p.unlink(k);
+            const got = await p.exec();
+            if (!read) continue;
+            keys.forEach((k, i) => {
+              const m = /^(\d+):(\d+)$/.exec(String(got?.[i]?.[1] ?? ""));
+              if (!m) return;
+              const v = { offset: Number(m[1]), sub: Number(m[2]) };
+              const prev = out.get(k);
+              if (!prev || covers(v, prev)) out.set(k, v);
+            });
+          } while (cursor !== "0");
+        } finally {
+          if (conn !== node) conn.disconnect();
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** The replay filter: which writes of a replay already ran on the destination. */
+export class FenceView {
+  constructor(
+    /** the highest fence: past it, nothing is skipped */
+    readonly max: FenceId,
+    private readonly bySlot: Map<number, FenceId> | null,
+  ) {}
+
+  /** the write `id` to `key` certainly ran */
+  ran(key: Buffer | null, id: FenceId): boolean {
+    if (!this.bySlot) return covers(this.max, id);
+    if (key === null) return false;
+    const f = this.bySlot.get(calculateSlot(key));
+    return f !== undefined && covers(f, id);
+  }
+}
