@@ -121,3 +121,21 @@ export class SyncProcess {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/** The sync processes of a test file, stopped and cleaned after each test: `afterEach(pool.cleanup)`. */
+export function syncProcessPool() {
+  const procs: SyncProcess[] = [];
+  return {
+    start(args: string[], dataDir?: string): SyncProcess {
+      const p = new SyncProcess(args, dataDir);
+      procs.push(p);
+      return p.start();
+    },
+    async cleanup(): Promise<void> {
+      for (const p of procs.splice(0)) {
+        await p.stop();
+        p.cleanup();
+      }
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { startRedis, stopAll } from "../../testing/redis-harness";
 import { startFakeMaster, type FakeMaster, type FakeMasterStyle } from "../../testing/fake-master";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { compareSides, describeDiff, endpointOf } from "../../testing/sync-fixtures";
 import { parseRedisUri } from "../endpoint";
 
@@ -15,13 +15,10 @@ import { parseRedisUri } from "../endpoint";
  * destination must end up equal to a real server that loaded the same RDB and ran the same commands.
  */
 const corpus = path.resolve(import.meta.dirname, "../../../../shared/rdb-corpus/hdt3213-rdb");
-const procs: SyncProcess[] = [];
+const pool = syncProcessPool();
 const fakes: FakeMaster[] = [];
 afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
+  await pool.cleanup();
   for (const f of fakes.splice(0)) await f.close();
 });
 afterAll(stopAll);
@@ -51,8 +48,7 @@ describe.skipIf(!existsSync(corpus))("sync from old Redis versions (fake master)
       else if (argv[0] !== "PING" && argv[0] !== "MULTI" && argv[0] !== "EXEC") await o.call(argv[0], ...argv.slice(1));
     }
     const dst = await startRedis();
-    const p = new SyncProcess(["--task", `old-${style}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--dbs", "0,1"]);
-    procs.push(p.start());
+    const p = pool.start(["--task", `old-${style}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--dbs", "0,1"]);
     await p.waitState("synchronizing");
     // SYNC has no master offsets: the engine counts the stream from 0, the fake master from 1
     await p.waitApplied([style === "sync" ? fake.offset() - 1 : fake.offset()], 30_000);

@@ -3,17 +3,14 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
 import { startFakeMaster, type FakeMaster } from "../../testing/fake-master";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "../../testing/sync-fixtures";
 
 /** Writes during the full synchronization, and the policy for commands that cannot be applied exactly. */
-const procs: SyncProcess[] = [];
+const pool = syncProcessPool();
 const fakes: FakeMaster[] = [];
 afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
+  await pool.cleanup();
   for (const f of fakes.splice(0)) await f.close();
 });
 afterAll(stopAll);
@@ -25,8 +22,7 @@ describe("sync", () => {
     const dst = await startRedis();
     const c = src.client();
     await seedData(c, "a:", 3000);
-    const p = new SyncProcess(["--task", "during", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
-    procs.push(p.start());
+    const p = pool.start(["--task", "during", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
     // write continuously until the task reports synchronizing, then a little more
     let n = 0;
     let running = true;
@@ -54,8 +50,7 @@ describe("sync", () => {
       const fake = await startFakeMaster({ style: "psync2", rdb: readFileSync(path.join(corpus, "empty_database.rdb")), stream });
       fakes.push(fake);
       const dst = await startCluster({ masters: 3 });
-      const p = new SyncProcess(["--task", `policy-${policy}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--target-mode", "cluster", "--on-inexact", policy]);
-      procs.push(p.start());
+      const p = pool.start(["--task", `policy-${policy}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--target-mode", "cluster", "--on-inexact", policy]);
       return { p, dst, fake };
     }
 

@@ -1,24 +1,14 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { startCluster, startRedis, stopAll, waitFor, info } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { runWorkload } from "../../testing/workload";
 import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
 
 /** Restarts, kills and failovers: the data ends up equal, and resuming never needs a full sync. */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
-
-function track(p: SyncProcess): SyncProcess {
-  procs.push(p);
-  return p;
-}
 
 /** Large enough that the full synchronization takes a while on two cores. */
 async function bigSeed(client: import("ioredis").Redis, keys: number): Promise<void> {
@@ -40,7 +30,7 @@ describe("sync restarts", () => {
     const c = src.client();
     await seedData(c, "a:");
     const args = ["--task", "resume", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = track(new SyncProcess(args).start());
+    const first = pool.start(args);
     await first.waitState("synchronizing");
     await runWorkload(c, { prefix: "r1:" });
     await waitCaughtUp(first, [src]);
@@ -50,7 +40,7 @@ describe("sync restarts", () => {
     const before = await syncStats(src);
     await runWorkload(c, { prefix: "r2:" });
     for (let i = 0; i < 500; i++) await c.rpush("while-down", String(i));
-    const second = track(new SyncProcess(args, first.dataDir).start());
+    const second = pool.start(args, first.dataDir);
     await second.waitState("synchronizing");
     await waitCaughtUp(second, [src]);
     const after = await syncStats(src);
@@ -68,14 +58,14 @@ describe("sync restarts", () => {
     const c = src.client();
     await bigSeed(c, 200_000);
     const args = ["--task", "full", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = track(new SyncProcess(args).start());
+    const first = pool.start(args);
     await waitFor(() => (first.last?.fullSync.keys ?? 0) > 0 || first.last?.state === "synchronizing", 60_000, "the full sync to start loading");
     await first.kill();
     // while the engine is down the source changes: deleted keys must not survive on the destination
     await c.del("big:s:1", "big:s:2");
     await c.rpush("big:l:0", "e");
     // The restart runs the precheck: the keys the first attempt wrote are the task's own, no conflict.
-    const second = track(new SyncProcess(args.filter((a) => a !== "--skip-precheck"), first.dataDir).start());
+    const second = pool.start(args.filter((a) => a !== "--skip-precheck"), first.dataDir);
     await second.waitState("synchronizing", 120_000);
     await waitCaughtUp(second, [src]);
     const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
@@ -87,7 +77,7 @@ describe("sync restarts", () => {
     const dst = await startCluster({ masters: 3 });
     const c = src.client();
     await seedData(c, "a:");
-    const p = track(new SyncProcess(["--task", "fo", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri, "--target-mode", "cluster"]).start());
+    const p = pool.start(["--task", "fo", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri, "--target-mode", "cluster"]);
     await p.waitState("synchronizing");
     const replica = (await src.replicas())[0];
     const fullBefore = await Promise.all(src.nodes.map((n) => syncStats(n)));
@@ -118,7 +108,7 @@ describe("sync restarts", () => {
     const src = await startRedis();
     const dst = await startRedis({ config: { appendonly: "yes", appendfsync: "always" } });
     const c = src.client();
-    const p = track(new SyncProcess(["--task", "dst", "--skip-precheck", "--source", src.uri, "--target", dst.uri]).start());
+    const p = pool.start(["--task", "dst", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
     await p.waitState("synchronizing");
     for (let i = 0; i < 200; i++) await c.set(`before:${i}`, i);
     await dst.restart();
@@ -133,10 +123,10 @@ describe("sync restarts", () => {
     const [b, cc, d] = [await startRedis(), await startRedis(), await startRedis()];
     const client = a.client();
     await seedData(client, "a:");
-    const ab = track(new SyncProcess(["--task", "ab", "--skip-precheck", "--source", a.uri, "--target", b.uri]).start());
-    const ac = track(new SyncProcess(["--task", "ac", "--skip-precheck", "--source", a.uri, "--target", cc.uri]).start());
+    const ab = pool.start(["--task", "ab", "--skip-precheck", "--source", a.uri, "--target", b.uri]);
+    const ac = pool.start(["--task", "ac", "--skip-precheck", "--source", a.uri, "--target", cc.uri]);
     await ab.waitState("synchronizing");
-    const bd = track(new SyncProcess(["--task", "bd", "--skip-precheck", "--source", b.uri, "--target", d.uri, "--conflict", "ignore"]).start());
+    const bd = pool.start(["--task", "bd", "--skip-precheck", "--source", b.uri, "--target", d.uri, "--conflict", "ignore"]);
     await Promise.all([ac.waitState("synchronizing"), bd.waitState("synchronizing")]);
     await runWorkload(client, {});
     await Promise.all([waitCaughtUp(ab, [a]), waitCaughtUp(ac, [a])]);

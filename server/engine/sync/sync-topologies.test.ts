@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { runWorkload } from "../../testing/workload";
 import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -8,20 +8,11 @@ import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "
  * Issue 4's topologies end to end, through `redis-dts sync` as operators run it: full data, then a
  * workload of every synchronized operation, then a key-by-key comparison.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
-
-function sync(args: string[]): SyncProcess {
-  const p = new SyncProcess(["--task", `t${procs.length}`, "--skip-precheck", ...args]);
-  procs.push(p);
-  return p.start();
-}
+let tasks = 0;
+const sync = (args: string[]) => pool.start(["--task", `t${tasks++}`, "--skip-precheck", ...args]);
 
 describe("redis-dts sync", () => {
   it("standalone → standalone with two databases, every operation, SWAPDB and MOVE", async () => {
