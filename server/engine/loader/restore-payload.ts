@@ -66,12 +66,14 @@ export class TransientRestorePayload extends LazyArg {
     if (n < 64) for (let i = 0; i < n; i++) target[at + 1 + i] = src[start + i];
     else target.set(src.subarray(start, end), at + 1);
     const v = at + 1 + n;
-    target[v] = this.rdbVersion & 0xff;
-    target[v + 1] = (this.rdbVersion >>> 8) & 0xff;
+    const v0 = this.rdbVersion & 0xff;
+    const v1 = (this.rdbVersion >>> 8) & 0xff;
+    target[v] = v0;
+    target[v + 1] = v1;
     if (this.crcLo >= 0) {
       crc.lo = this.crcLo;
       crc.hi = this.crcHi;
-      crc.update(target, v, v + 2);
+      crc.byte(v0).byte(v1);
     } else {
       crc.lo = 0;
       crc.hi = 0;

@@ -100,6 +100,16 @@ export class Crc64 {
     return this;
   }
 
+  /** continues over one byte (a few bytes after a precomputed CRC, without update()'s set-up) */
+  byte(b: number): this {
+    const lo = this.lo;
+    const hi = this.hi;
+    const idx = (lo ^ b) & 0xff;
+    this.lo = (LO[idx] ^ ((lo >>> 8) | (hi << 24))) >>> 0;
+    this.hi = (HI[idx] ^ (hi >>> 8)) >>> 0;
+    return this;
+  }
+
   /** the CRC as an unsigned 64-bit BigInt */
   value(): bigint {
     return (BigInt(this.hi) << 32n) | BigInt(this.lo);

@@ -32,6 +32,9 @@ export class CommandRing {
   private mask: number;
   private head = 0;
   count = 0;
+  /** commands pushed / shifted since the start (a command pushed as the n-th is answered once shifted >= n) */
+  pushed = 0;
+  shifted = 0;
   private kinds: Uint8Array;
   private flagsArr: Uint8Array;
   private segs: Buffer[];
@@ -71,6 +74,7 @@ export class CommandRing {
     this.dbs[i] = db;
     this.flagsArr[i] = flags;
     this.count++;
+    this.pushed++;
   }
 
   /** Removes the oldest command, copying it into `into`. */
@@ -88,6 +92,7 @@ export class CommandRing {
     this.segs[i] = EMPTY; // let the staging buffer go once every command in it is answered
     this.head = (i + 1) & this.mask;
     this.count--;
+    this.shifted++;
   }
 
   /** tag of the oldest command of kind COMMAND, or undefined */

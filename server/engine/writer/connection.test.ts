@@ -156,4 +156,33 @@ describe("PipelineConnection", () => {
     expect(() => conn.write(["PING"])).toThrow(DtsError);
     await expect(conn.call(["PING"])).rejects.toBeInstanceOf(DtsError);
   });
+  it("reuses staging buffers only once their commands are answered: every value lands intact, a refused command is reported as sent", async () => {
+    const conn = await PipelineConnection.open({ ...target(), stagingBytes: 4096, maxInFlightCommands: 200 });
+    const refused: string[] = [];
+    let replies = 0;
+    let drained: () => void = () => {};
+    conn.sink = {
+      onReply: (reply: RespValue, e: RingEntry) => {
+        replies++;
+        // kept past the callback, as the writer keeps what it resends or reports
+        if (reply instanceof ReplyError) refused.push(Buffer.from(e.bytes()).toString("latin1"));
+      },
+      onDrain: () => drained(),
+      onClose: () => {},
+    };
+    const n = 20_000;
+    const value = (i: number) => `v${i}:`.padEnd(40 + (i % 50), String.fromCharCode(97 + (i % 26)));
+    conn.write(["SET", "r:text", "not a number"]);
+    for (let i = 0; i < n; i++) {
+      if (i % 997 === 0) conn.write(["INCRBY", "r:text", String(i)], i);
+      if (!conn.write(["SET", `r:${i}`, value(i)], i)) await new Promise<void>((r) => (drained = r));
+    }
+    const incrs = Math.ceil(n / 997);
+    await until(() => replies === 1 + n + incrs);
+    const c = node.client();
+    await c.auth("s3cret");
+    for (let i = 0; i < n; i += 37) expect(await c.get(`r:${i}`)).toBe(value(i));
+    expect(refused).toEqual(Array.from({ length: incrs }, (_, k) => encodeCommand(["INCRBY", "r:text", String(k * 997)]).toString("latin1")));
+    conn.destroy();
+  });
 });

@@ -33,7 +33,11 @@ export interface UnansweredCommand {
 }
 
 export interface ConnectionSink {
-  /** The reply to one command, in send order. `entry` is reused after the call returns. */
+  /**
+   * The reply to one command, in send order. `entry` is reused after the call returns, and the
+   * buffer its bytes() view points into is reused once the command's staging buffer is all answered:
+   * copy the bytes to keep them.
+   */
   onReply(reply: RespValue, entry: RingEntry): void;
   /** in-flight commands/bytes fell to half the bounds after `write` returned false */
   onDrain(): void;
@@ -55,6 +59,8 @@ export class CommandError extends Error {
 }
 
 const ASKING = encodeCommand(["ASKING"]);
+/** staging buffers kept for reuse per connection */
+const MAX_SPARE = 8;
 const NO_SINK: ConnectionSink = { onReply() {}, onDrain() {}, onClose() {} };
 
 /**
@@ -81,6 +87,14 @@ export class PipelineConnection {
   private out: Buffer;
   private outUsed = 0;
   private outFlushed = 0;
+  /**
+   * Full staging buffers whose commands are not all answered yet (oldest first), each with the ring's
+   * push count when it was retired: once that many commands are answered, it is reused. Allocating a
+   * fresh one per 256 KB made V8 run a full GC every ~60 MB of writes (external memory pressure).
+   */
+  private retired: Buffer[] = [];
+  private retiredUntil: number[] = [];
+  private spare: Buffer[] = [];
   private blocked: Buffer[] = [];
   private socketBlocked = false;
   private flushScheduled = false;
@@ -235,9 +249,22 @@ export class PipelineConnection {
 
   private newStaging(): void {
     this.flush();
-    this.out = Buffer.allocUnsafe(this.stagingBytes);
+    this.retired.push(this.out);
+    this.retiredUntil.push(this.ring.pushed);
+    this.out = this.spare.pop() ?? Buffer.allocUnsafe(this.stagingBytes);
     this.outUsed = 0;
     this.outFlushed = 0;
+  }
+
+  /** staging buffers whose every command was answered become spares (their bytes were sent and are no longer needed) */
+  private recycle(): void {
+    const answered = this.ring.shifted;
+    let n = 0;
+    while (n < this.retired.length && this.retiredUntil[n] <= answered) n++;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) if (this.spare.length < MAX_SPARE) this.spare.push(this.retired[i]);
+    this.retired.splice(0, n);
+    this.retiredUntil.splice(0, n);
   }
 
   private scheduleFlush(): void {
@@ -275,6 +302,7 @@ export class PipelineConnection {
     } catch (err) {
       this.fail(err instanceof DtsError ? err : new DtsError("INTERNAL", `reply handling failed on ${this.address}: ${(err as Error).message}`, { cause: err }));
     }
+    if (this.retired.length > 0 && !this.failure) this.recycle();
     if (this.wasFull && this.ring.count <= this.maxCommands >>> 1 && this.inFlightBytes <= this.maxBytes / 2 && !this.failure) {
       this.wasFull = false;
       this.sink.onDrain();
@@ -307,6 +335,10 @@ export class PipelineConnection {
   private fail(err: DtsError): void {
     if (this.failure) return;
     this.failure = err;
+    // the unanswered commands handed back below are views of the staging buffers: never reuse them
+    this.retired = [];
+    this.retiredUntil = [];
+    this.spare = [];
     clearInterval(this.watchdog);
     this.socket.destroy();
     this.blocked = [];

@@ -21,23 +21,26 @@ export class PipelinedWriter extends WriterBase {
   /** A command accepted after an earlier one in its slot was refused: the order of the two may be inverted. */
   onOvertaken(link: NodeLink, e: RingEntry): void {
     this.stats.orderHazards++;
-    const argv = parseCommand(e.bytes());
+    // a copy: the staging buffer the entry points into is reused (connection.ts)
+    const argv = parseCommand(Buffer.from(e.bytes()));
     this.opts.onOrderHazard?.({ argv, tag: e.tag, node: link.address });
     this.event({ kind: "order-hazard", node: link.address, message: `${describeCommand(argv)} was applied while an earlier write in its slot was refused by ${link.address}: their order may be inverted` });
   }
 
   onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void {
+    // a copy: the staging buffer the entry points into is reused once its commands are answered
+    const bytes = Buffer.from(e.bytes());
     const c = classifyReplyError(err);
     if (c.kind === "final" || (this.mode === "standalone" && (c.kind === "moved" || c.kind === "ask"))) {
       this.stats.acknowledged++;
       this.stats.errors++;
-      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(e.bytes()), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0 });
+      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(bytes), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0 });
       this.checkWaiters();
       return;
     }
     const attempts = (e.flags >>> ATTEMPT_SHIFT) + 1;
     const flags = (e.flags & ((1 << ATTEMPT_SHIFT) - 1) & ~FLAG_ASKING) | (Math.min(attempts, 31) << ATTEMPT_SHIFT);
-    const item: RetryItem = { bytes: e.bytes(), tag: e.tag, seq: e.seq, slot: e.slot, db: e.db, flags, link, askTo: null };
+    const item: RetryItem = { bytes, tag: e.tag, seq: e.seq, slot: e.slot, db: e.db, flags, link, askTo: null };
     if (c.kind === "moved" || c.kind === "ask") {
       this.stats.redirected++;
       if (attempts > (this.opts.maxRedirections ?? 16)) {
