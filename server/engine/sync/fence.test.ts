@@ -3,7 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
 import { Applier, type CommandEntry } from "./apply";
 import type { ApplyTarget } from "./apply-target";
-import { Fences, covers } from "./fence";
+import { Fences, covers, formatId, parseId } from "./fence";
 
 /**
  * Fences against real servers: a fenced write sent twice applies once, ids order by (offset, sub),
@@ -59,7 +59,11 @@ describe("fenced writes", () => {
     expect(await f.read(cluster, [0])).toBeNull();
   });
 
-  it("order by offset, then by index within the command", () => {
+  it("order by offset, then by index within the command, as numbers and as the strings the script compares", () => {
+    const ids = [{ offset: 9, sub: 3 }, { offset: 10, sub: 0 }, { offset: 10, sub: 1 }, { offset: 2 ** 60, sub: 0 }];
+    const texts = ids.map(formatId);
+    expect([...texts].sort()).toEqual(texts);
+    expect(texts.map(parseId)).toEqual(ids);
     expect(covers({ offset: 5, sub: 0 }, { offset: 5, sub: 0 })).toBe(true);
     expect(covers({ offset: 5, sub: 0 }, { offset: 5, sub: 1 })).toBe(false);
     expect(covers({ offset: 6, sub: 0 }, { offset: 5, sub: 9 })).toBe(true);
@@ -69,7 +73,11 @@ describe("fenced writes", () => {
 /** An ApplyTarget that records what it is asked to send. */
 function recorder(): ApplyTarget & { sent: string[] } {
   const sent: string[] = [];
-  const text = (argv: Buffer[]) => (argv[0].toString() === "EVAL" ? `fenced(${argv[4]}:${argv[5]}) ${argv.slice(7).join(" ")}` : argv.join(" "));
+  const text = (argv: Buffer[]) => {
+    if (argv[0].toString() !== "EVAL") return argv.join(" ");
+    const id = parseId(argv[4].toString())!;
+    return `fenced(${id.offset}:${id.sub}) ${argv.slice(6).join(" ")}`;
+  };
   return {
     sent,
     write: (_db, argv) => (sent.push(text(argv)), true),

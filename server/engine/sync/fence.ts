@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
+import { commandName } from "./command-spec";
 import { HEARTBEAT_PREFIX } from "./heartbeat";
 
 /**
@@ -28,22 +29,34 @@ export function covers(a: FenceId, b: FenceId): boolean {
   return a.offset > b.offset || (a.offset === b.offset && a.sub >= b.sub);
 }
 
-const FENCE_TTL_MS = "86400000";
+const EVAL = Buffer.from("EVAL");
+const ONE_KEY = Buffer.from("1");
+const FENCE_TTL_MS = Buffer.from("86400000");
+/**
+ * ARGV: the id, the fence's TTL, then the command. Ids are fixed-width digit strings (20 for the
+ * offset, 6 for the index), so comparing them as strings compares them as numbers, and a number
+ * beyond 2^53 (Lua's exact integers) keeps its order.
+ */
 const SCRIPT = Buffer.from(
-  "local f=redis.call('GET',KEYS[1]) " +
-    "if f then local o,s=string.match(f,'^(%d+):(%d+)$') " +
-    "if o and (tonumber(o)>tonumber(ARGV[1]) or (tonumber(o)==tonumber(ARGV[1]) and tonumber(s)>=tonumber(ARGV[2]))) then return 0 end end " +
-    "local r=redis.call(unpack(ARGV,4)) " +
-    "redis.call('SET',KEYS[1],ARGV[1]..':'..ARGV[2],'PX',ARGV[3]) " +
-    "return r",
+  "local f=redis.call('GET',KEYS[1]) if f and f>=ARGV[1] then return 0 end " +
+    "local r=redis.call(unpack(ARGV,3)) redis.call('SET',KEYS[1],ARGV[1],'PX',ARGV[2]) return r",
 );
+
+export function formatId(id: FenceId): string {
+  return String(id.offset).padStart(20, "0") + String(id.sub).padStart(6, "0");
+}
+
+export function parseId(text: string): FenceId | null {
+  if (!/^\d{26}$/.test(text)) return null;
+  return { offset: Number(text.slice(0, 20)), sub: Number(text.slice(20)) };
+}
 /** Lua's unpack() stops at about 8000 values: longer commands are sent as they are */
 const MAX_FENCED_ARGS = 4000;
 /** commands a script may not run */
 const NOT_IN_SCRIPTS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "function", "script", "multi", "exec", "discard", "watch", "unwatch", "swapdb", "select"]);
 
 export function fenceable(argv: readonly Buffer[]): boolean {
-  return argv.length <= MAX_FENCED_ARGS && !NOT_IN_SCRIPTS.has(argv[0].toString().toLowerCase());
+  return argv.length <= MAX_FENCED_ARGS && !NOT_IN_SCRIPTS.has(commandName(argv[0]));
 }
 
 let slotTags: string[] | null = null;
@@ -67,21 +80,28 @@ function tagOfSlot(slot: number): string {
 /** The fence keys of one shard of one task. */
 export class Fences {
   readonly prefix: string;
+  private readonly single: Buffer;
+  private readonly bySlot: Array<Buffer | undefined> = [];
 
   constructor(taskId: string, shardId: string, private readonly cluster: boolean) {
     const shard = createHash("sha1").update(shardId).digest("hex").slice(0, 10);
     this.prefix = `${HEARTBEAT_PREFIX}:${taskId}:fence:${shard}:`;
+    this.single = Buffer.from(`${this.prefix}{0}`);
   }
 
   /** the fence key for a write to `key`: its slot's on a cluster, the database's one otherwise */
   keyFor(key: Buffer | null): Buffer | null {
-    if (!this.cluster) return Buffer.from(`${this.prefix}{0}`);
-    return key === null ? null : Buffer.from(`${this.prefix}{${tagOfSlot(calculateSlot(key))}}`);
+    if (!this.cluster) return this.single;
+    if (key === null) return null;
+    const slot = calculateSlot(key);
+    return (this.bySlot[slot] ??= Buffer.from(`${this.prefix}{${tagOfSlot(slot)}}`));
   }
 
   /** the write as a fenced script call */
   wrap(argv: Buffer[], fenceKey: Buffer, id: FenceId): Buffer[] {
-    return [Buffer.from("EVAL"), SCRIPT, Buffer.from("1"), fenceKey, Buffer.from(String(id.offset)), Buffer.from(String(id.sub)), Buffer.from(FENCE_TTL_MS), ...argv];
+    const out = [EVAL, SCRIPT, ONE_KEY, fenceKey, Buffer.from(formatId(id)), FENCE_TTL_MS];
+    for (let i = 0; i < argv.length; i++) out.push(argv[i]);
+    return out;
   }
 
   /**
@@ -131,9 +151,8 @@ export class Fences {
             const got = await p.exec();
             if (!read) continue;
             keys.forEach((k, i) => {
-              const m = /^(\d+):(\d+)$/.exec(String(got?.[i]?.[1] ?? ""));
-              if (!m) return;
-              const v = { offset: Number(m[1]), sub: Number(m[2]) };
+              const v = parseId(String(got?.[i]?.[1] ?? ""));
+              if (!v) return;
               const prev = out.get(k);
               if (!prev || covers(v, prev)) out.set(k, v);
             });
