@@ -59,6 +59,11 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
           {status.error}
         </p>
       )}
+      {status.engine.live?.warnings.map((w) => (
+        <p key={w} role="status" data-testid="engine-warning" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm break-words text-amber-900">
+          {w}
+        </p>
+      ))}
       {error && <p className="text-sm text-amber-800">Live updates paused: {error.message}. Retrying…</p>}
       <TaskActions taskId={status.id} taskName={status.name} state={status.state} />
 

@@ -39,6 +39,8 @@ export interface TaskStatusView {
       latencyMs: number | null;
       opsPerSec: number;
       error: string | null;
+      /** what holds the task back right now (a destination refusing writes, a source link retrying) */
+      warnings: string[];
       updatedAt: string;
     } | null;
   };
@@ -79,6 +81,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
         latencyMs: live.latencyMs,
         opsPerSec: live.opsPerSec,
         error: live.error ?? null,
+        warnings: live.warnings ?? [],
         updatedAt: new Date(live.updatedAt).toISOString(),
       },
     },
