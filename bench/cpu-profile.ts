@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,9 +50,12 @@ function sourceMapOf(url: string): SourceMap | null {
   if (maps.has(url)) return maps.get(url)!;
   let map: SourceMap | null = null;
   try {
-    const code = readFileSync(url.startsWith("file:") ? fileURLToPath(url) : url, "utf8");
+    const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+    const code = readFileSync(file, "utf8");
     const m = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
     if (m) map = new SourceMap(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    // the CLI bundle's map is a file beside it (bin/redis-dts: sourcemap "external")
+    else if (existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
   } catch {
     map = null;
   }
