@@ -53,7 +53,9 @@ export class ReplicationClient {
     private readonly handler: ReplicationHandler,
   ) {
     this.o = {
-      spoolMemoryLimit: 64 << 20,
+      // a full sync's RDB outruns its loading (~50 MB of backlog at 1M keys): held in memory, the
+      // backlog set the engine's peak RSS and grew with the dataset; the page cache absorbs the rest
+      spoolMemoryLimit: 16 << 20,
       connectTimeoutMs: 10_000,
       handshakeTimeoutMs: 10_000,
       readTimeoutMs: 60_000,

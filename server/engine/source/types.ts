@@ -96,7 +96,7 @@ export interface ReplicationClientOptions {
   appliedOffset: () => number;
   /** folder for the spool file */
   spoolDir: string;
-  /** bytes kept in memory before the backlog spills to disk (default 64 MiB) */
+  /** bytes kept in memory before the backlog spills to disk (default 16 MiB) */
   spoolMemoryLimit?: number;
   /** announced in REPLCONF listening-port (default: the connection's local port, unique per task) */
   listeningPort?: number;
