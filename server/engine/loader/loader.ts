@@ -4,18 +4,12 @@ import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";
 import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
-import { RestorePayload, TransientRestorePayload } from "./restore-payload";
+import { RestoreCommand } from "./restore-command";
 import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
 
 const B = (s: string) => Buffer.from(s);
-const RESTORE = B("RESTORE");
-const ZERO = B("0");
-const REPLACE = B("REPLACE");
-const ABSTTL = B("ABSTTL");
-const IDLETIME = B("IDLETIME");
-const FREQ = B("FREQ");
 /** typed commands whose repetition leaves the same state */
 const IDEMPOTENT = new Set(["SET", "SETRANGE", "SADD", "ZADD", "HSET", "HMSET", "DEL", "PEXPIREAT", "HPEXPIREAT", "XSETID", "XCLAIM"]);
 
@@ -71,6 +65,7 @@ export class RdbLoader {
   private readonly recent: (RdbKeyEntry | undefined)[] = new Array(RECENT).fill(undefined);
   private readonly recentTags = new Float64Array(RECENT);
   private readonly recentDbs = new Int32Array(RECENT);
+  private readonly restoreCmd = new RestoreCommand();
 
   constructor(
     private readonly writer: DestinationWriter,
@@ -178,24 +173,12 @@ export class RdbLoader {
   private restore(e: RdbKeyEvent, db: number, tag: number): void {
     this.stats.restored++;
     const caps = this.caps;
-    // a transient value is copied into the command below, while the parser's input is still there
-    const payload = e.valueBuf
-      ? new TransientRestorePayload(e.rdbType, e.valueBuf, e.valueStart!, e.valueEnd!, e.crcLo ?? -1, e.crcHi ?? 0, this.payloadVersion)
-      : new RestorePayload(e.raw, this.payloadVersion);
-    let ttl: Arg = ZERO;
-    if (e.expireAt !== null) ttl = caps.restoreAbsTtl ? String(e.expireAt) : String(Math.max(1, e.expireAt - this.now));
-    const argv: Arg[] = [RESTORE, e.key, ttl, payload];
-    if (this.ignore) {
-      if (caps.restoreReplace) argv.push(REPLACE);
-      else this.writer.write(db, ["DEL", e.key], e.key, tag, WRITE_REPLAY_SAFE);
-    }
-    if (caps.restoreAbsTtl) {
-      if (e.expireAt !== null) argv.push(ABSTTL);
-      if (this.opts.keepEvictionHints !== false) {
-        if (e.idle !== undefined) argv.push(IDLETIME, String(e.idle));
-        else if (e.freq !== undefined) argv.push(FREQ, String(e.freq));
-      }
-    }
+    let ttl = 0;
+    if (e.expireAt !== null) ttl = caps.restoreAbsTtl ? e.expireAt : Math.max(1, e.expireAt - this.now);
+    if (this.ignore && !caps.restoreReplace) this.writer.write(db, ["DEL", e.key], e.key, tag, WRITE_REPLAY_SAFE);
+    const hints = caps.restoreAbsTtl && this.opts.keepEvictionHints !== false;
+    // written at once: a transient value is copied from the parser's input while it is still there
+    const cmd = this.restoreCmd.set(e, ttl, this.payloadVersion, this.ignore && caps.restoreReplace, caps.restoreAbsTtl && e.expireAt !== null, hints ? e.idle : undefined, hints ? e.freq : undefined);
     if (LEGACY_ENCODINGS.has(e.rdbType)) {
       // kept so a server that rejects an old encoding's payload gets the value as commands instead
       const i = tag & RECENT_MASK;
@@ -203,7 +186,7 @@ export class RdbLoader {
       this.recentTags[i] = tag;
       this.recentDbs[i] = db;
     }
-    this.writer.write(db, argv, e.key, tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
+    this.writer.writeEncoded(db, cmd, e.key, tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
   }
 
   private startTyped(entry: RdbKeyEntry, db: number, tag: number): void {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RestorePayload, TransientRestorePayload } from "../loader/restore-payload";
+import { RestoreCommand } from "../loader/restore-command";
+import { RestorePayload } from "../loader/restore-payload";
+import { encodeCommand } from "../resp/encoder";
 import { corpusFiles, keyEvents, parseAll, splitEvery } from "./corpus.test-helper";
 import { crc64, useJavaScriptCrc } from "./crc64";
 import { RdbParser } from "./parser";
@@ -8,8 +10,11 @@ import type { RdbKeyEvent, RdbParserOptions } from "./types";
 interface Seen {
   raw: Buffer;
   crc: bigint | null;
-  payload: Buffer;
+  command: Buffer;
+  key: Buffer;
 }
+
+const restoreOf = (key: Buffer, raw: Buffer) => encodeCommand(["RESTORE", key, "0", new RestorePayload(raw, 10)]);
 
 /** Parses with `opts`; inside the callback records each key's raw bytes, precomputed CRC and RESTORE payload. */
 function transientParse(chunks: Buffer[], opts: RdbParserOptions): { seen: Seen[]; events: RdbKeyEvent[] } {
@@ -18,10 +23,11 @@ function transientParse(chunks: Buffer[], opts: RdbParserOptions): { seen: Seen[
   const p = new RdbParser((e) => {
     if (e.kind !== "key") return;
     events.push(e);
-    const payload = new TransientRestorePayload(e.rdbType, e.valueBuf!, e.valueStart!, e.valueEnd!, e.crcLo!, e.crcHi!, 10);
-    const out = Buffer.alloc(payload.byteLength + 4);
-    payload.writeTo(out, 2);
-    seen.push({ raw: e.raw, crc: e.crcLo! >= 0 ? (BigInt(e.crcHi!) << 32n) | BigInt(e.crcLo!) : null, payload: out.subarray(2, 2 + payload.byteLength) });
+    // the RESTORE the loader writes from the value where it lies
+    const cmd = new RestoreCommand().set(e, 0, 10, false, false, undefined, undefined);
+    const out = Buffer.alloc(cmd.byteLength);
+    cmd.writeTo(out, 0);
+    seen.push({ raw: e.raw, crc: e.crcLo! >= 0 ? (BigInt(e.crcHi!) << 32n) | BigInt(e.crcLo!) : null, command: out, key: e.key });
   }, opts);
   for (const c of chunks) p.write(c);
   p.end();
@@ -31,7 +37,7 @@ function transientParse(chunks: Buffer[], opts: RdbParserOptions): { seen: Seen[
 describe("RdbParser with transientValues", () => {
   const files = corpusFiles();
 
-  it("gives every value where it lies, with the CRC of its payload, whatever the chunking and with or without encoded-value checks", () => {
+  it("gives every value where it lies, with the CRC of its payload, into the RESTORE the loader writes, whatever the chunking and with or without encoded-value checks", () => {
     let withCrc = 0;
     for (const f of files) {
       const expected = keyEvents(parseAll(f.data));
@@ -46,7 +52,7 @@ describe("RdbParser with transientValues", () => {
               expect(s.crc, `${f.name} key ${i} CRC in chunks of ${size}`).toBe(crc64(raw));
               withCrc++;
             }
-            expect(s.payload.equals(new RestorePayload(raw, 10).toBuffer()), `${f.name} key ${i} payload`).toBe(true);
+            expect(s.command.equals(restoreOf(s.key, raw)), `${f.name} key ${i} RESTORE`).toBe(true);
           });
         }
       }
@@ -63,7 +69,7 @@ describe("RdbParser with transientValues", () => {
       expect(seen.length).toBeGreaterThan(0);
       for (const s of seen) {
         expect(s.crc).toBeNull();
-        expect(s.payload.equals(new RestorePayload(s.raw, 10).toBuffer())).toBe(true);
+        expect(s.command.equals(restoreOf(s.key, s.raw))).toBe(true);
       }
     } finally {
       useJavaScriptCrc(false);

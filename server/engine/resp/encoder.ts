@@ -15,7 +15,7 @@ export abstract class LazyArg {
 export type Arg = Buffer | string | LazyArg;
 
 /** decimal digits of a non-negative integer */
-function digits(n: number): number {
+export function digits(n: number): number {
   if (n < 10) return 1;
   if (n < 100) return 2;
   if (n < 1000) return 3;
@@ -55,8 +55,8 @@ export function encodedLength(argv: readonly Arg[]): number {
   return size;
 }
 
-/** Writes `<prefix><n>\r\n` at `at`; returns the position after it. */
-function writeHeader(target: Buffer, at: number, prefix: number, n: number): number {
+/** Writes `<prefix><n>\r\n` at `at` (n a non-negative integer); returns the position after it. */
+export function writeHeader(target: Buffer, at: number, prefix: number, n: number): number {
   target[at++] = prefix;
   const width = digits(n);
   let end = at + width;

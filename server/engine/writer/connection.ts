@@ -1,7 +1,7 @@
 import net from "node:net";
 import { DtsError } from "../errors";
 import { RespDecoder } from "../resp/decoder";
-import { encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
+import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";
 import { CommandRing, KIND_CALL, KIND_COMMAND, KIND_INTERNAL, RingEntry } from "./command-ring";
 
@@ -195,10 +195,30 @@ export class PipelineConnection {
     return this.afterWrite();
   }
 
-  /** Queues an already encoded command (small ones are copied into the staging buffer, large ones sent as they are). */
-  writeEncoded(cmd: Buffer, tag = 0, seq = 0, slot = -1, flags = 0): boolean {
+  /**
+   * Queues an already encoded command (small ones are copied into the staging buffer, large ones sent
+   * as they are), or a LazyArg that writes a whole encoded command (into the staging buffer, at once).
+   */
+  writeEncoded(cmd: Buffer | LazyArg, tag = 0, seq = 0, slot = -1, flags = 0): boolean {
     this.ensureOpen();
     if (flags & FLAG_ASKING) this.stage(KIND_INTERNAL, ASKING, 0, 0, -1);
+    if (cmd instanceof LazyArg) {
+      const size = cmd.byteLength;
+      if (size > this.stagingBytes >>> 2) {
+        const own = Buffer.allocUnsafe(size);
+        cmd.writeTo(own, 0);
+        this.stage(KIND_COMMAND, own, tag, seq, slot, flags);
+      } else {
+        if (this.outUsed + size > this.out.length) this.newStaging();
+        const start = this.outUsed;
+        cmd.writeTo(this.out, start);
+        this.outUsed = start + size;
+        this.ring.push(KIND_COMMAND, this.out, start, this.outUsed, tag, seq, slot, this.currentDb, flags);
+        this.scheduleFlush();
+      }
+      this.inFlightBytes += size;
+      return this.afterWrite();
+    }
     this.stage(KIND_COMMAND, cmd, tag, seq, slot, flags);
     this.inFlightBytes += cmd.length;
     return this.afterWrite();

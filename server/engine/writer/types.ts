@@ -1,5 +1,5 @@
 import type { DtsError } from "../errors";
-import type { Arg } from "../resp/encoder";
+import type { Arg, LazyArg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ApplyTarget } from "../sync/apply-target";
 import type { ServerIdentity } from "../topology/probe";
@@ -93,8 +93,11 @@ export interface DestinationWriter extends ApplyTarget {
   nodes(): string[];
   nodeOf(key: Buffer | string | null): string;
   write(db: number, argv: readonly Arg[], key: Buffer | string | null, tag?: number, flags?: number): boolean;
-  /** an already RESP-encoded command (e.g. forwarded verbatim from a replication stream) */
-  writeEncoded(db: number, command: Buffer, key: Buffer | string | null, tag?: number, flags?: number): boolean;
+  /**
+   * an already RESP-encoded command (e.g. forwarded verbatim from a replication stream), or a LazyArg
+   * that writes a whole encoded command where the writer wants it (called at once, never kept)
+   */
+  writeEncoded(db: number, command: Buffer | LazyArg, key: Buffer | string | null, tag?: number, flags?: number): boolean;
   broadcast(db: number, argv: readonly Arg[], tag?: number, flags?: number): boolean;
   /** replaces the given callbacks (the others stay) */
   setHandlers(handlers: WriterHandlers): void;

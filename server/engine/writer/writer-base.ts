@@ -1,7 +1,7 @@
 import calculateSlot from "cluster-key-slot";
 import type { Endpoint } from "../endpoint";
 import { DtsError } from "../errors";
-import { encodeCommand, type Arg } from "../resp/encoder";
+import { LazyArg, encodeCommand, type Arg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ServerIdentity } from "../topology/probe";
 import type { RingEntry } from "./command-ring";
@@ -118,10 +118,10 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     return conn.write(argv, tag, ++this.seq, slot, flags);
   }
 
-  writeEncoded(db: number, command: Buffer, key: Buffer | string | null, tag = 0, flags = 0): boolean {
+  writeEncoded(db: number, command: Buffer | LazyArg, key: Buffer | string | null, tag = 0, flags = 0): boolean {
     const slot = this.slotOf(db, key);
     const link = this.halted ? null : this.route(slot);
-    if (link === null) return this.hold({ argv: null, bytes: command, db, slot, tag, flags, link: null });
+    if (link === null) return this.hold({ argv: null, bytes: command instanceof LazyArg ? lazyBytes(command) : command, db, slot, tag, flags, link: null });
     const conn = link.conn!;
     if (this.mode === "standalone") conn.select(db);
     this.stats.written++;
@@ -337,4 +337,11 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
   protected abstract halt(reason: string, backoff: boolean): void;
   /** gives up: every waiter and every later call gets `err` */
   protected abstract fail(err: DtsError): void;
+}
+
+/** a LazyArg command as bytes of its own (it may describe input that is gone after the call) */
+function lazyBytes(command: LazyArg): Buffer {
+  const out = Buffer.allocUnsafe(command.byteLength);
+  command.writeTo(out, 0);
+  return out;
 }
