@@ -129,7 +129,7 @@ export class StreamDispatcher {
     }
     const argv = value as Buffer[];
     const cmd: ReplicatedCommand = { argv, db: this.db, startOffset: this.base + start, endOffset: this.base + end };
-    const name = argv[0].length <= 8 ? argv[0].toString("latin1").toLowerCase() : "";
+    const name = controlName(argv[0]);
     if (name === "select") {
       const db = Number(argv[1]?.toString("latin1"));
       if (argv.length !== 2 || !Number.isInteger(db) || db < 0) throw new ProtocolError("SELECT with an invalid database", start);
@@ -140,7 +140,7 @@ export class StreamDispatcher {
       this.call(() => this.handler.control(cmd));
     } else if (name === "replconf") {
       this.call(() => this.handler.control(cmd));
-      if (argv[1]?.toString("latin1").toLowerCase() === "getack") this.hooks.getAck();
+      if (argv[1] !== undefined && sameWord(argv[1], GETACK)) this.hooks.getAck();
     } else {
       this.call(() => this.handler.command(cmd));
     }
@@ -158,5 +158,31 @@ export class StreamDispatcher {
       if (this.decoding) this.decoder?.pause();
       else this.hooks.fail(this.failure);
     }
+  }
+}
+
+const SELECT = Buffer.from("select");
+const PING = Buffer.from("ping");
+const REPLCONF = Buffer.from("replconf");
+const GETACK = Buffer.from("getack");
+
+/** `word` (lower case ASCII) in any case: compared byte by byte, no string per command */
+function sameWord(arg: Buffer, word: Buffer): boolean {
+  if (arg.length !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((arg[i] | 0x20) !== word[i]) return false;
+  return true;
+}
+
+/** "select", "ping" or "replconf" when argv[0] is one of the stream's control commands, else "" */
+function controlName(arg: Buffer): string {
+  switch (arg.length) {
+    case 4:
+      return sameWord(arg, PING) ? "ping" : "";
+    case 6:
+      return sameWord(arg, SELECT) ? "select" : "";
+    case 8:
+      return sameWord(arg, REPLCONF) ? "replconf" : "";
+    default:
+      return "";
   }
 }

@@ -133,13 +133,34 @@ export function learnSpecs(rows: unknown[], into: Map<string, CommandSpec>): voi
 }
 
 const NAME_CACHE = new Map<string, string>();
+/**
+ * Names seen recently, by their bytes: a slot per (length, first and last byte). A stream repeats a
+ * few names, so most lookups compare a handful of bytes instead of decoding a string (several times
+ * per command on the apply path, which made Buffer#toString one of its largest costs).
+ */
+const MEMO_SLOTS = 64;
+const memoBytes: (Buffer | null)[] = new Array(MEMO_SLOTS).fill(null);
+const memoNames: string[] = new Array(MEMO_SLOTS).fill("");
 
 /** The lower-case command name of argv[0], without a new string per command for the usual names. */
 export function commandName(arg: Buffer): string {
+  const n = arg.length;
+  const slot = n === 0 ? 0 : (n * 31 + (arg[0] | 0x20) * 7 + (arg[n - 1] | 0x20)) & (MEMO_SLOTS - 1);
+  const seen = memoBytes[slot];
+  if (seen !== null && seen.length === n) {
+    let i = 0;
+    while (i < n && seen[i] === arg[i]) i++;
+    if (i === n) return memoNames[slot];
+  }
   const raw = arg.toString("latin1");
-  const cached = NAME_CACHE.get(raw);
-  if (cached !== undefined) return cached;
-  const name = raw.toLowerCase();
-  if (NAME_CACHE.size < 1024) NAME_CACHE.set(raw, name);
+  let name = NAME_CACHE.get(raw);
+  if (name === undefined) {
+    name = raw.toLowerCase();
+    if (NAME_CACHE.size < 1024) NAME_CACHE.set(raw, name);
+  }
+  if (n <= 32) {
+    memoBytes[slot] = Buffer.from(arg);
+    memoNames[slot] = name;
+  }
   return name;
 }
