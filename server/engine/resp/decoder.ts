@@ -233,7 +233,15 @@ export class RespDecoder {
         this.crlfNeed = 2;
         return start;
       }
-      case 42: // * array
+      case 42: {
+        // * array: one of bulk strings lying whole in this chunk (every command, a replication
+        // stream) is read in one pass; anything else takes the general path below
+        if (this.stack.length === 0) {
+          const q = this.bulkArray(buf, p, end);
+          if (q >= 0) return q;
+        }
+      }
+      // falls through
       case 126: // ~ set
       case 62: // > push
       case 37: // % map
@@ -277,6 +285,46 @@ export class RespDecoder {
       default:
         throw new ProtocolError(`unexpected byte 0x${type.toString(16)} where a RESP type was expected`, base + p);
     }
+  }
+
+  /**
+   * A top-level array of bulk strings entirely within buf[p, end), in one pass: the position after
+   * it (the value emitted), or -1 to take the general path, which reads it (or reports what is
+   * wrong with it) exactly as before. Nothing is changed before -1 is returned.
+   */
+  private bulkArray(buf: Buffer, p: number, end: number): number {
+    let i = p + 1;
+    let n = 0;
+    let c = 0;
+    while (i < end && (c = buf[i]) >= 48 && c <= 57 && i - p < 10) {
+      n = n * 10 + (c - 48);
+      i++;
+    }
+    if (c !== CR || i === p + 1 || i + 1 >= end || buf[i + 1] !== LF || n === 0 || n > this.maxArrayLength) return -1;
+    i += 2;
+    const items: Buffer[] = new Array<Buffer>(n);
+    for (let k = 0; k < n; k++) {
+      if (i >= end || buf[i] !== 36) return -1;
+      const digitsAt = ++i;
+      let len = 0;
+      while (i < end && (c = buf[i]) >= 48 && c <= 57 && i - digitsAt < 10) {
+        len = len * 10 + (c - 48);
+        i++;
+      }
+      if (c !== CR || i === digitsAt || i + 1 >= end || buf[i + 1] !== LF || len > this.maxBulkLength) return -1;
+      const start = i + 2;
+      i = start + len;
+      if (i + 2 > end || buf[i] !== CR || buf[i + 1] !== LF) return -1;
+      items[k] = buf.subarray(start, i);
+      i += 2;
+    }
+    // at the top level the value started at p (write() set valueStart to its absolute offset)
+    const start = this.valueStart;
+    const endAbs = start + (i - p);
+    this.valueStart = -1;
+    this.consumed = endAbs;
+    this.onValue(items, start, endAbs);
+    return i;
   }
 
   private lineValue(type: number, buf: Buffer, from: number, cr: number, base: number): RespValue {

@@ -53,6 +53,8 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
 
   protected readonly opts: WriterOptions;
   protected readonly links = new Map<string, NodeLink>();
+  /** the same links as an array: `full` and `watermark` run per command, without a Map iterator */
+  protected readonly linkList: NodeLink[] = [];
   protected readonly slots: SlotTable<NodeLink>;
   protected primary: NodeLink;
   protected seq = 0;
@@ -144,7 +146,11 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
 
   get full(): boolean {
     if (this.halted || this.failure) return true;
-    for (const link of this.links.values()) if (link.conn !== null && link.conn.full) return true;
+    const links = this.linkList;
+    for (let i = 0; i < links.length; i++) {
+      const conn = links[i].conn;
+      if (conn !== null && conn.full) return true;
+    }
     return false;
   }
 
@@ -269,6 +275,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     if (!link) {
       link = new NodeLink(this, host, port);
       this.links.set(key, link);
+      this.linkList.push(link);
     }
     return link;
   }
