@@ -23,6 +23,9 @@ export class StreamDispatcher {
   private db = 0;
   private fullResyncOffset = 0;
   private decoding = false;
+  /** the chunk being decoded and the decoder's offset at its first byte */
+  private chunk: Buffer = EMPTY;
+  private chunkBase = 0;
   /** part of a record not decoded because the consumer paused in the middle of it */
   private leftover: Buffer | null = null;
   private paused = false;
@@ -108,6 +111,8 @@ export class StreamDispatcher {
     const decoder = this.decoder!;
     let used: number;
     this.decoding = true;
+    this.chunk = chunk;
+    this.chunkBase = decoder.offset;
     try {
       used = decoder.write(chunk);
     } catch (err) {
@@ -118,17 +123,20 @@ export class StreamDispatcher {
       throw err;
     } finally {
       this.decoding = false;
+      this.chunk = EMPTY;
     }
     if (this.failure) return this.hooks.fail(this.failure);
     if (used < chunk.length) this.leftover = chunk.subarray(used);
   }
 
   private onValue(value: RespValue, start: number, end: number): void {
-    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Buffer.isBuffer(v))) {
+    if (!Array.isArray(value) || value.length === 0 || !allBuffers(value)) {
       throw new ProtocolError("a replication stream carries commands (arrays of bulk strings) only", start);
     }
     const argv = value as Buffer[];
-    const cmd: ReplicatedCommand = { argv, db: this.db, startOffset: this.base + start, endOffset: this.base + end };
+    // the command's own bytes when it lies whole in this chunk: forwarded as they are when unchanged
+    const raw = start >= this.chunkBase ? this.chunk.subarray(start - this.chunkBase, end - this.chunkBase) : undefined;
+    const cmd: ReplicatedCommand = { argv, db: this.db, startOffset: this.base + start, endOffset: this.base + end, raw };
     const name = controlName(argv[0]);
     if (name === "select") {
       const db = Number(argv[1]?.toString("latin1"));
@@ -142,9 +150,19 @@ export class StreamDispatcher {
       this.call(() => this.handler.control(cmd));
       if (argv[1] !== undefined && sameWord(argv[1], GETACK)) this.hooks.getAck();
     } else {
-      this.call(() => this.handler.command(cmd));
+      this.command(cmd);
     }
     if (this.paused || this.failure) this.decoder!.pause();
+  }
+
+  /** call() for the hot path: no closure per command */
+  private command(cmd: ReplicatedCommand): void {
+    if (this.failure) return;
+    try {
+      this.handler.command(cmd);
+    } catch (err) {
+      this.failed(err);
+    }
   }
 
   /** handler exceptions must not unwind through the decoder or the socket */
@@ -153,14 +171,19 @@ export class StreamDispatcher {
     try {
       fn();
     } catch (err) {
-      this.failure = err instanceof DtsError ? err : new DtsError("INTERNAL", `the replication consumer failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-      // Inside the decoder, stop it and report once write() returns; elsewhere report now.
-      if (this.decoding) this.decoder?.pause();
-      else this.hooks.fail(this.failure);
+      this.failed(err);
     }
+  }
+
+  private failed(err: unknown): void {
+    this.failure = err instanceof DtsError ? err : new DtsError("INTERNAL", `the replication consumer failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    // Inside the decoder, stop it and report once write() returns; elsewhere report now.
+    if (this.decoding) this.decoder?.pause();
+    else this.hooks.fail(this.failure);
   }
 }
 
+const EMPTY = Buffer.alloc(0);
 const SELECT = Buffer.from("select");
 const PING = Buffer.from("ping");
 const REPLCONF = Buffer.from("replconf");
@@ -185,4 +208,9 @@ function controlName(arg: Buffer): string {
     default:
       return "";
   }
+}
+
+function allBuffers(values: RespValue[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!Buffer.isBuffer(values[i])) return false;
+  return true;
 }

@@ -59,6 +59,11 @@ export interface ReplicatedCommand {
   db: number;
   startOffset: number;
   endOffset: number;
+  /**
+   * The command's bytes as the master sent them (RESP), when they arrived in one piece: a view of the
+   * received data, like argv's elements.
+   */
+  raw?: Buffer;
 }
 
 export interface ReplicationHandler {

@@ -9,6 +9,11 @@ export interface ApplyTarget {
    * Returns false when the writer is full: the caller waits for drain before sending more.
    */
   write(db: number, argv: Buffer[], key: Buffer | null, tag?: number, flags?: number): boolean;
+  /**
+   * Queue a command as the RESP bytes it arrived in (forwarded unchanged: nothing to encode); like
+   * write() otherwise. Optional: without it every write goes through write().
+   */
+  writeEncoded?(db: number, command: Buffer, key: Buffer | null, tag?: number, flags?: number): boolean;
   /** Queue argv for every master of the destination. */
   broadcast(db: number, argv: Buffer[], tag?: number, flags?: number): boolean;
   /** Identity of the node that owns `key` (standalone: always the same). */

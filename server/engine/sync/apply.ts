@@ -16,6 +16,8 @@ export interface CommandEntry {
   start: number;
   end: number;
   receivedAt: number;
+  /** the command's RESP bytes as received, when whole (see ReplicatedCommand.raw) */
+  raw?: Buffer;
 }
 
 export interface ApplyEvents {
@@ -102,7 +104,7 @@ export class Applier {
       return null;
     }
     if (name === "eval" || name === "script") this.remember(name, e.argv);
-    return this.run(this.plan(e, name), e.start, e.end);
+    return this.run(this.plan(e, name), e.start, e.end, e);
   }
 
   private plan(e: CommandEntry, name = commandName(e.argv[0])): Planned[] {
@@ -150,7 +152,8 @@ export class Applier {
     else if (name === "script" && argv[1]?.toString().toLowerCase() === "flush") this.scripts.clear();
   }
 
-  private run(steps: Planned[], tag: number, end: number): Promise<void> | null {
+  /** `from`: the one command these steps come from, whose bytes are forwarded when its write is unchanged */
+  private run(steps: Planned[], tag: number, end: number, from?: CommandEntry): Promise<void> | null {
     const f = this.fence;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
@@ -158,7 +161,13 @@ export class Applier {
         case "write": {
           // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
-          if (argv && !this.out.write(step.db, argv, step.key, tag, f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+          if (!argv) break;
+          const flags = f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0;
+          const room =
+            from?.raw !== undefined && argv === from.argv && steps.length === 1 && this.out.writeEncoded
+              ? this.out.writeEncoded(step.db, from.raw, step.key, tag, flags)
+              : this.out.write(step.db, argv, step.key, tag, flags);
+          if (!room) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         }
         case "broadcast": {

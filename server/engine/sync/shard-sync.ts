@@ -392,7 +392,7 @@ export class ShardSync {
           if (argv.length >= 3 && argv[1].length === this.hbKey.length && argv[1].toString() === this.hbKey) {
             this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
           }
-          const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now() });
+          const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw });
           if (applier!.failed) return fail(new DtsError("CONFLICT", `stopped by the task's policy for commands that cannot be applied exactly: ${lastInexact}`));
           if (wait) pauseUntil(wait);
           else if (this.writer.full) pauseUntil(this.writer.ready());
