@@ -58,7 +58,7 @@ export class EngineProcess {
     // --cpu-prof is refused in NODE_OPTIONS: run the launcher through node with the flags of its shebang
     const bin = path.join(root, "bin/redis-dts");
     const [cmd, argv] = this.o.cpuProfDir
-      ? [process.execPath, ["--conditions=react-server", "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
+      ? [process.execPath, ["--conditions=react-server", "--liftoff-only", "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
       : [bin, args];
     this.startedAt = Date.now();
     const proc = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -39,7 +39,7 @@ export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {
   if (isEngineRunning(taskId)) return;
   const bin = path.join(projectRoot(), "bin", "redis-dts");
   const args = ["run-task", "--id", taskId, ...(opts.skipPrecheck ? ["--skip-precheck"] : [])];
-  const proc = spawn(process.execPath, ["--conditions=react-server", bin, ...args], {
+  const proc = spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
     cwd: projectRoot(),
     env: process.env,
     stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -40,7 +40,7 @@ export async function startVerification(taskId: string, mode: "full" | "quick", 
   await updateVerificationRun({ id: run.id, summary: { mode, rounds, heartbeatAt: new Date().toISOString() } });
   const bin = path.join(projectRoot(), "bin", "redis-dts");
   const args = ["verify-task", "--id", taskId, "--run", run.id, "--mode", mode, "--rounds", String(rounds)];
-  const proc = spawn(process.execPath, ["--conditions=react-server", bin, ...args], {
+  const proc = spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
     cwd: projectRoot(),
     env: process.env,
     stdio: ["ignore", "ignore", "pipe", "ipc"],
