@@ -2,7 +2,7 @@ import { DtsError } from "../errors";
 import { OP, corrupt, redisTypeOf } from "./constants";
 import { Crc64, crcOfByteHi, crcOfByteLo, crcWindow } from "./crc64";
 import { WINDOW_BASE, WINDOW_BYTES } from "./crc64-wasm";
-import { NEED, copyOut } from "./primitives";
+import { NEED, copyOut, rd } from "./primitives";
 import { TransientKeyEvent } from "./transient-key-event";
 import type { RdbEvent, RdbKeyEvent, RdbMagic, RdbParserOptions } from "./types";
 import { ValueWalker, skipModuleOpcodes } from "./value-walker";
@@ -46,6 +46,9 @@ export class RdbParser {
   private pos = 0;
   private lim = 0;
   private acc: Buffer | null = null;
+  /** absolute end of the string the last run() stopped inside, or -1 (see rd.want) */
+  private wantAbs = -1;
+  private wantLen = 0;
   private state = HEADER;
   private received = 0;
   private failed: unknown = null;
@@ -82,6 +85,20 @@ export class RdbParser {
   }
 
   write(chunk: Uint8Array): number {
+    // A chunk that runs past the end of the big string being carried would not fit the buffer sized
+    // to that string: the string is completed first, the rest goes on as its own chunk.
+    const acc = this.acc;
+    if (this.wantAbs >= 0 && acc !== null && this.buf === acc && this.pos < this.lim && this.lim - this.pos + chunk.length > acc.length) {
+      const fits = this.wantAbs - (this.base + this.lim);
+      if (fits > 0 && fits < chunk.length && this.wantAbs - (this.base + this.pos) <= acc.length) {
+        const used = this.writeOne(chunk.subarray(0, fits));
+        return this.done ? used : fits + this.writeOne(chunk.subarray(fits));
+      }
+    }
+    return this.writeOne(chunk);
+  }
+
+  private writeOne(chunk: Uint8Array): number {
     if (this.failed) throw this.failed;
     if (this.done) return 0;
     this.chunk = chunk;
@@ -96,7 +113,10 @@ export class RdbParser {
     }
     this.mirror();
     try {
+      rd.want = -1;
       this.run();
+      this.wantAbs = rd.want > this.lim ? this.base + rd.want : -1;
+      this.wantLen = rd.wantLen;
       if (this.crc) this.crcTo(Math.min(this.received, this.crcLimit));
     } catch (err) {
       this.failed = err;
@@ -107,6 +127,11 @@ export class RdbParser {
     const rest = this.received - this.offset;
     this.lim = this.pos; // nothing carried after the end
     return chunk.length - rest;
+  }
+
+  /** capacity of the buffer an incomplete record is carried over in (0 when none): tests, memory bounds */
+  get carryCapacity(): number {
+    return this.acc?.length ?? 0;
   }
 
   /** Call after the last chunk: throws when the RDB is incomplete. */
@@ -122,7 +147,14 @@ export class RdbParser {
     if (acc !== null && this.buf === acc && need <= acc.length) {
       if (this.pos > 0) acc.copyWithin(0, this.pos, this.lim);
     } else {
-      const grown = Buffer.allocUnsafe(Math.max(need, MIN_ACC, acc !== null && this.buf === acc ? acc.length * 2 : 0));
+      let size = Math.max(need, MIN_ACC, acc !== null && this.buf === acc ? acc.length * 2 : 0);
+      // Doubling (not the declared length, which a corrupt input may inflate) keeps the allocation
+      // backed by bytes received. When one string fills at least half of it, the buffer stops at
+      // that string's end instead (a 256 MB value no longer costs a 512 MB buffer); the half keeps
+      // the copying linear when many small strings of one value arrive a chunk at a time.
+      const want = this.wantAbs - (this.base + this.pos);
+      if (this.wantAbs >= 0 && want >= need && this.wantLen * 2 >= size) size = Math.min(size, want);
+      const grown = Buffer.allocUnsafe(size);
       grown.set(this.buf.subarray(this.pos, this.lim), 0);
       acc = this.acc = grown;
     }
@@ -274,11 +306,7 @@ export class RdbParser {
     if (this.transient) return this.emitTransient(vs, ve);
     let raw: Buffer;
     if (size >= ADOPT_BYTES && this.acc !== null && this.buf === this.acc) {
-      // the value was accumulated in our own buffer: hand it out in place (the byte before the
-      // value is the key's last byte, already copied) and never write into that buffer again
-      this.acc[vs - 1] = this.keyType;
-      raw = this.acc.subarray(vs - 1, ve);
-      this.acc = null;
+      raw = this.adoptValue(vs, ve);
     } else {
       raw = copyOut(this.buf, vs, ve, this.keyType);
     }
@@ -304,6 +332,21 @@ export class RdbParser {
     this.emit(ev);
   }
 
+  /**
+   * A value accumulated in our own buffer is handed out in place, type byte first (the byte before
+   * the value is the key's last one, already copied); that buffer is never written into again.
+   */
+  private adoptValue(vs: number, ve: number): Buffer {
+    const acc = this.acc!;
+    acc[vs - 1] = this.keyType;
+    this.acc = null;
+    return acc.subarray(vs - 1, ve);
+  }
+
+  /** TransientKeyEvent.adopt, read during the event's callback (so keyType is still its key's) */
+  private readonly adopter = (ev: TransientKeyEvent): Buffer | null =>
+    this.acc !== null && ev.valueBuf === this.acc ? this.adoptValue(ev.valueStart, ev.valueEnd) : null;
+
   /** transientValues: the value stays where it is; its payload CRC is computed in the window */
   private emitTransient(vs: number, ve: number): void {
     const ev = new TransientKeyEvent();
@@ -320,6 +363,7 @@ export class RdbParser {
     ev.valueBuf = this.buf;
     ev.valueStart = vs;
     ev.valueEnd = ve;
+    if (ve - vs >= ADOPT_BYTES && this.acc !== null && this.buf === this.acc) ev.adopt = this.adopter;
     const win = crcWindow();
     if (win !== null && win.owner === this && this.winAbs === this.base) {
       ev.crcLo = win.at(WINDOW_BASE + vs, ve - vs, crcOfByteLo(this.keyType), crcOfByteHi(this.keyType));

@@ -24,6 +24,13 @@ export const rd = {
   e: 0,
   int: 0,
   ulen: 0,
+  /**
+   * where the string that made readString() return NEED ends (a position in its buf), or -1: lets
+   * the parser size its carry-over buffer to the declared length instead of doubling past it
+   */
+  want: -1,
+  /** that string's length in the input */
+  wantLen: 0,
 };
 
 /** A length (rdbLoadLen). Encoded-value markers are corrupt here: this is a count or a size. */
@@ -72,7 +79,11 @@ export function readString(buf: Uint8Array, p: number, end: number, base: number
     const q = readLen(buf, p, end, base);
     if (q === NEED) return NEED;
     const e = q + rd.len;
-    if (e > end) return NEED;
+    if (e > end) {
+      rd.want = e;
+      rd.wantLen = rd.len;
+      return NEED;
+    }
     rd.kind = STR_PLAIN;
     rd.s = q;
     rd.e = e;
@@ -102,7 +113,11 @@ export function readString(buf: Uint8Array, p: number, end: number, base: number
       if (q === NEED) return NEED;
       const ulen = rd.len;
       const e = q + clen;
-      if (e > end) return NEED;
+      if (e > end) {
+        rd.want = e;
+        rd.wantLen = clen;
+        return NEED;
+      }
       if (clen === 0) throw corrupt("LZF string with no compressed data", base + p);
       rd.kind = STR_LZF;
       rd.s = q;

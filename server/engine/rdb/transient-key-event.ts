@@ -25,12 +25,14 @@ export class TransientKeyEvent implements RdbKeyEvent {
   valueEnd = 0;
   crcLo = -1;
   crcHi = 0;
+  /** the parser's offer to hand over a big value in place instead of copying it (null: copy) */
+  adopt: ((ev: TransientKeyEvent) => Buffer | null) | null = null;
   private copy: Buffer | null = null;
 
   get raw(): Buffer {
     if (this.copy === null) {
       if (this.valueBuf === null) throw new Error("a transient RDB key event's value was read after its callback returned");
-      this.copy = copyOut(this.valueBuf, this.valueStart, this.valueEnd, this.rdbType);
+      this.copy = this.adopt?.(this) ?? copyOut(this.valueBuf, this.valueStart, this.valueEnd, this.rdbType);
     }
     return this.copy;
   }

@@ -11,8 +11,8 @@ import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../test
  * Big keys: a list of 2M elements, a hash of 1M fields, a 256 MB string and a stream of 1M entries
  * with consumer groups, synchronized exactly (full compare), then changed through the incremental
  * phase. Reported, not asserted (timing targets live in the benchmark): the destination's worst PING
- * latency during the synchronization and the engine's peak RSS. The RSS bound is generous on
- * purpose: it catches a value held several times over or a queue without back-pressure.
+ * latency during the synchronization and the engine's peak RSS. The RSS bound catches a value held
+ * several times over or a queue without back-pressure.
  */
 const procs: SyncProcess[] = [];
 afterEach(async () => {
@@ -141,7 +141,10 @@ describe("big keys", () => {
         ].join("\n"),
       );
       expect(rss).toBeGreaterThan(0);
-      expect(rss).toBeLessThan(1.5 * 1024 * MB);
+      // ~700 MB here: the 257 MB string's carry-over buffers (doubled up to 256 MB, then one of its own
+      // size, handed to the loader without a copy) before V8 collects the smaller ones. It was ~970 MB
+      // while a second copy of the value and a 512 MB buffer were made.
+      expect(rss).toBeLessThan(900 * MB);
     } finally {
       clearInterval(sampler);
       await probe.stop();
