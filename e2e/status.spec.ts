@@ -16,8 +16,7 @@ let destination: RedisNode;
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async ({}, testInfo) => {
-  test.skip(testInfo.project.name !== "desktop", "one run is enough: the pages are photographed at both widths");
+test.beforeAll(async () => {
   [source, destination] = await Promise.all([startRedis({ password: "status-src-pw" }), startRedis()]);
 });
 

@@ -22,7 +22,6 @@ let dst: Cluster;
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async ({}, testInfo) => {
-  test.skip(testInfo.project.name !== "desktop", "one run is enough: the steps are photographed at both widths");
   testInfo.setTimeout(120_000);
   [source, destination] = await Promise.all([
     startCluster({ masters: 3, replicasPerMaster: 1, password: SOURCE_PASSWORD }),
