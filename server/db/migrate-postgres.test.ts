@@ -3,17 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempPgDatabase, pgAvailability, type TempPgDatabase } from "../testing/pg-harness";
+import { createTempPgDatabase, stopOwnPg, type TempPgDatabase } from "../testing/pg-harness";
 import { exerciseDataFunctions } from "../testing/db-roundtrip";
 import { migrateDatabase } from "./migrate";
 import { readMigrations } from "./migrations";
 import { databaseConfig } from "./url";
 import { closeDb } from "./client";
 
-const available = await pgAvailability();
-if (!available.ok) console.warn(`[postgresql] SKIPPED: ${available.reason}`);
-
-describe.runIf(available.ok)("PostgreSQL migrations", () => {
+// No skip: without a usable server at 5432 the harness starts one of its own; without PostgreSQL
+// installed at all, createTempPgDatabase fails with the reason (.ci/run installs it).
+describe("PostgreSQL migrations", () => {
   let temp: TempPgDatabase;
   let dir: string;
   beforeAll(async () => {
@@ -25,6 +24,7 @@ describe.runIf(available.ok)("PostgreSQL migrations", () => {
   afterAll(async () => {
     await closeDb();
     await temp?.drop();
+    await stopOwnPg();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -71,10 +71,3 @@ describe.runIf(available.ok)("PostgreSQL migrations", () => {
     }
   });
 });
-
-// Visible in every run: a machine without PostgreSQL must not look as if the provider was tested.
-if (!available.ok) {
-  describe("PostgreSQL migrations", () => {
-    it.skip(`SKIPPED: ${available.reason}`, () => {});
-  });
-}

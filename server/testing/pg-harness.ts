@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import pg from "pg";
+import { findPgBinDir, startOwnPgServer, type OwnPgServer } from "./pg-own-server";
 
 /**
  * Throwaway PostgreSQL databases for tests, on the server at 127.0.0.1:5432 (trust auth) or at
  * REDIS_DTS_TEST_PG (an admin URL). Each test file creates its own database and drops it; nothing
- * else on the server is touched.
+ * else on the server is touched. Where neither accepts us, the run starts a server of its own from
+ * the installed binaries (REDIS_DTS_TEST_PG=own asks for that directly); stopOwnPg() ends it.
  */
 
 export interface TempPgDatabase {
@@ -18,14 +20,16 @@ export interface TempPgDatabase {
 export type PgAvailability = { ok: true; adminUrl: string } | { ok: false; reason: string };
 
 function adminCandidates(): string[] {
+  if (process.env.REDIS_DTS_TEST_PG === "own") return [];
   if (process.env.REDIS_DTS_TEST_PG) return [process.env.REDIS_DTS_TEST_PG];
   const users = [...new Set([process.env.PGUSER, "postgres", "root", os.userInfo().username].filter(Boolean))];
   return users.map((u) => `postgresql://${encodeURIComponent(u!)}@127.0.0.1:5432/postgres`);
 }
 
 let probed: Promise<PgAvailability> | undefined;
+let own: OwnPgServer | null = null;
 
-/** Whether a PostgreSQL server accepts us, with the reason when it does not. Probed once per process. */
+/** Whether a PostgreSQL server accepts us (or one of our own started), with the reason when not. Probed once per process. */
 export function pgAvailability(): Promise<PgAvailability> {
   probed ??= (async () => {
     const reasons: string[] = [];
@@ -42,9 +46,24 @@ export function pgAvailability(): Promise<PgAvailability> {
         await client.end().catch(() => {});
       }
     }
-    return { ok: false, reason: `no usable PostgreSQL server (${reasons.join("; ")})` } as const;
+    const binDir = findPgBinDir();
+    if (!binDir) return { ok: false, reason: `no usable PostgreSQL server (${reasons.join("; ") || "none tried"}) and no PostgreSQL binaries to start one (apt-get install postgresql)` } as const;
+    try {
+      own = await startOwnPgServer(binDir);
+      return { ok: true, adminUrl: own.adminUrl } as const;
+    } catch (err) {
+      return { ok: false, reason: `no usable PostgreSQL server (${reasons.join("; ") || "none tried"}), and ${(err as Error).message}` } as const;
+    }
   })();
   return probed;
+}
+
+/** Stops the server this run started, if it started one. */
+export async function stopOwnPg(): Promise<void> {
+  const server = own;
+  own = null;
+  probed = undefined;
+  await server?.stop();
 }
 
 /** A new empty database; throws when no server is available (check pgAvailability first). */
