@@ -85,7 +85,7 @@ export class EngineProcess {
       if (this.stderr.length > 200_000) this.stderr = this.stderr.slice(0, 50_000) + "\n…\n" + this.stderr.slice(-100_000);
     });
     this.exited = new Promise((resolve) => {
-      proc.once("exit", (code, signal) => {
+      proc.once("close", (code, signal) => {
         this.exitCode = code;
         this.exitSignal = signal;
         resolve();

@@ -43,7 +43,8 @@ class PipeSink {
     this.proc.stderr!.on("data", (d: Buffer) => (this.out += d.toString()));
     this.exited = new Promise((resolve, reject) => {
       this.proc.once("error", reject);
-      this.proc.once("exit", (code) => resolve(code));
+      // "close", not "exit": exit can come before the last of the summary line is read
+      this.proc.once("close", (code) => resolve(code));
     });
   }
 

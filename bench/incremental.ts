@@ -45,7 +45,7 @@ function runBenchmark(source: Deployment, load: BenchmarkLoad): Promise<{ ms: nu
     proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     proc.once("error", reject);
-    proc.once("exit", (code) => (code === 0 ? resolve({ ms: performance.now() - began, output }) : reject(new Error(`redis-benchmark exited ${code}: ${output.slice(-400)}`))));
+    proc.once("close", (code) => (code === 0 ? resolve({ ms: performance.now() - began, output }) : reject(new Error(`redis-benchmark exited ${code}: ${output.slice(-400)}`))));
   });
 }
 

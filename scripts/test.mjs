@@ -50,7 +50,10 @@ if (want("unit")) {
   if (existsSync(".tmp/vitest-results.json")) {
     const j = JSON.parse(readFileSync(".tmp/vitest-results.json", "utf8"));
     passed += j.numPassedTests;
-    failed += j.numFailedTests + (j.numFailedTestSuites ?? 0);
+    // A file that fails to load counts once; numFailedTestSuites would count every describe block
+    // around a failed test again.
+    const brokenFiles = (j.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed")).length;
+    failed += j.numFailedTests + brokenFiles;
     skipped += j.numPendingTests + (j.numTodoTests ?? 0);
   } else failed += 1;
 }

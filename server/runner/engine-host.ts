@@ -65,7 +65,8 @@ export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {
     entry.stderrTail = (entry.stderrTail + d.toString()).slice(-4000);
   });
   proc.on("error", (err) => void recordCrash(taskId, `the engine process could not start: ${err.message}`));
-  proc.on("exit", (code, signal) => {
+  // "close": after the last stderr line is read, which the crash message quotes
+  proc.on("close", (code, signal) => {
     if (running.get(taskId) === entry && code !== 0 && code !== 1) {
       // 1 = the task failed or its precheck did, already recorded by the engine itself.
       const last = entry.stderrTail.trim().split("\n").slice(-1)[0] ?? "";

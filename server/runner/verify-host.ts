@@ -52,7 +52,8 @@ export async function startVerification(taskId: string, mode: "full" | "quick", 
   });
   const fail = (message: string) => void markIfStillRunning(taskId, run.id, message);
   proc.on("error", (err) => fail(`The verification process could not start: ${err.message}`));
-  proc.on("exit", (code, signal) => {
+  // "close": after the last stderr line is read, which the crash message quotes
+  proc.on("close", (code, signal) => {
     running.delete(run.id);
     // 0 and 1 are "equal" and "different or failed", both recorded by the process itself.
     if (code !== 0 && code !== 1) {

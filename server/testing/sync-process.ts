@@ -111,7 +111,7 @@ export class SyncProcess {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null);
     return new Promise((resolve) => {
-      proc.once("exit", (code) => resolve(code));
+      proc.once("close", (code) => resolve(code));
       proc.kill(sig);
     });
   }

@@ -60,7 +60,7 @@ function run(cmd: string, args: string[], stdinFile?: string): Promise<{ ms: num
     }
     const rss = new RssSampler(child.pid!, 50).start();
     child.once("error", reject);
-    child.once("exit", (code) => {
+    child.once("close", (code) => {
       rss.stop();
       const ms = performance.now() - began;
       if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${out.slice(-500)}`));
