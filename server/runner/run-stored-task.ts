@@ -76,7 +76,9 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     }
     await setTaskState({ id: o.taskId, state: resumable ? "synchronizing" : "initializing" });
     store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
-    const task = new SyncTask(cfg, store, o.loader);
+    // the status is reported every 100 ms, and at once when a shard's full sync ends (the moment
+    // operators and scripts wait for); reportNow is defined below, before the task runs
+    const task = new SyncTask(cfg, store, o.loader, () => reportNow());
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
     let stored = resumable ? "synchronizing" : "initializing";
@@ -101,7 +103,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
         await addMetricSample({ taskId: o.taskId, opsPerSec: snap.opsPerSec, latencyMs: snap.latencyMs, keys: snap.fullSync.keys, bytes: snap.fullSync.bytes, lagBytes: lag });
       }
     };
-    const timer = setInterval(() => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`)), 100);
+    const reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
+    const timer = setInterval(reportNow, 100);
     try {
       await task.run();
     } catch {

@@ -362,6 +362,7 @@ export class ShardSync {
               this.o.afterLoad?.(this.writer);
               this.status.fullSync.keys = load?.keys ?? 0;
               this.status.fullSync.done = true;
+              this.o.fullSyncDone?.();
               const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
               this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
               await this.probeFencing();
@@ -374,6 +375,7 @@ export class ShardSync {
           this.status.waiting = null;
           this.status.replid = info.replid;
           this.status.fullSync.done = true;
+          this.o.fullSyncDone?.();
           if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);
           else this.o.log("info", `${this.status.source}: partial resynchronization from offset ${info.offset}, no full sync`);
           // What ran already past the checkpoint (a kill, a lost destination connection) is skipped.

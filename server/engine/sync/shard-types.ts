@@ -64,6 +64,8 @@ export interface ShardSyncOptions {
   log(level: "info" | "warn" | "error", message: string): void;
   /** the load is complete: the writer goes back to the incremental phase's handlers */
   afterLoad?(writer: DestinationWriter): void;
+  /** the full synchronization is over (loaded, or continued without one): status readers may look now */
+  fullSyncDone?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
   /**
    * removes what an earlier full-sync attempt of this shard wrote (intercept mode only); undefined

@@ -72,6 +72,8 @@ export class SyncTask {
     private readonly cfg: SyncTaskConfig,
     private readonly store: SyncStore,
     private readonly loader: LoaderFactory,
+    /** called when a shard's full synchronization is over: the task's state may have changed */
+    private readonly onChange?: () => void,
   ) {}
 
   snapshot(): SyncSnapshot {
@@ -164,6 +166,7 @@ export class SyncTask {
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
             afterLoad: (w) => w.setHandlers(handlers),
+            fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
             clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots) : undefined,
