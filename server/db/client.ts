@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { ensureMigrated } from "./migrate";
@@ -24,7 +24,7 @@ function createClient(config: DatabaseConfig) {
     config.provider === "sqlite"
       ? new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 15_000 }), omit: OMIT })
       : (new PostgresClient({
-          adapter: new PrismaPg({ connectionString: config.url }, { schema: config.schema }),
+          adapter: lazyPg({ connectionString: config.url }, { schema: config.schema }),
           omit: OMIT,
         }) as unknown as BaseClient);
   // Whoever queries first (console, CLI, engine worker, test) brings the database up to date.
@@ -36,6 +36,20 @@ function createClient(config: DatabaseConfig) {
       },
     },
   });
+}
+
+/**
+ * PrismaPg, loaded when the first connection is made: `pg` takes ~70 ms to load (it reaches for
+ * node's tls and the navigator global), which every SQLite process (CLI, engine, console) paid.
+ */
+function lazyPg(...args: ConstructorParameters<typeof PrismaPg>): PrismaPg {
+  const factory = {
+    provider: "postgres" as const,
+    adapterName: "@prisma/adapter-pg",
+    connect: async () => new (await import("@prisma/adapter-pg")).PrismaPg(...args).connect(),
+    connectToShadowDb: async () => new (await import("@prisma/adapter-pg")).PrismaPg(...args).connectToShadowDb(),
+  };
+  return factory as unknown as PrismaPg;
 }
 
 export type Db = ReturnType<typeof createClient>;

@@ -1,4 +1,3 @@
-import pg from "pg";
 import type { MigrateLog, MigrateResult, MigrationFile } from "./migrations";
 
 // Any constant: all redis-dts processes on one database take this advisory lock while migrating.
@@ -11,6 +10,8 @@ const quote = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
  * two processes starting at once apply each file exactly once.
  */
 export async function migratePostgres(url: string, schema: string, migrations: MigrationFile[], log: MigrateLog): Promise<MigrateResult> {
+  // loaded here, not at the top: SQLite processes never need pg (~70 ms to load)
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
