@@ -67,6 +67,10 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", stopping);
   try {
+    // The launcher rebuilds its bundle after a source change (about a second, once); that must not
+    // land in the first timed run.
+    const warm = spawnSync(path.join(root, "bin/redis-dts"), ["--help"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    if (warm.status !== 0) log(`bin/redis-dts --help exited ${warm.status}: ${(warm.stderr || warm.stdout).trim().slice(-400)}`);
     if (o.console) {
       const probe = new ConsoleProbe(dataDir, process.env);
       log("starting the console for the status probe");

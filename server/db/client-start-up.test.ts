@@ -22,7 +22,7 @@ describe("database client start-up", () => {
         console.log(JSON.stringify({ n, loaded, better: Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes("better-sqlite3")) }));
         await closeDb();
       `;
-      const env = { ...process.env, REDIS_DTS_DATA_DIR: dir };
+      const env: NodeJS.ProcessEnv = { ...process.env, REDIS_DTS_DATA_DIR: dir };
       delete env.DATABASE_URL;
       const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8", timeout: 60_000 });
       expect(r.status, r.stderr).toBe(0);
