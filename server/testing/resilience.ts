@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Redis } from "ioredis";
@@ -91,6 +91,32 @@ export function storedEvents(dataDir: string, taskName: string): StoredEvent[] {
       .all(taskName) as StoredEvent[];
   } finally {
     db.close();
+  }
+}
+
+/** The checkpoints a task has stored (the engine writes them about once a second). */
+export function storedCheckpoints(dataDir: string, taskName: string): Array<{ sourceNode: string; offset: number; phase: string }> {
+  const file = path.join(dataDir, "redis-dts.db");
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(`SELECT c.sourceNode AS sourceNode, c.offset AS offset, c.phase AS phase FROM Checkpoint c JOIN Task t ON t.id = c.taskId WHERE t.name = ?`)
+      .all(taskName) as Array<{ sourceNode: string; offset: number | bigint; phase: string }>;
+    return rows.map((r) => ({ ...r, offset: Number(r.offset) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until every listed shard has an incremental checkpoint at or past its offset (a kill after that resumes with PSYNC). */
+export async function waitCheckpointed(dataDir: string, taskName: string, minOffsets: number[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cps = storedCheckpoints(dataDir, taskName).filter((c) => c.phase === "incremental");
+    if (cps.length >= minOffsets.length && minOffsets.every((o) => cps.some((c) => c.offset >= o))) return;
+    if (Date.now() > deadline) throw new Error(`no incremental checkpoint at ${minOffsets.join(",")} after ${timeoutMs} ms: ${JSON.stringify(cps)}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
 import { SyncProcess } from "../../testing/sync-process";
-import { ListFeeder, listDefect, storedEvents } from "../../testing/resilience";
+import { ListFeeder, listDefect, storedEvents, waitCheckpointed } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
 
 /**
@@ -58,6 +58,8 @@ describe("kill -9 while writes flow through the incremental phase", () => {
       const feeder = new ListFeeder(src.client(), "feed");
       const mixed = new MixedWriter(src.client());
       await sleep(1500);
+      // the kill must come after a checkpoint of the incremental phase, which the restart resumes from
+      await waitCheckpointed(first.dataDir, `kill-${target}`, [0]);
       await first.kill();
       const before = await syncStats(src);
       await sleep(500);

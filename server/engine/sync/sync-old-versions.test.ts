@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { startRedis, stopAll } from "../../testing/redis-harness";
+import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
 import { startFakeMaster, type FakeMaster, type FakeMasterStyle } from "../../testing/fake-master";
 import { syncProcessPool } from "../../testing/sync-process";
 import { compareSides, describeDiff, endpointOf } from "../../testing/sync-fixtures";
@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(corpus))("sync from old Redis versions (fake master)
     // the pre-2.8 master must never have been sent an ACK (it would answer inside its stream)
     if (style === "sync") expect(fake.received.some((a) => a[0]?.toLowerCase() === "replconf" && a[1]?.toLowerCase() === "ack")).toBe(false);
     // the heartbeat cannot be written to these masters: latency is estimated from offsets instead
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(() => p.last?.latencyMs != null, 15_000, "a latency estimate in the status lines");
     expect(p.last?.latencyMs).not.toBeNull();
   });
 });

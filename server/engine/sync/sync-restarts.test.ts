@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { startCluster, startRedis, stopAll, waitFor, info } from "../../testing/redis-harness";
 import { syncProcessPool } from "../../testing/sync-process";
 import { runWorkload } from "../../testing/workload";
-import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
+import { compareSides, describeDiff, endpointOf, masterOffsets, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
+import { waitCheckpointed } from "../../testing/resilience";
 
 /** Restarts, kills and failovers: the data ends up equal, and resuming never needs a full sync. */
 const pool = syncProcessPool();
@@ -34,8 +35,8 @@ describe("sync restarts", () => {
     await first.waitState("synchronizing");
     await runWorkload(c, { prefix: "r1:" });
     await waitCaughtUp(first, [src]);
-    // let a checkpoint land, then write more while the engine is gone
-    await new Promise((r) => setTimeout(r, 1500));
+    // a checkpoint at least this far must land; then write more while the engine is gone
+    await waitCheckpointed(first.dataDir, "resume", await masterOffsets([src]));
     await first.kill();
     const before = await syncStats(src);
     await runWorkload(c, { prefix: "r2:" });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
+import { startCluster, startRedis, stopAll, waitFor } from "../../testing/redis-harness";
 import { syncProcessPool } from "../../testing/sync-process";
 import { runWorkload } from "../../testing/workload";
 import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "../../testing/sync-fixtures";
@@ -82,7 +82,7 @@ describe("redis-dts sync", () => {
     const dst = await startRedis();
     const p = sync(["--source", src.uri, "--target", dst.uri]);
     await p.waitState("synchronizing");
-    await new Promise((r) => setTimeout(r, 3500));
+    await waitFor(() => p.last?.latencyMs != null, 15_000, "a latency from the heartbeat in the status lines");
     expect(p.last?.latencyMs).not.toBeNull();
     expect(p.last!.latencyMs!).toBeGreaterThanOrEqual(0);
     // the heartbeat was applied to the destination too: it shows the last synchronized time
