@@ -105,6 +105,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     };
     const reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
     const timer = setInterval(reportNow, 100);
+    reportNow();
     try {
       await task.run();
     } catch {
