@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { ListFeeder, listDefect, pushRange, storedEvents } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -9,13 +9,8 @@ import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaught
  * restart has to run a full synchronization again, and the destination must end up equal to the
  * source, with no list element applied twice (neither the old copy nor the stream's replay).
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 describe("replication backlog overrun while the engine is stopped", () => {
@@ -25,8 +20,7 @@ describe("replication backlog overrun while the engine is stopped", () => {
     const c = src.client();
     await seedData(c, "a:");
     const args = ["--task", "backlog", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = new SyncProcess(args);
-    procs.push(first.start());
+    const first = pool.start(args);
     await first.waitState("synchronizing");
     await pushRange(c, "list", 0, 5_000);
     await waitCaughtUp(first, [src]);
@@ -38,8 +32,7 @@ describe("replication backlog overrun while the engine is stopped", () => {
     await c.del("a:0:s", "a:1:l", "a:2:set");
     await c.set("while-stopped", "x");
 
-    const second = new SyncProcess(args, first.dataDir);
-    procs.push(second.start());
+    const second = pool.start(args, first.dataDir);
     // and the source keeps writing through the new full synchronization
     const feeder = new ListFeeder(c, "feed", { pauseMs: 1 });
     await second.waitState("synchronizing");

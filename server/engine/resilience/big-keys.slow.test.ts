@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { peakRss } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -14,13 +14,8 @@ import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../test
  * latency during the synchronization and the engine's peak RSS. The RSS bound catches a value held
  * several times over or a queue without back-pressure.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 const MB = 1024 * 1024;
@@ -89,8 +84,7 @@ describe("big keys", () => {
     const fillMs = performance.now() - filledAt;
     await dst.client().call("SLOWLOG", "RESET");
     const probe = new LatencyProbe(dst);
-    const p = new SyncProcess(["--task", "big", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
-    procs.push(p.start());
+    const p = pool.start(["--task", "big", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
     const startedAt = performance.now();
     let rss = 0;
     const sampler = setInterval(() => (rss = Math.max(rss, p.pid ? (peakRss(p.pid) ?? 0) : 0)), 250);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../../testing/redis-harness";
 import { freePort } from "../../testing/free-port";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { ListFeeder, listDefect, storedEvents } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -11,13 +11,8 @@ import { compareSides, describeDiff, endpointOf, seedData, waitCaughtUp } from "
  * replica) while the source keeps writing: the task waits and retries, says so in its status and
  * events, resumes by itself when the destination accepts again, and loses nothing.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,8 +26,7 @@ async function refuseWhileWriting(
   const src = await startRedis({ config: { "repl-backlog-size": "64mb" } });
   const dst = await startRedis();
   await seedData(src.client(), "a:");
-  const sync = new SyncProcess(["--task", name, "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
-  procs.push(sync.start());
+  const sync = pool.start(["--task", name, "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
   await sync.waitState("synchronizing");
   const admin = dst.client();
   const feeder = new ListFeeder(src.client(), "feed", { pauseMs: 1 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { info, startRedis, stopAll, waitFor } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { ListFeeder, listDefect } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -12,13 +12,8 @@ import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../test
  * into the loader, so there is no moment between the two: "transfer" means the source has not sent
  * everything yet. Either way the restart synchronizes again and the data ends up equal.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 async function fill(c: Redis, keys: number): Promise<void> {
@@ -52,8 +47,7 @@ describe("kill -9 during a full synchronization", () => {
     const c = src.client();
     await fill(c, 40_000);
     const args = ["--task", "kill-transfer", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = new SyncProcess(args);
-    procs.push(first.start());
+    const first = pool.start(args);
     await waitFor(() => (first.last?.fullSync.bytes ?? 0) > 0, 30_000, "RDB bytes arriving");
     const seen = first.last!.fullSync;
     expect(seen.done).toBe(false);
@@ -62,8 +56,7 @@ describe("kill -9 during a full synchronization", () => {
     await changeWhileDown(c);
     await c.config("SET", "rdb-key-save-delay", "0");
     const feeder = new ListFeeder(c, "feed", { pauseMs: 1 });
-    const second = new SyncProcess(args, first.dataDir);
-    procs.push(second.start());
+    const second = pool.start(args, first.dataDir);
     await second.waitState("synchronizing", 60_000);
     const pushed = await feeder.stop();
     await waitCaughtUp(second, [src]);
@@ -79,8 +72,7 @@ describe("kill -9 during a full synchronization", () => {
     const c = src.client();
     await fill(c, 150_000);
     const args = ["--task", "kill-load", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = new SyncProcess(args);
-    procs.push(first.start());
+    const first = pool.start(args);
     // once the load has written some keys, the destination stops taking writes: the RDB finishes
     // arriving (spooled), the load cannot finish
     const admin = dst.client();
@@ -92,8 +84,7 @@ describe("kill -9 during a full synchronization", () => {
     await admin.call("CLIENT", "UNPAUSE");
     expect(await dst.client().dbsize()).toBeLessThan(150_000);
     await changeWhileDown(c);
-    const second = new SyncProcess(args, first.dataDir);
-    procs.push(second.start());
+    const second = pool.start(args, first.dataDir);
     await second.waitState("synchronizing", 120_000);
     await waitCaughtUp(second, [src]);
     const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));

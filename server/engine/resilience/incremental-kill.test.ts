@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { ListFeeder, listDefect, storedEvents, waitCheckpointed } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -10,13 +10,8 @@ import { compareSides, describeDiff, endpointOf, syncStats, waitCaughtUp } from 
  * lags what the destination already has), and a restart: PSYNC, no full sync, and every write that
  * must not run twice (RPUSH, INCR, a SET followed by a DEL and an RPUSH on one key) applied once.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,8 +47,7 @@ describe("kill -9 while writes flow through the incremental phase", () => {
       const dst = target === "cluster" ? await startCluster({ masters: 3 }) : await startRedis();
       const c = src.client();
       const args = ["--task", `kill-${target}`, "--skip-precheck", "--source", src.uri, "--target", dst.uri, "--target-mode", target];
-      const first = new SyncProcess(args);
-      procs.push(first.start());
+      const first = pool.start(args);
       await first.waitState("synchronizing");
       const feeder = new ListFeeder(src.client(), "feed");
       const mixed = new MixedWriter(src.client());
@@ -63,8 +57,7 @@ describe("kill -9 while writes flow through the incremental phase", () => {
       await first.kill();
       const before = await syncStats(src);
       await sleep(500);
-      const second = new SyncProcess(args, first.dataDir);
-      procs.push(second.start());
+      const second = pool.start(args, first.dataDir);
       await second.waitState("synchronizing");
       await sleep(500);
       const [pushed, rounds] = await Promise.all([feeder.stop(), mixed.stop()]);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import calculateSlot from "cluster-key-slot";
 import { info, startCluster, startRedis, stopAll, waitFor, type RedisNode } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { runWorkload } from "../../testing/workload";
 import { pushRange, listDefect, storedEvents } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, masterOffsets, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
@@ -12,13 +12,8 @@ import { compareSides, describeDiff, endpointOf, masterOffsets, seedData, syncSt
  * without a full synchronization. The dead master is the very node the task was given as its
  * source address, so the engine must find the new owner through the other nodes it knows.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 async function ownerOf(nodes: RedisNode[], slot: number): Promise<RedisNode> {
@@ -43,8 +38,7 @@ describe("a killed source master in a cluster with replicas", () => {
     // a hash tag whose slot the seed node serves: the writes that must survive its death
     let tag = "";
     for (let i = 0; !tag; i++) if ((await ownerOf(src.nodes, calculateSlot(`t${i}`))) === seed) tag = `{t${i}}`;
-    const p = new SyncProcess(["--task", "killed", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri]);
-    procs.push(p.start());
+    const p = pool.start(["--task", "killed", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri]);
     await p.waitState("synchronizing");
     await runWorkload(c, { tag });
     await pushRange(c as never, `${tag}list`, 0, 2000, 1);

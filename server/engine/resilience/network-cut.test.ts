@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { SyncProcess, syncProcessPool } from "../../testing/sync-process";
 import { TcpProxy } from "../../testing/tcp-proxy";
 import { ListFeeder, listDefect, storedEvents } from "../../testing/resilience";
 import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaughtUp } from "../../testing/sync-fixtures";
@@ -10,13 +10,10 @@ import { compareSides, describeDiff, endpointOf, seedData, syncStats, waitCaught
  * restored while writes keep coming: the task recovers by itself, without a full synchronization,
  * and the destination holds every write exactly once.
  */
-const procs: SyncProcess[] = [];
+const pool = syncProcessPool();
 const proxies: TcpProxy[] = [];
 afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
+  await pool.cleanup();
   for (const p of proxies.splice(0)) await p.close();
 });
 afterAll(stopAll);
@@ -51,8 +48,7 @@ describe("network cut between the engine and one side", () => {
     const dst = await startRedis();
     await seedData(src.client(), "a:");
     const proxy = await proxyTo(src);
-    const sync = new SyncProcess(["--task", "net-src", "--skip-precheck", "--source", proxy.uri(), "--target", dst.uri]);
-    procs.push(sync.start());
+    const sync = pool.start(["--task", "net-src", "--skip-precheck", "--source", proxy.uri(), "--target", dst.uri]);
     await sync.waitState("synchronizing");
     const before = await syncStats(src);
     const { pushed } = await cutWhileWriting(src, proxy, sync);
@@ -73,8 +69,7 @@ describe("network cut between the engine and one side", () => {
     const dst = await startRedis();
     await seedData(src.client(), "a:");
     const proxy = await proxyTo(dst);
-    const sync = new SyncProcess(["--task", "net-dst", "--skip-precheck", "--source", src.uri, "--target", proxy.uri()]);
-    procs.push(sync.start());
+    const sync = pool.start(["--task", "net-dst", "--skip-precheck", "--source", src.uri, "--target", proxy.uri()]);
     await sync.waitState("synchronizing");
     const before = await syncStats(src);
     const { pushed } = await cutWhileWriting(src, proxy, sync);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { startRedis, stopAll } from "../../testing/redis-harness";
-import { SyncProcess } from "../../testing/sync-process";
+import { syncProcessPool } from "../../testing/sync-process";
 import { storedEvents } from "../../testing/resilience";
 import { waitCaughtUp } from "../../testing/sync-fixtures";
 
@@ -11,13 +11,8 @@ import { waitCaughtUp } from "../../testing/sync-fixtures";
  * it. The second says who runs it and exits non-zero without changing the task; the first keeps
  * synchronizing; once the first is gone (even killed with -9) the task can be run again at once.
  */
-const procs: SyncProcess[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    await p.stop();
-    p.cleanup();
-  }
-});
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
 afterAll(stopAll);
 
 function storedTarget(dataDir: string, task: string): { host: string; port: number } {
@@ -37,12 +32,10 @@ describe("one task, two engine processes", () => {
     const dst = await startRedis();
     const other = await startRedis();
     const c = src.client();
-    const first = new SyncProcess(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
-    procs.push(first.start());
+    const first = pool.start(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
     await first.waitState("synchronizing");
 
-    const second = new SyncProcess(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", other.uri], first.dataDir);
-    procs.push(second.start());
+    const second = pool.start(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", other.uri], first.dataDir);
     expect(await second.exited()).toBe(1);
     const lines = second.stderr.trim().split("\n");
     expect(lines, second.stderr).toHaveLength(1);
@@ -61,8 +54,7 @@ describe("one task, two engine processes", () => {
     // a holder killed with -9 does not lock the task out until its lease expires
     await first.kill();
     await c.set("after-kill", "1");
-    const third = new SyncProcess(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", dst.uri], first.dataDir);
-    procs.push(third.start());
+    const third = pool.start(["--task", "lease", "--skip-precheck", "--source", src.uri, "--target", dst.uri], first.dataDir);
     await third.waitState("synchronizing", 30_000);
     await waitCaughtUp(third, [src]);
     expect(await dst.client().get("after-kill")).toBe("1");
