@@ -47,7 +47,6 @@ function lazyPg(...args: ConstructorParameters<typeof PrismaPg>): PrismaPg {
     provider: "postgres" as const,
     adapterName: "@prisma/adapter-pg",
     connect: async () => new (await import("@prisma/adapter-pg")).PrismaPg(...args).connect(),
-    connectToShadowDb: async () => new (await import("@prisma/adapter-pg")).PrismaPg(...args).connectToShadowDb(),
   };
   return factory as unknown as PrismaPg;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Redis } from "ioredis";
+import { waitFor } from "./redis-harness";
 
 /**
  * Helpers of the resilience tests: a writer that pushes consecutive numbers to a list (so a lost, a
@@ -111,13 +112,15 @@ export function storedCheckpoints(dataDir: string, taskName: string): Array<{ so
 
 /** Waits until every listed shard has an incremental checkpoint at or past its offset (a kill after that resumes with PSYNC). */
 export async function waitCheckpointed(dataDir: string, taskName: string, minOffsets: number[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const cps = storedCheckpoints(dataDir, taskName).filter((c) => c.phase === "incremental");
-    if (cps.length >= minOffsets.length && minOffsets.every((o) => cps.some((c) => c.offset >= o))) return;
-    if (Date.now() > deadline) throw new Error(`no incremental checkpoint at ${minOffsets.join(",")} after ${timeoutMs} ms: ${JSON.stringify(cps)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(
+    () => {
+      const cps = storedCheckpoints(dataDir, taskName).filter((c) => c.phase === "incremental");
+      return cps.length >= minOffsets.length && minOffsets.every((o) => cps.some((c) => c.offset >= o));
+    },
+    timeoutMs,
+    `an incremental checkpoint of task ${taskName} at offsets ${minOffsets.join(",")}`,
+    100,
+  );
 }
 
 /** Peak resident memory of a process (VmHWM), in bytes, or null when it is gone. */
