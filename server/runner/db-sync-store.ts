@@ -4,6 +4,11 @@ import type { SyncStore } from "../engine/sync/sync-task";
 import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { saveCheckpoint } from "../db/checkpoint/save-checkpoint";
 import { addTaskEvent } from "../db/task-event/add-task-event";
+import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
+import { describeRecord } from "../engine/sync/divergence";
+
+/** divergences named one by one in the events before they are summed up every 10 s */
+const NAMED_DIVERGENCES = 50;
 
 /**
  * The engine's persistence through the console's database. Events are written in order through one
@@ -14,6 +19,9 @@ export function dbSyncStore(taskId: string, echo?: (level: string, message: stri
   let chain: Promise<unknown> = Promise.resolve();
   let queued = 0;
   let dropped = 0;
+  let named = 0;
+  let unnamed = 0;
+  let unnamedSince = 0;
   const enqueue = (fn: () => Promise<unknown>) => {
     if (queued > 1000) {
       dropped++;
@@ -45,7 +53,31 @@ export function dbSyncStore(taskId: string, echo?: (level: string, message: stri
       }
       enqueue(() => addTaskEvent({ taskId, level, message }));
     },
+    divergence(r, decision) {
+      enqueue(() => addDivergentKeys({ taskId, kind: r.kind, shard: r.shard, db: r.db, command: r.command, keys: r.keys, reason: r.reason, phase: r.phase, time: new Date(r.at) }));
+      const level = decision === "continue" ? "warn" : "error";
+      const message = `${r.shard}: ${describeRecord(r)}${decision === "continue" ? " (skipped and recorded for Data Verification)" : ""}`;
+      if (named < NAMED_DIVERGENCES || decision !== "continue") {
+        named++;
+        echo?.(level, message);
+        enqueue(() => addTaskEvent({ taskId, level, message, code: "DIVERGENCE" }));
+        return;
+      }
+      unnamed++;
+      if (Date.now() - unnamedSince >= 10_000) {
+        const n = unnamed;
+        unnamed = 0;
+        unnamedSince = Date.now();
+        echo?.("warn", `${n} more refused or inexact writes, the last: ${message}`);
+        enqueue(() => addTaskEvent({ taskId, level: "warn", message: `${n} more refused or inexact writes were skipped and recorded; the last: ${message}`, code: "DIVERGENCE" }));
+      }
+    },
     async flush() {
+      if (unnamed > 0) {
+        const n = unnamed;
+        unnamed = 0;
+        enqueue(() => addTaskEvent({ taskId, level: "warn", message: `${n} more refused or inexact writes were skipped and recorded (see the task's divergence list)`, code: "DIVERGENCE" }));
+      }
       await chain;
     },
   };

@@ -51,10 +51,19 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     throw new DtsError("CONFLICT", `task "${name}" is already being run by another redis-dts process (${describeHolder(holder)}); stop it first`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
-  const idle: SyncSnapshot = { state: "prechecking", fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false }, shards: [], latencyMs: null, opsPerSec: 0, warnings: [] };
+  const idle: SyncSnapshot = {
+    state: "prechecking",
+    fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false },
+    shards: [],
+    latencyMs: null,
+    opsPerSec: 0,
+    warnings: [],
+    divergence: { policy: "pause", refused: 0, inexact: 0, shards: [], recent: [] },
+  };
   try {
     await o.prepare?.();
     const cfg = await loadTaskConfig(o.taskId, o.dataDir);
+    idle.divergence.policy = cfg.onDivergence ?? "pause";
     const checkpoints = await getCheckpoints({ taskId: o.taskId });
     const resumable = checkpoints.some((c) => c.phase === "incremental");
     // Any checkpoint means this task already wrote to the destination (an interrupted full sync
@@ -116,7 +125,12 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     }
     const final = task.snapshot();
     if (final.state === "failed") {
-      await setTaskState({ id: o.taskId, state: "failed", error: { message: final.error ?? "the task failed" } });
+      await setTaskState({ id: o.taskId, state: "failed", error: { code: final.divergence.haltedBy ? "DIVERGENCE" : undefined, message: final.error ?? "the task failed" } });
+    } else if (final.divergence.haltedBy) {
+      // the divergence policy paused it: the reason stays on the task until it is resumed
+      final.state = "paused";
+      final.error = `paused at a refused or inexact write: ${final.divergence.haltedBy}`;
+      await setTaskState({ id: o.taskId, state: "paused", error: { code: "DIVERGENCE", message: final.error } });
     } else {
       final.state = o.stopState ?? "paused";
       await setTaskState({ id: o.taskId, state: final.state });

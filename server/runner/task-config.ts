@@ -11,8 +11,11 @@ import { parseJsonField } from "../db/json";
 const ZTaskOptions = z.object({
   /** FLUSHDB/FLUSHALL on the source are not applied */
   ignoreFlush: z.boolean().optional(),
-  /** what a command that cannot be applied exactly does: stop the task, or skip it with an event */
-  onInexact: z.enum(["fail", "skip"]).optional(),
+  /**
+   * what a refused or inexact write does (engine/sync/divergence.ts): pause the task at it (default),
+   * skip it and record its keys for Data Verification, or fail the task
+   */
+  onInexact: z.enum(["pause", "skip", "fail"]).optional(),
 });
 export type TTaskOptions = z.infer<typeof ZTaskOptions>;
 
@@ -39,7 +42,7 @@ export async function loadTaskConfig(taskId: string, dataDir: string): Promise<S
     conflict: task.conflictMode === "ignore" ? "ignore" : "intercept",
     initialSync: task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental",
     ignoreFlush: Boolean(options.ignoreFlush),
-    onInexact: options.onInexact === "fail" ? "fail" : "skip",
+    onDivergence: options.onInexact ?? "pause",
     spoolDir: path.join(dataDir, "spool", taskId),
   };
 }

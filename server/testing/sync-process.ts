@@ -14,6 +14,14 @@ export interface SyncStatusLine {
   latencyMs: number | null;
   opsPerSec: number;
   warnings?: string[];
+  divergence: {
+    policy: string;
+    refused: number;
+    inexact: number;
+    shards: Array<{ source: string; refused: number; inexact: number }>;
+    recent: Array<{ kind: string; shard: string; db: number | null; command: string; keys: string[]; reason: string; phase: string }>;
+    haltedBy?: string;
+  };
   error?: string;
 }
 

@@ -25,7 +25,9 @@ function usage<T>(fn: () => T): T {
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
   const full = s.fullSync.done ? "" : ` full sync ${s.fullSync.keys} keys ${(s.fullSync.bytes / 1e6).toFixed(1)} MB${s.fullSync.totalBytes ? ` of ${(s.fullSync.totalBytes / 1e6).toFixed(1)} MB` : ""}`;
-  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
+  const d = s.divergence;
+  const diverged = d.refused + d.inexact > 0 ? ` | ${d.refused} refused, ${d.inexact} inexact writes` : "";
+  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${diverged}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
 }
 
 const command: CliCommand = {
@@ -43,7 +45,7 @@ const command: CliCommand = {
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
     { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
-    { name: "on-inexact", value: true, valueName: "POLICY", help: "skip (default: report and continue) or fail, for commands that cannot be applied exactly" },
+    { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
     { name: "skip-precheck", value: false, help: "start without running the precheck" },
     { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
   ],
@@ -64,8 +66,8 @@ const command: CliCommand = {
     if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
     const initial = f["initial-sync"] ?? "full";
     if (initial !== "full" && initial !== "incremental") throw new UsageError("--initial-sync must be full or incremental");
-    const onInexact = f["on-inexact"] ?? "skip";
-    if (onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be skip or fail");
+    const onInexact = f["on-inexact"] ?? "pause";
+    if (onInexact !== "pause" && onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be pause, skip or fail");
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
@@ -101,9 +103,18 @@ const command: CliCommand = {
         echo,
         onStatus: (s) => {
           if (f.json) {
-            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, error } = s;
+            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error } = s;
             io.stdout.write(
-              JSON.stringify({ state, fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes }, shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })), latencyMs, opsPerSec, ...(warnings.length ? { warnings } : {}), ...(error ? { error } : {}) }) + "\n",
+              JSON.stringify({
+                state,
+                fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes },
+                shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })),
+                latencyMs,
+                opsPerSec,
+                ...(warnings.length ? { warnings } : {}),
+                divergence,
+                ...(error ? { error } : {}),
+              }) + "\n",
             );
           } else {
             const line = progressLine(s);
@@ -115,7 +126,9 @@ const command: CliCommand = {
       });
       if (!f.json && io.isTTY) io.stderr.write("\n");
       if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}${final.error ? `: ${final.error}` : ""}\n`);
-      return final.state === "failed" || final.state === "precheck_failed" ? 1 : 0;
+      if (final.state === "failed" || final.state === "precheck_failed") return 1;
+      // paused by the divergence policy: a script must not read this as a clean stop
+      return final.divergence.haltedBy ? 4 : 0;
     } finally {
       await closeDb();
     }

@@ -7,6 +7,7 @@ import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-
 import { RestoreCommand } from "./restore-command";
 import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
+import { libraryName } from "./function-libraries";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
 
 const B = (s: string) => Buffer.from(s);
@@ -268,7 +269,7 @@ export class RdbLoader {
         return;
       }
     }
-    const key = name === "EVAL" ? f.argv[4] : f.argv[1];
+    const key = name === "EVAL" ? f.argv[4] : name === "FUNCTION" || name === "SCRIPT" ? undefined : f.argv[1];
     const entry = this.typedInFlight.get(f.tag)?.entry;
     if (f.error.code === "BUSYKEY" || (name === "FUNCTION" && /already exists/i.test(f.error.message))) {
       if (f.uncertain || this.rebuilt.has(f.tag)) return; // our own earlier copy landed before the connection broke
@@ -278,7 +279,7 @@ export class RdbLoader {
     }
     if (name === "FUNCTION" || name === "SCRIPT") this.stats.functions--;
     else this.stats.failed++;
-    this.issue({ kind: "refused", db: entry?.db, key, message: `${describeCommand(f.argv)} refused by ${f.node}: ${f.error.message}` });
+    this.issue({ kind: "refused", db: entry?.db, key, command: name === "EVAL" ? "RESTORE" : name, message: `${describeCommand(f.argv)} refused by ${f.node}: ${f.error.message}` });
   }
 
   /** Lost RESTOREs are resent (BUSYKEY afterwards means ours landed); lost typed keys are rebuilt. */
@@ -299,8 +300,20 @@ export class RdbLoader {
 
   private onFunction(code: Buffer): void {
     if (!this.caps.functions) {
-      this.issue({ kind: "inexact", message: "a function library was not loaded: the destination has no functions (Redis 7.0+)" });
+      this.issue({ kind: "inexact", command: "FUNCTION", message: "a function library was not loaded: the destination has no functions (Redis 7.0+)" });
       return;
+    }
+    const libs = this.opts.functions;
+    if (libs) {
+      const decision = libs.decide(code);
+      // the same library from another master, or already on the destination: loaded once
+      if (decision === "same") return;
+      if (decision === "different" && !this.ignore) {
+        this.stats.conflicts++;
+        this.issue({ kind: "conflict", command: "FUNCTION", message: `a different Functions library named ${libraryName(code)} already exists on the destination` });
+        return;
+      }
+      libs.loaded(code);
     }
     this.stats.functions++;
     this.writer.broadcast(0, this.ignore ? ["FUNCTION", "LOAD", "REPLACE", code] : ["FUNCTION", "LOAD", code], this.tag, this.ignore ? WRITE_REPLAY_SAFE : 0);

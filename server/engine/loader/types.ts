@@ -1,3 +1,5 @@
+import type { FunctionLibraries } from "./function-libraries";
+
 /** intercept: a key that already exists is an error (reported); ignore: it is overwritten */
 export type ConflictPolicy = "intercept" | "ignore";
 
@@ -18,6 +20,11 @@ export interface LoaderOptions {
   /** pass the source's LRU idle time / LFU counter on with RESTORE (default true) */
   keepEvictionHints?: boolean;
   onIssue?(issue: LoadIssue): void;
+  /**
+   * the destination's Functions libraries, shared by the shards of a task: a library another master
+   * already loaded (or the destination had) with the same code is not loaded again nor a conflict
+   */
+  functions?: FunctionLibraries | null;
   /** issues kept in the summary (default 20); all of them are counted */
   keepIssues?: number;
   /** the clock deciding what is already expired (default Date.now) */
@@ -33,6 +40,8 @@ export interface LoadIssue {
   message: string;
   db?: number;
   key?: Buffer;
+  /** the command that was refused (RESTORE, FUNCTION...) when not the key's own */
+  command?: string;
 }
 
 export interface LoadStats {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import type { ApplyTarget } from "./apply-target";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
@@ -6,7 +7,9 @@ import { commandName } from "./command-spec";
 import { emulate } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
 import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";
-import { WRITE_REPLAY_SAFE } from "../writer/types";
+import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
+import { clearShard } from "./clear-shard";
+import { libraryName, type FunctionLibraries } from "../loader/function-libraries";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -20,9 +23,25 @@ export interface CommandEntry {
   raw?: Buffer;
 }
 
+/** A command the engine cannot apply exactly (or the destination would refuse), for the divergence rule. */
+export interface InexactCommand {
+  kind: "inexact" | "refused";
+  message: string;
+  keys: Buffer[];
+  /** the source command's name, upper case */
+  command: string;
+  /** source database */
+  db: number;
+  /** replication offset where the command starts: a halt leaves the checkpoint here */
+  offset: number;
+}
+
 export interface ApplyEvents {
-  /** something was not applied exactly; returns true when the task must stop (policy "fail") */
-  inexact(message: string, keys: Buffer[]): boolean;
+  /**
+   * something was not applied exactly; true when the task must stop at this command (its policy
+   * pauses or fails it): the command is then not reported done, so the checkpoint stays before it
+   */
+  inexact(c: InexactCommand): boolean;
   info(message: string): void;
   /**
    * every write of the command ending at `offset` is queued (or it needed none): once the writer has
@@ -40,8 +59,14 @@ export interface ApplyFence {
   replay: FenceView | null;
 }
 
+/** What the applier shares with the other shards of its task. */
+export interface ApplyShared {
+  /** the destination's Functions libraries (null: FUNCTION commands are broadcast as they come) */
+  functions: FunctionLibraries | null;
+}
+
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
-type Planned = Step & Partial<FenceId>;
+type Planned = Step & Partial<FenceId> & { source?: CommandEntry };
 
 /** Transactions bigger than this are applied in order without MULTI instead of buffered without bound. */
 const MAX_TX_COMMANDS = 10_000;
@@ -72,6 +97,7 @@ export class Applier {
     private readonly control: () => Redis | Cluster,
     private readonly tmpPrefix: string,
     private readonly fence: ApplyFence | null = null,
+    private readonly shared: ApplyShared = { functions: null },
   ) {
     this.ctx = { ...ctx, receivedAt: 0 };
   }
@@ -104,7 +130,36 @@ export class Applier {
       return null;
     }
     if (name === "eval" || name === "script") this.remember(name, e.argv);
+    if (name === "function" && this.shared.functions) return this.run(this.planFunction(e), e.start, e.end);
     return this.run(this.plan(e, name), e.start, e.end, e);
+  }
+
+  /**
+   * FUNCTION LOAD/DELETE/FLUSH/RESTORE against what the destination holds: each master of a source
+   * cluster sends the same library, which is loaded once; a different library under a loaded name
+   * is refused unless the source asked to REPLACE it.
+   */
+  private planFunction(e: CommandEntry): Planned[] {
+    const libs = this.shared.functions!;
+    const sub = e.argv[1]?.toString().toLowerCase();
+    const steps = this.plan(e, "function");
+    if (sub === "load") {
+      const replace = e.argv.length > 3 && e.argv[2].toString().toLowerCase() === "replace";
+      const code = e.argv[e.argv.length - 1];
+      const decision = libs.decide(code);
+      if (decision === "same") return [{ kind: "skip" }];
+      if (decision === "different" && !replace) {
+        return [{ kind: "report", refused: true, message: `a different Functions library named ${libraryName(code)} is already loaded on the destination`, keys: [], inexact: true }];
+      }
+      libs.loaded(code);
+    } else if (sub === "delete") {
+      const name = e.argv[2]?.toString() ?? "";
+      // another master's stream deleted it already: the destination is as the source wants it
+      if (!libs.has(name)) return [{ kind: "skip" }];
+      libs.deleted(name);
+    } else if (sub === "flush") libs.flushed();
+    else if (sub === "restore") libs.forget();
+    return steps;
   }
 
   private plan(e: CommandEntry, name = commandName(e.argv[0])): Planned[] {
@@ -118,10 +173,11 @@ export class Applier {
     }
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
+    for (const s of steps) if (s.kind === "report") s.source = e;
     if (this.fence) {
       let sub = 0;
       for (const s of steps) {
-        if (s.kind !== "write" && s.kind !== "broadcast") continue;
+        if (s.kind !== "write" && s.kind !== "broadcast" && s.kind !== "flush") continue;
         s.offset = e.start;
         s.sub = sub++;
       }
@@ -138,7 +194,7 @@ export class Applier {
     if (f.replay) {
       if (!covers(f.replay.max, id)) f.replay = null;
       // a broadcast reaches every node in order: the highest fence of any covers it
-      else if (step.kind === "broadcast" ? true : f.replay.ran(step.key, id)) return null;
+      else if (step.kind === "broadcast" ? true : f.replay.ran(step.key, id, step.db)) return null;
     }
     if (step.kind === "broadcast" || isReplaySafe(step.argv) || !fenceable(step.argv)) return step.argv;
     const key = f.fences.keyFor(step.key);
@@ -162,7 +218,7 @@ export class Applier {
           // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
           if (!argv) break;
-          const flags = f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0;
+          const flags = f ? (f.replay ? WRITE_REPLAYED : 0) : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0;
           const room =
             from?.raw !== undefined && argv === from.argv && steps.length === 1 && this.out.writeEncoded
               ? this.out.writeEncoded(step.db, from.raw, step.key, tag, flags)
@@ -172,14 +228,36 @@ export class Applier {
         }
         case "broadcast": {
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
-          if (argv && !this.out.broadcast(step.db, argv, tag, f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+          if (argv && !this.out.broadcast(step.db, argv, tag, f ? (f.replay ? WRITE_REPLAYED : 0) : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         }
         case "emulate":
           return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, end);
-        case "report":
-          if (this.events.inexact(step.message, step.keys)) this.stopped = true;
+        case "flush": {
+          // a replay: when anything after this flush ran, the flush itself did (it is drained around)
+          if (f && step.offset !== undefined && f.replay) {
+            if (!covers(f.replay.max, step as FenceId)) f.replay = null;
+            else break;
+          }
+          return this.continueAfter(this.flush(step, tag), steps.slice(i + 1), tag, end);
+        }
+        case "report": {
+          const source = step.source ?? from;
+          const halt = this.events.inexact({
+            kind: step.refused ? "refused" : "inexact",
+            message: step.message,
+            keys: step.keys,
+            command: source ? source.argv[0].toString().toUpperCase() : "",
+            db: source?.db ?? 0,
+            offset: tag,
+          });
+          if (halt) {
+            // not done: the checkpoint stays before this command, which runs again on resume
+            this.stopped = true;
+            return null;
+          }
           break;
+        }
         case "skip":
           if (step.message) this.events.info(step.message);
           break;
@@ -191,7 +269,30 @@ export class Applier {
 
   private async continueAfter(wait: Promise<void>, rest: Planned[], tag: number, end: number): Promise<void> {
     await wait;
+    if (this.stopped) return;
     await this.run(rest, tag, end);
+  }
+
+  /**
+   * FLUSHDB/FLUSHALL: every earlier write lands first. A standalone source (or a cluster master that
+   * owns every slot) empties whole destination databases; one master of a source cluster empties only
+   * its own slots, so the keys of the other masters stay. The product's own keys are kept.
+   */
+  private async flush(step: Extract<Step, { kind: "flush" }>, tag: number): Promise<void> {
+    await this.out.drained();
+    if (step.slots === null) {
+      if (!this.out.broadcast(step.db, step.argv, tag, this.fence ? 0 : WRITE_REPLAY_SAFE)) await this.out.ready();
+    } else {
+      await clearShard(this.control(), [step.db], step.slots, { keepOwnKeys: true });
+    }
+    await this.out.drained();
+    // what ran before this flush is gone on the destination: a replay must neither redo it nor
+    // flush again over writes that came after (fence.ts)
+    const id = step as Planned;
+    if (this.fence && id.offset !== undefined) {
+      const key = this.fence.fences.flushKey();
+      this.out.write(step.db, this.fence.fences.flushFenceCommand({ offset: id.offset, sub: id.sub! }), key, tag, 0);
+    }
   }
 
   private async emulate(step: Extract<Step, { kind: "emulate" }>): Promise<void> {
@@ -204,20 +305,27 @@ export class Applier {
 
   private async applyAll(entries: CommandEntry[], tag: number): Promise<void> {
     for (const e of entries) {
+      if (this.stopped) return;
       this.remember(commandName(e.argv[0]), e.argv);
       await this.run(this.plan(e), tag, e.end);
     }
   }
 
-  /** MULTI/EXEC stays atomic when all its writes land on one node; otherwise it is applied in order and reported. */
+  /**
+   * MULTI/EXEC stays atomic where the destination can run it as one transaction: a standalone
+   * destination, or one slot of a cluster (a cluster node refuses EXEC over keys of several slots,
+   * even slots it owns itself). Otherwise its commands are applied one by one in their order: the
+   * same result once all have run (a reader may see the steps in between).
+   */
   private applyTx(entries: CommandEntry[], exec: CommandEntry): Promise<void> | null {
     this.tx = null;
-    const plans = entries.map((e) => {
-      this.remember(commandName(e.argv[0]), e.argv);
-      return this.plan(e);
-    });
-    const steps = plans.flat();
-    const writes = steps.filter((s): s is Extract<Step, { kind: "write" }> => s.kind === "write");
+    const steps: Planned[] = [];
+    for (const e of entries) {
+      const name = commandName(e.argv[0]);
+      this.remember(name, e.argv);
+      for (const s of name === "function" && this.shared.functions ? this.planFunction(e) : this.plan(e, name)) steps.push(s);
+    }
+    const writes = steps.filter((s): s is Extract<Planned, { kind: "write" }> => s.kind === "write");
     if (writes.length !== steps.length) {
       if (steps.some((s) => s.kind !== "skip")) this.events.info("a MULTI/EXEC block contains commands that cannot run inside a transaction here: applied in order");
       return this.run(steps, this.txStart, exec.end);
@@ -226,19 +334,26 @@ export class Applier {
       this.events.done(exec.end);
       return null;
     }
-    const node = this.out.nodeOf(writes.find((w) => w.key)?.key ?? null);
-    const oneNode = writes.every((w) => w.key === null || this.out.nodeOf(w.key) === node);
-    if (!oneNode) {
-      this.events.info("a MULTI/EXEC block spans several destination nodes: applied in order, not atomically");
-      return this.run(steps, this.txStart, exec.end);
-    }
     const anchor = writes.find((w) => w.key)?.key ?? null;
-    const framed: Step[] = [
+    if (!this.oneTransaction(writes, anchor)) return this.run(steps, this.txStart, exec.end);
+    const framed: Planned[] = [
       { kind: "write", db: writes[0].db, argv: [b("MULTI")], key: anchor },
       ...writes.map((w) => ({ ...w, key: w.key ?? anchor })),
       { kind: "write", db: writes[writes.length - 1].db, argv: [b("EXEC")], key: anchor },
     ];
     return this.run(framed, this.txStart, exec.end);
+  }
+
+  /** the writes can run as one MULTI/EXEC on the destination */
+  private oneTransaction(writes: Array<Extract<Planned, { kind: "write" }>>, anchor: Buffer | null): boolean {
+    if (writes.length === 1) return true;
+    if (!this.ctx.cluster) {
+      const node = this.out.nodeOf(anchor);
+      return writes.every((w) => w.key === null || this.out.nodeOf(w.key) === node);
+    }
+    if (anchor === null) return false;
+    const slot = calculateSlot(anchor);
+    return writes.every((w) => w.key !== null && calculateSlot(w.key) === slot);
   }
 }
 

@@ -1,14 +1,17 @@
 import calculateSlot from "cluster-key-slot";
 import { Redis, type Cluster } from "ioredis";
+import { HEARTBEAT_PREFIX } from "./heartbeat";
+
+const OWN = Buffer.from(HEARTBEAT_PREFIX);
 
 /**
- * Before a shard's full synchronization is run again (the engine stopped mid-load, or the source's
- * backlog no longer covered a restart), the keys an earlier attempt wrote must go: a key deleted on
- * the source in between would otherwise survive on the destination. Only used in "Pre-check and
- * Intercept" mode, where the destination's mapped databases held nothing of their own at the start;
- * with a cluster source only the keys of this shard's slots are removed.
+ * Deletes the keys of some slots from destination databases: before a shard's full synchronization
+ * is run again (the keys an earlier attempt wrote must go: a key deleted on the source in between
+ * would otherwise survive; only in "Pre-check and Intercept" mode, where the mapped databases held
+ * nothing of their own at the start), and for a FLUSHALL/FLUSHDB of one master of a source cluster,
+ * which emptied only that master's slots. `slots` empty = every key.
  */
-export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>): Promise<number> {
+export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>, opts: { keepOwnKeys?: boolean } = {}): Promise<number> {
   // A cluster client lists its nodes only once it has loaded the slot map.
   if ("nodes" in control && control.status !== "ready") await new Promise((r) => control.once("ready", r));
   const nodes: Redis[] = "nodes" in control ? (control as Cluster).nodes("master") : [control as Redis];
@@ -22,7 +25,7 @@ export async function clearShard(control: Redis | Cluster, destDbs: number[], sl
         do {
           const [next, keys] = (await conn.scanBuffer(cursor, "COUNT", 1000)) as unknown as [Buffer, Buffer[]];
           cursor = next.toString();
-          const mine = slots.length === 0 ? keys : keys.filter((k) => inSlots(calculateSlot(k), slots));
+          const mine = keys.filter((k) => (slots.length === 0 || inSlots(calculateSlot(k), slots)) && !(opts.keepOwnKeys && isOwn(k)));
           // One UNLINK per key: keys of one batch may span slots.
           if (mine.length) {
             const p = conn.pipeline();
@@ -37,6 +40,10 @@ export async function clearShard(control: Redis | Cluster, destDbs: number[], sl
     }
   }
   return removed;
+}
+
+function isOwn(key: Buffer): boolean {
+  return key.length >= OWN.length && OWN.equals(key.subarray(0, OWN.length));
 }
 
 function inSlots(slot: number, ranges: Array<[number, number]>): boolean {

@@ -37,7 +37,7 @@ const FENCE_TTL_MS = Buffer.from("86400000");
  * offset, 6 for the index), so comparing them as strings compares them as numbers, and a number
  * beyond 2^53 (Lua's exact integers) keeps its order.
  */
-const SCRIPT = Buffer.from(
+export const FENCE_SCRIPT = Buffer.from(
   "local f=redis.call('GET',KEYS[1]) if f and f>=ARGV[1] then return 0 end " +
     "local r=redis.call(unpack(ARGV,3)) redis.call('SET',KEYS[1],ARGV[1],'PX',ARGV[2]) return r",
 );
@@ -82,6 +82,7 @@ export class Fences {
   readonly prefix: string;
   private readonly single: Buffer;
   private readonly bySlot: Array<Buffer | undefined> = [];
+  private flushKeyBuf: Buffer | undefined;
 
   constructor(taskId: string, shardId: string, private readonly cluster: boolean) {
     const shard = createHash("sha1").update(shardId).digest("hex").slice(0, 10);
@@ -97,9 +98,22 @@ export class Fences {
     return (this.bySlot[slot] ??= Buffer.from(`${this.prefix}{${tagOfSlot(slot)}}`));
   }
 
+  /**
+   * The flush fence of a destination database: the id of the last FLUSHDB/FLUSHALL applied there (the
+   * flush deletes the slot fences with everything else). Every write of the shard before it is gone
+   * from that database, so a replay must not apply it again.
+   */
+  flushKey(): Buffer {
+    return (this.flushKeyBuf ??= Buffer.from(`${this.prefix}flush:{0}`));
+  }
+
+  flushFenceCommand(id: FenceId): Buffer[] {
+    return [Buffer.from("SET"), this.flushKey(), Buffer.from(formatId(id)), Buffer.from("PX"), FENCE_TTL_MS];
+  }
+
   /** the write as a fenced script call */
   wrap(argv: Buffer[], fenceKey: Buffer, id: FenceId): Buffer[] {
-    const out = [EVAL, SCRIPT, ONE_KEY, fenceKey, Buffer.from(formatId(id)), FENCE_TTL_MS];
+    const out = [EVAL, FENCE_SCRIPT, ONE_KEY, fenceKey, Buffer.from(formatId(id)), FENCE_TTL_MS];
     for (let i = 0; i < argv.length; i++) out.push(argv[i]);
     return out;
   }
@@ -112,18 +126,18 @@ export class Fences {
   async read(control: Redis | Cluster, dbs: number[]): Promise<FenceView | null> {
     const values = await this.scan(control, dbs, true);
     if (values.size === 0) return null;
-    if (!this.cluster) {
-      let max: FenceId | null = null;
-      for (const v of values.values()) if (!max || covers(v, max)) max = v;
-      return new FenceView(max!, null);
-    }
-    const bySlot = new Map<number, FenceId>();
+    const flushed = new Map<number, FenceId>();
+    const bySlot = this.cluster ? new Map<number, FenceId>() : null;
     let max: FenceId | null = null;
-    for (const [key, v] of values) {
-      bySlot.set(calculateSlot(key), v);
+    for (const [entry, v] of values) {
       if (!max || covers(v, max)) max = v;
+      const [db, key] = splitEntry(entry);
+      if (key.startsWith(`${this.prefix}flush:`)) {
+        const prev = flushed.get(db);
+        if (!prev || covers(v, prev)) flushed.set(db, v);
+      } else bySlot?.set(calculateSlot(key), v);
     }
-    return new FenceView(max!, bySlot);
+    return new FenceView(max!, bySlot, flushed);
   }
 
   /** removes the shard's fences (a full synchronization starts a new history) */
@@ -153,8 +167,9 @@ export class Fences {
             keys.forEach((k, i) => {
               const v = parseId(String(got?.[i]?.[1] ?? ""));
               if (!v) return;
-              const prev = out.get(k);
-              if (!prev || covers(v, prev)) out.set(k, v);
+              const entry = `${db}\n${k}`;
+              const prev = out.get(entry);
+              if (!prev || covers(v, prev)) out.set(entry, v);
             });
           } while (cursor !== "0");
         } finally {
@@ -166,19 +181,29 @@ export class Fences {
   }
 }
 
+/** "db\nkey" entries of scan() */
+function splitEntry(entry: string): [number, string] {
+  const nl = entry.indexOf("\n");
+  return [Number(entry.slice(0, nl)), entry.slice(nl + 1)];
+}
+
 /** The replay filter: which writes of a replay already ran on the destination. */
 export class FenceView {
   constructor(
     /** the highest fence: past it, nothing is skipped */
     readonly max: FenceId,
     private readonly bySlot: Map<number, FenceId> | null,
+    /** per destination database, the last flush applied there */
+    private readonly flushed: Map<number, FenceId> = new Map(),
   ) {}
 
-  /** the write `id` to `key` certainly ran */
-  ran(key: Buffer | null, id: FenceId): boolean {
+  /** the write `id` to `key` in destination database `db` certainly ran, or a later flush removed it */
+  ran(key: Buffer | null, id: FenceId, db = 0): boolean {
+    const f = this.flushed.get(db);
+    if (f !== undefined && covers(f, id)) return true;
     if (!this.bySlot) return covers(this.max, id);
     if (key === null) return false;
-    const f = this.bySlot.get(calculateSlot(key));
-    return f !== undefined && covers(f, id);
+    const s = this.bySlot.get(calculateSlot(key));
+    return s !== undefined && covers(s, id);
   }
 }

@@ -34,6 +34,13 @@ export class OffsetTracker {
     return { offset: this.doneEnd, db: this.dbs[i][1] };
   }
 
+  /** the database in force at `offset` (not older than the last applied offset) */
+  at(offset: number): { offset: number; db: number } {
+    let i = this.dbs.length - 1;
+    while (i > 0 && this.dbs[i][0] > offset) i--;
+    return { offset, db: this.dbs[i][1] };
+  }
+
   /** the applied offset and the database in force there, given the writer's watermark */
   applied(watermark: number): { offset: number; db: number } {
     const offset = watermark < this.doneEnd ? watermark : this.doneEnd;

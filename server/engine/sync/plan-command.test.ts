@@ -63,11 +63,15 @@ describe("planCommand", () => {
   });
 
   it("applies FLUSHDB/FLUSHALL to the mapped databases, or reports when databases are merged", () => {
-    expect(text(planCommand(argv("FLUSHALL"), 0, ctx()))).toEqual([
-      { kind: "broadcast", db: 0, argv: "FLUSHDB" },
-      { kind: "broadcast", db: 1, argv: "FLUSHDB" },
+    expect(planCommand(argv("FLUSHALL"), 0, ctx())).toMatchObject([
+      { kind: "flush", db: 0, slots: null },
+      { kind: "flush", db: 1, slots: null },
     ]);
     expect(planCommand(argv("FLUSHDB"), 1, clusterCtx())).toMatchObject([{ kind: "report" }]);
+    // one master of a source cluster empties only its own slots; a master that owns all of them, everything
+    const own: Array<[number, number]> = [[0, 5460]];
+    expect(planCommand(argv("FLUSHALL", "ASYNC"), 0, clusterCtx({ merged: () => false, sourceSlots: own }))).toMatchObject([{ kind: "flush", db: 0, slots: own }]);
+    expect(planCommand(argv("FLUSHDB"), 0, clusterCtx({ merged: () => false, sourceSlots: [[0, 16383]] }))).toMatchObject([{ kind: "flush", db: 0, slots: null }]);
     expect(planCommand(argv("FLUSHALL"), 0, ctx({ ignoreFlush: true }))).toMatchObject([{ kind: "skip" }]);
   });
 

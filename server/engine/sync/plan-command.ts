@@ -12,10 +12,18 @@ export type Step =
   | { kind: "write"; db: number; argv: Buffer[]; key: Buffer | null }
   /** send argv to every master of the destination */
   | { kind: "broadcast"; db: number; argv: Buffer[] }
+  /**
+   * empties destination database `db`: all of it (FLUSHDB on every master), or when the source is one
+   * master of a cluster only the keys of `slots` (that master's FLUSHALL emptied only its own slots)
+   */
+  | { kind: "flush"; db: number; argv: Buffer[]; slots: Array<[number, number]> | null }
   /** a multi-key command whose keys live in several slots: the executor reads and rewrites */
   | { kind: "emulate"; db: number; argv: Buffer[]; name: string; keys: number[]; how: "colocate" | "move" }
-  /** not applied exactly: an event names it and the task's policy (fail or skip) decides */
-  | { kind: "report"; message: string; keys: Buffer[]; inexact: true }
+  /**
+   * not applied exactly (or `refused`: the destination would refuse it): counted as a divergence, an
+   * event names it and the task's policy (pause, skip and record, fail) decides
+   */
+  | { kind: "report"; message: string; keys: Buffer[]; inexact: true; refused?: boolean }
   /** known and deliberately not applied (the task option says so, or it is a no-op here) */
   | { kind: "skip"; message?: string };
 
@@ -27,6 +35,11 @@ export interface PlanContext {
   merged(destDb: number): boolean;
   /** FLUSHDB / FLUSHALL are ignored by task option */
   ignoreFlush: boolean;
+  /**
+   * the slots of the source master this stream comes from, when the source is a cluster (its
+   * FLUSHALL/FLUSHDB empties only these); null for a standalone source
+   */
+  sourceSlots?: Array<[number, number]> | null;
   /** when the command was received (ms): relative expiries become absolute from it */
   receivedAt: number;
   /** extra key specs learned from the destination for commands we do not know */
@@ -127,13 +140,24 @@ function planFlush(argv: Buffer[], db: number | null, ctx: PlanContext): Step[] 
       const m = ctx.mapDb(d);
       if (m !== undefined) targets.add(m);
     }
-    return [...targets].map((t) => ({ kind: "broadcast" as const, db: t, argv: [b("FLUSHDB"), ...async] }));
+    return [...targets].map((t) => flushStep(t, async, ctx));
   }
   const dest = ctx.mapDb(db)!;
   if (ctx.merged(dest)) {
     return [{ kind: "report", message: `${what}: destination database ${dest} also holds other source databases, so it was not flushed`, keys: [], inexact: true }];
   }
-  return [{ kind: "broadcast", db: dest, argv: [b("FLUSHDB"), ...async] }];
+  return [flushStep(dest, async, ctx)];
+}
+
+function flushStep(db: number, async: Buffer[], ctx: PlanContext): Step {
+  const slots = ctx.sourceSlots && !coversAllSlots(ctx.sourceSlots) ? ctx.sourceSlots : null;
+  return { kind: "flush", db, argv: [b("FLUSHDB"), ...async], slots };
+}
+
+function coversAllSlots(ranges: Array<[number, number]>): boolean {
+  let n = 0;
+  for (const [a, z] of ranges) n += z - a + 1;
+  return n >= 16384;
 }
 
 function planSwapdb(argv: Buffer[], ctx: PlanContext): Step[] {

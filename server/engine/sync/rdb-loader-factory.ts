@@ -8,12 +8,14 @@ import type { RdbLoad } from "./shard-types";
  * conflict in "Pre-check and Intercept" mode (a key someone wrote to the destination after the
  * precheck) fails the task once the load is done, naming the count; the events name the keys.
  */
-export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log }) => {
+export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log, onIssue, functions }) => {
   const loader = new RdbLoader(writer, {
     conflict,
     dbs: mapping.selected,
     dbMap: new Map(mapping.selected.map((d) => [d, mapping.map(d)!])),
-    onIssue: (i) => log(i.kind === "conflict" || i.kind === "refused" ? "error" : "warn", i.message),
+    functions,
+    // refused and inexact keys are divergences (the task's policy decides; their events come from there)
+    onIssue: (i) => (onIssue && i.kind !== "conflict" ? onIssue(i) : log(i.kind === "conflict" || i.kind === "refused" ? "error" : "warn", i.message)),
   });
   const load: RdbLoad = {
     event: (e) => loader.push(e),

@@ -5,15 +5,17 @@ import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
-import type { DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
-import { Applier } from "./apply";
+import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
+import { Applier, type InexactCommand } from "./apply";
+import type { DivergenceRecord } from "./divergence";
+import { describeRefusal, isReplayEcho } from "./refusals";
 import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
 import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./shard-types";
 
 /** Errors after which reconnecting cannot help: the operator must act. */
-const FATAL: ReadonlySet<string> = new Set(["AUTH_FAILED", "RDB_CORRUPT", "RDB_UNSUPPORTED", "CONFLICT", "INVALID_CONFIG", "NOT_REDIS"]);
+const FATAL: ReadonlySet<string> = new Set(["AUTH_FAILED", "RDB_CORRUPT", "RDB_UNSUPPORTED", "CONFLICT", "DIVERGENCE", "INVALID_CONFIG", "NOT_REDIS"]);
 
 /**
  * One source master → the destination: full synchronization (RDB streamed through the parser into
@@ -45,6 +47,11 @@ export class ShardSync {
   /** exactly-once writing (fence.ts): null until the destination was asked whether it runs scripts */
   private fencing: boolean | null = null;
   private writerLost = false;
+  /**
+   * set when the divergence policy stops the shard at a command: the checkpoint never passes this
+   * offset, so a resume runs that command again
+   */
+  private haltAt: { offset: number; db: number } | null = null;
 
   constructor(private readonly o: ShardSyncOptions) {
     this.node = { host: o.source.host, port: o.source.port };
@@ -98,7 +105,7 @@ export class ShardSync {
       for (let attempt = 0; !this.stopped; attempt++) {
         const began = Date.now();
         const error = await this.session();
-        if (this.stopped) break;
+        if (this.stopped || this.halted) break;
         // A session that ran a while was healthy: the next break starts the backoff again.
         if (Date.now() - began > 30_000) attempt = 0;
         if (this.fatal) throw this.fatal;
@@ -123,6 +130,38 @@ export class ShardSync {
     this.stopped = true;
     this.client?.close(null);
     this.abandonSession?.();
+  }
+
+  /** stopped by the divergence policy (the task pauses or fails) */
+  get halted(): boolean {
+    return this.haltAt !== null || this.haltedInFull;
+  }
+  private haltedInFull = false;
+
+  /**
+   * One divergence: counted and recorded by the task; when the policy says stop, the shard stops at
+   * `at` (the offset of the diverging command; null in the full synchronization, which is run again).
+   */
+  private diverged(r: Omit<DivergenceRecord, "shard" | "at" | "phase">, at: { offset: number; db: number } | null): boolean {
+    const decision = this.o.divergence.record({ ...r, shard: this.status.source, at: Date.now(), phase: at ? "incremental" : "full" });
+    if (decision === "continue") return false;
+    if (at) {
+      if (!this.haltAt || at.offset < this.haltAt.offset) this.haltAt = at;
+    } else this.haltedInFull = true;
+    this.status.waiting = `stopped by the divergence policy (${decision})`;
+    // the session ends; what was queued before still reaches the destination, the checkpoint stays at `at`
+    this.client?.close(null);
+    this.abandonSession?.();
+    return true;
+  }
+
+  /** A write the destination answered with an error in the incremental phase. */
+  private onRefused(f: CommandFailure): void {
+    // a replayed write that ran before (BUSYGROUP, an XADD id at or below the top...): nothing diverged
+    if ((f.replayed || f.uncertain || this.fencing === false) && isReplayEcho(f)) return;
+    const { command, keys } = describeRefusal(f.argv);
+    const db = this.tracker ? this.tracker.at(f.tag).db : 0;
+    this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${f.error.message} (${f.node})` }, { offset: f.tag, db });
   }
 
   /**
@@ -161,7 +200,8 @@ export class ShardSync {
   private async tick(): Promise<void> {
     // A failed writer no longer knows what it had in flight: its watermark would overstate.
     if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure) return;
-    const { offset, db } = this.applied();
+    let { offset, db } = this.applied();
+    if (this.haltAt && this.haltAt.offset < offset) ({ offset, db } = this.haltAt);
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
     // A master reached through SYNC (before 2.8) has no replication id: nothing to resume from.
@@ -264,7 +304,6 @@ export class ShardSync {
       let parser: RdbParser | null = null;
       let load: RdbLoad | null = null;
       let loadBlocked = false;
-      let lastInexact = "";
       let applier: Applier | null = null;
       let base = 0;
       /** what the applier or loader is finishing while the stream is paused */
@@ -278,17 +317,14 @@ export class ShardSync {
       const startIncremental = (offset: number, db: number, replay: FenceView | null) => {
         const tracker = new OffsetTracker(offset, db);
         this.tracker = tracker;
+        this.writer.setHandlers({ onCommandError: (f) => this.onRefused(f) });
         if (this.fencing) this.writer.setHandlers({ onUncertain: (cmds) => this.onWriterLost(cmds) });
         applier = new Applier(this.writer, this.o.plan, {
-          inexact: (message, keys) => {
-            const names = keys.slice(0, 5).map((k) => k.toString()).join(", ");
-            lastInexact = `${message}${names ? ` (keys: ${names})` : ""}`;
-            this.o.log(this.o.onInexact === "fail" ? "error" : "warn", `${message}${names ? ` (keys: ${names})` : ""}`);
-            return this.o.onInexact === "fail";
-          },
+          inexact: (c: InexactCommand) =>
+            this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
           info: (m) => this.o.log("info", m),
           done: (end) => tracker.done(end),
-        }, this.o.control, `dts-tmp:${this.o.taskId}`, this.fencing ? { fences: this.fences, replay } : null);
+        }, this.o.control, `dts-tmp:${this.o.taskId}`, this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
         this.status.phase = "incremental";
       };
       const pauseUntil = (p: Promise<void>) => {
@@ -314,7 +350,10 @@ export class ShardSync {
           // Even an "incremental data only" task loads a full resync it is forced into: without it,
           // the writes the master can no longer replay would be lost.
           if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
-          load = this.o.loader(rerun || this.o.initialSync === "incremental_only", this.writer);
+          load = this.o.loader(rerun || this.o.initialSync === "incremental_only", this.writer, (i) => {
+            if (i.kind === "conflict") return;
+            this.diverged({ kind: i.kind === "inexact" ? "inexact" : "refused", db: i.db ?? null, command: i.command ?? "RESTORE", keys: i.key ? [i.key] : [], reason: i.message }, null);
+          });
           // Values go from the stream into RESTORE commands without a copy of their own, and the
           // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
           parser = new RdbParser(
@@ -394,8 +433,9 @@ export class ShardSync {
           if (argv.length >= 3 && argv[1].length === this.hbKey.length && argv[1].toString() === this.hbKey) {
             this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
           }
+          if (this.halted) return;
           const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw });
-          if (applier!.failed) return fail(new DtsError("CONFLICT", `stopped by the task's policy for commands that cannot be applied exactly: ${lastInexact}`));
+          if (applier!.failed) return;
           if (wait) pauseUntil(wait);
           else if (this.writer.full) pauseUntil(this.writer.ready());
         },
@@ -411,7 +451,7 @@ export class ShardSync {
             this.abandonSession = null;
             resolve(error);
           };
-          if (!busy || this.stopped) return finish();
+          if (!busy || this.stopped || this.halted) return finish();
           this.abandonSession = finish;
           void busy.then(finish);
         },

@@ -2,6 +2,9 @@ import type { Cluster, Redis } from "ioredis";
 import type { RdbEvent } from "../rdb/types";
 import type { DestinationWriter } from "../writer/types";
 import type { ApplyContext } from "./apply";
+import type { DivergenceLog } from "./divergence";
+import type { FunctionLibraries } from "../loader/function-libraries";
+import type { LoadIssue } from "../loader/types";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
 export interface ShardCheckpoint {
@@ -51,13 +54,19 @@ export interface ShardSyncOptions {
   plan: ApplyContext;
   checkpoint: ShardCheckpoint | null;
   initialSync: "full_and_incremental" | "incremental_only";
-  /** creates the RDB loader for a full synchronization; `rerun` = keys of an earlier attempt may exist */
-  loader(rerun: boolean, writer: DestinationWriter): RdbLoad;
+  /**
+   * creates the RDB loader for a full synchronization; `rerun` = keys of an earlier attempt may exist;
+   * `onIssue` hears every key it could not write exactly
+   */
+  loader(rerun: boolean, writer: DestinationWriter, onIssue: (issue: LoadIssue) => void): RdbLoad;
   /** a new writer for one whose connection broke with writes of unknown outcome (the old one is closed) */
   reopenWriter(old: DestinationWriter): Promise<DestinationWriter>;
   /** the destination databases this shard writes to (where its fences live) */
   destDbs: number[];
-  onInexact: "fail" | "skip";
+  /** the task's divergence accounting and policy (divergence.ts) */
+  divergence: DivergenceLog;
+  /** the destination's Functions libraries, shared by the task's shards (null: not tracked) */
+  functions: FunctionLibraries | null;
   spoolDir: string;
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;

@@ -46,27 +46,39 @@ describe("sync", () => {
   describe.skipIf(!existsSync(corpus))("a script touching several slots of a cluster destination", () => {
     const stream = [["SET", "before", "1"], ["EVAL", "redis.call('SET', KEYS[1], 1); redis.call('SET', KEYS[2], 2)", "2", "a", "c"], ["SET", "after", "1"]];
 
-    async function run(policy: "fail" | "skip") {
+    async function run(policy: "fail" | "skip" | null) {
       const fake = await startFakeMaster({ style: "psync2", rdb: readFileSync(path.join(corpus, "empty_database.rdb")), stream });
       fakes.push(fake);
       const dst = await startCluster({ masters: 3 });
-      const p = pool.start(["--task", `policy-${policy}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--target-mode", "cluster", "--on-inexact", policy]);
+      const p = pool.start(["--task", `policy-${policy}`, "--skip-precheck", "--source", `redis://${fake.host}:${fake.port}`, "--target", dst.uri, "--target-mode", "cluster", ...(policy ? ["--on-inexact", policy] : [])]);
       return { p, dst, fake };
     }
+
+    it("pauses the task at the command by default, naming it, and applies nothing after it", async () => {
+      const { p, dst } = await run(null);
+      expect(await p.exited(60_000)).toBe(4);
+      expect(p.last?.state).toBe("paused");
+      expect(p.last?.divergence).toMatchObject({ policy: "pause", inexact: 1, refused: 0, recent: [{ kind: "inexact", command: "EVAL", keys: ["a", "c"] }] });
+      expect(p.last?.divergence.haltedBy).toMatch(/EVAL a, c .*cannot be applied exactly/);
+      const c = dst.client();
+      expect(await c.get("before")).toBe("1");
+      expect(await c.get("after")).toBeNull();
+    });
 
     it("fails the task under the fail policy, naming the keys", async () => {
       const { p } = await run("fail");
       await p.waitState("failed", 60_000);
-      expect(p.last?.error).toMatch(/cannot be applied exactly.*keys: a, c/);
+      expect(p.last?.error).toMatch(/EVAL a, c .*cannot be applied exactly/);
     });
 
-    it("skips and reports it under the skip policy, and goes on", async () => {
+    it("skips and records it under the skip policy, and goes on", async () => {
       const { p, dst, fake } = await run("skip");
       await p.waitState("synchronizing");
       await p.waitApplied([fake.offset()], 30_000);
       const c = dst.client();
       expect(await c.get("after")).toBe("1");
       expect(await c.get("a")).toBeNull();
+      expect(p.last?.divergence).toMatchObject({ policy: "skip", inexact: 1, recent: [{ command: "EVAL", keys: ["a", "c"] }] });
     });
   });
 });

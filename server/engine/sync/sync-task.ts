@@ -10,6 +10,9 @@ import { ShardSync } from "./shard-sync";
 import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
 import { clearShard } from "./clear-shard";
+import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
+import { FunctionLibraries } from "../loader/function-libraries";
+import type { LoadIssue } from "../loader/types";
 
 export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
 
@@ -23,7 +26,8 @@ export interface SyncTaskConfig {
   conflict: "intercept" | "ignore";
   initialSync: "full_and_incremental" | "incremental_only";
   ignoreFlush?: boolean;
-  onInexact?: "fail" | "skip";
+  /** what a refused or inexact write does (divergence.ts); default pause */
+  onDivergence?: DivergencePolicy;
   spoolDir: string;
 }
 
@@ -31,10 +35,19 @@ export interface SyncStore {
   loadCheckpoints(): Promise<ShardCheckpoint[]>;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
   log(level: "info" | "warn" | "error", message: string): void;
+  /** a divergence (divergence.ts): its event, and its keys kept for Data Verification. Must not throw. */
+  divergence?(r: DivergenceRecord, decision: DivergenceDecision): void;
 }
 
 export interface LoaderFactory {
-  (opts: { writer: DestinationWriter; mapping: DbMapping; conflict: "intercept" | "ignore"; log: SyncStore["log"] }): RdbLoad;
+  (opts: {
+    writer: DestinationWriter;
+    mapping: DbMapping;
+    conflict: "intercept" | "ignore";
+    log: SyncStore["log"];
+    onIssue?: (issue: LoadIssue) => void;
+    functions?: FunctionLibraries | null;
+  }): RdbLoad;
 }
 
 /** The status every consumer reads: the CLI's --json lines, the console's status page. */
@@ -49,6 +62,8 @@ export interface SyncSnapshot {
    * link being re-established); empty when it flows. The task waits and retries by itself meanwhile.
    */
   warnings: string[];
+  /** refused and inexact writes: counts, the last few, and what stopped the task if the policy did */
+  divergence: DivergenceSummary;
   error?: string;
 }
 
@@ -67,6 +82,8 @@ export class SyncTask {
   private stopping = false;
   /** every node of the source cluster seen so far: where to ask for the slot map when some are gone */
   private knownSources: Array<{ host: string; port: number }> = [];
+  readonly divergence: DivergenceLog;
+  private readonly functions = new FunctionLibraries();
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -74,7 +91,14 @@ export class SyncTask {
     private readonly loader: LoaderFactory,
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
-  ) {}
+  ) {
+    this.divergence = new DivergenceLog(cfg.onDivergence ?? "pause", (r, decision) => {
+      const text = describeRecord(r);
+      if (store.divergence) store.divergence(r, decision);
+      else store.log(decision === "continue" ? "warn" : "error", `${r.shard}: ${text}`);
+      if (decision !== "continue") this.halt(decision, text);
+    });
+  }
 
   snapshot(): SyncSnapshot {
     const shards = this.shards.map((s) => s.snapshot());
@@ -99,6 +123,7 @@ export class SyncTask {
       latencyMs: latencies.length ? Math.max(...latencies) : null,
       opsPerSec: this.lastOps.rate,
       warnings: this.warnings(shards),
+      divergence: this.divergence.summary(),
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -123,6 +148,8 @@ export class SyncTask {
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const ids = await replicationIds(this.cfg.source, sources);
+      // the libraries the destination holds already: the same one from each source master is loaded once
+      await this.functions.read(this.control()).catch((err) => this.store.log("warn", `the destination's Functions libraries could not be read (${describeError(err)}); FUNCTION LOAD is applied as it comes`));
       const unmatched = [...checkpoints];
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
@@ -150,10 +177,10 @@ export class SyncTask {
             slots: topology.mode === "cluster" ? node.slots : [],
             writer,
             control: () => this.control(),
-            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush) },
+            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log }),
+            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions }),
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -161,7 +188,8 @@ export class SyncTask {
               return w;
             },
             destDbs,
-            onInexact: this.cfg.onInexact ?? "skip",
+            divergence: this.divergence,
+            functions: this.functions,
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
@@ -175,7 +203,7 @@ export class SyncTask {
       }
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
       await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
-      if (this.state !== "failed") this.state = "finished";
+      if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
     } catch (err) {
       this.fail(err);
     } finally {
@@ -187,6 +215,18 @@ export class SyncTask {
   stop(): void {
     this.stopping = true;
     for (const s of this.shards) s.stop();
+  }
+
+  /** The divergence policy stopped a shard: the whole task pauses (or fails) with the reason. */
+  private halt(decision: "pause" | "fail", reason: string): void {
+    if (this.stopping) return;
+    if (decision === "fail") {
+      this.fail(new DtsError("DIVERGENCE", `stopped by the task's policy for refused or inexact writes: ${reason}`));
+      return;
+    }
+    this.store.log("error", `task paused by its divergence policy: ${reason}. Fix the cause and resume (the task continues from this command), or choose "skip and record"`);
+    // the other shards stop after this tick: the halting shard stops on its own at the command
+    setImmediate(() => this.stop());
   }
 
   private fail(err: unknown): void {

@@ -36,7 +36,7 @@ export class CommandRing {
   pushed = 0;
   shifted = 0;
   private kinds: Uint8Array;
-  private flagsArr: Uint8Array;
+  private flagsArr: Uint16Array;
   private segs: Buffer[];
   private starts: Int32Array;
   private ends: Int32Array;
@@ -51,7 +51,7 @@ export class CommandRing {
     this.capacity = cap;
     this.mask = cap - 1;
     this.kinds = new Uint8Array(cap);
-    this.flagsArr = new Uint8Array(cap);
+    this.flagsArr = new Uint16Array(cap);
     this.segs = new Array<Buffer>(cap).fill(EMPTY);
     this.starts = new Int32Array(cap);
     this.ends = new Int32Array(cap);
@@ -103,12 +103,12 @@ export class CommandRing {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const copy = <T extends Uint8Array | Int32Array | Float64Array>(old: T, fresh: T): T => {
+    const copy = <T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(old: T, fresh: T): T => {
       for (let n = 0; n < this.count; n++) fresh[n] = old[(this.head + n) & this.mask];
       return fresh;
     };
     this.kinds = copy(this.kinds, new Uint8Array(cap));
-    this.flagsArr = copy(this.flagsArr, new Uint8Array(cap));
+    this.flagsArr = copy(this.flagsArr, new Uint16Array(cap));
     this.starts = copy(this.starts, new Int32Array(cap));
     this.ends = copy(this.ends, new Int32Array(cap));
     this.tags = copy(this.tags, new Float64Array(cap));

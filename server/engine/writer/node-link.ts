@@ -10,6 +10,8 @@ export interface LinkOwner {
   onAck(): void;
   onOvertaken(link: NodeLink, e: RingEntry): void;
   onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void;
+  /** an accepted command whose reply array carries an error (a command inside EXEC failed) */
+  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void;
   onLinkDrain(): void;
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
 }
@@ -32,6 +34,10 @@ export class NodeLink implements ConnectionSink {
   onReply(reply: RespValue, e: RingEntry): void {
     if (reply instanceof ReplyError) this.w.onErrorReply(this, reply, e);
     else {
+      if (Array.isArray(reply)) {
+        // only EXEC puts errors inside an array reply: one per failed command of the transaction
+        for (const item of reply) if (item instanceof ReplyError) this.w.onInnerError(this, item, e);
+      }
       if (this.w.refusedSlots !== null && e.slot >= 0 && this.w.refusedSlots[e.slot] === 1) this.w.onOvertaken(this, e);
       this.w.onAck();
     }

@@ -5,7 +5,7 @@ import { FLAG_ASKING, type UnansweredCommand } from "./connection";
 import type { NodeLink } from "./node-link";
 import { describeCommand, parseCommand } from "./parse-command";
 import { classifyReplyError } from "./reply-errors";
-import { WRITE_REPLAY_SAFE, WRITE_UNCERTAIN, type UncertainCommand } from "./types";
+import { WRITE_REPLAY_SAFE, WRITE_REPLAYED, WRITE_UNCERTAIN, type UncertainCommand } from "./types";
 import { ATTEMPT_SHIFT, WriterBase, type RetryItem } from "./writer-base";
 
 export { NodeLink } from "./node-link";
@@ -34,7 +34,7 @@ export class PipelinedWriter extends WriterBase {
     if (c.kind === "final" || (this.mode === "standalone" && (c.kind === "moved" || c.kind === "ask"))) {
       this.stats.acknowledged++;
       this.stats.errors++;
-      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(bytes), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0 });
+      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(bytes), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0 });
       this.checkWaiters();
       return;
     }
@@ -62,6 +62,16 @@ export class PipelinedWriter extends WriterBase {
       this.halt(`${link.address}: ${err.message}`, true);
     }
     this.checkWaiters();
+  }
+
+  /**
+   * EXEC was accepted but a command inside it failed (WRONGTYPE...): the other commands of the
+   * transaction ran. Not retryable (retrying would run them twice); the caller is told.
+   */
+  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void {
+    this.stats.errors++;
+    const argv = parseCommand(Buffer.from(e.bytes()));
+    this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, inTransaction: true });
   }
 
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void {

@@ -9,6 +9,11 @@ import type { ServerIdentity } from "../topology/probe";
 export const WRITE_REPLAY_SAFE = 2;
 /** set by the writer on a command resent after its first outcome was unknown */
 export const WRITE_UNCERTAIN = 4;
+/**
+ * set by the caller on a write of a replay (after a restart or a lost connection) that may have run
+ * already: an error that says so (BUSYGROUP, an XADD id at or below the top...) is not a divergence
+ */
+export const WRITE_REPLAYED = 8;
 
 export interface WriterEvent {
   kind: "retrying" | "redirected" | "reconnected" | "connection-lost" | "uncertain" | "order-hazard";
@@ -27,6 +32,10 @@ export interface CommandFailure {
   node: string;
   /** resent after a connection loss: its first copy may have been applied (e.g. BUSYKEY from our own RESTORE) */
   uncertain: boolean;
+  /** written with WRITE_REPLAYED: part of a replay, it may have run before */
+  replayed: boolean;
+  /** the error came from inside a transaction's EXEC reply (the EXEC itself was accepted) */
+  inTransaction?: boolean;
 }
 
 /** Commands whose outcome is unknown after a connection loss and that are not marked replay-safe. */

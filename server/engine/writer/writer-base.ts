@@ -34,7 +34,7 @@ export interface RetryItem {
   askTo: NodeLink | null;
 }
 
-export const ATTEMPT_SHIFT = 3;
+export const ATTEMPT_SHIFT = 4;
 
 
 /**
@@ -339,6 +339,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
 
   abstract onOvertaken(link: NodeLink, e: RingEntry): void;
   abstract onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void;
+  abstract onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void;
   abstract onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
   /** stops new writes until the fault is handled (PipelinedWriter) */
   protected abstract halt(reason: string, backoff: boolean): void;

@@ -1,0 +1,35 @@
+import { commandName } from "./command-spec";
+import { FENCE_SCRIPT } from "./fence";
+import type { CommandFailure } from "../writer/types";
+
+/**
+ * Reading a refused write back into what the operator recognises: the source's command and its keys,
+ * not the fence script or the transaction around it.
+ */
+export function describeRefusal(argv: Buffer[]): { command: string; keys: Buffer[] } {
+  let cmd = argv;
+  // EVAL <fence script> 1 <fence key> <id> <ttl> <command...>
+  if (cmd.length > 6 && commandName(cmd[0]) === "eval" && cmd[1].equals(FENCE_SCRIPT)) cmd = cmd.slice(6);
+  const name = cmd[0] ? cmd[0].toString("latin1").toUpperCase() : "";
+  const keyless = name === "EXEC" || name === "MULTI" || name === "FUNCTION" || name === "SCRIPT" || name === "PUBLISH" || name === "FLUSHDB" || name === "FLUSHALL";
+  return { command: name, keys: keyless || cmd.length < 2 ? [] : [cmd[1]] };
+}
+
+/**
+ * Errors that a write gives when it already ran: sent again in a replay (after a restart or a lost
+ * connection), a replay-safe write may answer so. Outside a replay they are real divergences.
+ */
+const ECHOES: Array<[string, RegExp]> = [
+  ["xadd", /equal or smaller than the target stream top item/i],
+  ["xsetid", /smaller than the target stream top item|smaller than the target stream/i],
+  ["xgroup", /^BUSYGROUP/],
+  ["restore", /^BUSYKEY/],
+  ["function", /already exists/i],
+];
+
+export function isReplayEcho(f: Pick<CommandFailure, "argv" | "error">): boolean {
+  const { command } = describeRefusal(f.argv);
+  const name = command.toLowerCase();
+  for (const [cmd, re] of ECHOES) if (cmd === name && re.test(f.error.message)) return true;
+  return false;
+}
