@@ -6,6 +6,7 @@ import { saveCheckpoint } from "../db/checkpoint/save-checkpoint";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
 import { describeRecord } from "../engine/sync/divergence";
+import { decodeResume, encodeResume } from "../engine/sync/refusal-redo";
 
 /** divergences named one by one in the events before they are summed up every 10 s */
 const NAMED_DIVERGENCES = 50;
@@ -39,10 +40,11 @@ export function dbSyncStore(taskId: string, echo?: (level: string, message: stri
         offset: Number(r.offset),
         db: r.db,
         phase: r.phase === "incremental" ? "incremental" : "full",
+        resume: decodeResume(r.resume),
       }));
     },
     async saveCheckpoint(cp: ShardCheckpoint): Promise<void> {
-      await saveCheckpoint({ taskId, sourceNode: cp.sourceNode, replid: cp.replid, offset: BigInt(cp.offset), db: cp.db, phase: cp.phase });
+      await saveCheckpoint({ taskId, sourceNode: cp.sourceNode, replid: cp.replid, offset: BigInt(cp.offset), db: cp.db, phase: cp.phase, resume: encodeResume(cp.resume) });
     },
     log(level, message) {
       echo?.(level, message);

@@ -11,13 +11,15 @@ export interface SaveCheckpointOptions {
   /** the database selected at that offset */
   db?: number;
   phase: "full" | "incremental";
+  /** JSON of what a resume after a pause at refused writes must skip and apply (null: nothing) */
+  resume?: string | null;
 }
 
 /** Records where a source shard's stream stands; one row per task and node. */
-export async function saveCheckpoint({ taskId, sourceNode, replid, offset, db = 0, phase }: SaveCheckpointOptions) {
+export async function saveCheckpoint({ taskId, sourceNode, replid, offset, db = 0, phase, resume = null }: SaveCheckpointOptions) {
   return getDb().checkpoint.upsert({
     where: { taskId_sourceNode: { taskId, sourceNode } },
-    create: { taskId, sourceNode, replid, offset, db, phase },
-    update: { replid, offset, db, phase },
+    create: { taskId, sourceNode, replid, offset, db, phase, resume },
+    update: { replid, offset, db, phase, resume },
   });
 }

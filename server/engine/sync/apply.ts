@@ -87,6 +87,10 @@ export class Applier {
   private txStart = 0;
   private scripts = new Map<string, Buffer>();
   private stopped = false;
+  /** commands starting below this offset ran already (refusal-redo.ts): nothing of them is sent */
+  private skipBelow = -1;
+  /** the framed writes (MULTI, writes…, EXEC) of recent transactions by tag, for refusals inside them */
+  private readonly txMemory = new Map<number, Buffer[][]>();
   /** one mutable context: its receive time changes per command (no object per command) */
   private readonly ctx: PlanContext;
 
@@ -104,6 +108,16 @@ export class Applier {
 
   get failed(): boolean {
     return this.stopped;
+  }
+
+  /** After a pause at a refused write: the commands before `offset` were all answered; skip them. */
+  skipUntil(offset: number): void {
+    this.skipBelow = offset;
+  }
+
+  /** the writes of the transaction tagged `tag`, as planned (MULTI and EXEC included) */
+  txWrites(tag: number): Buffer[][] | undefined {
+    return this.txMemory.get(tag);
   }
 
   apply(e: CommandEntry): Promise<void> | null {
@@ -149,7 +163,7 @@ export class Applier {
       const decision = libs.decide(code);
       if (decision === "same") return [{ kind: "skip" }];
       if (decision === "different" && !replace) {
-        return [{ kind: "report", refused: true, message: `a different Functions library named ${libraryName(code)} is already loaded on the destination`, keys: [], inexact: true }];
+        return [{ kind: "report", refused: true, message: `a different Functions library named ${libraryName(code)} is already loaded on the destination`, keys: [], inexact: true, source: e }];
       }
       libs.loaded(code);
     } else if (sub === "delete") {
@@ -210,6 +224,10 @@ export class Applier {
 
   /** `from`: the one command these steps come from, whose bytes are forwarded when its write is unchanged */
   private run(steps: Planned[], tag: number, end: number, from?: CommandEntry): Promise<void> | null {
+    if (tag < this.skipBelow) {
+      this.events.done(end);
+      return null;
+    }
     const f = this.fence;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
@@ -341,6 +359,8 @@ export class Applier {
       ...writes.map((w) => ({ ...w, key: w.key ?? anchor })),
       { kind: "write", db: writes[writes.length - 1].db, argv: [b("EXEC")], key: anchor },
     ];
+    if (this.txMemory.size >= 1024) this.txMemory.delete(this.txMemory.keys().next().value!);
+    this.txMemory.set(this.txStart, framed.map((w) => (w as { argv: Buffer[] }).argv));
     return this.run(framed, this.txStart, exec.end);
   }
 

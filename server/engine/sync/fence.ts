@@ -50,6 +50,11 @@ export function parseId(text: string): FenceId | null {
   if (!/^\d{26}$/.test(text)) return null;
   return { offset: Number(text.slice(0, 20)), sub: Number(text.slice(20)) };
 }
+/** ARGV: the marker's TTL, then the command: runs the command unless the marker exists, then sets it */
+const REDO_SCRIPT = Buffer.from(
+  "if redis.call('EXISTS',KEYS[1])==1 then return 0 end " + "local r=redis.call(unpack(ARGV,2)) redis.call('SET',KEYS[1],'1','PX',ARGV[1]) return r",
+);
+
 /** Lua's unpack() stops at about 8000 values: longer commands are sent as they are */
 const MAX_FENCED_ARGS = 4000;
 /** commands a script may not run */
@@ -109,6 +114,17 @@ export class Fences {
 
   flushFenceCommand(id: FenceId): Buffer[] {
     return [Buffer.from("SET"), this.flushKey(), Buffer.from(formatId(id)), Buffer.from("PX"), FENCE_TTL_MS];
+  }
+
+  /**
+   * A refused write applied once at resume (refusal-redo.ts): guarded by marker `n` of the halt at
+   * `offset`, in the write's slot. Null when it cannot run in a script (then it is sent as it is).
+   */
+  redoCommand(argv: Buffer[], key: Buffer | null, offset: number, n: number): Buffer[] | null {
+    if (!fenceable(argv) || (this.cluster && key === null)) return null;
+    const slotTag = this.cluster ? `{${tagOfSlot(calculateSlot(key!))}}` : "";
+    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${slotTag}`);
+    return [EVAL, REDO_SCRIPT, ONE_KEY, marker, FENCE_TTL_MS, ...argv];
   }
 
   /** the write as a fenced script call */

@@ -9,6 +9,7 @@ import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDeci
 import { Applier, type InexactCommand } from "./apply";
 import type { DivergenceRecord } from "./divergence";
 import { describeRefusal, isReplayEcho } from "./refusals";
+import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "./refusal-redo";
 import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
@@ -52,10 +53,19 @@ export class ShardSync {
    * offset, so a resume runs that command again
    */
   private haltAt: { offset: number; db: number } | null = null;
+  /** a pause at a refused write being completed: everything in flight answered, then saved (finishHalt) */
+  private halting: Promise<void> | null = null;
+  /** the refused writes a resume applies once */
+  private redo: RedoWrite[] = [];
+  /** what the checkpoint carries until the replay passed the pause point (refusal-redo.ts) */
+  private resumeFix: ResumeFix | undefined;
+  /** the current session's applier (its transactions, for refusals inside them) */
+  private applier: Applier | null = null;
 
   constructor(private readonly o: ShardSyncOptions) {
     this.node = { host: o.source.host, port: o.source.port };
     this.checkpoint = o.checkpoint;
+    this.resumeFix = o.checkpoint?.phase === "incremental" ? o.checkpoint.resume : undefined;
     this.hbKey = heartbeatKey(o.taskId, o.slots);
     this.shardId = o.checkpoint?.sourceNode ?? formatAddress(o.source);
     this.writer = o.writer;
@@ -121,6 +131,7 @@ export class ShardSync {
       clearInterval(timer);
       clearInterval(latency);
       this.heartbeat.stop();
+      if (this.halting) await this.halting;
       await this.tick();
       this.status.phase = this.fatal ? "failed" : "stopped";
     }
@@ -161,7 +172,43 @@ export class ShardSync {
     if ((f.replayed || f.uncertain || this.fencing === false) && isReplayEcho(f)) return;
     const { command, keys } = describeRefusal(f.argv);
     const db = this.tracker ? this.tracker.at(f.tag).db : 0;
-    this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${f.error.message} (${f.node})` }, { offset: f.tag, db });
+    const at = { offset: f.tag, db };
+    const firstHalt = this.haltAt === null && !this.halting;
+    // what was handed to the writer until now has been sent: a resume skips it once it is all answered
+    const upTo = this.tracker?.handedOver().offset ?? f.tag;
+    const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${f.error.message} (${f.node})` }, at);
+    if (!stops) return;
+    for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push(w);
+    if (firstHalt) this.halting = this.finishHalt(upTo);
+  }
+
+  /**
+   * The pause at a refused write, completed: once every write already sent is answered, the
+   * checkpoint stays at the refused command and says what a resume skips and applies again.
+   */
+  private async finishHalt(upTo: number): Promise<void> {
+    const drained = await Promise.race([this.writer.drained().then(() => true, () => false), sleep(15_000).then(() => false)]);
+    const at = this.haltAt;
+    if (!at || !this.status.replid) return;
+    // refused writes found while draining came before upTo too: they are in this.redo already
+    const fix: ResumeFix | undefined = drained ? { skipTo: upTo, redo: this.redo } : undefined;
+    if (!drained) this.o.log("warn", `${this.status.source}: the destination did not answer every write sent before the pause; a resume relies on the fences alone`);
+    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset: at.offset, db: at.db, phase: "incremental", ...(fix && { resume: fix }) };
+    this.lastSaved = at.offset;
+    try {
+      await this.o.saveCheckpoint(this.checkpoint);
+    } catch (err) {
+      this.o.log("error", `${this.status.source}: checkpoint not saved at the pause: ${describeError(err)}`);
+    }
+  }
+
+  /** At a resume from a pause at refused writes: those writes, once each, before the stream goes on. */
+  private applyRedo(fix: ResumeFix, at: number): void {
+    fix.redo.forEach((w, n) => {
+      const guarded = this.fencing ? this.fences.redoCommand(w.argv, w.key, at, n) : null;
+      this.writer.write(w.db, guarded ?? w.argv, w.key, at, 0);
+    });
+    if (fix.redo.length) this.o.log("info", `${this.status.source}: applied the ${fix.redo.length} write(s) refused before the pause; the writes answered after them are not applied again`);
   }
 
   /**
@@ -199,14 +246,16 @@ export class ShardSync {
   /** Checkpoint bookkeeping, once a second. */
   private async tick(): Promise<void> {
     // A failed writer no longer knows what it had in flight: its watermark would overstate.
-    if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure) return;
+    if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure || this.halting) return;
     let { offset, db } = this.applied();
     if (this.haltAt && this.haltAt.offset < offset) ({ offset, db } = this.haltAt);
     if (offset === this.lastSaved) return;
     this.lastSaved = offset;
     // A master reached through SYNC (before 2.8) has no replication id: nothing to resume from.
     const phase = this.status.replid === "?" ? "full" : "incremental";
-    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase };
+    // the pause point's repair stays in the checkpoint until the replay is past it
+    if (this.resumeFix && offset >= this.resumeFix.skipTo) this.resumeFix = undefined;
+    this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase, ...(this.resumeFix && { resume: this.resumeFix }) };
     try {
       await this.o.saveCheckpoint(this.checkpoint);
     } catch (err) {
@@ -325,6 +374,7 @@ export class ShardSync {
           info: (m) => this.o.log("info", m),
           done: (end) => tracker.done(end),
         }, this.o.control, `dts-tmp:${this.o.taskId}`, this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
+        this.applier = applier;
         this.status.phase = "incremental";
       };
       const pauseUntil = (p: Promise<void>) => {
@@ -339,6 +389,7 @@ export class ShardSync {
           const rerun = this.checkpoint !== null || this.status.fullSync.keys > 0;
           this.status.phase = "full";
           this.status.waiting = null;
+          this.resumeFix = undefined;
           this.status.replid = info.replid;
           this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
           this.tracker = null;
@@ -423,6 +474,11 @@ export class ShardSync {
               await this.probeFencing();
               const replay = this.fencing ? await this.fences.read(this.o.control(), this.o.destDbs) : null;
               startIncremental(info.offset, resume?.db ?? 0, replay);
+              const fix = this.resumeFix;
+              if (fix && resume && info.offset === resume.offset && fix.skipTo > info.offset) {
+                this.applyRedo(fix, info.offset);
+                applier!.skipUntil(fix.skipTo);
+              } else this.resumeFix = undefined;
             })(),
           );
         },

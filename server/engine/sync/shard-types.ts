@@ -3,6 +3,7 @@ import type { RdbEvent } from "../rdb/types";
 import type { DestinationWriter } from "../writer/types";
 import type { ApplyContext } from "./apply";
 import type { DivergenceLog } from "./divergence";
+import type { ResumeFix } from "./refusal-redo";
 import type { FunctionLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 
@@ -15,6 +16,8 @@ export interface ShardCheckpoint {
   db: number;
   /** "full": a full synchronization started and did not finish; "incremental": resumable */
   phase: "full" | "incremental";
+  /** after a pause at a refused write: what a resume skips and applies again (refusal-redo.ts) */
+  resume?: ResumeFix;
 }
 
 /** Receives the RDB of a full synchronization and writes it to the destination. */

@@ -148,8 +148,6 @@ export class SyncTask {
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const ids = await replicationIds(this.cfg.source, sources);
-      // the libraries the destination holds already: the same one from each source master is loaded once
-      await this.functions.read(this.control()).catch((err) => this.store.log("warn", `the destination's Functions libraries could not be read (${describeError(err)}); FUNCTION LOAD is applied as it comes`));
       const unmatched = [...checkpoints];
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
@@ -201,6 +199,9 @@ export class SyncTask {
           }),
         );
       }
+      // the libraries the destination holds already (read once the writers know it is a Redis): the
+      // same one from each source master is then loaded once
+      await this.functions.read(this.control()).catch((err) => this.store.log("warn", `the destination's Functions libraries could not be read (${describeError(err)}); FUNCTION LOAD is applied as it comes`));
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
       await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
       if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";

@@ -11,7 +11,7 @@ export interface LinkOwner {
   onOvertaken(link: NodeLink, e: RingEntry): void;
   onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void;
   /** an accepted command whose reply array carries an error (a command inside EXEC failed) */
-  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void;
+  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry, index: number): void;
   onLinkDrain(): void;
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
 }
@@ -36,7 +36,7 @@ export class NodeLink implements ConnectionSink {
     else {
       if (Array.isArray(reply)) {
         // only EXEC puts errors inside an array reply: one per failed command of the transaction
-        for (const item of reply) if (item instanceof ReplyError) this.w.onInnerError(this, item, e);
+        for (let i = 0; i < reply.length; i++) if (reply[i] instanceof ReplyError) this.w.onInnerError(this, reply[i] as ReplyError, e, i);
       }
       if (this.w.refusedSlots !== null && e.slot >= 0 && this.w.refusedSlots[e.slot] === 1) this.w.onOvertaken(this, e);
       this.w.onAck();

@@ -34,7 +34,7 @@ export class PipelinedWriter extends WriterBase {
     if (c.kind === "final" || (this.mode === "standalone" && (c.kind === "moved" || c.kind === "ask"))) {
       this.stats.acknowledged++;
       this.stats.errors++;
-      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(bytes), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0 });
+      this.opts.onCommandError?.({ error: err, tag: e.tag, argv: parseCommand(bytes), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, db: e.db });
       this.checkWaiters();
       return;
     }
@@ -68,10 +68,10 @@ export class PipelinedWriter extends WriterBase {
    * EXEC was accepted but a command inside it failed (WRONGTYPE...): the other commands of the
    * transaction ran. Not retryable (retrying would run them twice); the caller is told.
    */
-  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void {
+  onInnerError(link: NodeLink, err: ReplyError, e: RingEntry, index: number): void {
     this.stats.errors++;
     const argv = parseCommand(Buffer.from(e.bytes()));
-    this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, inTransaction: true });
+    this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, inTransaction: true, innerIndex: index, db: e.db });
   }
 
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void {

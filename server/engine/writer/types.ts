@@ -36,6 +36,10 @@ export interface CommandFailure {
   replayed: boolean;
   /** the error came from inside a transaction's EXEC reply (the EXEC itself was accepted) */
   inTransaction?: boolean;
+  /** with inTransaction: the position of the failed command among the transaction's commands */
+  innerIndex?: number;
+  /** the destination database it was written to */
+  db?: number;
 }
 
 /** Commands whose outcome is unknown after a connection loss and that are not marked replay-safe. */

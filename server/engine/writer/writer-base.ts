@@ -339,7 +339,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
 
   abstract onOvertaken(link: NodeLink, e: RingEntry): void;
   abstract onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void;
-  abstract onInnerError(link: NodeLink, err: ReplyError, e: RingEntry): void;
+  abstract onInnerError(link: NodeLink, err: ReplyError, e: RingEntry, index: number): void;
   abstract onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
   /** stops new writes until the fault is handled (PipelinedWriter) */
   protected abstract halt(reason: string, backoff: boolean): void;
