@@ -82,6 +82,21 @@ describe("nothing diverges silently", () => {
     expect((await syncStats(src)).full).toBe(1);
   });
 
+  it("MOVE of a key from a database that is not synchronized is reported, pausing the task by default", async () => {
+    const src = await startRedis();
+    const dst = await startRedis();
+    const c = src.client();
+    const p = pool.start(["--task", "move-in", "--skip-precheck", "--dbs", "0", "--source", src.uri, "--target", dst.uri]);
+    await p.waitState("synchronizing");
+    await c.select(1);
+    await c.set("m", "from-db-1");
+    await c.move("m", 0);
+    await c.select(0);
+    expect(await p.exited(30_000)).toBe(4);
+    expect(p.last?.divergence).toMatchObject({ inexact: 1, refused: 0, recent: [{ kind: "inexact", command: "MOVE", keys: ["m"], db: 1 }] });
+    expect(p.last?.divergence.haltedBy).toMatch(/MOVE m \(db 1\) cannot be applied exactly/);
+  });
+
   it("a command that fails inside EXEC on the destination is a refusal, recorded under the skip policy", async () => {
     const src = await startRedis();
     const dst = await startRedis();

@@ -366,8 +366,27 @@ export class ShardSync {
       const startIncremental = (offset: number, db: number, replay: FenceView | null) => {
         const tracker = new OffsetTracker(offset, db);
         this.tracker = tracker;
-        this.writer.setHandlers({ onCommandError: (f) => this.onRefused(f) });
-        if (this.fencing) this.writer.setHandlers({ onUncertain: (cmds) => this.onWriterLost(cmds) });
+        this.writer.setHandlers({
+          onCommandError: (f) => this.onRefused(f),
+          // a write applied while an earlier one of its slot was still being retried: their order may be inverted
+          onOrderHazard: (h) => {
+            const { command, keys } = describeRefusal(h.argv);
+            const db = tracker.at(h.tag).db;
+            this.diverged({ kind: "inexact", db, command, keys, reason: `applied by ${h.node} while an earlier write to its slot was being retried: their order may be inverted` }, { offset: h.tag, db });
+          },
+          // with fences a lost connection replays from what surely ran; without them (the destination
+          // refuses scripts) writes of unknown outcome are sent again and may apply twice
+          onUncertain: this.fencing
+            ? (cmds) => this.onWriterLost(cmds)
+            : (cmds) => {
+                for (const c of cmds) {
+                  const { command, keys } = describeRefusal(c.argv);
+                  const db = tracker.at(c.tag).db;
+                  this.diverged({ kind: "inexact", db, command, keys, reason: "its outcome was lost with the destination connection and it was sent again (the destination refuses scripts, so it may have been applied twice)" }, { offset: c.tag, db });
+                }
+                return "resend";
+              },
+        });
         applier = new Applier(this.writer, this.o.plan, {
           inexact: (c: InexactCommand) =>
             this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
