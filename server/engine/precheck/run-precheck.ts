@@ -1,6 +1,6 @@
 import { describeError } from "../errors";
 import { DEFAULT_TIMEOUT_MS } from "../topology";
-import { gatherSide, type PrecheckContext } from "./context";
+import { countOwnKeysOf, gatherSide, type PrecheckContext } from "./context";
 import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type PrecheckOptions, type PrecheckResult } from "./types";
 import { connectivityItem, authItem } from "./items/connectivity";
 import { sourceVersionItem, targetVersionItem } from "./items/version";
@@ -51,6 +51,7 @@ export async function runPrecheck(opts: PrecheckOptions): Promise<PrecheckResult
   let source, target;
   try {
     [source, target] = await Promise.all([gatherSide("source", opts.source, timeoutMs), gatherSide("target", opts.target, timeoutMs)]);
+    await Promise.all([countOwnKeysOf(source, timeoutMs), countOwnKeysOf(target, timeoutMs)]);
   } catch (err) {
     const why = `not checked because the precheck could not start: ${describeError(err)}`;
     return { passed: false, items: PRECHECK_ITEMS.map((i) => failed(i.id, why, "Run the precheck again; if it keeps failing, report it with this message.")) };

@@ -47,6 +47,8 @@ export interface LoaderFactory {
     log: SyncStore["log"];
     onIssue?: (issue: LoadIssue) => void;
     functions?: FunctionLibraries | null;
+    /** names the loader's temporary keys (own-keys.ts) */
+    taskId?: string;
   }): RdbLoad;
 }
 
@@ -178,7 +180,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions }),
+            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions, taskId: this.cfg.taskId }),
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -195,7 +197,7 @@ export class SyncTask {
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
-            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots) : undefined,
+            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
           }),
         );
       }
