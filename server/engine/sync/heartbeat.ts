@@ -42,7 +42,8 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      // A TTL keeps the source clean after the task is deleted.
+      // Finishing or deleting the task removes the key (remove-task-keys.ts); the TTL is the backstop
+      // when a side cannot be reached then.
       await this.client.set(this.opts.key, String(Date.now()), "PX", 3_600_000);
       this.refused = false;
     } catch (err) {
