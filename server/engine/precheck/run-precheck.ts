@@ -11,6 +11,7 @@ import { capacityItem, evictionItem } from "./items/memory";
 import { backlogItem } from "./items/backlog";
 import { targetInUseItem, sameDeploymentItem } from "./items/deployment";
 import { heartbeatItem } from "./items/heartbeat";
+import { pubsubItem } from "./items/pubsub";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
@@ -30,6 +31,7 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   target_in_use: targetInUseItem,
   same_deployment: sameDeploymentItem,
   heartbeat: heartbeatItem,
+  pubsub: pubsubItem,
 };
 
 /** One check that throws is a failed item saying so, never a precheck that throws. */
