@@ -105,8 +105,8 @@ export class Fences {
    */
   redoCommand(argv: Buffer[], key: Buffer | null, offset: number, n: number): Buffer[] | null {
     if (!fenceable(argv) || (this.cluster && key === null)) return null;
-    const slotTag = this.cluster ? `{${tagOfSlot(calculateSlot(key!))}}` : "";
-    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${slotTag}`);
+    const tag = this.cluster ? `{${slotTag(calculateSlot(key!))}}` : "";
+    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${tag}`);
     return [EVAL, REDO_SCRIPT, ONE_KEY, marker, FENCE_TTL_MS, ...argv];
   }
 
