@@ -121,8 +121,10 @@ describe("redis-dts's own keys", () => {
     // two tasks into one destination (both overwrite: the same data)
     const args = ["--skip-precheck", "--conflict", "ignore", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri, "--target-mode", "cluster"];
     const a = pool.start(["--task", "first", ...args]);
+    // one after the other: two processes creating the SQLite database at once race on its migration
+    await a.waitState("synchronizing");
     const b = pool.start(["--task", "second", ...args], a.dataDir);
-    await Promise.all([a.waitState("synchronizing"), b.waitState("synchronizing")]);
+    await b.waitState("synchronizing");
     await fencedWrites(c);
     const srcMasters = await src.masters();
     const dstMasters = await dst.masters();
