@@ -93,6 +93,16 @@ export function IncrementalCard({ status }: { status: TaskStatusView }) {
         </div>
         <Stat label="Throughput" value={ops === null ? "—" : `${formatRate(ops)} ops/s`} />
         <Stat label="Not yet applied" value={lag === null ? "—" : formatBytes(lag)} hint="replication stream" />
+        {running && live?.pubsub && (
+          <div className="min-w-0" data-testid="pubsub">
+            <dt className="text-xs text-slate-500">Pub/sub messages forwarded</dt>
+            <dd className="text-lg font-semibold text-slate-900 tabular-nums">{formatCount(live.pubsub.forwarded)}</dd>
+            <dd className={`text-xs ${live.pubsub.link === "down" || live.pubsub.dropped > 0 ? "text-amber-800" : "text-slate-500"}`}>
+              {live.pubsub.link === "down" ? "link down: messages are lost" : live.pubsub.link === "connecting" ? "subscribing on the source" : "from the source cluster, at-most-once"}
+              {live.pubsub.dropped > 0 && ` · ${formatCount(live.pubsub.dropped)} dropped`}
+            </dd>
+          </div>
+        )}
       </dl>
     </section>
   );

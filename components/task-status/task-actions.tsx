@@ -65,7 +65,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
       <Modal open={confirmStop} onClose={() => setConfirmStop(false)} title="Stop Task">
         <div className="space-y-3 text-sm text-slate-700">
           <p>
-            Stop <span className="font-semibold break-words text-slate-900">{taskName}</span> for good? The task becomes Finished and cannot be resumed; the data already on the destination stays there.
+            Stop <span className="font-semibold break-words text-slate-900">{taskName}</span> for good? The task becomes Finished and cannot be resumed; the data already on the destination stays there, and the task&apos;s own keys (DTS_REDIS_TIMESTAMP_HEARTBEAT…) are removed from both sides.
           </p>
           <p>To stop only for a while, use Pause.</p>
           {stop.error && (

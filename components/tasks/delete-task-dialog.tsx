@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { deleteTaskAction } from "@/app/(console)/tasks/delete-task.action";
 import { Button } from "@/components/ui/button";
 import { Modal } from "@/components/ui/modal";
@@ -18,13 +19,33 @@ export function DeleteTaskDialog({ task, onClose }: { task: TaskSummary | null; 
 
 function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () => void }) {
   const router = useRouter();
+  // what could not be removed from a side stays on screen: the task itself is gone already
+  const [leftOver, setLeftOver] = useState<string[] | null>(null);
   const remove = useActionMutation(deleteTaskAction, {
     invalidate: ["tasks"],
-    onSuccess: () => {
-      onClose();
+    onSuccess: (data) => {
       router.refresh();
+      if (data.warnings.length > 0) setLeftOver(data.warnings);
+      else onClose();
     },
   });
+  if (leftOver) {
+    return (
+      <div className="space-y-3 text-sm text-slate-700">
+        <p>The task was deleted.</p>
+        <ul role="alert" className="space-y-1 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
+          {leftOver.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+        <div className="flex justify-end pt-2">
+          <Button onClick={onClose} autoFocus>
+            Close
+          </Button>
+        </div>
+      </div>
+    );
+  }
   const running = RUNNING_STATES.includes(task.state) || task.state === "paused";
   return (
     <div className="space-y-3 text-sm text-slate-700">
@@ -32,7 +53,7 @@ function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () =
         Delete <span className="font-semibold break-words text-slate-900">{task.name}</span> with its configuration, checkpoints, events and metrics? This cannot be undone.
       </p>
       {running && <p className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">The task is {task.state === "paused" ? "paused" : "running"}: its synchronization stops for good.</p>}
-      <p>Data already written to the destination stays there.</p>
+      <p>Data already written to the destination stays there; the task&apos;s own keys (DTS_REDIS_TIMESTAMP_HEARTBEAT…) are removed from both sides.</p>
       {remove.error && (
         <p role="alert" className="text-red-700">
           {remove.error.message}

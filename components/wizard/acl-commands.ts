@@ -2,12 +2,15 @@
  * The least an account needs on each side, as ACL SETUSER commands (Redis 6+). PASSWORD is left for
  * the operator to fill in: the console never shows a stored password.
  */
-export function sourceAcl(user: string): string {
+export function sourceAcl(user: string, cluster = false): string {
   return [
     `ACL SETUSER ${user} on >PASSWORD resetkeys resetchannels -@all`,
     "+psync +replconf +ping +info +select +config|get +command|info +acl|dryrun",
     "+cluster|nodes +cluster|info +cluster|slots",
-    "~DTS_REDIS_TIMESTAMP_HEARTBEAT* +set",
+    // the task's own keys: the heartbeat, and its removal when the task is finished or deleted
+    "~DTS_REDIS_TIMESTAMP_HEARTBEAT* +set +scan +unlink",
+    // a cluster's PUBLISH travels over the cluster bus: the engine forwards it by subscribing
+    ...(cluster ? ["&* +psubscribe"] : []),
   ].join(" ");
 }
 
@@ -20,6 +23,6 @@ export function destinationAcl(user: string): string {
   return [
     `ACL SETUSER ${user} on >PASSWORD ~* &* -@all`,
     "+@write +@read +@keyspace +@transaction +@scripting +@connection",
-    "+info +select +config|get +wait +cluster|nodes +cluster|info +cluster|slots",
+    "+info +select +config|get +wait +cluster|nodes +cluster|info +cluster|slots +publish +spublish",
   ].join(" ");
 }

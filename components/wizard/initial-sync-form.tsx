@@ -10,7 +10,7 @@ import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";
 
 /** Step 4: what the task copies first. Next runs the precheck. */
-export function InitialSyncForm({ taskId, initial }: { taskId: string; initial: TInitialSync }) {
+export function InitialSyncForm({ taskId, initial, sourceCluster }: { taskId: string; initial: TInitialSync; sourceCluster: boolean }) {
   const router = useRouter();
   const [value, setValue] = useState<TInitialSync>(initial);
   const save = useActionMutation(saveInitialSyncAction, { onSuccess: (data) => router.push(data.next) });
@@ -45,6 +45,21 @@ export function InitialSyncForm({ taskId, initial }: { taskId: string; initial: 
             </p>
           </div>
         )}
+        <div role="note" aria-label="Pub/sub messages" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700">
+          <p className="font-semibold">Pub/sub messages (PUBLISH) are at-most-once</p>
+          {sourceCluster ? (
+            <p className="mt-0.5">
+              A source cluster sends PUBLISH over its cluster bus, not the replication stream: the task forwards each message by subscribing on one source node. A message published while that
+              subscription or the destination link is down is lost, and shard channels (SPUBLISH) are not forwarded. The status page counts forwarded and dropped messages. Carry messages that
+              must arrive in a Stream, which is synchronized exactly.
+            </p>
+          ) : (
+            <p className="mt-0.5">
+              PUBLISH on the source travels in its replication stream and is applied on the destination in order with the data. Pub/sub itself keeps nothing: a subscriber that is not
+              connected to the destination when a message arrives does not get it. Carry messages that must arrive in a Stream.
+            </p>
+          )}
+        </div>
         <p className="text-xs text-slate-600">
           Full synchronization loads the source (it forks to write its snapshot) and the destination. Prefer off-peak hours for large data sets, and raise the source&apos;s repl-backlog-size so a
           restart can continue without copying everything again.

@@ -69,7 +69,7 @@ export function WhitelistStep({ taskId }: { taskId: string }) {
 
       {check && (
         <div className="grid gap-5 lg:grid-cols-2">
-          <SidePanel title="Source" side={check.source} acl={[["Replication and heartbeat", sourceAcl(check.source.username ?? "dts")], ["Data Verification (read-only, optional)", sourceVerifyAcl(check.source.username ?? "dts")]]} />
+          <SidePanel title="Source" side={check.source} acl={[["Replication and heartbeat", sourceAcl(check.source.username ?? "dts", check.source.chosenMode === "cluster")], ["Data Verification (read-only, optional)", sourceVerifyAcl(check.source.username ?? "dts")]]} />
           <SidePanel title="Destination" side={check.destination} acl={[["Writes", destinationAcl(check.destination.username ?? "dts")]]} />
         </div>
       )}

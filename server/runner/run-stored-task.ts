@@ -13,6 +13,7 @@ import { addTaskEvent } from "../db/task-event/add-task-event";
 import { loadTaskConfig } from "./task-config";
 import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
+import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -135,6 +136,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       final.state = o.stopState ?? "paused";
       await setTaskState({ id: o.taskId, state: final.state });
       store.log("info", final.state === "paused" ? "task paused; it resumes from its checkpoints" : "task finished");
+      // the engine is stopped: its heartbeat can no longer write the key again
+      if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });
     }
     o.onStatus?.(final);
     return final;
@@ -142,6 +145,20 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     clearInterval(renew);
     await store.flush();
     await releaseTaskLease({ id: o.taskId, owner }).catch(() => {});
+  }
+}
+
+/**
+ * Runs `fn` while holding the task's lease, for what must not happen while an engine runs the task
+ * (finishing or deleting it from the CLI): refused with CONFLICT, naming the holder, otherwise.
+ */
+export async function withTaskLease<T>(taskId: string, name: string, fn: () => Promise<T>): Promise<T> {
+  const holder = await claimLease(taskId);
+  if (holder !== null) throw new DtsError("CONFLICT", `task "${name}" is being run by another redis-dts process (${describeHolder(holder)}); stop it first`);
+  try {
+    return await fn();
+  } finally {
+    await releaseTaskLease({ id: taskId, owner }).catch(() => {});
   }
 }
 

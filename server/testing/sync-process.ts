@@ -23,6 +23,7 @@ export interface SyncStatusLine {
     haltedBy?: string;
   };
   error?: string;
+  pubsub?: { forwarded: number; dropped: number; link: string; problem: string | null; node: string | null };
 }
 
 /**

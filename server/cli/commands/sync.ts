@@ -27,7 +27,8 @@ function progressLine(s: SyncSnapshot): string {
   const full = s.fullSync.done ? "" : ` full sync ${s.fullSync.keys} keys ${(s.fullSync.bytes / 1e6).toFixed(1)} MB${s.fullSync.totalBytes ? ` of ${(s.fullSync.totalBytes / 1e6).toFixed(1)} MB` : ""}`;
   const d = s.divergence;
   const diverged = d.refused + d.inexact > 0 ? ` | ${d.refused} refused, ${d.inexact} inexact writes` : "";
-  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms | ${shards}${diverged}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
+  const pubsub = s.pubsub ? ` | pub/sub ${s.pubsub.forwarded} forwarded${s.pubsub.dropped ? `, ${s.pubsub.dropped} dropped` : ""}` : "";
+  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms${pubsub} | ${shards}${diverged}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
 }
 
 const command: CliCommand = {
@@ -103,7 +104,7 @@ const command: CliCommand = {
         echo,
         onStatus: (s) => {
           if (f.json) {
-            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error } = s;
+            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub } = s;
             io.stdout.write(
               JSON.stringify({
                 state,
@@ -114,6 +115,7 @@ const command: CliCommand = {
                 ...(warnings.length ? { warnings } : {}),
                 divergence,
                 ...(error ? { error } : {}),
+                ...(pubsub ? { pubsub } : {}),
               }) + "\n",
             );
           } else {

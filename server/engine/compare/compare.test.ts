@@ -41,12 +41,20 @@ async function sameData(): Promise<number> {
 describe("compare standalone ↔ standalone", () => {
   it("finds equal copies of every type equal, in full and quick mode, in every database", async () => {
     const keys = await sameData();
-    await d.set("DTS_REDIS_TIMESTAMP_HEARTBEAT", "1"); // the engine's own key is never data
-    await s.set("x:DTS_REDIS_TIMESTAMP_HEARTBEAT:0", "2");
+    // the product's own keys are never data: a heartbeat on one side, a fence and the cloud DTS's key on the other
+    await s.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:t1:{0}", "1");
+    await d.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:t1:fence:abc:{0}", "00000000000000000001000000");
+    await d.set("DTS_REDIS_TIMESTAMP_HEARTBEAT", "1");
     const full = await run();
     expect(full).toMatchObject({ equal: true, keys, missing: 0, extra: 0, different: 0, samples: [] });
     expect(await run({ mode: "quick" })).toMatchObject({ equal: true, keys });
     expect(await run({ dbs: [2] })).toMatchObject({ equal: true, keys: keys / 2 });
+  });
+
+  it("compares a user key that merely contains the prefix: only keys starting with it are the product's", async () => {
+    const keys = await sameData();
+    await s.set("x:DTS_REDIS_TIMESTAMP_HEARTBEAT:0", "2");
+    expect(await run()).toMatchObject({ equal: false, keys: keys + 1, missing: 1 });
   });
 
   it("detects and names each kind of difference", async () => {

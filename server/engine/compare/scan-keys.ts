@@ -1,6 +1,6 @@
 import { run, type CommandRunner } from "../keys/command-runner";
 import { asArray, asBuffer, asText } from "../keys/reply";
-import { HEARTBEAT_MARK } from "./types";
+import { isOwnKey } from "../own-keys";
 
 /**
  * Every key of one database on a set of nodes, in batches of about `batchSize`, by SCAN: the
@@ -17,7 +17,8 @@ export async function* scanKeys(clients: CommandRunner[], batchSize: number, sig
       cursor = asText(next, "SCAN");
       for (const k of asArray(keys, "SCAN")) {
         const key = asBuffer(k, "SCAN");
-        if (!isEngineKey(key)) batch.push(key);
+        // redis-dts's own keys (heartbeats, fences, temporary keys) are neither missing nor extra
+        if (!isOwnKey(key)) batch.push(key);
       }
       if (batch.length >= batchSize) {
         yield batch;
@@ -26,9 +27,4 @@ export async function* scanKeys(clients: CommandRunner[], batchSize: number, sig
     } while (cursor !== "0");
   }
   if (batch.length > 0) yield batch;
-}
-
-/** The engine's own heartbeat key is never part of the data. */
-export function isEngineKey(key: Buffer): boolean {
-  return key.includes(HEARTBEAT_MARK);
 }

@@ -1,6 +1,7 @@
 import calculateSlot from "cluster-key-slot";
 import { run, type CommandRunner } from "../keys/command-runner";
 import { PipelineRunner } from "./pipeline-runner";
+import { countOwnKeys } from "../keys/count-own-keys";
 import { DtsError } from "../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { discoverTopology, masters, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
@@ -18,7 +19,7 @@ export interface Side {
   scanClients(db: number): Promise<CommandRunner[]>;
   /** the keys grouped by the connection that serves them: `indexes` point into `keys` */
   route(db: number, keys: Buffer[]): Promise<{ client: CommandRunner; indexes: number[] }[]>;
-  /** key counts per database summed over the nodes (INFO keyspace) */
+  /** data key counts per database summed over the nodes (INFO keyspace less redis-dts's own keys) */
   keyspace(): Promise<Map<number, number>>;
   close(): void;
 }
@@ -52,6 +53,7 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
     }
     return c;
   };
+  let keyspace: Promise<Map<number, number>> | undefined;
   const checkDb = (db: number) => {
     if (topo.mode === "cluster" && db !== 0) throw new DtsError("INVALID_CONFIG", `${where} is a cluster: it has database 0 only, not ${db}`);
   };
@@ -74,13 +76,21 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
       });
       return Promise.all([...groups].map(async ([owner, indexes]) => ({ client: await connect(owner, db), indexes })));
     },
-    async keyspace() {
-      const total = new Map<number, number>();
-      for (let i = 0; i < nodes.length; i++) {
-        const info = parseInfo(String(await run(await connect(i, 0), "INFO", "keyspace")));
-        for (const [db, n] of keyspaceCounts(info)) total.set(db, (total.get(db) ?? 0) + n);
-      }
-      return total;
+    keyspace() {
+      // read once per comparison: the figures are the estimate shown while it runs
+      keyspace ??= (async () => {
+        const total = new Map<number, number>();
+        for (let i = 0; i < nodes.length; i++) {
+          const info = parseInfo(String(await run(await connect(i, 0), "INFO", "keyspace")));
+          for (const [db, n] of keyspaceCounts(info)) {
+            // redis-dts's own keys (heartbeats, fences) are not compared, so not counted either
+            const own = (await countOwnKeys(async (...cmd) => run(await connect(i, db), ...cmd), n)) ?? 0;
+            if (n > own) total.set(db, (total.get(db) ?? 0) + n - own);
+          }
+        }
+        return total;
+      })();
+      return keyspace;
     },
     close() {
       for (const c of open.values()) c.then((client) => client.close(), () => {});

@@ -86,6 +86,3 @@ export interface CompareResult {
   rounds: number;
   durationMs: number;
 }
-
-/** Any key whose name contains this is written by the engine itself (replication heartbeat). */
-export const HEARTBEAT_MARK = Buffer.from("DTS_REDIS_TIMESTAMP_HEARTBEAT");

@@ -5,7 +5,8 @@ import { describeCommand } from "../writer/parse-command";
 import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
 import { RestoreCommand } from "./restore-command";
-import { RENAME_IF_ABSENT, tmpKeyFor } from "./tmp-key";
+import { isOwnKey, loadTmpKey } from "../own-keys";
+import { RENAME_IF_ABSENT } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
 import { libraryName } from "./function-libraries";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
@@ -45,7 +46,7 @@ interface TypedRun {
  * the writer's watermark says which keys are acknowledged.
  */
 export class RdbLoader {
-  readonly stats: LoadStats = { keys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, functions: 0, bytes: 0, issues: [] };
+  readonly stats: LoadStats = { keys: 0, ownKeys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, functions: 0, bytes: 0, issues: [] };
   readonly caps: DestinationCapabilities;
   private readonly dbs: Set<number> | null;
   private readonly dbMap: Map<number, number>;
@@ -67,6 +68,8 @@ export class RdbLoader {
   private readonly recentTags = new Float64Array(RECENT);
   private readonly recentDbs = new Int32Array(RECENT);
   private readonly restoreCmd = new RestoreCommand();
+  /** own keys sent: not in `written`, which counts data */
+  private ownSent = 0;
 
   constructor(
     private readonly writer: DestinationWriter,
@@ -140,13 +143,16 @@ export class RdbLoader {
       if (this.redo.length === 0 && this.running === null) break;
     }
     const s = this.stats;
-    s.written = s.restored + s.typed - s.conflicts - s.failed;
+    s.written = s.restored + s.typed - s.conflicts - s.failed - this.ownSent;
     return s;
   }
 
   private onKey(e: RdbKeyEvent): void {
     const s = this.stats;
     s.keys++;
+    // written like any key (the destination shows the last synchronized time), never counted as data
+    const own = isOwnKey(e.key);
+    if (own) s.ownKeys++;
     if (this.dbs !== null && !this.dbs.has(e.db)) {
       s.skippedDb++;
       return;
@@ -164,6 +170,7 @@ export class RdbLoader {
       s.skippedExpired++;
       return;
     }
+    if (own) this.ownSent++;
     const tag = ++this.tag;
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
@@ -202,7 +209,7 @@ export class RdbLoader {
 
   /** DEL, the value's commands, the TTL, and (intercept) the move into place; on the temp key for intercept. */
   private *typedPlan(entry: RdbKeyEntry, issues: string[]): Generator<Arg[]> {
-    const target = this.ignore ? entry.key : tmpKeyFor(entry.key);
+    const target = this.ignore ? entry.key : loadTmpKey(this.opts.taskId, entry.key);
     yield ["DEL", target];
     let any = false;
     const opts = { caps: this.caps, maxItems: this.opts.batchItems ?? 512, maxBytes: this.opts.batchBytes ?? 1024 * 1024, now: this.now };
@@ -273,6 +280,7 @@ export class RdbLoader {
     const entry = this.typedInFlight.get(f.tag)?.entry;
     if (f.error.code === "BUSYKEY" || (name === "FUNCTION" && /already exists/i.test(f.error.message))) {
       if (f.uncertain || this.rebuilt.has(f.tag)) return; // our own earlier copy landed before the connection broke
+      if (key && isOwnKey(key)) return; // an earlier heartbeat of the same name: the next one overwrites it
       this.stats.conflicts++;
       this.issue({ kind: "conflict", db: entry?.db, key, message: name === "FUNCTION" ? `function library already exists: ${f.error.message}` : `key ${describeCommand([key ?? Buffer.alloc(0)])} already exists in the destination` });
       return;

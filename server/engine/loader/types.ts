@@ -5,6 +5,8 @@ export type ConflictPolicy = "intercept" | "ignore";
 
 export interface LoaderOptions {
   conflict: ConflictPolicy;
+  /** names the temporary keys of values rebuilt aside (own-keys.ts); `redis-dts rdb load` has none */
+  taskId?: string;
   /** source databases to load (default: all) */
   dbs?: number[];
   /** source db → destination db (default: same number) */
@@ -47,6 +49,8 @@ export interface LoadIssue {
 export interface LoadStats {
   /** key entries read from the RDB */
   keys: number;
+  /** of them, redis-dts's own keys (own-keys.ts): written, but not data (not in `written` either) */
+  ownKeys: number;
   /** keys the destination acknowledged (final after finish()) */
   written: number;
   /** keys sent: RESTORE or typed commands */

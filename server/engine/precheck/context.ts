@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
-import { probeNode, discoverTopology, withControl, addressOf, type NodeProbe, type Topology, type TopologyNode } from "../topology";
+import { probeNode, discoverTopology, withControl, addressOf, keyspaceCounts, type NodeProbe, type Topology, type TopologyNode } from "../topology";
+import { ownKeysPerDb } from "../keys/count-own-keys";
 import { describeError } from "../errors";
 import type { PrecheckOptions } from "./types";
 
@@ -13,6 +14,8 @@ export interface CheckedNode {
   /** from the topology (cluster) or the probe (standalone) */
   topologyNode?: TopologyNode;
   probe: NodeProbe;
+  /** redis-dts's own keys per database (data nodes only, see `countOwnKeysOf`): not data */
+  ownKeys?: Map<number, number>;
 }
 
 /** What the precheck knows about one side before any item runs. */
@@ -58,6 +61,24 @@ export async function gatherSide(kind: Side["kind"], endpoint: Endpoint, timeout
   const probes = await Promise.all(others.map((n) => (n.port === 0 ? Promise.resolve(noAddress(n)) : probeNode(credentialsOf(side, n), { timeoutMs }))));
   others.forEach((n, i) => side.nodes.push({ host: n.host, port: n.port, address: probes[i].address, role: n.role, topologyNode: n, probe: probes[i] }));
   return side;
+}
+
+/**
+ * Finds the product's own keys (heartbeats, fences of earlier tasks) on a side's data nodes, so key
+ * counts and the conflict check see data only. A node that cannot be scanned keeps its INFO counts.
+ */
+export async function countOwnKeysOf(side: Side, timeoutMs: number): Promise<void> {
+  await Promise.all(
+    dataNodes(side).map(async (n) => {
+      const keyspace = keyspaceCounts(n.probe.info ?? {});
+      if (keyspace.size === 0) return;
+      try {
+        n.ownKeys = await withControl(credentialsOf(side, n), { timeoutMs }, (c) => ownKeysPerDb((cmd, ...args) => c.call(cmd, ...args), keyspace));
+      } catch {
+        // counted as data: a precheck item on this node's connectivity or permissions says why
+      }
+    }),
+  );
 }
 
 /** A node the cluster lists without an address (flag noaddr) cannot be probed: say so. */

@@ -1,6 +1,6 @@
 import { describeError } from "../errors";
 import { DEFAULT_TIMEOUT_MS } from "../topology";
-import { gatherSide, type PrecheckContext } from "./context";
+import { countOwnKeysOf, gatherSide, type PrecheckContext } from "./context";
 import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type PrecheckOptions, type PrecheckResult } from "./types";
 import { connectivityItem, authItem } from "./items/connectivity";
 import { sourceVersionItem, targetVersionItem } from "./items/version";
@@ -11,6 +11,7 @@ import { capacityItem, evictionItem } from "./items/memory";
 import { backlogItem } from "./items/backlog";
 import { targetInUseItem, sameDeploymentItem } from "./items/deployment";
 import { heartbeatItem } from "./items/heartbeat";
+import { pubsubItem } from "./items/pubsub";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
@@ -30,6 +31,7 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   target_in_use: targetInUseItem,
   same_deployment: sameDeploymentItem,
   heartbeat: heartbeatItem,
+  pubsub: pubsubItem,
 };
 
 /** One check that throws is a failed item saying so, never a precheck that throws. */
@@ -51,6 +53,7 @@ export async function runPrecheck(opts: PrecheckOptions): Promise<PrecheckResult
   let source, target;
   try {
     [source, target] = await Promise.all([gatherSide("source", opts.source, timeoutMs), gatherSide("target", opts.target, timeoutMs)]);
+    await Promise.all([countOwnKeysOf(source, timeoutMs), countOwnKeysOf(target, timeoutMs)]);
   } catch (err) {
     const why = `not checked because the precheck could not start: ${describeError(err)}`;
     return { passed: false, items: PRECHECK_ITEMS.map((i) => failed(i.id, why, "Run the precheck again; if it keeps failing, report it with this message.")) };

@@ -61,6 +61,7 @@ export const PRECHECK_ITEMS = [
   { id: "target_in_use", name: "Destination not used by another task" },
   { id: "same_deployment", name: "Source and destination are different deployments" },
   { id: "heartbeat", name: "Heartbeat key write permission" },
+  { id: "pubsub", name: "Pub/sub messages (PUBLISH)" },
 ] as const;
 
 export type PrecheckItemId = (typeof PRECHECK_ITEMS)[number]["id"];

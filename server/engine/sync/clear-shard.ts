@@ -1,8 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import { Redis, type Cluster } from "ioredis";
-import { HEARTBEAT_PREFIX } from "./heartbeat";
-
-const OWN = Buffer.from(HEARTBEAT_PREFIX);
+import { isOwnKey, isTaskKey } from "../own-keys";
 
 /**
  * Deletes the keys of some slots from destination databases: before a shard's full synchronization
@@ -11,7 +9,7 @@ const OWN = Buffer.from(HEARTBEAT_PREFIX);
  * nothing of their own at the start), and for a FLUSHALL/FLUSHDB of one master of a source cluster,
  * which emptied only that master's slots. `slots` empty = every key.
  */
-export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>, opts: { keepOwnKeys?: boolean } = {}): Promise<number> {
+export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>, opts: { keepOwnKeys?: boolean; taskId?: string } = {}): Promise<number> {
   // A cluster client lists its nodes only once it has loaded the slot map.
   if ("nodes" in control && control.status !== "ready") await new Promise((r) => control.once("ready", r));
   const nodes: Redis[] = "nodes" in control ? (control as Cluster).nodes("master") : [control as Redis];
@@ -25,7 +23,8 @@ export async function clearShard(control: Redis | Cluster, destDbs: number[], sl
         do {
           const [next, keys] = (await conn.scanBuffer(cursor, "COUNT", 1000)) as unknown as [Buffer, Buffer[]];
           cursor = next.toString();
-          const mine = keys.filter((k) => (slots.length === 0 || inSlots(calculateSlot(k), slots)) && !(opts.keepOwnKeys && isOwn(k)));
+          // own keys: all kept (a flush), or those of other tasks (the precheck let them be: never touched)
+          const mine = keys.filter((k) => (slots.length === 0 || inSlots(calculateSlot(k), slots)) && !(isOwnKey(k) && (opts.keepOwnKeys || (opts.taskId !== undefined && !isTaskKey(k, opts.taskId)))));
           // One UNLINK per key: keys of one batch may span slots.
           if (mine.length) {
             const p = conn.pipeline();
@@ -40,10 +39,6 @@ export async function clearShard(control: Redis | Cluster, destDbs: number[], sl
     }
   }
   return removed;
-}
-
-function isOwn(key: Buffer): boolean {
-  return key.length >= OWN.length && OWN.equals(key.subarray(0, OWN.length));
 }
 
 function inSlots(slot: number, ranges: Array<[number, number]>): boolean {

@@ -1,5 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
+import { tmpKeyInSlot } from "../own-keys";
 
 /**
  * Exact emulation of multi-key commands whose keys live in different slots of a cluster destination.
@@ -9,7 +10,8 @@ import type { Cluster, Redis } from "ioredis";
  *
  * - move: RENAME/COPY become DUMP + RESTORE (+ DEL); list and set moves become pop + push.
  * - colocate: store commands run on temporary copies of their inputs placed in the slot of the key
- *   they write, so Redis computes the result itself (same semantics, same encoding).
+ *   they write, so Redis computes the result itself (same semantics, same encoding). The copies are
+ *   named under `tmpPrefix` (the task's own keys, own-keys.ts) and deleted at once.
  */
 
 type Client = Redis | Cluster;
@@ -100,16 +102,6 @@ function storeLayout(name: string, argv: Buffer[]): { dest: number; inputs: numb
   }
 }
 
-/** A key name in the same slot as `anchor`, or null when none can be built (odd braces). */
-export function keyInSlotOf(anchor: Buffer, suffix: string): Buffer | null {
-  const s = anchor.toString("latin1");
-  const open = s.indexOf("{");
-  const close = open === -1 ? -1 : s.indexOf("}", open + 1);
-  const tag = open !== -1 && close > open + 1 ? s.slice(open + 1, close) : s;
-  const candidate = Buffer.from(`{${tag}}${suffix}`, "latin1");
-  return calculateSlot(candidate) === calculateSlot(anchor) ? candidate : null;
-}
-
 async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix: string): Promise<void> {
   const { dest, inputs } = storeLayout(name, argv);
   const slot = calculateSlot(argv[dest]);
@@ -118,8 +110,7 @@ async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix:
   try {
     for (const i of inputs) {
       if (calculateSlot(argv[i]) === slot) continue;
-      const tmp = keyInSlotOf(argv[dest], `${tmpPrefix}:${temps.length}`);
-      if (!tmp) throw new EmulationError(`no temporary key can share the slot of ${argv[dest].toString()}`);
+      const tmp = tmpKeyInSlot(tmpPrefix, argv[dest], temps.length);
       temps.push(tmp);
       const payload = (await client.callBuffer("DUMP", argv[i])) as Buffer | null;
       if (payload) await client.call("RESTORE", tmp, 0, payload, "REPLACE");

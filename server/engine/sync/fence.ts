@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import { commandName } from "./command-spec";
-import { HEARTBEAT_PREFIX } from "./heartbeat";
+import { fenceKeyPrefix, slotTag } from "../own-keys";
 
 /**
  * Exactly-once on the destination. A write is identified by (offset of its source command, index
@@ -16,7 +16,8 @@ import { HEARTBEAT_PREFIX } from "./heartbeat";
  * all, and sending such a run again in order leaves the same data (see replay-safe.ts).
  *
  * Fences are reset by every full synchronization: offsets start over with a new history. Their names
- * carry the heartbeat prefix, so a verification never counts them as data.
+ * carry the product's own prefix (own-keys.ts), so no count or verification takes them for data, and
+ * finishing or deleting the task removes them.
  */
 
 export interface FenceId {
@@ -64,24 +65,6 @@ export function fenceable(argv: readonly Buffer[]): boolean {
   return argv.length <= MAX_FENCED_ARGS && !NOT_IN_SCRIPTS.has(commandName(argv[0]));
 }
 
-let slotTags: string[] | null = null;
-/** a hash tag for each slot (found once, ~160k CRC16s) */
-function tagOfSlot(slot: number): string {
-  if (!slotTags) {
-    const tags = new Array<string>(16384);
-    let missing = 16384;
-    for (let i = 0; missing > 0; i++) {
-      const s = calculateSlot(String(i));
-      if (tags[s] === undefined) {
-        tags[s] = String(i);
-        missing--;
-      }
-    }
-    slotTags = tags;
-  }
-  return slotTags[slot];
-}
-
 /** The fence keys of one shard of one task. */
 export class Fences {
   readonly prefix: string;
@@ -91,7 +74,7 @@ export class Fences {
 
   constructor(taskId: string, shardId: string, private readonly cluster: boolean) {
     const shard = createHash("sha1").update(shardId).digest("hex").slice(0, 10);
-    this.prefix = `${HEARTBEAT_PREFIX}:${taskId}:fence:${shard}:`;
+    this.prefix = fenceKeyPrefix(taskId, shard);
     this.single = Buffer.from(`${this.prefix}{0}`);
   }
 
@@ -100,7 +83,7 @@ export class Fences {
     if (!this.cluster) return this.single;
     if (key === null) return null;
     const slot = calculateSlot(key);
-    return (this.bySlot[slot] ??= Buffer.from(`${this.prefix}{${tagOfSlot(slot)}}`));
+    return (this.bySlot[slot] ??= Buffer.from(`${this.prefix}{${slotTag(slot)}}`));
   }
 
   /**
@@ -122,8 +105,8 @@ export class Fences {
    */
   redoCommand(argv: Buffer[], key: Buffer | null, offset: number, n: number): Buffer[] | null {
     if (!fenceable(argv) || (this.cluster && key === null)) return null;
-    const slotTag = this.cluster ? `{${tagOfSlot(calculateSlot(key!))}}` : "";
-    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${slotTag}`);
+    const tag = this.cluster ? `{${slotTag(calculateSlot(key!))}}` : "";
+    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${tag}`);
     return [EVAL, REDO_SCRIPT, ONE_KEY, marker, FENCE_TTL_MS, ...argv];
   }
 

@@ -1,4 +1,3 @@
-import calculateSlot from "cluster-key-slot";
 import { Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
@@ -10,25 +9,8 @@ import { ioredisOptions } from "../ioredis-options";
  * synchronized time. One key per task and master: one-to-many and cascade tasks never collide.
  */
 
-export const HEARTBEAT_PREFIX = "DTS_REDIS_TIMESTAMP_HEARTBEAT";
-
-/** A hash tag whose slot is one of `ranges`, so the key lives on that master. */
-export function hashTagFor(ranges: Array<[number, number]>): string {
-  if (ranges.length === 0) return "0";
-  for (let i = 0; i < 200_000; i++) {
-    const slot = calculateSlot(String(i));
-    if (ranges.some(([a, b]) => slot >= a && slot <= b)) return String(i);
-  }
-  throw new Error("no hash tag found for the master's slots");
-}
-
-export function heartbeatKey(taskId: string, ranges: Array<[number, number]>): string {
-  return `${HEARTBEAT_PREFIX}:${taskId}:{${hashTagFor(ranges)}}`;
-}
-
-export function isHeartbeatKey(key: Buffer): boolean {
-  return key.length > HEARTBEAT_PREFIX.length && key.subarray(0, HEARTBEAT_PREFIX.length).toString() === HEARTBEAT_PREFIX;
-}
+/** the key names live with every other key the product writes (own-keys.ts) */
+export { OWN_KEY_PREFIX as HEARTBEAT_PREFIX, hashTagFor, heartbeatKey } from "../own-keys";
 
 export interface HeartbeatOptions {
   source: Endpoint;
@@ -60,7 +42,8 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      // A TTL keeps the source clean after the task is deleted.
+      // Finishing or deleting the task removes the key (remove-task-keys.ts); the TTL is the backstop
+      // when a side cannot be reached then.
       await this.client.set(this.opts.key, String(Date.now()), "PX", 3_600_000);
       this.refused = false;
     } catch (err) {

@@ -8,9 +8,10 @@ import type { RdbLoad } from "./shard-types";
  * conflict in "Pre-check and Intercept" mode (a key someone wrote to the destination after the
  * precheck) fails the task once the load is done, naming the count; the events name the keys.
  */
-export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log, onIssue, functions }) => {
+export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log, onIssue, functions, taskId }) => {
   const loader = new RdbLoader(writer, {
     conflict,
+    taskId,
     dbs: mapping.selected,
     dbMap: new Map(mapping.selected.map((d) => [d, mapping.map(d)!])),
     functions,
@@ -29,7 +30,8 @@ export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log
       }
     },
     get keys() {
-      return loader.stats.keys;
+      // the product's own keys (heartbeats, a cascade's fences) are written, but are not data
+      return loader.stats.keys - loader.stats.ownKeys;
     },
     get skippedExpired() {
       return loader.stats.skippedExpired;

@@ -13,6 +13,7 @@ import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "./refusa
 import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
+import { emulationTmpPrefix } from "../own-keys";
 import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./shard-types";
 
 /** Errors after which reconnecting cannot help: the operator must act. */
@@ -392,7 +393,7 @@ export class ShardSync {
             this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
           info: (m) => this.o.log("info", m),
           done: (end) => tracker.done(end),
-        }, this.o.control, `dts-tmp:${this.o.taskId}`, this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
+        }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
         this.applier = applier;
         this.status.phase = "incremental";
       };

@@ -13,6 +13,7 @@ import { clearShard } from "./clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
 import { FunctionLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
+import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 
 export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
 
@@ -47,6 +48,8 @@ export interface LoaderFactory {
     log: SyncStore["log"];
     onIssue?: (issue: LoadIssue) => void;
     functions?: FunctionLibraries | null;
+    /** names the loader's temporary keys (own-keys.ts) */
+    taskId?: string;
   }): RdbLoad;
 }
 
@@ -65,6 +68,8 @@ export interface SyncSnapshot {
   /** refused and inexact writes: counts, the last few, and what stopped the task if the policy did */
   divergence: DivergenceSummary;
   error?: string;
+  /** the pub/sub forwarder of a cluster source (pubsub-forwarder.ts); absent for a standalone source */
+  pubsub?: PubsubStatus;
 }
 
 /**
@@ -84,6 +89,7 @@ export class SyncTask {
   private knownSources: Array<{ host: string; port: number }> = [];
   readonly divergence: DivergenceLog;
   private readonly functions = new FunctionLibraries();
+  private pubsub: PubsubForwarder | null = null;
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -125,6 +131,7 @@ export class SyncTask {
       warnings: this.warnings(shards),
       divergence: this.divergence.summary(),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.pubsub ? { pubsub: this.pubsub.status() } : {}),
     };
   }
 
@@ -135,6 +142,8 @@ export class SyncTask {
       const f = w.fault;
       if (f) out.add(`the destination refuses writes since ${new Date(f.since).toISOString()} (${f.reason}); retrying`);
     }
+    const pubsub = this.pubsub?.status();
+    if (pubsub?.problem) out.add(pubsub.problem);
     return [...out];
   }
 
@@ -145,6 +154,7 @@ export class SyncTask {
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
+      if (topology.mode === "cluster") this.startPubsub();
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const ids = await replicationIds(this.cfg.source, sources);
@@ -178,7 +188,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions }),
+            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions, taskId: this.cfg.taskId }),
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -195,7 +205,7 @@ export class SyncTask {
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
-            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots) : undefined,
+            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
           }),
         );
       }
@@ -277,7 +287,21 @@ export class SyncTask {
     }
   }
 
+  /** A cluster's PUBLISH is not in the replication stream: forwarded by subscribing (pubsub-forwarder.ts). */
+  private startPubsub(): void {
+    const target = this.cfg.target;
+    this.pubsub = new PubsubForwarder({
+      source: this.cfg.source,
+      sourceNodes: () => this.knownSources,
+      target,
+      targetNodes: target.mode === "cluster" ? async () => masters(await discoverTopology(target, { timeoutMs: 3000 })) : undefined,
+      log: (level, m) => this.store.log(level, m),
+    });
+    this.pubsub.start();
+  }
+
   private async closeAll(): Promise<void> {
+    await this.pubsub?.stop();
     await Promise.all(this.writers.map((w) => w.close().catch(() => w.destroy())));
     for (const c of this.controls) c.disconnect();
   }

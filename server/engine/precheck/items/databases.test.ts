@@ -43,6 +43,41 @@ describe("conflict", () => {
     expect(r.passed).toBe(false);
   });
 
+  it("Intercept: an earlier task's heartbeats and fences are not existing data, and are not counted", async () => {
+    await fill(source, 0, 2);
+    const t = target.client();
+    await t.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:oldtask:{0}", String(Date.now()), "PX", 3_600_000);
+    await t.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:oldtask:fence:0123456789:{0}", "00000000000000000042000001");
+    await t.select(1);
+    await t.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:other:{5}", "1");
+    // the source's own heartbeat does not make db2 a database "holding keys" either
+    const s = source.client();
+    await s.select(2);
+    await s.set("DTS_REDIS_TIMESTAMP_HEARTBEAT:oldtask:{0}", "1");
+    const r = await precheck({ source: endpointOf(source), target: endpointOf(target), conflict: "intercept" });
+    const c = item(r, "conflict");
+    expect(c.status, c.message).toBe("passed");
+    expect(c.message).toBe("The destination's db0 is empty.");
+    expect(item(r, "db_mapping").message).toMatch(/^Databases holding keys: db0 → db0;/);
+
+    // one data key next to them is a conflict, counted alone
+    await t.set("user:1", "x");
+    const again = item(await precheck({ source: endpointOf(source), target: endpointOf(target), conflict: "intercept", dbs: [0, 1] }), "conflict");
+    expect(again.status).toBe("failed");
+    expect(again.message).toBe("Pre-check and Intercept: the destination is not empty: db1 has 1 key");
+  });
+
+  it("Intercept on a cluster destination holding only an old task's fences on every master passes", async () => {
+    await fill(source, 0, 1);
+    const c = clusterTarget.client();
+    for (const tag of ["a", "b", "c", "d", "e", "f"]) await c.set(`DTS_REDIS_TIMESTAMP_HEARTBEAT:oldtask:fence:0123456789:{${tag}}`, "1");
+    const r = item(await precheck({ source: endpointOf(source), target: endpointOf(clusterTarget.nodes[0], "cluster"), conflict: "intercept", dbs: [0] }), "conflict");
+    expect(r.status, r.message).toBe("passed");
+    await c.set("{a}data", "1");
+    const failed = item(await precheck({ source: endpointOf(source), target: endpointOf(clusterTarget.nodes[0], "cluster"), conflict: "intercept", dbs: [0] }), "conflict");
+    expect(failed.message).toBe("Pre-check and Intercept: the destination is not empty: db0 has 1 key");
+  });
+
   it("Intercept passes when only unmapped destination databases hold keys", async () => {
     await fill(source, 0, 1);
     await fill(target, 5, 7);

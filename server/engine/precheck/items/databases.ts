@@ -1,12 +1,16 @@
 import { keyspaceCounts } from "../../topology";
+import { withoutOwnKeys } from "../../keys/count-own-keys";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, dataNodes, onNode, plural, type PrecheckContext, type Side } from "../context";
 
-/** Keys per database summed over the nodes that hold a side's data (INFO keyspace, just read). */
+/**
+ * Data keys per database summed over the nodes that hold a side's data: INFO keyspace, just read,
+ * less redis-dts's own keys (an earlier task's heartbeats and fences are not data, nor a conflict).
+ */
 export function keysPerDb(side: Side): Map<number, number> {
   const total = new Map<number, number>();
   for (const n of dataNodes(side)) {
-    for (const [db, keys] of keyspaceCounts(n.probe.info ?? {})) total.set(db, (total.get(db) ?? 0) + keys);
+    for (const [db, keys] of withoutOwnKeys(keyspaceCounts(n.probe.info ?? {}), n.ownKeys ?? new Map())) total.set(db, (total.get(db) ?? 0) + keys);
   }
   return total;
 }

@@ -1,21 +1,11 @@
-import calculateSlot from "cluster-key-slot";
 import { describeError } from "../../errors";
+import { OWN_KEY_PREFIX, heartbeatKey } from "../../own-keys";
 import { majorMinor } from "../../topology";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, dataNodes, listSome, onNode, type CheckedNode, type PrecheckContext } from "../context";
 import { selectedDbs } from "./databases";
 
-export const HEARTBEAT_PREFIX = "DTS_REDIS_TIMESTAMP_HEARTBEAT";
-
-/** A hash tag whose slot one of the ranges holds, so the key lands on that master. */
-export function tagForSlots(ranges: [number, number][]): string {
-  if (ranges.length === 0) return "0";
-  for (let i = 0; i < 1_000_000; i++) {
-    const slot = calculateSlot(String(i));
-    if (ranges.some(([a, b]) => slot >= a && slot <= b)) return String(i);
-  }
-  return "0";
-}
+const HEARTBEAT_PREFIX = OWN_KEY_PREFIX;
 
 type Outcome = { address: string; ok: boolean; how: string };
 
@@ -23,7 +13,7 @@ async function checkNode(ctx: PrecheckContext, node: CheckedNode, db: number): P
   const address = node.address;
   if (node.role === "replica") return { address, ok: false, how: "it is a read-only replica" };
   const user = ctx.source.endpoint.username ?? "default";
-  const key = `${HEARTBEAT_PREFIX}:${ctx.opts.taskId ?? "precheck"}:{${tagForSlots(node.topologyNode?.slots ?? [])}}`;
+  const key = heartbeatKey(ctx.opts.taskId ?? "precheck", node.topologyNode?.slots ?? []);
   try {
     return await onNode(ctx, ctx.source, node, async (c) => {
       if ((majorMinor(node.probe.server?.redisVersion)?.[0] ?? 0) >= 7) {

@@ -1,12 +1,13 @@
 import "server-only";
-import { discoverTopology, masters, withControl, parseInfo, keyspaceCounts } from "@/server/engine/topology";
+import { discoverTopology, masters, withControl } from "@/server/engine/topology";
+import { dataKeysPerDb } from "@/server/engine/keys/count-own-keys";
 import { describeError } from "@/server/engine/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 
 export interface SourceDatabases {
   /** database numbers the source offers: 0..databases-1 (a cluster: only 0) */
   count: number;
-  /** keys per database from INFO keyspace (a cluster: summed over its masters) */
+  /** data keys per database: INFO keyspace less redis-dts's own keys (a cluster: summed over its masters) */
   keys: Record<number, number>;
   sourceCluster: boolean;
   /** why the numbers are a default rather than what the source reported */
@@ -22,9 +23,8 @@ export async function readSourceDatabases(taskId: string): Promise<SourceDatabas
   if (!source?.host) return { count: sourceCluster ? 1 : DEFAULT_DATABASES, keys: {}, sourceCluster, note: "The source is not configured yet." };
   try {
     return await withControl(source, { timeoutMs: 3000 }, async (c) => {
-      const info = parseInfo(String(await c.call("INFO", "keyspace")));
-      const keys = Object.fromEntries(keyspaceCounts(info));
       if (sourceCluster) return { count: 1, keys: await clusterKeys(source), sourceCluster, note: null };
+      const keys = Object.fromEntries(await dataKeysPerDb((cmd, ...args) => c.call(cmd, ...args)));
       try {
         const reply = (await c.call("CONFIG", "GET", "databases")) as string[];
         const n = Number(reply?.[1]);
@@ -43,7 +43,7 @@ async function clusterKeys(source: NonNullable<Awaited<ReturnType<typeof getEndp
   const topology = await discoverTopology(source, { timeoutMs: 3000 });
   const counts = await Promise.all(
     masters(topology).map((n) =>
-      withControl({ host: n.host, port: n.port, username: source.username, password: source.password }, { timeoutMs: 3000 }, async (c) => keyspaceCounts(parseInfo(String(await c.call("INFO", "keyspace"))))),
+      withControl({ host: n.host, port: n.port, username: source.username, password: source.password }, { timeoutMs: 3000 }, (c) => dataKeysPerDb((cmd, ...args) => c.call(cmd, ...args))),
     ),
   );
   const total: Record<number, number> = {};

@@ -1,10 +1,11 @@
 import "server-only";
-import { discoverTopology, masters, withControl, parseInfo, keyspaceCounts } from "@/server/engine/topology";
+import { discoverTopology, masters, withControl } from "@/server/engine/topology";
+import { dataKeysPerDb } from "@/server/engine/keys/count-own-keys";
 import { loadTaskConfig } from "@/server/runner/task-config";
 
 /**
  * How many keys the full synchronization has to copy, from INFO keyspace of every source master
- * (the selected databases). A diskless master does not announce the RDB's size, so this is the
+ * (the selected databases), less redis-dts's own keys (heartbeats are not data). A diskless master does not announce the RDB's size, so this is the
  * denominator the progress bar uses. Cached a short while: the status is polled every second or two.
  */
 interface Estimate {
@@ -36,9 +37,7 @@ async function countSourceKeys(taskId: string): Promise<number | null> {
   const nodes = topology.mode === "cluster" ? masters(topology) : topology.nodes;
   const counts = await Promise.all(
     nodes.map((n) =>
-      withControl({ host: n.host, port: n.port, username: cfg.source.username, password: cfg.source.password }, { timeoutMs: 3000 }, async (c) =>
-        keyspaceCounts(parseInfo(String(await c.call("INFO", "keyspace")))),
-      ),
+      withControl({ host: n.host, port: n.port, username: cfg.source.username, password: cfg.source.password }, { timeoutMs: 3000 }, (c) => dataKeysPerDb((cmd, ...args) => c.call(cmd, ...args))),
     ),
   );
   let total = 0;

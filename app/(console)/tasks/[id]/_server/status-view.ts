@@ -41,6 +41,8 @@ export interface TaskStatusView {
       error: string | null;
       /** what holds the task back right now (a destination refusing writes, a source link retrying) */
       warnings: string[];
+      /** the pub/sub forwarder of a cluster source; null for a standalone source (PUBLISH is in its stream) */
+      pubsub: { forwarded: number; dropped: number; link: "connecting" | "up" | "down"; problem: string | null } | null;
       updatedAt: string;
     } | null;
   };
@@ -82,6 +84,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
         opsPerSec: live.opsPerSec,
         error: live.error ?? null,
         warnings: live.warnings ?? [],
+        pubsub: live.pubsub ? { forwarded: live.pubsub.forwarded, dropped: live.pubsub.dropped, link: live.pubsub.link, problem: live.pubsub.problem } : null,
         updatedAt: new Date(live.updatedAt).toISOString(),
       },
     },

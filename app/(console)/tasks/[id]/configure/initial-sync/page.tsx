@@ -7,10 +7,10 @@ export const metadata: Metadata = { title: "Initial Synchronization" };
 
 export default async function InitialSyncStepPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { task } = await loadWizardTask(id, 4);
+  const { task, endpoints } = await loadWizardTask(id, 4);
   return (
     <WizardFrame taskId={id} taskName={task.name} step={4} reached={task.wizardStep}>
-      <InitialSyncForm taskId={id} initial={task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental"} />
+      <InitialSyncForm taskId={id} initial={task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental"} sourceCluster={endpoints.source?.mode === "cluster"} />
     </WizardFrame>
   );
 }

@@ -1,0 +1,3 @@
+import { endTaskCommand } from "./end-task-command";
+
+export default endTaskCommand("delete");
