@@ -22,7 +22,7 @@ function createClient(config: DatabaseConfig) {
   // typed as the SQLite one so callers see a single client type.
   const base: BaseClient =
     config.provider === "sqlite"
-      ? new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 15_000 }), omit: OMIT })
+      ? new SqliteClient({ adapter: immediateTransactions(new PrismaBetterSqlite3({ url: config.file, timeout: 15_000 })), omit: OMIT })
       : (new PostgresClient({
           adapter: lazyPg({ connectionString: config.url }, { schema: config.schema }),
           omit: OMIT,
@@ -36,6 +36,25 @@ function createClient(config: DatabaseConfig) {
       },
     },
   });
+}
+
+/**
+ * Transactions that take SQLite's write lock when they begin. The adapter's plain BEGIN starts a
+ * reader that upgrades at its first write; when another process wrote in between, SQLite refuses the
+ * upgrade at once with SQLITE_BUSY (its busy timeout cannot help a snapshot that is already stale),
+ * which Prisma reports as "Operation has timed out": several engines and the console starting
+ * together hit it. BEGIN IMMEDIATE waits for the lock (up to the busy timeout) instead.
+ */
+function immediateTransactions(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const db = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = db.prepare.bind(db);
+    db.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  };
+  return factory;
 }
 
 /**
