@@ -4,7 +4,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { ApplyTarget } from "./apply-target";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
 import { commandName } from "./command-spec";
-import { emulate } from "./emulate";
+import { emulate, EmulationError, type EmulationWrites } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
 import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";
 import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
@@ -187,11 +187,11 @@ export class Applier {
     }
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
-    for (const s of steps) if (s.kind === "report") s.source = e;
+    for (const s of steps) if (s.kind === "report" || s.kind === "emulate") s.source = e;
     if (this.fence) {
       let sub = 0;
       for (const s of steps) {
-        if (s.kind !== "write" && s.kind !== "broadcast" && s.kind !== "flush") continue;
+        if (s.kind !== "write" && s.kind !== "broadcast" && s.kind !== "flush" && s.kind !== "emulate") continue;
         s.offset = e.start;
         s.sub = sub++;
       }
@@ -237,10 +237,12 @@ export class Applier {
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
           if (!argv) break;
           const flags = f ? (f.replay ? WRITE_REPLAYED : 0) : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0;
+          // a fenced keyless write is routed by its fence key (the writer would send it anywhere)
+          const route = step.key === null && argv !== step.argv && f ? f.fences.keyFor(null) : step.key;
           const room =
             from?.raw !== undefined && argv === from.argv && steps.length === 1 && this.out.writeEncoded
-              ? this.out.writeEncoded(step.db, from.raw, step.key, tag, flags)
-              : this.out.write(step.db, argv, step.key, tag, flags);
+              ? this.out.writeEncoded(step.db, from.raw, route, tag, flags)
+              : this.out.write(step.db, argv, route, tag, flags);
           if (!room) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         }
@@ -250,7 +252,7 @@ export class Applier {
           break;
         }
         case "emulate":
-          return this.continueAfter(this.emulate(step), steps.slice(i + 1), tag, end);
+          return this.continueAfter(this.emulate(step, tag), steps.slice(i + 1), tag, end);
         case "flush": {
           // a replay: when anything after this flush ran, the flush itself did (it is drained around)
           if (f && step.offset !== undefined && f.replay) {
@@ -313,13 +315,28 @@ export class Applier {
     }
   }
 
-  private async emulate(step: Extract<Step, { kind: "emulate" }>): Promise<void> {
+  private async emulate(step: Extract<Planned, { kind: "emulate" }>, tag: number): Promise<void> {
     // Every earlier write must be on the destination before its inputs are read back.
     await this.out.drained();
     const client = this.control();
     if ("select" in client && typeof (client as Redis).select === "function" && !("nodes" in client)) await (client as Redis).select(step.db);
-    await emulate(client, step.name, step.argv, this.tmpPrefix);
+    const f = this.fence;
+    const id = step.offset !== undefined ? { offset: step.offset, sub: step.sub! } : null;
+    if (f?.replay && id && !covers(f.replay.max, id)) f.replay = null;
+    // the emulation's writes are fenced one by one (sub-ids above the command's own writes)
+    const writes: EmulationWrites =
+      f && id
+        ? { wrap: (argv, key, n) => (fenceable(argv) ? f.fences.wrap(argv, f.fences.keyFor(key)!, { offset: id.offset, sub: 1000 + id.sub * 16 + n }) : argv), replaying: f.replay !== null }
+        : { wrap: (argv) => argv, replaying: false };
+    try {
+      await emulate(client, step.name, step.argv, this.tmpPrefix, writes);
+    } catch (err) {
+      if (!(err instanceof EmulationError)) throw err;
+      const source = step.source;
+      if (this.events.inexact({ kind: "inexact", message: err.message, keys: step.keys.map((i) => step.argv[i]), command: step.name.toUpperCase(), db: source?.db ?? 0, offset: tag })) this.stopped = true;
+    }
   }
+
 
   private async applyAll(entries: CommandEntry[], tag: number): Promise<void> {
     for (const e of entries) {

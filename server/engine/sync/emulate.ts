@@ -19,26 +19,45 @@ const b = (s: string | number) => Buffer.from(String(s));
 
 export class EmulationError extends Error {}
 
-export async function emulate(client: Client, name: string, argv: Buffer[], tmpPrefix: string): Promise<void> {
+/**
+ * How an emulation's writes reach the destination. With fences (fence.ts) each write is the n-th
+ * fenced write of its command, so a replay after a restart skips every write that ran: an emulation
+ * cut short by a crash completes, one that ran is not run again. `replaying`: the command may have
+ * run already, so an input found missing is no divergence (the emulation moved it).
+ */
+export interface EmulationWrites {
+  /** the write as sent: wrapped in its fence, or as it is */
+  wrap(argv: Buffer[], key: Buffer, n: number): Buffer[];
+  replaying: boolean;
+}
+
+const PLAIN: EmulationWrites = { wrap: (argv) => argv, replaying: false };
+
+async function send(client: Client, argv: Buffer[]): Promise<unknown> {
+  return client.callBuffer(argv[0].toString(), ...argv.slice(1));
+}
+
+export async function emulate(client: Client, name: string, argv: Buffer[], tmpPrefix: string, w: EmulationWrites = PLAIN): Promise<void> {
   switch (name) {
     case "rename":
     case "renamenx":
-      return moveValue(client, argv[1], argv[2], true);
+      return moveValue(client, argv[1], argv[2], true, w);
     case "copy":
-      return moveValue(client, argv[1], argv[2], false);
+      return moveValue(client, argv[1], argv[2], false, w);
     case "rpoplpush":
     case "brpoplpush":
-      return popPush(client, argv[1], argv[2], "right", "left");
+      return popPush(client, argv[1], argv[2], "right", "left", w);
     case "lmove":
     case "blmove":
-      return popPush(client, argv[1], argv[2], side(argv[3]), side(argv[4]));
+      return popPush(client, argv[1], argv[2], side(argv[3]), side(argv[4]), w);
     case "smove": {
-      const removed = await client.call("SREM", argv[1], argv[3]);
-      if (Number(removed) === 1) await client.call("SADD", argv[2], argv[3]);
+      // the source replicates SMOVE only when it moved the member: both halves are due
+      await send(client, w.wrap([b("SREM"), argv[1], argv[3]], argv[1], 0));
+      await send(client, w.wrap([b("SADD"), argv[2], argv[3]], argv[2], 1));
       return;
     }
     default:
-      return colocate(client, name, argv, tmpPrefix);
+      return colocate(client, name, argv, tmpPrefix, w);
   }
 }
 
@@ -48,21 +67,25 @@ function side(arg: Buffer | undefined): "left" | "right" {
   return s;
 }
 
-async function moveValue(client: Client, from: Buffer, to: Buffer, deleteSource: boolean): Promise<void> {
+async function moveValue(client: Client, from: Buffer, to: Buffer, deleteSource: boolean, w: EmulationWrites): Promise<void> {
   const [payload, pttl] = await Promise.all([client.callBuffer("DUMP", from) as Promise<Buffer | null>, client.call("PTTL", from)]);
   if (payload === null) {
+    // a replay of a move that ran: its source is gone, its destination written (and fenced)
+    if (w.replaying) return;
     // The source only replicates a successful RENAME/COPY, so a missing input means the destination diverged.
     throw new EmulationError(`key ${from.toString()} to be moved does not exist on the destination`);
   }
   const ttl = Number(pttl) > 0 ? Date.now() + Number(pttl) : 0;
-  await client.call("RESTORE", to, ttl, payload, "REPLACE", ...(ttl > 0 ? ["ABSTTL"] : []));
-  if (deleteSource) await client.call("DEL", from);
+  await send(client, w.wrap([b("RESTORE"), to, b(ttl), payload, b("REPLACE"), ...(ttl > 0 ? [b("ABSTTL")] : [])], to, 0));
+  if (deleteSource) await send(client, w.wrap([b("DEL"), from], from, 1));
 }
 
-async function popPush(client: Client, from: Buffer, to: Buffer, fromSide: "left" | "right", toSide: "left" | "right"): Promise<void> {
-  const value = (await client.callBuffer(fromSide === "left" ? "LPOP" : "RPOP", from)) as Buffer | null;
+/** Reads the element first and writes both halves fenced: a crash between them cannot lose or double it. */
+async function popPush(client: Client, from: Buffer, to: Buffer, fromSide: "left" | "right", toSide: "left" | "right", w: EmulationWrites): Promise<void> {
+  const value = (await client.callBuffer("LINDEX", from, fromSide === "left" ? 0 : -1)) as Buffer | null;
   if (value === null) return;
-  await client.call(toSide === "left" ? "LPUSH" : "RPUSH", to, value);
+  await send(client, w.wrap([b(toSide === "left" ? "LPUSH" : "RPUSH"), to, value], to, 0));
+  await send(client, w.wrap([b(fromSide === "left" ? "LPOP" : "RPOP"), from], from, 1));
 }
 
 /** Which argument is written and which are read, for the store commands. */
@@ -102,7 +125,7 @@ function storeLayout(name: string, argv: Buffer[]): { dest: number; inputs: numb
   }
 }
 
-async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix: string): Promise<void> {
+async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix: string, w: EmulationWrites): Promise<void> {
   const { dest, inputs } = storeLayout(name, argv);
   const slot = calculateSlot(argv[dest]);
   const rewritten = argv.slice();
@@ -117,7 +140,7 @@ async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix:
       else await client.call("DEL", tmp);
       rewritten[i] = tmp;
     }
-    await client.call(rewritten[0].toString(), ...rewritten.slice(1));
+    await send(client, w.wrap(rewritten, argv[dest], 0));
   } finally {
     if (temps.length) await client.call("DEL", ...temps);
   }

@@ -56,6 +56,9 @@ const REDO_SCRIPT = Buffer.from(
   "if redis.call('EXISTS',KEYS[1])==1 then return 0 end " + "local r=redis.call(unpack(ARGV,2)) redis.call('SET',KEYS[1],'1','PX',ARGV[1]) return r",
 );
 
+/** the slot whose fence covers the keyless writes (PUBLISH...) of a cluster destination */
+const KEYLESS_SLOT = 0;
+
 /** Lua's unpack() stops at about 8000 values: longer commands are sent as they are */
 const MAX_FENCED_ARGS = 4000;
 /** commands a script may not run */
@@ -81,8 +84,8 @@ export class Fences {
   /** the fence key for a write to `key`: its slot's on a cluster, the database's one otherwise */
   keyFor(key: Buffer | null): Buffer | null {
     if (!this.cluster) return this.single;
-    if (key === null) return null;
-    const slot = calculateSlot(key);
+    // a keyless write (PUBLISH...) goes to the node of a fixed slot, fenced there
+    const slot = key === null ? KEYLESS_SLOT : calculateSlot(key);
     return (this.bySlot[slot] ??= Buffer.from(`${this.prefix}{${slotTag(slot)}}`));
   }
 
@@ -201,8 +204,7 @@ export class FenceView {
     const f = this.flushed.get(db);
     if (f !== undefined && covers(f, id)) return true;
     if (!this.bySlot) return covers(this.max, id);
-    if (key === null) return false;
-    const s = this.bySlot.get(calculateSlot(key));
+    const s = this.bySlot.get(key === null ? KEYLESS_SLOT : calculateSlot(key));
     return s !== undefined && covers(s, id);
   }
 }
