@@ -69,7 +69,7 @@ const command: CliCommand = {
     }
 
     const seconds = (Date.now() - started) / 1000;
-    const modules = Object.entries(stats.modules).map(([m, n]) => `${n} ${m}`);
+    const modules = Object.entries(stats.modulesRefused).map(([m, n]) => `${n} ${m}`);
     io.stdout.write(
       `${stats.written} keys written, ${stats.skippedExpired} skipped as expired` +
         (stats.skippedDb ? `, ${stats.skippedDb} in databases left out` : "") +
@@ -79,7 +79,7 @@ const command: CliCommand = {
     );
     const firstConflict = stats.issues.find((i) => i.kind === "conflict");
     if (stats.conflicts > 0) throw new DtsError("CONFLICT", `${stats.conflicts} keys already existed in the destination and were left as they were (first: ${firstConflict?.message ?? "?"}); use --conflict ignore to overwrite them`);
-    const firstRefused = stats.issues.find((i) => i.kind === "refused");
+    const firstRefused = stats.issues.find((i) => i.kind === "refused" || i.kind === "module");
     if (stats.failed > 0) throw new DtsError("WRITE_REFUSED", `the destination refused ${stats.failed} keys (first: ${firstRefused?.message ?? "?"})`);
     return 0;
   },

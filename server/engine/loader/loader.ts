@@ -46,7 +46,7 @@ interface TypedRun {
  * the writer's watermark says which keys are acknowledged.
  */
 export class RdbLoader {
-  readonly stats: LoadStats = { keys: 0, ownKeys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, functions: 0, bytes: 0, issues: [] };
+  readonly stats: LoadStats = { keys: 0, ownKeys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, modulesRefused: {}, functions: 0, bytes: 0, issues: [] };
   readonly caps: DestinationCapabilities;
   private readonly dbs: Set<number> | null;
   private readonly dbMap: Map<number, number>;
@@ -70,6 +70,11 @@ export class RdbLoader {
   private readonly restoreCmd = new RestoreCommand();
   /** own keys sent: not in `written`, which counts data */
   private ownSent = 0;
+  /** module values sent and not yet known to be acknowledged: their type, for a refusal */
+  private readonly moduleInFlight = new Map<number, { type: string; db: number }>();
+  private modulesNotSent = 0;
+  /** module types the destination refused to load, with its answer */
+  private readonly moduleRefused = new Map<string, string>();
 
   constructor(
     private readonly writer: DestinationWriter,
@@ -114,7 +119,8 @@ export class RdbLoader {
         if (e.key.toString() === "lua") this.writer.broadcast(0, ["SCRIPT", "LOAD", e.value], this.tag, WRITE_REPLAY_SAFE);
         break;
       case "module-aux":
-        this.issue({ kind: "module", message: `module auxiliary data of ${e.moduleName} skipped` });
+        // a module's global state (not a key): RESTORE carries values only
+        this.issue({ kind: "inexact", command: "MODULE AUX", message: `module auxiliary data of ${e.moduleName} cannot be copied: the destination's module keeps its own` });
         break;
       default:
         break;
@@ -143,7 +149,8 @@ export class RdbLoader {
       if (this.redo.length === 0 && this.running === null) break;
     }
     const s = this.stats;
-    s.written = s.restored + s.typed - s.conflicts - s.failed - this.ownSent;
+    // module values refused without being sent are in `failed` but were never restored
+    s.written = s.restored + s.typed - s.conflicts - s.failed - this.ownSent + this.modulesNotSent;
     return s;
   }
 
@@ -159,23 +166,50 @@ export class RdbLoader {
     }
     const db = this.dbMap.get(e.db) ?? e.db;
     if (this.writer.mode === "cluster" && db !== 0) throw clusterDbError(e.db, db);
-    if (e.type === "module") {
-      const name = e.moduleName ?? "unknown";
-      s.modules[name] = (s.modules[name] ?? 0) + 1;
-      if (s.modules[name] === 1) this.issue({ kind: "module", db: e.db, key: e.key, message: `module values of ${name} cannot be written without that module (first: ${describeCommand([e.key])})` });
-      return;
-    }
     if ((s.keys & 1023) === 0) this.now = this.clock();
     if (e.expireAt !== null && e.expireAt <= this.now) {
       s.skippedExpired++;
       return;
     }
+    if (e.type === "module") return this.onModuleValue(e, db);
     if (own) this.ownSent++;
     const tag = ++this.tag;
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
     if (size <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
     else this.startTyped(kept(e), db, tag);
+  }
+
+  /**
+   * A module value's serialized bytes are a DUMP payload's body: RESTOREd whatever its size (there
+   * are no typed commands for it). The destination's answer tells whether it has the module: once it
+   * refuses a type's payload, the rest of that type is counted as refused without being sent.
+   */
+  private onModuleValue(e: RdbKeyEvent, db: number): void {
+    const s = this.stats;
+    const type = e.moduleName ?? "unknown";
+    s.modules[type] = (s.modules[type] ?? 0) + 1;
+    const refusedWhy = this.moduleRefused.get(type) ?? (restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion) ? undefined : "the destination predates module data types in DUMP payloads");
+    if (refusedWhy !== undefined) {
+      this.modulesNotSent++;
+      this.refuseModuleValue(type, e.db, e.key, refusedWhy);
+      return;
+    }
+    const tag = ++this.tag;
+    s.bytes += e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
+    if (this.moduleInFlight.size >= 4096) {
+      const wm = this.writer.watermark();
+      for (const t of this.moduleInFlight.keys()) if (t < wm) this.moduleInFlight.delete(t);
+    }
+    this.moduleInFlight.set(tag, { type, db: e.db });
+    this.restore(e, db, tag);
+  }
+
+  private refuseModuleValue(type: string, db: number, key: Buffer | undefined, why: string): void {
+    const s = this.stats;
+    s.failed++;
+    s.modulesRefused[type] = (s.modulesRefused[type] ?? 0) + 1;
+    this.issue({ kind: "module", db, key, command: "RESTORE", message: `module value ${key ? describeCommand([key]) : ""} of type ${type} not written: ${why}` });
   }
 
   private restore(e: RdbKeyEvent, db: number, tag: number): void {
@@ -275,6 +309,15 @@ export class RdbLoader {
         this.redo.push({ entry, db: this.recentDbs[i], fromRestore: true });
         return;
       }
+    }
+    const moduleValue = name === "RESTORE" ? this.moduleInFlight.get(f.tag) : undefined;
+    if (moduleValue && f.error.code !== "BUSYKEY") {
+      this.moduleInFlight.delete(f.tag);
+      // "Bad data format": no module there loads this type (or an older one refused its encoding)
+      const why = BAD_PAYLOAD.test(f.error.message) ? `${f.node} cannot load this module type (${f.error.message}): load the module that provides it, same or newer version, on every destination node` : `refused by ${f.node}: ${f.error.message}`;
+      if (BAD_PAYLOAD.test(f.error.message) && !this.moduleRefused.has(moduleValue.type)) this.moduleRefused.set(moduleValue.type, why);
+      this.refuseModuleValue(moduleValue.type, moduleValue.db, f.argv[1], why);
+      return;
     }
     const key = name === "EVAL" ? f.argv[4] : name === "FUNCTION" || name === "SCRIPT" ? undefined : f.argv[1];
     const entry = this.typedInFlight.get(f.tag)?.entry;

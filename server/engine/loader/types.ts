@@ -36,7 +36,8 @@ export interface LoaderOptions {
 export interface LoadIssue {
   /**
    * conflict: the key exists (intercept); refused: the destination rejected the value; module: a
-   * module value that cannot be written; inexact: written without something the destination lacks
+   * module value the destination cannot load (counted in `failed`); inexact: written without
+   * something the destination lacks
    */
   kind: "conflict" | "refused" | "module" | "inexact";
   message: string;
@@ -62,8 +63,10 @@ export interface LoadStats {
   conflicts: number;
   /** keys the destination refused for another reason */
   failed: number;
-  /** module values by module name (not written) */
+  /** module values read, by module type name (RESTOREd when the destination loads that type) */
   modules: Record<string, number>;
+  /** module values not written (counted in `failed` too), by module type name */
+  modulesRefused: Record<string, number>;
   functions: number;
   /** serialized value bytes of the keys sent */
   bytes: number;

@@ -128,7 +128,12 @@ export class Applier {
       return null;
     }
     if (this.tx) {
-      if (name === "exec") return this.applyTx(this.tx.splice(0), e);
+      if (name === "exec") {
+        const entries = this.tx;
+        this.tx = null;
+        const keys = this.keysFirst(entries);
+        return keys ? keys.then(() => this.applyTx(entries, e) ?? undefined) : this.applyTx(entries, e);
+      }
       if (name === "discard") {
         this.tx = null;
         this.events.done(e.end);
@@ -145,7 +150,21 @@ export class Applier {
     }
     if (name === "eval" || name === "script") this.remember(name, e.argv);
     if (name === "function" && this.shared.functions) return this.run(this.planFunction(e), e.start, e.end);
+    const keys = this.ctx.learned?.pending(name, e.argv) ? this.keysFirst([e]) : null;
+    if (keys) return keys.then(() => this.run(this.plan(e, name), e.start, e.end, e) ?? undefined);
     return this.run(this.plan(e, name), e.start, e.end, e);
+  }
+
+  /** Commands whose keys only the destination can tell (module commands with movable keys) ask it first. */
+  private keysFirst(entries: CommandEntry[]): Promise<void> | null {
+    const learned = this.ctx.learned;
+    if (!learned) return null;
+    let waits: Promise<void>[] | null = null;
+    for (const e of entries) {
+      const name = commandName(e.argv[0]);
+      if (learned.pending(name, e.argv)) (waits ??= []).push(learned.resolve(name, e.argv));
+    }
+    return waits ? Promise.all(waits).then(() => undefined) : null;
   }
 
   /**
@@ -329,7 +348,7 @@ export class Applier {
         ? { wrap: (argv, key, n) => (fenceable(argv) ? f.fences.wrap(argv, f.fences.keyFor(key)!, { offset: id.offset, sub: 1000 + id.sub * 16 + n }) : argv), replaying: f.replay !== null }
         : { wrap: (argv) => argv, replaying: false };
     try {
-      await emulate(client, step.name, step.argv, this.tmpPrefix, writes);
+      await emulate(client, step.name, step.argv, this.tmpPrefix, writes, step.layout);
     } catch (err) {
       if (!(err instanceof EmulationError)) throw err;
       const source = step.source;
@@ -342,6 +361,7 @@ export class Applier {
     for (const e of entries) {
       if (this.stopped) return;
       this.remember(commandName(e.argv[0]), e.argv);
+      await this.keysFirst([e]);
       await this.run(this.plan(e), tag, e.end);
     }
   }

@@ -2,8 +2,10 @@
  * Where the keys of a replicated command are, and how a command must be treated when the destination
  * cannot run it as-is (a cluster where its keys live in different slots). The table covers what any
  * Redis from 2.8 to 7.4 writes to its replication stream; commands it does not know fall back to the
- * key positions the destination itself reports (COMMAND INFO), see `learnSpecs`.
+ * key positions the server itself reports (COMMAND INFO key specs, COMMAND GETKEYS), see
+ * `../commands/command-keys.ts`.
  */
+import { georadiusKeys, sortKeys } from "../commands/keyword-keys";
 
 export type CrossSlot =
   /** each key can be written on its own and the result is the same (DEL, MSET…) */
@@ -26,6 +28,27 @@ export interface CommandSpec {
   /** for numkeys commands: a destination key before the numkeys argument (ZUNIONSTORE dst n k…) */
   destAt?: number;
   crossSlot: CrossSlot;
+  /**
+   * Finds the keys of one argv itself (keyword options, the server's key specs), overriding
+   * first/last/step: argument indices, or null when only the server can tell (COMMAND GETKEYS).
+   */
+  find?(argv: Buffer[]): number[] | null;
+  /** for "colocate" commands outside the table: the one key written and the keys only read, or null */
+  layout?(argv: Buffer[]): StoreLayout | null;
+}
+
+/** Where the keys of commands outside the table are, as the servers report them (../commands/command-keys.ts). */
+export interface LearnedCommands {
+  get(name: string): CommandSpec | undefined;
+  /** planning this call needs the destination first (COMMAND GETKEYS): await resolve(), then plan */
+  pending(name: string, argv: Buffer[]): boolean;
+  resolve(name: string, argv: Buffer[]): Promise<void>;
+}
+
+/** Which argument a store command writes and which it only reads. */
+export interface StoreLayout {
+  dest: number;
+  inputs: number[];
 }
 
 const single: CommandSpec = { first: 1, last: 1, step: 1, crossSlot: "none" };
@@ -43,10 +66,12 @@ const SINGLE_KEY = [
   "move", "touch",
 ];
 
+const keyword = (find: (argv: Buffer[]) => number[]): CommandSpec => ({ first: 1, last: 1, step: 1, crossSlot: "colocate", find });
+
 export const COMMAND_SPECS: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
   ...SINGLE_KEY.map((n) => [n, single] as [string, CommandSpec]),
   ["xgroup", { first: 2, last: 2, step: 1, crossSlot: "none" }],
-  ["sort", { ...single, crossSlot: "colocate" }],
+  ["sort", keyword(sortKeys)],
   ["del", all("split")],
   ["unlink", all("split")],
   ["exists", all("split")],
@@ -67,8 +92,8 @@ export const COMMAND_SPECS: ReadonlyMap<string, CommandSpec> = new Map<string, C
   ["bitop", all("colocate", 2)],
   ["zrangestore", pair("colocate")],
   ["geosearchstore", pair("colocate")],
-  ["georadius", { ...single, crossSlot: "colocate" }],
-  ["georadiusbymember", { ...single, crossSlot: "colocate" }],
+  ["georadius", keyword(georadiusKeys)],
+  ["georadiusbymember", keyword(georadiusKeys)],
   ["zunionstore", numkeys(2, "colocate", 1)],
   ["zinterstore", numkeys(2, "colocate", 1)],
   ["zdiffstore", numkeys(2, "colocate", 1)],
@@ -104,8 +129,12 @@ export function keyIndices(spec: CommandSpec, argc: number): number[] {
   return out;
 }
 
-/** Key indices for a concrete argv, reading numkeys where the spec says so. Throws on malformed argv. */
-export function keyIndicesOf(spec: CommandSpec, argv: Buffer[]): number[] {
+/**
+ * Key indices for a concrete argv, reading numkeys where the spec says so. Throws on malformed argv;
+ * null when only the server can tell where this command's keys are.
+ */
+export function keyIndicesOf(spec: CommandSpec, argv: Buffer[]): number[] | null {
+  if (spec.find) return spec.find(argv);
   if (spec.numkeysAt === undefined) return keyIndices(spec, argv.length);
   const raw = argv[spec.numkeysAt];
   const n = raw ? Number(raw.toString()) : NaN;
@@ -116,20 +145,6 @@ export function keyIndicesOf(spec: CommandSpec, argv: Buffer[]): number[] {
   if (spec.destAt !== undefined) out.push(spec.destAt);
   for (let i = 0; i < n; i++) out.push(spec.numkeysAt + 1 + i);
   return out;
-}
-
-/**
- * Extends the table with what a destination reports for commands we do not know (COMMAND INFO
- * reply rows: [name, arity, flags, first, last, step, …]). Unknown commands then still route by key.
- */
-export function learnSpecs(rows: unknown[], into: Map<string, CommandSpec>): void {
-  for (const row of rows) {
-    if (!Array.isArray(row) || row.length < 6) continue;
-    const name = String(row[0]).toLowerCase();
-    const [first, last, step] = [Number(row[3]), Number(row[4]), Number(row[5])];
-    if (COMMAND_SPECS.has(name) || KEYLESS.has(name) || !Number.isInteger(first) || first <= 0) continue;
-    into.set(name, { first, last, step: step > 0 ? step : 1, crossSlot: "none" });
-  }
 }
 
 const NAME_CACHE = new Map<string, string>();

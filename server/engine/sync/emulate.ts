@@ -1,6 +1,8 @@
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import { tmpKeyInSlot } from "../own-keys";
+import { georadiusKeys, sortKeys, sortReadsOtherKeys } from "../commands/keyword-keys";
+import type { StoreLayout } from "./command-spec";
 
 /**
  * Exact emulation of multi-key commands whose keys live in different slots of a cluster destination.
@@ -37,7 +39,8 @@ async function send(client: Client, argv: Buffer[]): Promise<unknown> {
   return client.callBuffer(argv[0].toString(), ...argv.slice(1));
 }
 
-export async function emulate(client: Client, name: string, argv: Buffer[], tmpPrefix: string, w: EmulationWrites = PLAIN): Promise<void> {
+/** `layout`: which key a command outside the table writes and which it reads (from the server's key specs) */
+export async function emulate(client: Client, name: string, argv: Buffer[], tmpPrefix: string, w: EmulationWrites = PLAIN, layout?: StoreLayout): Promise<void> {
   switch (name) {
     case "rename":
     case "renamenx":
@@ -57,7 +60,7 @@ export async function emulate(client: Client, name: string, argv: Buffer[], tmpP
       return;
     }
     default:
-      return colocate(client, name, argv, tmpPrefix, w);
+      return colocate(client, argv, tmpPrefix, w, layout ?? storeLayout(name, argv));
   }
 }
 
@@ -89,7 +92,7 @@ async function popPush(client: Client, from: Buffer, to: Buffer, fromSide: "left
 }
 
 /** Which argument is written and which are read, for the store commands. */
-function storeLayout(name: string, argv: Buffer[]): { dest: number; inputs: number[] } {
+function storeLayout(name: string, argv: Buffer[]): StoreLayout {
   const rest = (from: number) => Array.from({ length: argv.length - from }, (_, i) => from + i);
   switch (name) {
     case "sdiffstore":
@@ -113,20 +116,18 @@ function storeLayout(name: string, argv: Buffer[]): { dest: number; inputs: numb
     case "sort":
     case "georadius":
     case "georadiusbymember": {
-      const at = argv.findIndex((a, i) => i > 1 && /^store(dist)?$/i.test(a.toString()));
-      if (at === -1 || at + 1 >= argv.length) throw new EmulationError(`${name} without STORE needs no emulation`);
-      if (name === "sort" && argv.some((a) => /^(by|get)$/i.test(a.toString()))) {
-        throw new EmulationError("SORT with BY/GET patterns across slots cannot be emulated exactly");
-      }
-      return { dest: at + 1, inputs: [1] };
+      // the store key the server itself would write: the last STORE / STOREDIST option
+      const keys = name === "sort" ? sortKeys(argv) : georadiusKeys(argv);
+      if (keys.length < 2) throw new EmulationError(`${name} without STORE needs no emulation`);
+      if (name === "sort" && sortReadsOtherKeys(argv)) throw new EmulationError("SORT with BY/GET patterns across slots cannot be emulated exactly");
+      return { dest: keys[1], inputs: [1] };
     }
     default:
       throw new EmulationError(`${name.toUpperCase()} across slots cannot be emulated`);
   }
 }
 
-async function colocate(client: Client, name: string, argv: Buffer[], tmpPrefix: string, w: EmulationWrites): Promise<void> {
-  const { dest, inputs } = storeLayout(name, argv);
+async function colocate(client: Client, argv: Buffer[], tmpPrefix: string, w: EmulationWrites, { dest, inputs }: StoreLayout): Promise<void> {
   const slot = calculateSlot(argv[dest]);
   const rewritten = argv.slice();
   const temps: Buffer[] = [];

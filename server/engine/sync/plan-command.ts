@@ -1,5 +1,6 @@
 import calculateSlot from "cluster-key-slot";
-import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type CommandSpec } from "./command-spec";
+import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type LearnedCommands, type StoreLayout } from "./command-spec";
+import { sortReadsOtherKeys } from "../commands/keyword-keys";
 import { absoluteExpiry } from "./expiry";
 
 /**
@@ -18,7 +19,7 @@ export type Step =
    */
   | { kind: "flush"; db: number; argv: Buffer[]; slots: Array<[number, number]> | null }
   /** a multi-key command whose keys live in several slots: the executor reads and rewrites */
-  | { kind: "emulate"; db: number; argv: Buffer[]; name: string; keys: number[]; how: "colocate" | "move" }
+  | { kind: "emulate"; db: number; argv: Buffer[]; name: string; keys: number[]; how: "colocate" | "move"; layout?: StoreLayout }
   /**
    * not applied exactly (or `refused`: the destination would refuse it): counted as a divergence, an
    * event names it and the task's policy (pause, skip and record, fail) decides
@@ -42,8 +43,8 @@ export interface PlanContext {
   sourceSlots?: Array<[number, number]> | null;
   /** when the command was received (ms): relative expiries become absolute from it */
   receivedAt: number;
-  /** extra key specs learned from the destination for commands we do not know */
-  learned?: ReadonlyMap<string, CommandSpec>;
+  /** where the keys of commands outside the table are, as the servers report them (../commands/command-keys.ts) */
+  learned?: LearnedCommands;
 }
 
 const b = (s: string | number) => Buffer.from(String(s));
@@ -58,11 +59,16 @@ export function planCommand(argv: Buffer[], db: number, ctx: PlanContext, name =
   const spec = COMMAND_SPECS.get(name) ?? ctx.learned?.get(name);
   const out = absoluteExpiry(name, argv, ctx.receivedAt);
   if (!spec) return [{ kind: "write", db: dest, argv: out, key: null }];
-  let idx: number[];
+  let idx: number[] | null;
   try {
     idx = keyIndicesOf(spec, out);
   } catch (err) {
     return [{ kind: "report", message: (err as Error).message, keys: [], inexact: true }];
+  }
+  if (idx === null) {
+    // only the server can say where this call's keys are, and it could not be asked: any node of a standalone will do
+    if (!ctx.cluster) return [{ kind: "write", db: dest, argv: out, key: null }];
+    return [{ kind: "report", message: `${name.toUpperCase()}: the destination did not say where its keys are (COMMAND GETKEYS), so it cannot be routed in the cluster destination`, keys: [], inexact: true }];
   }
   if (idx.length === 0) {
     if (ctx.cluster && spec.numkeysAt !== undefined && isScript(name)) {
@@ -75,12 +81,20 @@ export function planCommand(argv: Buffer[], db: number, ctx: PlanContext, name =
   switch (spec.crossSlot) {
     case "split":
       return splitBySlot(name, out, idx, dest);
-    case "colocate":
+    case "colocate": {
+      const layout = spec.layout ? spec.layout(out) : undefined;
+      if (layout === null) break;
+      if (name === "sort" && sortReadsOtherKeys(out)) {
+        return [{ kind: "report", message: "SORT with a BY or GET pattern reads keys of other slots: it cannot be applied exactly to the cluster destination", keys: idx.map((i) => out[i]), inexact: true }];
+      }
+      return [{ kind: "emulate", db: dest, argv: out, name, keys: idx, how: "colocate", ...(layout ? { layout } : {}) }];
+    }
     case "move":
-      return [{ kind: "emulate", db: dest, argv: out, name, keys: idx, how: spec.crossSlot }];
+      return [{ kind: "emulate", db: dest, argv: out, name, keys: idx, how: "move" }];
     default:
-      return [{ kind: "report", message: `${name.toUpperCase()} touches keys in several slots of the cluster destination and cannot be applied atomically`, keys: idx.map((i) => out[i]), inexact: true }];
+      break;
   }
+  return [{ kind: "report", message: `${name.toUpperCase()} touches keys in several slots of the cluster destination and cannot be applied atomically`, keys: idx.map((i) => out[i]), inexact: true }];
 }
 
 function isScript(name: string): boolean {

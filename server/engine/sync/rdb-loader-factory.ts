@@ -16,15 +16,15 @@ export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log
     dbMap: new Map(mapping.selected.map((d) => [d, mapping.map(d)!])),
     functions,
     // refused and inexact keys are divergences (the task's policy decides; their events come from there)
-    onIssue: (i) => (onIssue && i.kind !== "conflict" ? onIssue(i) : log(i.kind === "conflict" || i.kind === "refused" ? "error" : "warn", i.message)),
+    onIssue: (i) => (onIssue && i.kind !== "conflict" ? onIssue(i) : log(i.kind === "conflict" || i.kind === "refused" || i.kind === "module" ? "error" : "warn", i.message)),
   });
   const load: RdbLoad = {
     event: (e) => loader.push(e),
     ready: () => loader.ready(),
     async finish() {
       const s = await loader.finish();
-      const modules = Object.entries(s.modules);
-      if (modules.length) log("warn", `module values not written (the destination needs the module): ${modules.map(([m, n]) => `${n} of ${m}`).join(", ")}`);
+      const refused = Object.entries(s.modulesRefused);
+      if (refused.length) log("error", `module values not written (the destination cannot load their type): ${refused.map(([m, n]) => `${n} of ${m}`).join(", ")}`);
       if (s.conflicts > 0) {
         throw new DtsError("CONFLICT", `${s.conflicts} keys already existed on the destination ("Pre-check and Intercept" mode): choose Ignore to overwrite them, or empty the destination, then restart the task`);
       }

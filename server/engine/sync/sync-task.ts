@@ -14,6 +14,7 @@ import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRe
 import { FunctionLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
+import { learnCommandKeys } from "../commands/learn-command-keys";
 
 export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
 
@@ -158,6 +159,7 @@ export class SyncTask {
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const ids = await replicationIds(this.cfg.source, sources);
+      const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
@@ -185,7 +187,7 @@ export class SyncTask {
             slots: topology.mode === "cluster" ? node.slots : [],
             writer,
             control: () => this.control(),
-            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null },
+            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
             loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions, taskId: this.cfg.taskId }),
