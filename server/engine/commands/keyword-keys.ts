@@ -48,13 +48,15 @@ export function georadiusKeys(argv: Buffer[]): number[] {
 }
 
 /**
- * SORT reads keys other than its input when a BY or GET pattern contains "*" (GET # is the element
- * itself; a pattern without "*" looks nothing up). Such a SORT cannot be moved to another slot.
+ * SORT that cannot run on a copy of its input in another slot: a BY pattern with "*" reads other
+ * keys, and a cluster refuses GET (any GET in Redis 7.0; one whose keys may be in other slots in
+ * later versions). BY without "*" (BY nosort) only means "do not sort".
  */
-export function sortReadsOtherKeys(argv: Buffer[]): boolean {
+export function sortNeedsOtherKeys(argv: Buffer[]): boolean {
   for (let i = SORT.from; i < argv.length; i++) {
     const opt = argv[i].toString("latin1").toLowerCase();
-    if ((opt === "by" || opt === "get") && i + 1 < argv.length) {
+    if (opt === "get" && i + 1 < argv.length) return true;
+    if (opt === "by" && i + 1 < argv.length) {
       if (argv[i + 1].includes(0x2a)) return true;
       i++;
     } else if (opt === "limit") i += 2;

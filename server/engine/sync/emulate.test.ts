@@ -79,4 +79,13 @@ describe("cross-slot emulation on a cluster destination", () => {
     await check([["PFADD", "a", 1, 2], ["PFADD", "b", 3], ["PFADD", "d", 4]], ["PFMERGE", "d", "a", "b"], ["d"]);
     await check([["RPUSH", "a", 3, 1, 2]], ["SORT", "a", "STORE", "d"], ["d"]);
   });
+
+  it("SORT and GEORADIUS stores into a key of another slot (the last STORE/STOREDIST is the one written)", async () => {
+    await check([["RPUSH", "a", 3, 1, 2, 7]], ["SORT", "a", "LIMIT", 0, 2, "DESC", "STORE", "d"], ["d"]);
+    await check([["RPUSH", "a", 3, 1, 2]], ["SORT", "a", "BY", "nosort", "STORE", "d"], ["d"]);
+    const geo = [["GEOADD", "a", 13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania"]];
+    await check(geo, ["GEORADIUS", "a", 15, 37, 200, "km", "STORE", "d"], ["d"]);
+    await check(geo, ["GEORADIUSBYMEMBER", "a", "Palermo", 300, "km", "STOREDIST", "d"], ["d"]);
+    await check(geo, ["GEORADIUS", "a", 15, 37, 200, "km", "ASC", "STORE", "b", "STOREDIST", "d"], ["b", "d"]);
+  });
 });

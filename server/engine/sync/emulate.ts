@@ -1,7 +1,7 @@
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import { tmpKeyInSlot } from "../own-keys";
-import { georadiusKeys, sortKeys, sortReadsOtherKeys } from "../commands/keyword-keys";
+import { georadiusKeys, sortKeys, sortNeedsOtherKeys } from "../commands/keyword-keys";
 import type { StoreLayout } from "./command-spec";
 
 /**
@@ -119,7 +119,7 @@ function storeLayout(name: string, argv: Buffer[]): StoreLayout {
       // the store key the server itself would write: the last STORE / STOREDIST option
       const keys = name === "sort" ? sortKeys(argv) : georadiusKeys(argv);
       if (keys.length < 2) throw new EmulationError(`${name} without STORE needs no emulation`);
-      if (name === "sort" && sortReadsOtherKeys(argv)) throw new EmulationError("SORT with BY/GET patterns across slots cannot be emulated exactly");
+      if (name === "sort" && sortNeedsOtherKeys(argv)) throw new EmulationError("SORT with GET or a BY pattern across slots cannot be emulated exactly");
       return { dest: keys[1], inputs: [1] };
     }
     default:

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import calculateSlot from "cluster-key-slot";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
+import { CommandKeys } from "../commands/command-keys";
+import { parseCommandTable } from "../commands/key-specs";
+import redis70 from "../commands/fixtures/command-info.redis-7.0.json";
 
 const argv = (...a: (string | number)[]) => a.map((x) => Buffer.from(String(x)));
 const text = (steps: Step[]) =>
@@ -86,5 +89,31 @@ describe("planCommand", () => {
     ]);
     expect(planCommand(argv("PUBLISH", "ch", "m"), 0, ctx())).toMatchObject([{ kind: "write", key: null }]);
     expect(planCommand(argv("FUNCTION", "LOAD", "#!lua name=x"), 0, clusterCtx())).toMatchObject([{ kind: "broadcast" }]);
+  });
+
+  it("routes SORT … STORE and GEORADIUS … STORE/STOREDIST by all their keys: same slot whole, across slots colocated", () => {
+    expect(calculateSlot("src")).not.toBe(calculateSlot("dst"));
+    expect(planCommand(argv("SORT", "{x}src", "ALPHA", "STORE", "{x}dst"), 0, clusterCtx())).toMatchObject([{ kind: "write" }]);
+    expect(planCommand(argv("SORT", "src", "LIMIT", 0, 5, "STORE", "dst"), 0, clusterCtx())).toMatchObject([{ kind: "emulate", how: "colocate", keys: [1, 6] }]);
+    expect(planCommand(argv("SORT", "src", "BY", "nosort", "STORE", "dst"), 0, clusterCtx())).toMatchObject([{ kind: "emulate", keys: [1, 5] }]);
+    // BY/GET patterns read keys of other slots: reported, never guessed
+    expect(planCommand(argv("SORT", "src", "BY", "w_*", "STORE", "dst"), 0, clusterCtx())).toMatchObject([{ kind: "report", inexact: true }]);
+    expect(planCommand(argv("SORT", "src"), 0, clusterCtx())).toMatchObject([{ kind: "write" }]);
+    expect(planCommand(argv("GEORADIUS", "src", 0, 0, 5, "km", "STORE", "dst"), 0, clusterCtx())).toMatchObject([{ kind: "emulate", keys: [1, 7] }]);
+    expect(planCommand(argv("GEORADIUSBYMEMBER", "src", "m", 5, "km", "STOREDIST", "dst"), 0, clusterCtx())).toMatchObject([{ kind: "emulate", keys: [1, 6] }]);
+    expect(planCommand(argv("GEORADIUS", "src", 0, 0, 5, "km", "STORE", "{src}d"), 0, clusterCtx())).toMatchObject([{ kind: "write" }]);
+  });
+
+  it("routes commands outside the table by the key specs the server reported (captured from redis 7.0)", () => {
+    const learned = new CommandKeys(parseCommandTable(redis70.rows), null, true);
+    const c = clusterCtx({ learned });
+    // one key: written on its node
+    expect(planCommand(argv("DTSTYPE.SET", "k", "v"), 0, c)).toMatchObject([{ kind: "write", key: Buffer.from("k") }]);
+    // MERGE: dst is written, the sources only read (key-spec flags): colocated next to dst
+    expect(planCommand(argv("DTSTYPE.MERGE", "{t}d", 2, "{t}a", "{t}b"), 0, c)).toMatchObject([{ kind: "write", key: Buffer.from("{t}d") }]);
+    expect(planCommand(argv("DTSTYPE.MERGE", "dst", 2, "src", "a"), 0, c)).toMatchObject([{ kind: "emulate", how: "colocate", keys: [1, 3, 4], layout: { dest: 1, inputs: [3, 4] } }]);
+    // FILL's keys only the server knows; with no server to ask, a cluster cannot route it
+    expect(planCommand(argv("DTSTYPE.FILL", "v", "a", "b"), 0, c)).toMatchObject([{ kind: "report", inexact: true }]);
+    expect(planCommand(argv("DTSTYPE.FILL", "v", "a", "b"), 0, ctx({ learned }))).toMatchObject([{ kind: "write", key: null }]);
   });
 });

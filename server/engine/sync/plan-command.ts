@@ -1,6 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type LearnedCommands, type StoreLayout } from "./command-spec";
-import { sortReadsOtherKeys } from "../commands/keyword-keys";
+import { sortNeedsOtherKeys } from "../commands/keyword-keys";
 import { absoluteExpiry } from "./expiry";
 
 /**
@@ -84,8 +84,8 @@ export function planCommand(argv: Buffer[], db: number, ctx: PlanContext, name =
     case "colocate": {
       const layout = spec.layout ? spec.layout(out) : undefined;
       if (layout === null) break;
-      if (name === "sort" && sortReadsOtherKeys(out)) {
-        return [{ kind: "report", message: "SORT with a BY or GET pattern reads keys of other slots: it cannot be applied exactly to the cluster destination", keys: idx.map((i) => out[i]), inexact: true }];
+      if (name === "sort" && sortNeedsOtherKeys(out)) {
+        return [{ kind: "report", message: "SORT … STORE with GET, or BY a pattern, into a key of another slot cannot be applied exactly to the cluster destination (those options read other keys, and a cluster refuses GET)", keys: idx.map((i) => out[i]), inexact: true }];
       }
       return [{ kind: "emulate", db: dest, argv: out, name, keys: idx, how: "colocate", ...(layout ? { layout } : {}) }];
     }
