@@ -5,7 +5,7 @@
 export function sourceAcl(user: string, cluster = false): string {
   return [
     `ACL SETUSER ${user} on >PASSWORD resetkeys resetchannels -@all`,
-    "+psync +replconf +ping +info +select +config|get +command|info +acl|dryrun",
+    "+psync +replconf +ping +info +select +config|get +command|info +acl|dryrun +module|list",
     "+cluster|nodes +cluster|info +cluster|slots",
     // the task's own keys: the heartbeat, and its removal when the task is finished or deleted
     "~DTS_REDIS_TIMESTAMP_HEARTBEAT* +set +scan +unlink",
@@ -23,6 +23,6 @@ export function destinationAcl(user: string): string {
   return [
     `ACL SETUSER ${user} on >PASSWORD ~* &* -@all`,
     "+@write +@read +@keyspace +@transaction +@scripting +@connection",
-    "+info +select +config|get +wait +cluster|nodes +cluster|info +cluster|slots +publish +spublish",
+    "+info +select +config|get +wait +cluster|nodes +cluster|info +cluster|slots +publish +spublish +module|list",
   ].join(" ");
 }

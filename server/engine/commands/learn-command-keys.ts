@@ -25,7 +25,8 @@ export async function learnCommandKeys(o: LearnOptions): Promise<CommandKeys> {
   let reply: unknown = null;
   const errors: string[] = [];
   try {
-    reply = await withControl(o.source, { timeoutMs: 10_000 }, (c) => c.call("COMMAND"));
+    // COMMAND INFO without names (7.0+) is all a least-privilege source account may run (+command|info)
+    reply = await withControl(o.source, { timeoutMs: 10_000 }, (c) => c.call("COMMAND", "INFO").catch(() => c.call("COMMAND")));
   } catch (err) {
     errors.push(`source: ${describeError(err)}`);
     try {

@@ -12,6 +12,7 @@ import { backlogItem } from "./items/backlog";
 import { targetInUseItem, sameDeploymentItem } from "./items/deployment";
 import { heartbeatItem } from "./items/heartbeat";
 import { pubsubItem } from "./items/pubsub";
+import { modulesItem } from "./items/modules";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
@@ -32,6 +33,7 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   same_deployment: sameDeploymentItem,
   heartbeat: heartbeatItem,
   pubsub: pubsubItem,
+  modules: modulesItem,
 };
 
 /** One check that throws is a failed item saying so, never a precheck that throws. */

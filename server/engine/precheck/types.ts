@@ -62,6 +62,7 @@ export const PRECHECK_ITEMS = [
   { id: "same_deployment", name: "Source and destination are different deployments" },
   { id: "heartbeat", name: "Heartbeat key write permission" },
   { id: "pubsub", name: "Pub/sub messages (PUBLISH)" },
+  { id: "modules", name: "Source modules loaded on the destination" },
 ] as const;
 
 export type PrecheckItemId = (typeof PRECHECK_ITEMS)[number]["id"];
