@@ -17,6 +17,7 @@ function need(cmd, args, hint) {
   }
 }
 need("redis-server", ["--version"], "Install it (apt-get install -y redis-server) or run .ci/run, which installs it.");
+need("gcc", ["--version"], "The module tests build their test module with it: install it (apt-get install -y build-essential) or run .ci/run, which installs it.");
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   console.error(`npm test: chromium is missing at ${chromium}. Install it (apt-get install -y chromium) or run .ci/run.`);

@@ -9,6 +9,8 @@ export interface KeyServer {
 
 /** names asked with COMMAND INFO at most: a stream of made-up names must not grow this without bound */
 const MAX_ASKED = 1024;
+/** a name no server knew is asked again after this long (a module may be loaded meanwhile) */
+const ASK_AGAIN_MS = 10_000;
 const NO_KEYS = /no key arguments/i;
 
 /**
@@ -20,7 +22,8 @@ const NO_KEYS = /no key arguments/i;
  */
 export class CommandKeys implements LearnedCommands {
   private readonly specs = new Map<string, CommandSpec>();
-  private readonly asked = new Set<string>();
+  /** names asked with COMMAND INFO that no server knew, with when */
+  private readonly asked = new Map<string, number>();
   /** keys the destination named for one argv (by identity: the applier plans that same array) */
   private readonly resolved = new WeakMap<Buffer[], number[] | null>();
 
@@ -49,7 +52,7 @@ export class CommandKeys implements LearnedCommands {
   pending(name: string, argv: Buffer[]): boolean {
     if (!this.cluster || this.server === null || COMMAND_SPECS.has(name) || KEYLESS.has(name) || this.resolved.has(argv)) return false;
     const info = this.table.get(name);
-    if (!info) return !this.asked.has(name) && this.asked.size < MAX_ASKED;
+    if (!info) return this.mayAsk(name);
     return findKeys(info, argv) === null;
   }
 
@@ -57,8 +60,8 @@ export class CommandKeys implements LearnedCommands {
   async resolve(name: string, argv: Buffer[]): Promise<void> {
     const server = this.server;
     if (!server) return;
-    if (!this.table.has(name) && !this.asked.has(name) && this.asked.size < MAX_ASKED) {
-      this.asked.add(name);
+    if (!this.table.has(name) && this.mayAsk(name)) {
+      this.asked.set(name, Date.now());
       try {
         const rows = await server.commandInfo(name);
         const info = Array.isArray(rows) ? parseCommandRow(rows[0]) : null;
@@ -77,6 +80,12 @@ export class CommandKeys implements LearnedCommands {
       return;
     }
     this.resolved.set(argv, positionsOf(names, argv));
+  }
+
+  private mayAsk(name: string): boolean {
+    const at = this.asked.get(name);
+    if (at === undefined) return this.asked.size < MAX_ASKED;
+    return Date.now() - at >= ASK_AGAIN_MS;
   }
 
   private specFor(info: CommandKeyInfo): CommandSpec {

@@ -35,8 +35,15 @@ export function buildModule(name: "dtstype", defines: Record<string, string | nu
   return out;
 }
 
-/** Debian's redis-redisearch (RediSearch 1.2), a real third-party module; null when not installed. */
+/**
+ * Debian's redis-redisearch (RediSearch 1.2), a real third-party module; null (said once on stderr,
+ * so a skipped test has its reason in the output) when it is not installed.
+ */
 export const REDISEARCH_SO = "/usr/lib/redis/modules/redisearch.so";
+let told = false;
 export function redisearchModule(): string | null {
-  return existsSync(REDISEARCH_SO) ? REDISEARCH_SO : null;
+  if (existsSync(REDISEARCH_SO)) return REDISEARCH_SO;
+  if (!told) process.stderr.write(`RediSearch tests skipped: ${REDISEARCH_SO} is missing (apt-get install -y redis-redisearch; .ci/run installs it when it can)\n`);
+  told = true;
+  return null;
 }
