@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
@@ -10,6 +11,7 @@ import { loadInto } from "./loader.test-helper";
  * does not: never dropped silently.
  */
 const COUNT = 150;
+const HAS_VALKEY = spawnSync("valkey-server", ["--version"]).status === 0;
 let source: RedisNode;
 let rdb: string;
 let keys: string[];
@@ -43,6 +45,13 @@ describe("loader: module values", () => {
   it("into a 3-master cluster with the module on every node", async () => {
     const dest = await startCluster({ masters: 3, ...withDtstype() });
     const stats = await loadInto(dest.uri, rdb, {}, "cluster");
+    expect(stats.failed, JSON.stringify(stats.issues)).toBe(0);
+    expect(await moduleDifferences(source.client(), dest.client(), keys)).toEqual([]);
+  });
+
+  it.skipIf(!HAS_VALKEY)("into Valkey 8 with the same module (built once, loaded by either server)", async () => {
+    const dest = await startRedis({ binary: "valkey-server", ...withDtstype() });
+    const stats = await loadInto(dest, rdb);
     expect(stats.failed, JSON.stringify(stats.issues)).toBe(0);
     expect(await moduleDifferences(source.client(), dest.client(), keys)).toEqual([]);
   });

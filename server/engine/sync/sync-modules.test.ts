@@ -157,7 +157,7 @@ describe("redis-dts sync with module data types", () => {
     expect(r.equal, describeDiff(r)).toBe(true);
     const cluster = dst.client();
     expect(await cluster.lrange("sorted", 0, -1)).toEqual(["1", "3", "5", "9"]);
-    expect(await cluster.zrange("dists", 0, -1)).toEqual(["Palermo", "Catania"]);
+    expect(await cluster.zrange("dists", "0", "-1")).toEqual(["Palermo", "Catania"]);
     expect(await cluster.exists("both-a")).toBe(0);
     expect(await cluster.zcard("both-b")).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +25,7 @@ export function buildModule(name: "dtstype", defines: Record<string, string | nu
     throw new Error("gcc is not installed: the module tests build their test module with it (apt-get install -y build-essential; .ci/run installs it when missing)");
   }
   // built next to its final name and renamed: parallel test files never load a half-written file
-  const tmp = `${out}.${process.pid}.tmp`;
+  const tmp = `${out}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const r = spawnSync("gcc", ["-shared", "-fPIC", "-O2", "-Wall", "-Werror", ...flags, "-o", tmp, source], { encoding: "utf8" });
   if (r.status !== 0) {
     rmSync(tmp, { force: true });
