@@ -43,6 +43,7 @@ export function routingKey(argv: Buffer[]): Buffer | null {
   if (!spec) return argv[1];
   try {
     const idx = keyIndicesOf(spec, argv);
+    if (idx === null) return argv[1]; // only the server knows: as for a command outside the table
     return idx.length ? argv[idx[0]] : null;
   } catch {
     return argv[1];

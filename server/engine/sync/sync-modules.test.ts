@@ -136,6 +136,26 @@ describe("redis-dts sync with module data types", () => {
     expect(await dst.client().dbsize()).toBe(0);
   });
 
+  it("without the module on the destination (precheck skipped): module values are refused divergences; by default the first one pauses the task", async () => {
+    const src = await startRedis(withDtstype());
+    const seeded = await seedModuleKeys(src.client(), "m:", 40);
+    await seedData(src.client(), "a:", 70);
+    const dst = await startRedis();
+    const paused = sync(["--source", src.uri, "--target", dst.uri, "--skip-precheck"]);
+    await paused.waitState("paused");
+    expect(paused.last?.divergence.haltedBy).toMatch(/^the destination refused RESTORE .+ \(db 0\): module value .+ of type dts-value not written: 127\.0\.0\.1:\d+ cannot load this module type \(ERR Bad data format\)/);
+    expect(await paused.exited()).toBe(4);
+    // skip and record: every module value counted, everything else copied
+    const dst2 = await startRedis();
+    const skipping = sync(["--source", src.uri, "--target", dst2.uri, "--skip-precheck", "--on-inexact", "skip"]);
+    const line = await skipping.waitState("synchronizing");
+    expect(line.divergence.refused).toBe(seeded.length);
+    expect(line.divergence.recent.at(-1)).toMatchObject({ kind: "refused", command: "RESTORE", phase: "full" });
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst2, "standalone"));
+    expect(r.missing).toBe(seeded.length);
+    expect(r.different + r.extra).toBe(0);
+  });
+
   it("SORT … STORE and GEORADIUS … STORE/STOREDIST into keys of other slots arrive equal (standalone → cluster)", async () => {
     const src = await startRedis();
     const dst = await startCluster({ masters: 3 });
