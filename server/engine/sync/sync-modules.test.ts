@@ -201,7 +201,11 @@ describe("redis-dts sync with module data types", () => {
       expect(new Set(got.slice(1)), q).toEqual(new Set(want.slice(1)));
     }
     expect(Number((await search(dst.client(), "hello"))[0])).toBe(59);
-    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
-    expect(r.equal, describeDiff(r)).toBe(true);
+    // the documents themselves; the index's own keys are compared through search: RediSearch's
+    // garbage collector removes emptied index keys on each server at its own time
+    for (let i = 0; i < 60; i++) expect(await dst.client().hgetall(`doc${i}`), `doc${i}`).toEqual(await c.hgetall(`doc${i}`));
+    const docs = async (client: Redis) => /num_docs\D+(\d+)/.exec(JSON.stringify(await client.call("FT.INFO", "idx")))?.[1];
+    expect(await docs(c)).toBe("59");
+    expect(await docs(dst.client())).toBe("59");
   });
 });
