@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expectAccessible } from "./axe";
 
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
 
@@ -18,11 +19,15 @@ export async function signInAsAdmin(page: Page) {
   await expect(page.getByRole("heading", { name: "Synchronization Tasks", exact: true })).toBeVisible();
 }
 
-/** test-results/screenshots/<project>-<name>.png, for a human to look at after the run. */
+/**
+ * test-results/screenshots/<project>-<name>.png, for a human to look at after the run; every
+ * photographed state is also checked for accessibility at the current width.
+ */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
   const dir = path.join(testInfo.config.rootDir, "..", "test-results", "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${testInfo.project.name}-${name}.png`), fullPage: true });
+  await expectAccessible(page, `${testInfo.project.name}-${name}`);
 }
 
 /**

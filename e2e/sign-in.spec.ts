@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./axe";
 import { ADMIN_PASSWORD, signIn, signInAsAdmin } from "./helpers";
 
 test("a wrong password is refused", async ({ page }) => {
   await signIn(page, `${ADMIN_PASSWORD}-wrong`);
   await expect(page.getByRole("alert").filter({ hasText: "incorrect" })).toHaveText("The username or password is incorrect.");
+  await expectAccessible(page, "sign-in with an error");
   await expect(page).toHaveURL(/\/sign-in/);
   expect((await page.context().cookies()).find((c) => c.name === "redis_dts_session")).toBeUndefined();
   // Nothing behind the sign-in page answers without a session.
@@ -33,4 +35,5 @@ test("after signing in the operator lands where they were going", async ({ page 
   await page.getByRole("button", { name: "Sign In" }).click();
   await expect(page).toHaveURL(/\/\?region=nowhere$/);
   await expect(page.getByRole("heading", { name: "No tasks in region “nowhere”" })).toBeVisible();
+  await expectAccessible(page, "an empty region");
 });

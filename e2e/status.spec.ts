@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../server/testing/redis-harness";
+import { expectAccessible } from "./axe";
 import { signInAsAdmin } from "./helpers";
 
 /**
@@ -28,9 +29,11 @@ async function shots(page: Page, testInfo: TestInfo, name: string) {
   const dir = path.join(testInfo.config.rootDir, "..", "test-results", "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `status-${name}-1280.png`), fullPage: true });
+  await expectAccessible(page, `status-${name}`);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(150);
   await page.screenshot({ path: path.join(dir, `status-${name}-390.png`), fullPage: true });
+  await expectAccessible(page, `status-${name}`);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -131,6 +134,7 @@ test("a failed task: its error, Precheck Again naming the cause, Restart, and a 
   await expect(page.getByRole("region", { name: "Past verifications" }).getByText("Differences found")).toBeVisible();
 
   await page.getByRole("button", { name: "Stop", exact: true }).click();
+  await shots(page, testInfo, "stop-dialog");
   await page.getByRole("dialog", { name: "Stop Task" }).getByRole("button", { name: "Stop Task" }).click();
   await expect(badge).toHaveText("Finished", { timeout: 30_000 });
   await expect(page.getByTestId("state-meaning")).toContainText("stopped for good");

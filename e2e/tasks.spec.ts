@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible } from "./axe";
 import { runSql, signInAsAdmin, snap, uniqueName } from "./helpers";
 
 const row = (page: Page, name: string) => page.getByRole("listitem", { name, exact: true });
@@ -42,6 +43,7 @@ test("create a task, see it in the list, rename it, view it, delete it", async (
   await rename.getByLabel("Synchronization Task Name").fill("   ");
   await rename.getByRole("button", { name: "Save" }).click();
   await expect(rename.getByText("Enter a task name.")).toBeVisible();
+  await expectAccessible(page, "the rename dialog with a field error");
   const renamed = `${name} (renamed)`;
   await rename.getByLabel("Synchronization Task Name").fill(renamed);
   await rename.getByRole("button", { name: "Save" }).click();
@@ -66,6 +68,7 @@ test("create a task, see it in the list, rename it, view it, delete it", async (
   await expect(row(page, renamed)).toHaveCount(0);
   await page.goto(`/tasks/${taskId}`);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expectAccessible(page, "a task that is not found");
 });
 
 test("a synchronizing task can be paused and resumed, live", async ({ page }, testInfo) => {

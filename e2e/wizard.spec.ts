@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
 import type { Cluster } from "ioredis";
 import { info, startCluster, stopAll, waitFor, type RedisClusterHandle } from "../server/testing/redis-harness";
+import { expectAccessible } from "./axe";
 import { signInAsAdmin } from "./helpers";
 
 /**
@@ -40,9 +41,11 @@ async function shots(page: Page, testInfo: TestInfo, name: string) {
   const dir = path.join(testInfo.config.rootDir, "..", "test-results", "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `wizard-${name}-1280.png`), fullPage: true });
+  await expectAccessible(page, `wizard-${name}`);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(150);
   await page.screenshot({ path: path.join(dir, `wizard-${name}-390.png`), fullPage: true });
+  await expectAccessible(page, `wizard-${name}`);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 

@@ -8,7 +8,7 @@ import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
 import { stopTaskAction } from "@/app/(console)/tasks/[id]/stop-task.action";
 import { restartTaskAction } from "@/app/(console)/tasks/[id]/restart-task.action";
 import { Button, buttonClass } from "@/components/ui/button";
-import { Modal } from "@/components/ui/modal";
+import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TTaskState } from "@/server/db/task/task.types";
 import { taskStatusKey } from "./use-task-status";
@@ -62,7 +62,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
           {error.message}
         </p>
       )}
-      <Modal open={confirmStop} onClose={() => setConfirmStop(false)} title="Stop Task">
+      <Dialog open={confirmStop} onClose={() => setConfirmStop(false)} title="Stop Task">
         <div className="space-y-3 text-sm text-slate-700">
           <p>
             Stop <span className="font-semibold break-words text-slate-900">{taskName}</span> for good? The task becomes Finished and cannot be resumed; the data already on the destination stays there, and the task&apos;s own keys (DTS_REDIS_TIMESTAMP_HEARTBEAT…) are removed from both sides.
@@ -74,7 +74,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
             </p>
           )}
           <div className="flex justify-end gap-2 pt-2">
-            <Button variant="secondary" onClick={() => setConfirmStop(false)} autoFocus>
+            <Button variant="secondary" onClick={() => setConfirmStop(false)}>
               Cancel
             </Button>
             <Button variant="danger" disabled={stop.isPending} onClick={() => stop.mutate({ id: taskId })}>
@@ -82,7 +82,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
             </Button>
           </div>
         </div>
-      </Modal>
+      </Dialog>
     </div>
   );
 }

@@ -4,17 +4,17 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createTaskAction } from "@/app/(console)/tasks/create-task.action";
 import { Button } from "@/components/ui/button";
-import { Modal } from "@/components/ui/modal";
+import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { generateTaskName } from "@/server/db/task/generate-task-name";
 
 export function CreateTaskDialog({ open, onClose, region }: { open: boolean; onClose: () => void; region: string | null }) {
   return (
-    <Modal open={open} onClose={onClose} title="Create Task">
+    <Dialog open={open} onClose={onClose} title="Create Task">
       {/* Remounted on each open, so a fresh name is suggested every time. */}
       {open && <CreateTaskForm onClose={onClose} region={region} />}
-    </Modal>
+    </Dialog>
   );
 }
 

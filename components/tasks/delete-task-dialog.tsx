@@ -4,16 +4,16 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteTaskAction } from "@/app/(console)/tasks/delete-task.action";
 import { Button } from "@/components/ui/button";
-import { Modal } from "@/components/ui/modal";
+import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TaskSummary } from "@/server/db/task/task-summary";
 import { RUNNING_STATES } from "@/server/db/task/task.types";
 
 export function DeleteTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (
-    <Modal open={task !== null} onClose={onClose} title="Delete Task">
+    <Dialog open={task !== null} onClose={onClose} title="Delete Task">
       {task && <DeleteTaskConfirm key={task.id} task={task} onClose={onClose} />}
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -60,7 +60,7 @@ function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () =
         </p>
       )}
       <div className="flex justify-end gap-2 pt-2">
-        <Button variant="secondary" onClick={onClose} autoFocus>
+        <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
         <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: task.id })}>

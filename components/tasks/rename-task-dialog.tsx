@@ -4,16 +4,16 @@ import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { renameTaskAction } from "@/app/(console)/tasks/rename-task.action";
 import { Button } from "@/components/ui/button";
-import { Modal } from "@/components/ui/modal";
+import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TaskSummary } from "@/server/db/task/task-summary";
 
 export function RenameTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (
-    <Modal open={task !== null} onClose={onClose} title="Rename Task">
+    <Dialog open={task !== null} onClose={onClose} title="Rename Task">
       {task && <RenameTaskForm key={task.id} task={task} onClose={onClose} />}
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -36,7 +36,7 @@ function RenameTaskForm({ task, onClose }: { task: TaskSummary; onClose: () => v
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
-      <TextField label="Synchronization Task Name" name="name" defaultValue={task.name} error={fieldError("name")} maxLength={128} required autoFocus />
+      <TextField label="Synchronization Task Name" name="name" defaultValue={task.name} error={fieldError("name")} maxLength={128} required />
       <TextField label="Region label" name="regionLabel" defaultValue={task.regionLabel} error={fieldError("regionLabel")} maxLength={64} required />
       {rename.error && !rename.error.fieldErrors && (
         <p role="alert" className="text-sm text-red-700">
