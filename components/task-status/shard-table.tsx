@@ -1,4 +1,5 @@
 import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import { ScrollX } from "@/components/ui/scroll-x";
 import { formatBytes, formatCount } from "./format";
 
 const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full data", incremental: "Incremental", retrying: "Retrying", stopped: "Stopped", failed: "Failed" };
@@ -21,7 +22,7 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
       {rows.length === 0 ? (
         <p className="px-4 pt-2 pb-4 text-sm text-slate-500 sm:px-5">No replication stream yet.</p>
       ) : (
-        <div className="mt-2 overflow-x-auto">
+        <ScrollX label="Shard positions" className="mt-2">
           <table className="w-full min-w-[36rem] text-left text-sm">
             <thead className="border-y border-slate-200 bg-slate-50 text-xs text-slate-600">
               <tr>
@@ -51,7 +52,7 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
     </section>
   );

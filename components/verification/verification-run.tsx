@@ -1,6 +1,7 @@
 import type { VerificationRunView } from "@/app/(console)/tasks/[id]/_server/verification-view";
 import { formatDateTime } from "@/components/tasks/format";
 import { formatCount, formatDuration } from "@/components/task-status/format";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 const STATUS = {
   running: ["Running", "bg-sky-50 text-sky-800 ring-sky-300"],
@@ -90,7 +91,7 @@ export function VerificationRunDetails({ taskId, run }: { taskId: string; run: V
               </a>
             </span>
           </div>
-          <div className="overflow-x-auto rounded-md border border-slate-200">
+          <ScrollX label="Differing keys" className="rounded-md border border-slate-200">
             <table className="w-full min-w-[32rem] text-left text-sm">
               <thead className="bg-slate-50 text-xs text-slate-600">
                 <tr>
@@ -111,7 +112,7 @@ export function VerificationRunDetails({ taskId, run }: { taskId: string; run: V
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         </div>
       )}
     </div>

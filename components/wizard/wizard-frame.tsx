@@ -31,8 +31,8 @@ export function WizardFrame({ taskId, taskName, step, reached, children }: { tas
             const box = `flex min-w-0 flex-1 flex-col gap-1 border-t-4 pt-2 text-xs sm:text-sm ${state === "current" ? "border-blue-600" : state === "done" ? "border-blue-300" : "border-slate-200"}`;
             const label = (
               <>
-                <span className={`font-semibold ${state === "todo" ? "text-slate-400" : "text-blue-700"}`}>Step {s.n}</span>
-                <span className={`hidden sm:block ${state === "current" ? "font-medium text-slate-900" : state === "todo" ? "text-slate-400" : "text-slate-700"}`}>{s.title}</span>
+                <span className={`font-semibold ${state === "todo" ? "text-slate-500" : "text-blue-700"}`}>Step {s.n}</span>
+                <span className={`hidden sm:block ${state === "current" ? "font-medium text-slate-900" : state === "todo" ? "text-slate-500" : "text-slate-700"}`}>{s.title}</span>
               </>
             );
             return (
