@@ -188,7 +188,10 @@ export class ShardSync {
    * checkpoint stays at the refused command and says what a resume skips and applies again.
    */
   private async finishHalt(upTo: number): Promise<void> {
-    const drained = await Promise.race([this.writer.drained().then(() => true, () => false), sleep(15_000).then(() => false)]);
+    // the bound's timer is cleared: left running it kept a paused engine process alive 15 s more
+    let bound: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([this.writer.drained().then(() => true, () => false), new Promise<boolean>((r) => (bound = setTimeout(() => r(false), 15_000)))]);
+    clearTimeout(bound);
     const at = this.haltAt;
     if (!at || !this.status.replid) return;
     // refused writes found while draining came before upTo too: they are in this.redo already
