@@ -9,6 +9,12 @@ import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { taskStatusKey } from "./use-task-status";
 
+/** the task's error without the runner's prefix, which the heading says already */
+function sentence(reason: string): string {
+  const rest = reason.replace(/^paused at a refused or inexact write:\s*/i, "");
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 const SKIP_LABEL = DIVERGENCE_POLICY_OPTIONS.find((o) => o.value === "skip")!.label;
 
 /**
@@ -32,7 +38,7 @@ export function DivergencePauseNotice({ taskId, reason }: { taskId: string; reas
   return (
     <div role="alert" data-testid="divergence-pause" className="max-w-3xl space-y-2 rounded-md border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-900">
       <p className="font-semibold">Paused at a write the destination refused or that cannot be applied exactly</p>
-      <p className="break-words">{reason}</p>
+      <p className="break-words">{sentence(reason)}</p>
       <p className="text-red-900/90">
         What to do: fix the cause on the destination (a key of another type, a missing module, memory or ACL limits), then click <span className="font-semibold">Resume</span>: the task continues
         from that write and applies it again. Or switch to &ldquo;{SKIP_LABEL}&rdquo; and resume: the write is skipped, its keys stay listed below, and Data Verification checks them first.

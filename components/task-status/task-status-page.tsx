@@ -61,7 +61,8 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
           {status.error}
         </p>
       )}
-      {status.engine.live?.warnings.map((w) => (
+      {/* a stopped engine's last warnings are stale (a pause by the policy is said above, in words) */}
+      {status.engine.running && status.engine.live?.warnings.map((w) => (
         <p key={w} role="status" data-testid="engine-warning" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm break-words text-amber-900">
           {w}
         </p>

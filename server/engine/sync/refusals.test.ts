@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FENCE_SCRIPT, REDO_SCRIPT } from "./fence";
-import { describeRefusal, isReplayEcho } from "./refusals";
+import { describeRefusal, isReplayEcho, refusalMessage } from "./refusals";
 
 const b = (...xs: string[]) => xs.map((x) => Buffer.from(x));
 
@@ -18,7 +18,16 @@ describe("describeRefusal", () => {
   });
 
   it("sees a replayed echo through the redo script too", () => {
-    const error = new Error("BUSYGROUP Consumer Group name already exists");
+    // only the message is read
+    const error = new Error("BUSYGROUP Consumer Group name already exists") as unknown as Parameters<typeof isReplayEcho>[0]["error"];
     expect(isReplayEcho({ argv: [Buffer.from("EVAL"), REDO_SCRIPT, ...b("1", "m", "1", "XGROUP", "CREATE", "s", "g", "$")], error })).toBe(true);
+  });
+});
+
+describe("refusalMessage", () => {
+  it("drops the suffix Redis adds to an error raised inside a script, keeping the rest", () => {
+    const inScript = "WRONGTYPE Operation against a key holding the wrong kind of value script: fcdfd8900848cc125906c9bf7f687e69affcbbe6, on @user_script:1.";
+    expect(refusalMessage(inScript)).toBe("WRONGTYPE Operation against a key holding the wrong kind of value");
+    expect(refusalMessage("OOM command not allowed when used memory > 'maxmemory'.")).toBe("OOM command not allowed when used memory > 'maxmemory'.");
   });
 });

@@ -25,6 +25,14 @@ export function describeRefusal(argv: Buffer[]): { command: string; keys: Buffer
 }
 
 /**
+ * The destination's error as the operator would get it from the command itself: a write sent inside
+ * the fence or redo script carries Redis's " script: <sha>, on @user_script:<line>." suffix.
+ */
+export function refusalMessage(message: string): string {
+  return message.replace(/ script: [0-9a-f]{40}, on @user_script:\d+\.?$/, "");
+}
+
+/**
  * Errors that a write gives when it already ran: sent again in a replay (after a restart or a lost
  * connection), a replay-safe write may answer so. Outside a replay they are real divergences.
  */
