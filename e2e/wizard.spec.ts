@@ -179,6 +179,10 @@ test("a cluster-to-cluster task from the wizard to Synchronizing, live, with pau
   await expect(page.getByRole("radio", { name: /^Include full data \+ incremental data/ })).toBeChecked();
   await page.getByRole("radio", { name: /^Incremental data only/ }).check();
   await expect(page.getByText("The risk of incremental data only")).toBeVisible();
+  // what a refused or inexact write does: pause by default; this task skips and records
+  const onInexact = page.getByRole("group", { name: "When a write is refused or cannot be applied exactly" });
+  await expect(onInexact.getByRole("radio", { name: /^Pause the task \(recommended\)/ })).toBeChecked();
+  await onInexact.getByRole("radio", { name: /^Skip it and record its keys for Data Verification/ }).check();
   await shots(page, testInfo, "4-initial-sync");
   await page.getByRole("radio", { name: /^Include full data \+ incremental data/ }).check();
   await page.getByRole("button", { name: "Precheck", exact: true }).click();
@@ -214,6 +218,11 @@ test("a cluster-to-cluster task from the wizard to Synchronizing, live, with pau
   await waitFor(async () => (await dst.get("live:49")) === "v49", 15_000, "live writes on the destination");
   await expect(page.getByTestId("latency")).toContainText(/\d+ ms/, { timeout: 15_000 });
   await expect(page.getByRole("region", { name: "Shards" }).locator("tbody tr")).toHaveCount(3);
+  // nothing refused or applied inexactly, and the figures say so
+  const diverged = page.getByRole("region", { name: "Writes refused / applied inexactly" });
+  await expect(diverged.getByTestId("divergence-refused")).toContainText("0");
+  await expect(diverged.getByTestId("divergence-inexact")).toContainText("0");
+  await expect(diverged).toContainText("Skip it and record its keys");
   await expect(page.getByRole("progressbar", { name: "Full data synchronization" })).toHaveAttribute("aria-valuenow", "100");
   await shots(page, testInfo, "6-status-synchronizing");
 
@@ -230,6 +239,7 @@ test("a cluster-to-cluster task from the wizard to Synchronizing, live, with pau
   await page.getByRole("tab", { name: "Configuration" }).click();
   await expect(page.getByText("set (not shown)")).toHaveCount(2);
   await expect(page.getByText("dts", { exact: true })).toBeVisible();
+  await expect(page.getByText("Skip it and record its keys for Data Verification")).toBeVisible();
   const everything = (await page.content()) + (await (await page.request.get(`/api/tasks/${id}/status`)).text()) + (await (await page.request.get(`/api/tasks/${id}/precheck`)).text());
   expect(everything).not.toContain(SOURCE_PASSWORD);
   expect(everything).not.toContain(DEST_PASSWORD);

@@ -1,6 +1,13 @@
 import type { ReactNode } from "react";
 import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
 import { formatMode } from "@/components/tasks/format";
+import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
+import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy } from "@/server/db/task/task.types";
+
+function policyOf(options: Record<string, unknown>): TDivergencePolicy {
+  const parsed = ZDivergencePolicySchema.safeParse(options.onInexact);
+  return parsed.success ? parsed.data : DEFAULT_DIVERGENCE_POLICY;
+}
 
 export interface TaskConfigView {
   name: string;
@@ -72,7 +79,7 @@ export function ConfigurationTab({ config }: { config: TaskConfigView }) {
           <Row label="Objects (databases)">{mapping.join(", ") || "—"}</Row>
           <Row label="Initial synchronization">{config.initialSync === "incremental_only" ? "Incremental data only" : "Include full data + incremental data"}</Row>
           <Row label="Source FLUSHDB / FLUSHALL">{config.options.ignoreFlush ? "not applied" : "applied"}</Row>
-          <Row label="A command that cannot be applied exactly">{config.options.onInexact === "fail" ? "stops the task" : "is skipped with a warning event"}</Row>
+          <Row label={DIVERGENCE_POLICY_LEGEND}>{DIVERGENCE_POLICY_OPTIONS.find((o) => o.value === policyOf(config.options))?.label}</Row>
         </dl>
       </section>
     </div>

@@ -7,6 +7,7 @@ import { formatRate } from "./format";
 import { MetricChart, type ChartPoint } from "./metric-chart";
 import { FullSyncCard, IncrementalCard } from "./progress-cards";
 import { ShardTable } from "./shard-table";
+import { DivergenceCard } from "./divergence-card";
 import { useMetrics } from "./use-task-status";
 import { RecentEvents } from "./events-tab";
 
@@ -40,6 +41,7 @@ export function OverviewTab({ status, onShowEvents }: { status: TaskStatusView; 
         <FullSyncCard status={status} />
         <IncrementalCard status={status} />
       </div>
+      <DivergenceCard status={status} />
       <ShardTable status={status} />
       <RecentEvents taskId={status.id} onShowAll={onShowEvents} />
       <section aria-labelledby="charts-title" className="space-y-3">

@@ -8,9 +8,10 @@ const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full d
 export function ShardTable({ status }: { status: TaskStatusView }) {
   // Live figures while the engine runs; otherwise what the database kept (a stopped engine's last report goes stale).
   const live = status.engine.running && status.engine.live?.shards.length ? status.engine.live : null;
+  const diverged = (node: string) => live?.divergence.shards.find((d) => d.source === node) ?? { refused: 0, inexact: 0 };
   const rows = live
-    ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase }))
-    : status.checkpoints.map((c) => ({ node: c.sourceNode, replid: c.replid, offset: c.offset, applied: null as number | null, phase: c.phase }));
+    ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase, diverged: diverged(s.source) as { refused: number; inexact: number } | null }))
+    : status.checkpoints.map((c) => ({ node: c.sourceNode, replid: c.replid, offset: c.offset, applied: null as number | null, phase: c.phase, diverged: null }));
   return (
     <section aria-labelledby="shards-title" className="rounded-lg border border-slate-200 bg-white">
       <div className="flex flex-wrap items-baseline justify-between gap-2 px-4 pt-4 sm:px-5">
@@ -32,6 +33,11 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
                 <th className="px-3 py-2 text-right font-medium">Applied offset</th>
                 <th className="px-3 py-2 text-right font-medium">Lag</th>
                 <th className="px-3 py-2 font-medium">Phase</th>
+                {live && (
+                  <th className="px-3 py-2 text-right font-medium" title="writes the destination refused / commands applied inexactly, since the engine started">
+                    Refused / inexact
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -47,6 +53,11 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
                     <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.applied)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{lag === null ? "—" : formatBytes(lag)}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{PHASES[r.phase] ?? r.phase}</td>
+                    {r.diverged && (
+                      <td className={`px-3 py-2 text-right tabular-nums ${r.diverged.refused + r.diverged.inexact > 0 ? "text-red-700" : ""}`}>
+                        {formatCount(r.diverged.refused)} / {formatCount(r.diverged.inexact)}
+                      </td>
+                    )}
                   </tr>
                 );
               })}

@@ -15,6 +15,7 @@ import { STATUS_TABS, type StatusTab } from "./tabs";
 import { TaskActions } from "./task-actions";
 import { TASK_STATE_NEXT } from "./next-steps";
 import { useTaskStatus } from "./use-task-status";
+import { DivergencePauseNotice } from "./divergence-pause-notice";
 
 
 /** The task status page: state and what to do, the actions, and the tabs, all live. */
@@ -53,13 +54,15 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
         </p>
         <p className="text-slate-600">{TASK_STATE_NEXT[status.state]}</p>
       </div>
+      {status.divergence.pausedBy && <DivergencePauseNotice taskId={status.id} reason={status.divergence.pausedBy} />}
       {notice && <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>}
       {status.error && (status.state === "failed" || status.state === "precheck_failed") && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm break-words text-red-800">
           {status.error}
         </p>
       )}
-      {status.engine.live?.warnings.map((w) => (
+      {/* a stopped engine's last warnings are stale (a pause by the policy is said above, in words) */}
+      {status.engine.running && status.engine.live?.warnings.map((w) => (
         <p key={w} role="status" data-testid="engine-warning" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm break-words text-amber-900">
           {w}
         </p>

@@ -10,7 +10,7 @@ const STATUS = {
   failed: ["Failed", "bg-amber-50 text-amber-900 ring-amber-300"],
 } as const;
 
-const PHASE = { source: "Comparing the source's keys", target: "Looking for keys only the destination has", recheck: "Re-checking differences", done: "Finishing" } as const;
+const PHASE = { recorded: "Checking the recorded divergent keys", source: "Comparing the source's keys", target: "Looking for keys only the destination has", recheck: "Re-checking differences", done: "Finishing" } as const;
 
 const KIND: Record<string, string> = { missing: "missing on the destination", extra: "only on the destination", type: "different type", value: "different value", ttl: "different TTL", length: "different length" };
 
@@ -34,8 +34,15 @@ export function VerificationRunDetails({ taskId, run }: { taskId: string; run: V
       {run.status === "running" && (
         <div>
           <p className="text-slate-700">
-            {p ? PHASE[p.phase] : "Starting"}… {formatCount(seen)}
-            {p && p.estimatedTotal > 0 ? ` of ~${formatCount(p.estimatedTotal)}` : ""} keys seen
+            {p ? PHASE[p.phase] : "Starting"}…{" "}
+            {p?.phase === "recorded" ? (
+              `${formatCount(p.recordedChecked ?? 0)} checked`
+            ) : (
+              <>
+                {formatCount(seen)}
+                {p && p.estimatedTotal > 0 ? ` of ~${formatCount(p.estimatedTotal)}` : ""} keys seen
+              </>
+            )}
             {p && ` · ${formatDuration(p.elapsedMs)}`}
           </p>
           <div className="mt-1.5 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Verification progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
@@ -74,6 +81,7 @@ export function VerificationRunDetails({ taskId, run }: { taskId: string; run: V
           </div>
         </dl>
       )}
+      {run.recorded && <RecordedDivergences recorded={run.recorded} />}
       {run.status === "equal" && <p className="text-emerald-800">Source and destination hold the same data in the compared databases.</p>}
       {run.differenceCount > 0 && (
         <div className="space-y-2">
@@ -114,6 +122,33 @@ export function VerificationRunDetails({ taskId, run }: { taskId: string; run: V
             </table>
           </ScrollX>
         </div>
+      )}
+    </div>
+  );
+}
+
+/** The task's recorded divergent keys (refused or inexact writes), checked before the scan. */
+function RecordedDivergences({ recorded: r }: { recorded: NonNullable<VerificationRunView["recorded"]> }) {
+  return (
+    <div aria-label="Recorded divergences" role="group" className={`space-y-2 rounded-md border px-3 py-2 ${r.stillDifferent > 0 ? "border-red-200 bg-red-50/60" : "border-slate-200 bg-slate-50"}`}>
+      <p className="text-slate-800" data-testid="recorded-divergences">
+        <span className="font-medium">Recorded divergences:</span> {formatCount(r.checked)} checked, {formatCount(r.stillDifferent)} still different, {formatCount(r.nowEqual)} now equal
+        {r.notCompared > 0 && ` (${formatCount(r.notCompared)} in databases this verification does not cover)`}
+      </p>
+      <p className="text-xs text-slate-600">
+        {r.checked === 0
+          ? "The synchronization has recorded no refused or inexact write for this task."
+          : "The keys of writes the destination refused or the engine could not apply exactly, checked first; the scan below covers every key again."}
+      </p>
+      {r.samples.length > 0 && (
+        <ul className="space-y-0.5 text-xs">
+          {r.samples.map((d) => (
+            <li key={`${d.db}-${d.keyBase64}-${d.kind}`} className="break-all">
+              <span className="font-mono">{d.key}</span> <span className="text-slate-500">({d.db === d.targetDb ? `db${d.db}` : `db${d.db} → db${d.targetDb}`})</span>: {KIND[d.kind] ?? d.kind}, {d.detail}
+            </li>
+          ))}
+          {r.stillDifferent > r.samples.length && <li className="text-slate-500">… {formatCount(r.stillDifferent - r.samples.length)} more</li>}
+        </ul>
       )}
     </div>
   );

@@ -5,14 +5,16 @@ import { useState } from "react";
 import { saveInitialSyncAction } from "@/app/(console)/tasks/[id]/configure/save-initial-sync.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TInitialSync } from "@/server/db/task/task.types";
+import type { TDivergencePolicy, TInitialSync } from "@/server/db/task/task.types";
+import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";
 
-/** Step 4: what the task copies first. Next runs the precheck. */
-export function InitialSyncForm({ taskId, initial, sourceCluster }: { taskId: string; initial: TInitialSync; sourceCluster: boolean }) {
+/** Step 4: what the task copies first, and what a refused or inexact write does. Next runs the precheck. */
+export function InitialSyncForm({ taskId, initial, sourceCluster, initialPolicy }: { taskId: string; initial: TInitialSync; sourceCluster: boolean; initialPolicy: TDivergencePolicy }) {
   const router = useRouter();
   const [value, setValue] = useState<TInitialSync>(initial);
+  const [policy, setPolicy] = useState<TDivergencePolicy>(initialPolicy);
   const save = useActionMutation(saveInitialSyncAction, { onSuccess: (data) => router.push(data.next) });
   return (
     <div className="space-y-5">
@@ -65,9 +67,20 @@ export function InitialSyncForm({ taskId, initial, sourceCluster }: { taskId: st
           restart can continue without copying everything again.
         </p>
       </section>
+      <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
+        <RadioGroup
+          legend={DIVERGENCE_POLICY_LEGEND}
+          name="onInexact"
+          value={policy}
+          onChange={setPolicy}
+          columns={1}
+          options={DIVERGENCE_POLICY_OPTIONS}
+          hint="A write is refused when the destination answers it with an error (WRONGTYPE, OOM, NOPERM, an unknown module command…); a command cannot be applied exactly when the destination cannot reproduce its effect. Either way it is counted and named on the status page, never only logged."
+        />
+      </section>
       <WizardNav
         back={
-          <Button variant="secondary" disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, direction: "back" })}>
+          <Button variant="secondary" disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, onInexact: policy, direction: "back" })}>
             Back
           </Button>
         }
@@ -79,7 +92,7 @@ export function InitialSyncForm({ taskId, initial, sourceCluster }: { taskId: st
           )
         }
       >
-        <Button disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, direction: "next" })}>
+        <Button disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, onInexact: policy, direction: "next" })}>
           {save.isPending ? "Saving…" : "Precheck"}
         </Button>
       </WizardNav>

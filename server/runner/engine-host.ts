@@ -84,6 +84,22 @@ async function recordCrash(taskId: string, message: string): Promise<void> {
   }
 }
 
+/**
+ * Waits until the task's engine process has exited (at once when none runs): an engine that paused
+ * itself (the divergence policy) records the pause, then closes its connections. True when it is gone.
+ */
+export async function engineExited(taskId: string, timeoutMs: number): Promise<boolean> {
+  const r = running.get(taskId);
+  if (!r || r.proc.exitCode !== null || r.proc.signalCode !== null) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const gone = await Promise.race([
+    new Promise<boolean>((resolve) => r.proc.once("exit", () => resolve(true))),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  return gone;
+}
+
 /** Asks the engine to stop after a final checkpoint; resolves when it has exited. */
 export async function stopEngine(taskId: string, state: "paused" | "finished"): Promise<void> {
   const r = running.get(taskId);

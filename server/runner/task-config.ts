@@ -7,17 +7,9 @@ import { getTask } from "../db/task/get-task";
 import { getEndpointCredentials } from "../db/endpoint/get-endpoint-credentials";
 import { z } from "zod";
 import { parseJsonField } from "../db/json";
+import { ZTaskOptionsSchema } from "../db/task/task.types";
 
-const ZTaskOptions = z.object({
-  /** FLUSHDB/FLUSHALL on the source are not applied */
-  ignoreFlush: z.boolean().optional(),
-  /**
-   * what a refused or inexact write does (engine/sync/divergence.ts): pause the task at it (default),
-   * skip it and record its keys for Data Verification, or fail the task
-   */
-  onInexact: z.enum(["pause", "skip", "fail"]).optional(),
-});
-export type TTaskOptions = z.infer<typeof ZTaskOptions>;
+export type { TTaskOptions } from "../db/task/task.types";
 
 /** Everything the engine needs to run a stored task, passwords decrypted (never log or return this). */
 export async function loadTaskConfig(taskId: string, dataDir: string): Promise<SyncTaskConfig & { name: string; state: string }> {
@@ -30,7 +22,7 @@ export async function loadTaskConfig(taskId: string, dataDir: string): Promise<S
   if (!source?.host || !target?.host) throw new DtsError("INVALID_CONFIG", `task "${task.name}" has no source or destination configured yet`);
   const selected = parseJsonField(task.selectedDbs, z.array(z.number().int().min(0)).nullable(), null);
   const map = parseJsonField(task.dbMap, z.record(z.string(), z.number().int().min(0)), {});
-  const options = parseJsonField(task.options, ZTaskOptions, {});
+  const options = parseJsonField(task.options, ZTaskOptionsSchema, {});
   return {
     taskId,
     name: task.name,

@@ -7,6 +7,7 @@ import { createTask } from "../db/task/create-task";
 import { updateTask } from "../db/task/update-task";
 import { saveEndpoint } from "../db/endpoint/save-endpoint";
 import { createVerificationRun } from "../db/verification/create-verification-run";
+import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
 import { findVerificationRuns } from "../db/verification/find-verification-runs";
 import { startRedis, stopAll, type RedisNode } from "../testing/redis-harness";
 import { verifyStoredTask } from "./verify-stored-task";
@@ -74,6 +75,53 @@ describe("verifyStoredTask", () => {
     expect((await verifyStoredTask({ taskId, runId: again.id, mode: "quick" }))?.equal).toBe(true);
     const runs = await findVerificationRuns({ taskId });
     expect(runs.map((r) => r.status)).toEqual(["equal", "different"]);
+  });
+
+  it("checks the task's recorded divergent keys first and reports them as their own part of the run", async () => {
+    const taskId = await storedTask();
+    const s = source.client();
+    const t = target.client();
+    await s.flushall();
+    await t.flushall();
+    // refused on the destination: a list where the source has a counter; later repaired by hand
+    await s.set("ctr", "5");
+    await t.rpush("ctr", "a");
+    await s.set("fixed", "1");
+    await t.set("fixed", "1");
+    // a db2 key (mapped to db5) whose write was skipped: still missing
+    await s.select(2);
+    await s.hset("h", "f", "v");
+    const shard = `${source.host}:${source.port}`;
+    const base = { taskId, shard, reason: "WRONGTYPE Operation against a key holding the wrong kind of value", phase: "incremental" as const };
+    await addDivergentKeys({ ...base, kind: "refused", db: 0, command: "INCR", keys: [Buffer.from("ctr")] });
+    await addDivergentKeys({ ...base, kind: "refused", db: 0, command: "SET", keys: [Buffer.from("fixed")] });
+    await addDivergentKeys({ ...base, kind: "inexact", db: 2, command: "HSET", keys: [Buffer.from("h")], reason: "skipped by the policy" });
+    await addDivergentKeys({ ...base, kind: "refused", db: 0, command: "INCR", keys: [Buffer.from("ctr")] }); // the same key again
+
+    const run = await createVerificationRun({ taskId, mode: "full" });
+    const result = await verifyStoredTask({ taskId, runId: run.id, mode: "full", rounds: 2 });
+    expect(result?.recorded).toMatchObject({ checked: 3, stillDifferent: 2, nowEqual: 1, notCompared: 0 });
+    // the normal scan runs after it and finds the same two differences on its own
+    expect(result).toMatchObject({ equal: false, keys: 3, missing: 1, different: 1, extra: 0 });
+
+    const [row] = await findVerificationRuns({ taskId });
+    const summary = JSON.parse(row.summary);
+    expect(summary.recorded).toMatchObject({ checked: 3, stillDifferent: 2, nowEqual: 1 });
+    expect(summary.recorded.samples.map((d: { key: string; kind: string; db: number; targetDb: number }) => `${d.key}:${d.kind}:db${d.db}->db${d.targetDb}`).sort()).toEqual([
+      "ctr:type:db0->db0",
+      "h:missing:db2->db5",
+    ]);
+
+    // repaired: every recorded key is equal now, and a task without records reports zero checked
+    await t.del("ctr");
+    await t.set("ctr", "5");
+    await t.select(5);
+    await t.hset("h", "f", "v");
+    const again = await createVerificationRun({ taskId, mode: "full" });
+    expect((await verifyStoredTask({ taskId, runId: again.id, mode: "full", rounds: 2 }))?.recorded).toMatchObject({ checked: 3, stillDifferent: 0, nowEqual: 3 });
+    const clean = await storedTask();
+    const none = await createVerificationRun({ taskId: clean, mode: "quick" });
+    expect((await verifyStoredTask({ taskId: clean, runId: none.id, mode: "quick" }))?.recorded).toMatchObject({ checked: 0, stillDifferent: 0, nowEqual: 0 });
   });
 
   it("records a failure with one sentence and no password when a side cannot be reached", async () => {

@@ -1,7 +1,8 @@
 import "server-only";
-import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../engine/compare";
+import { compare, type CompareMode, type CompareProgress, type CompareResult, type RecordedResult } from "../engine/compare";
 import { describeError, redact } from "../engine/errors";
 import { updateVerificationRun } from "../db/verification/update-verification-run";
+import { listDivergentKeyBytes } from "../db/divergence/list-divergent-key-bytes";
 import { loadTaskConfig } from "./task-config";
 
 export interface VerifyStoredTaskOptions {
@@ -29,7 +30,15 @@ export interface VerificationSummary {
   byKind?: CompareResult["byKind"];
   samplesTruncated?: boolean;
   durationMs?: number;
+  /**
+   * the task's recorded divergent keys (refused or inexact writes), checked before the scan:
+   * "recorded divergences: N checked, M still different, K now equal"
+   */
+  recorded?: RecordedResult;
 }
+
+/** still-different recorded keys kept in the run's summary */
+const RECORDED_SAMPLES = 200;
 
 const HEARTBEAT_MS = 5000;
 
@@ -56,6 +65,8 @@ export async function verifyStoredTask(o: VerifyStoredTaskOptions): Promise<Comp
   const heartbeat = setInterval(write, HEARTBEAT_MS);
   try {
     const cfg = await loadTaskConfig(o.taskId, "");
+    // every key the synchronization recorded as refused or inexact is checked first, on its own
+    const recorded = await listDivergentKeyBytes({ taskId: o.taskId });
     const result = await compare({
       source: cfg.source,
       target: cfg.target,
@@ -63,6 +74,7 @@ export async function verifyStoredTask(o: VerifyStoredTaskOptions): Promise<Comp
       dbMap: cfg.dbMap,
       mode: o.mode,
       rounds,
+      recorded,
       signal: o.signal,
       progressIntervalMs: o.progressIntervalMs ?? 1000,
       onProgress: (p) => {
@@ -82,6 +94,7 @@ export async function verifyStoredTask(o: VerifyStoredTaskOptions): Promise<Comp
       byKind: result.byKind,
       samplesTruncated: result.samplesTruncated,
       durationMs: result.durationMs,
+      ...(result.recorded && { recorded: { ...result.recorded, samples: result.recorded.samples.slice(0, RECORDED_SAMPLES) } }),
       ...(last && { progress: last }),
     };
     await updateVerificationRun({ id: o.runId, status: result.equal ? "equal" : "different", summary: { ...summary }, differences: result.samples, error: null, finished: true });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZInstanceModeSchema, ZInstanceTypeSchema } from "../endpoint/endpoint.types";
-import { ZConflictModeSchema, ZInitialSyncSchema, ZTaskIdSchema, ZTaskNameSchema } from "./task.types";
+import { ZConflictModeSchema, ZDivergencePolicySchema, ZInitialSyncSchema, ZTaskIdSchema, ZTaskNameSchema } from "./task.types";
 
 /**
  * The "Configure Synchronization Channel" wizard's inputs, shared by its forms (field messages) and
@@ -69,6 +69,8 @@ export type TConfigureObjects = z.input<typeof ZConfigureObjectsSchema>;
 export const ZConfigureInitialSyncSchema = z.object({
   id: ZTaskIdSchema,
   initialSync: ZInitialSyncSchema,
+  /** what a refused or inexact write does (Task.options.onInexact) */
+  onInexact: ZDivergencePolicySchema,
   direction: ZDirectionSchema,
 });
 export type TConfigureInitialSync = z.input<typeof ZConfigureInitialSyncSchema>;
@@ -82,3 +84,6 @@ export const ZStartVerificationSchema = z.object({
 export type TStartVerification = z.input<typeof ZStartVerificationSchema>;
 
 export const ZVerificationRunInputSchema = z.object({ id: ZTaskIdSchema, runId: z.string().trim().min(1).max(64) });
+
+export const ZSetDivergencePolicySchema = z.object({ id: ZTaskIdSchema, onInexact: ZDivergencePolicySchema });
+export type TSetDivergencePolicy = z.input<typeof ZSetDivergencePolicySchema>;

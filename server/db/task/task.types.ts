@@ -72,3 +72,20 @@ export const ZSelectedDbsSchema = z.array(z.number().int().min(0).max(65535));
 /** Source db -> destination db, stored as a JSON string in Task.dbMap. */
 export const ZDbMapSchema = z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(65535));
 export type TDbMap = z.infer<typeof ZDbMapSchema>;
+
+/**
+ * What a write the destination refuses, or a command the engine cannot apply exactly, does to the
+ * task (server/engine/sync/divergence.ts): pause it at that write (default), skip it and record its
+ * keys for Data Verification, or fail the task. Stored as Task.options.onInexact.
+ */
+export const ZDivergencePolicySchema = z.enum(["pause", "skip", "fail"]);
+export type TDivergencePolicy = z.infer<typeof ZDivergencePolicySchema>;
+export const DEFAULT_DIVERGENCE_POLICY: TDivergencePolicy = "pause";
+
+/** Task.options (a JSON string): settings beyond the wizard's columns. */
+export const ZTaskOptionsSchema = z.object({
+  /** FLUSHDB/FLUSHALL on the source are not applied */
+  ignoreFlush: z.boolean().optional(),
+  onInexact: ZDivergencePolicySchema.optional(),
+});
+export type TTaskOptions = z.infer<typeof ZTaskOptionsSchema>;

@@ -160,6 +160,43 @@ describe("compare standalone ↔ standalone", () => {
     expect(r.samples).toEqual([expect.objectContaining({ key: "stream", kind: "value", detail: expect.stringMatching(/stream group g1: pending entries 2 vs 1/) })]);
   });
 
+  it("checks the recorded divergent keys first and reports them apart, with their own re-checks", async () => {
+    await s.mset("equal", "1", "changed", "2", "missing", "3");
+    await s.set(BIN_KEY, BIN_VALUE);
+    await d.mset("equal", "1", "changed", "9", "only-on-target", "x");
+    await d.set(BIN_KEY, BIN_VALUE);
+    const key = (k: string | Buffer, db = 0) => ({ db, key: Buffer.from(k) });
+    const recorded = [key("equal"), key("changed"), key("missing"), key("only-on-target"), key(BIN_KEY), key("changed"), key("elsewhere", 7)];
+    const phases: CompareProgress["phase"][] = [];
+    const first = await run({ dbs: [0], rounds: 2, recorded, progressIntervalMs: 0, onProgress: (p) => phases.push(p.phase) });
+    // the recorded keys come before the scan, which still finds every difference on its own
+    expect(phases[0]).toBe("recorded");
+    expect(phases.lastIndexOf("recorded")).toBeLessThan(phases.indexOf("source"));
+    expect(first).toMatchObject({ missing: 1, extra: 1, different: 1 });
+    expect(first.recorded).toMatchObject({ checked: 5, stillDifferent: 3, nowEqual: 2, notCompared: 1 });
+    expect(first.recorded!.samples.map((x) => `${x.key}:${x.kind}`).sort()).toEqual(["changed:value", "missing:missing", "only-on-target:extra"]);
+
+    // a key repaired while it waits for its re-check counts as equal now
+    let repaired = false;
+    const second = await run({
+      dbs: [0],
+      rounds: 2,
+      recheckDelayMs: 500,
+      recorded,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (p.phase === "recorded" && p.recordedChecked === 5 && !repaired) {
+          repaired = true;
+          void d.set("changed", "2");
+        }
+      },
+    });
+    expect(repaired).toBe(true);
+    expect(second.recorded).toMatchObject({ checked: 5, stillDifferent: 2, nowEqual: 3 });
+    // without recorded keys there is no such part
+    expect((await run({ dbs: [0] })).recorded).toBeUndefined();
+  });
+
   it("stops on abort with a CANCELLED error", async () => {
     await writeManyStrings(s, 5_000);
     const controller = new AbortController();

@@ -3,7 +3,8 @@ import { openSide, sideFailure, type Side } from "./side";
 import { scanKeys } from "./scan-keys";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";
 import { RecheckQueue, cancelled } from "./recheck-queue";
-import type { CompareOptions, CompareProgress, CompareResult, CompareSample, DifferenceKind } from "./types";
+import { checkRecorded } from "./check-recorded";
+import type { CompareOptions, CompareProgress, CompareResult, CompareSample, DifferenceKind, RecordedResult } from "./types";
 
 /**
  * Data verification: every source key (SCAN of every master of every compared database) is checked
@@ -58,7 +59,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       return dbs.reduce((sum, db) => sum + (ks.get(db) ?? 0), 0);
     };
     const estimatedTotal = (await estimate(source, sourceDbs)) + (await estimate(target, targetDbs));
-    const progress = { keys: 0, targetKeys: 0 };
+    const progress: { keys: number; targetKeys: number; recordedChecked?: number } = { keys: 0, targetKeys: 0 };
     let lastProgress = 0;
     const emit = (phase: CompareProgress["phase"], force = false) => {
       if (!opts.onProgress) return;
@@ -67,6 +68,27 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       lastProgress = now;
       opts.onProgress({ phase, ...progress, estimatedTotal, ...counts, pendingRechecks: queue.size, elapsedMs: now - started });
     };
+
+    // the keys the synchronization recorded as divergent come first, reported apart
+    let recorded: RecordedResult | undefined;
+    if (opts.recorded) {
+      progress.recordedChecked = 0;
+      emit("recorded", true);
+      recorded = await checkRecorded(ctx, {
+        keys: opts.recorded,
+        // databases given: those; else any the source has (a recorded key's database may be empty now)
+        sourceDbs: opts.dbs?.length ? opts.dbs : source.mode === "cluster" ? [0] : null,
+        rounds,
+        delayMs: Math.max(0, opts.recheckDelayMs ?? 1000),
+        batchSize,
+        maxSamples,
+        signal,
+        onBatch: (n) => {
+          progress.recordedChecked = n;
+          emit("recorded");
+        },
+      });
+    }
 
     emit("source", true);
     for (const db of sourceDbs) {
@@ -103,6 +125,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       mode: opts.mode,
       rounds,
       durationMs: Date.now() - started,
+      ...(recorded && { recorded }),
     };
   } finally {
     source?.close();

@@ -1,2 +1,2 @@
 export { compare } from "./compare";
-export type { CompareOptions, CompareResult, CompareSample, CompareProgress, CompareMode, DifferenceKind } from "./types";
+export type { CompareOptions, CompareResult, CompareSample, CompareProgress, CompareMode, DifferenceKind, RecordedKey, RecordedResult } from "./types";

@@ -31,14 +31,24 @@ export interface CompareOptions {
    */
   maxPendingRechecks?: number;
   /** called at most every `progressIntervalMs` (default 250) and once at the end */
+  /**
+   * keys the synchronization recorded as divergent (refused or inexact writes), by source database:
+   * checked first and reported apart (`CompareResult.recorded`); the scan still covers every key
+   */
+  recorded?: RecordedKey[];
   onProgress?: (p: CompareProgress) => void;
   progressIntervalMs?: number;
   signal?: AbortSignal;
 }
 
 export interface CompareProgress {
-  /** "source": scanning the source; "target": scanning the target for extra keys; "recheck": final re-checks */
-  phase: "source" | "target" | "recheck" | "done";
+  /**
+   * "recorded": checking the keys recorded as divergent; "source": scanning the source; "target":
+   * scanning the target for extra keys; "recheck": final re-checks
+   */
+  phase: "recorded" | "source" | "target" | "recheck" | "done";
+  /** recorded divergent keys checked so far (phase "recorded" and after) */
+  recordedChecked?: number;
   /** source keys compared so far */
   keys: number;
   /** target keys looked up for the extra-key pass so far */
@@ -85,4 +95,25 @@ export interface CompareResult {
   mode: CompareMode;
   rounds: number;
   durationMs: number;
+  /** the recorded divergent keys' own check, when `recorded` was given */
+  recorded?: RecordedResult;
+}
+
+export interface RecordedKey {
+  /** source database */
+  db: number;
+  key: Buffer;
+}
+
+export interface RecordedResult {
+  /** distinct recorded keys checked */
+  checked: number;
+  /** of those, still different after every re-check */
+  stillDifferent: number;
+  /** of those, equal on both sides now (repaired, or rewritten since) */
+  nowEqual: number;
+  /** recorded keys of a source database this comparison does not cover */
+  notCompared: number;
+  /** the still-different keys, at most `maxSamples` */
+  samples: CompareSample[];
 }

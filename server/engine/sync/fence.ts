@@ -52,7 +52,7 @@ export function parseId(text: string): FenceId | null {
   return { offset: Number(text.slice(0, 20)), sub: Number(text.slice(20)) };
 }
 /** ARGV: the marker's TTL, then the command: runs the command unless the marker exists, then sets it */
-const REDO_SCRIPT = Buffer.from(
+export const REDO_SCRIPT = Buffer.from(
   "if redis.call('EXISTS',KEYS[1])==1 then return 0 end " + "local r=redis.call(unpack(ARGV,2)) redis.call('SET',KEYS[1],'1','PX',ARGV[1]) return r",
 );
 

@@ -8,7 +8,7 @@ import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandle
 import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
 import { Applier, type InexactCommand } from "./apply";
 import type { DivergenceRecord } from "./divergence";
-import { describeRefusal, isReplayEcho } from "./refusals";
+import { describeRefusal, isReplayEcho, refusalMessage } from "./refusals";
 import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "./refusal-redo";
 import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
@@ -177,7 +177,7 @@ export class ShardSync {
     const firstHalt = this.haltAt === null && !this.halting;
     // what was handed to the writer until now has been sent: a resume skips it once it is all answered
     const upTo = this.tracker?.handedOver().offset ?? f.tag;
-    const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${f.error.message} (${f.node})` }, at);
+    const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${refusalMessage(f.error.message)} (${f.node})` }, at);
     if (!stops) return;
     for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push(w);
     if (firstHalt) this.halting = this.finishHalt(upTo);
@@ -188,7 +188,10 @@ export class ShardSync {
    * checkpoint stays at the refused command and says what a resume skips and applies again.
    */
   private async finishHalt(upTo: number): Promise<void> {
-    const drained = await Promise.race([this.writer.drained().then(() => true, () => false), sleep(15_000).then(() => false)]);
+    // the bound's timer is cleared: left running it kept a paused engine process alive 15 s more
+    let bound: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([this.writer.drained().then(() => true, () => false), new Promise<boolean>((r) => (bound = setTimeout(() => r(false), 15_000)))]);
+    clearTimeout(bound);
     const at = this.haltAt;
     if (!at || !this.status.replid) return;
     // refused writes found while draining came before upTo too: they are in this.redo already

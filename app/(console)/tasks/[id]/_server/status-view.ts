@@ -3,7 +3,12 @@ import { engineStatus, isEngineRunning } from "@/server/runner/engine-host";
 import { getTask } from "@/server/db/task/get-task";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
-import type { TTaskState } from "@/server/db/task/task.types";
+import { parseJsonField } from "@/server/db/json";
+import { countDivergences } from "@/server/db/divergence/count-divergences";
+import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
+import type { TDivergentKeyRow } from "@/server/db/divergence/divergence.types";
+import type { DivergenceSummary } from "@/server/engine/sync/divergence";
+import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/server/db/task/task.types";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 
@@ -13,6 +18,28 @@ export interface LiveShard {
   offset: number | null;
   appliedOffset: number | null;
   phase: string;
+}
+
+/**
+ * "Writes refused / applied inexactly": nothing diverges silently, so the figures are there even
+ * when they are zero (the operator sees the rule is watched).
+ */
+export interface TaskDivergenceView {
+  /** the task's policy (Task.options.onInexact) */
+  policy: TDivergencePolicy;
+  /**
+   * engine: the running engine's counts of diverging commands since it started (exact, not bounded);
+   * records: the recorded divergent keys, when no engine of this console runs the task
+   */
+  from: "engine" | "records";
+  refused: number;
+  inexact: number;
+  /** recorded keys over the task's life (bounded: MAX_DIVERGENT_KEYS rows); Data Verification checks them first */
+  recorded: { refused: number; inexact: number };
+  /** the newest recorded divergent keys, newest first */
+  keys: TDivergentKeyRow[];
+  /** why the policy paused the task (the task's error), while it is paused by it */
+  pausedBy: string | null;
 }
 
 /** Everything the status page polls, safe for the browser (no credentials). */
@@ -43,9 +70,12 @@ export interface TaskStatusView {
       warnings: string[];
       /** the pub/sub forwarder of a cluster source; null for a standalone source (PUBLISH is in its stream) */
       pubsub: { forwarded: number; dropped: number; link: "connecting" | "up" | "down"; problem: string | null } | null;
+      /** refused and inexact writes of this engine run, per shard, the last few */
+      divergence: DivergenceSummary;
       updatedAt: string;
     } | null;
   };
+  divergence: TaskDivergenceView;
   /** keys the full synchronization copies (INFO keyspace of the source masters), while initializing */
   sourceKeys: number | null;
   /** the newest stored metric sample (the figures when no live status is at hand) */
@@ -55,13 +85,24 @@ export interface TaskStatusView {
   serverTime: string;
 }
 
+/** divergent keys listed on the status page */
+export const DIVERGENT_KEYS_SHOWN = 10;
+
 export async function taskStatusView(taskId: string): Promise<TaskStatusView | null> {
   const task = await getTask({ id: taskId });
   if (!task) return null;
   const state = taskStateOf(task.state);
-  const [checkpoints, samples] = await Promise.all([getCheckpoints({ taskId }), findMetricSamples({ taskId, take: 1 })]);
+  const [checkpoints, samples, recorded, keys] = await Promise.all([
+    getCheckpoints({ taskId }),
+    findMetricSamples({ taskId, take: 1 }),
+    countDivergences({ taskId }),
+    findDivergentKeys({ taskId, take: DIVERGENT_KEYS_SHOWN }),
+  ]);
   const live = engineStatus(taskId);
+  const running = isEngineRunning(taskId);
   const sample = samples[0];
+  const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
+  const counting = running && live?.divergence ? live.divergence : null;
   return {
     id: task.id,
     name: task.name,
@@ -75,7 +116,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     wizardStep: task.wizardStep,
     initialSync: task.initialSync,
     engine: {
-      running: isEngineRunning(taskId),
+      running,
       live: live && {
         state: live.state,
         fullSync: live.fullSync,
@@ -85,8 +126,18 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
         error: live.error ?? null,
         warnings: live.warnings ?? [],
         pubsub: live.pubsub ? { forwarded: live.pubsub.forwarded, dropped: live.pubsub.dropped, link: live.pubsub.link, problem: live.pubsub.problem } : null,
+        divergence: live.divergence ?? { policy, refused: 0, inexact: 0, shards: [], recent: [] },
         updatedAt: new Date(live.updatedAt).toISOString(),
       },
+    },
+    divergence: {
+      policy,
+      from: counting ? "engine" : "records",
+      refused: counting ? counting.refused : recorded.refused,
+      inexact: counting ? counting.inexact : recorded.inexact,
+      recorded,
+      keys,
+      pausedBy: state === "paused" && task.errorCode === "DIVERGENCE" ? (task.error ?? "a write was refused or could not be applied exactly") : null,
     },
     sourceKeys: state === "initializing" ? sourceKeyEstimate(taskId) : null,
     lastSample: sample

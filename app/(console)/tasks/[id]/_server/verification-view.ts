@@ -4,7 +4,7 @@ import { parseJsonField } from "@/server/db/json";
 import { findVerificationRuns } from "@/server/db/verification/find-verification-runs";
 import { updateVerificationRun } from "@/server/db/verification/update-verification-run";
 import { isVerificationRunning, VERIFICATION_STALE_MS } from "@/server/runner/verify-host";
-import type { CompareProgress, CompareSample } from "@/server/engine/compare";
+import type { CompareProgress, CompareSample, RecordedResult } from "@/server/engine/compare";
 
 export interface VerificationRunView {
   id: string;
@@ -16,6 +16,8 @@ export interface VerificationRunView {
   error: string | null;
   progress: CompareProgress | null;
   result: { keys: number; missing: number; extra: number; different: number; byKind: Record<string, number>; durationMs: number; samplesTruncated: boolean } | null;
+  /** the task's recorded divergent keys, checked before the scan (runs before this check existed: null) */
+  recorded: RecordedResult | null;
   differenceCount: number;
   /** the first differing keys (the download has every kept one) */
   differences: CompareSample[];
@@ -33,6 +35,9 @@ const ZSummary = z
     byKind: z.record(z.string(), z.number()).optional(),
     durationMs: z.number().optional(),
     samplesTruncated: z.boolean().optional(),
+    recorded: z
+      .object({ checked: z.number(), stillDifferent: z.number(), nowEqual: z.number(), notCompared: z.number().default(0), samples: z.array(z.any()).default([]) })
+      .optional(),
   })
   .passthrough();
 
@@ -78,6 +83,7 @@ export async function verificationRunsView(taskId: string, sampleLimit = 100): P
             samplesTruncated: summary.samplesTruncated ?? false,
           }
         : null,
+      recorded: done && summary.recorded ? { ...summary.recorded, samples: ZSamples.catch([]).parse(summary.recorded.samples) as CompareSample[] } : null,
       differenceCount: differences.length,
       differences: differences.slice(0, sampleLimit),
     });

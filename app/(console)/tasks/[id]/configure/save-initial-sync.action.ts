@@ -2,14 +2,19 @@
 
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
+import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
 import { ZConfigureInitialSyncSchema } from "@/server/db/task/configure-task.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 import { startConsolePrecheck } from "../_server/wizard-precheck";
 
-/** Step 4: full + incremental, or incremental only. Next runs the precheck, as the reference's "Precheck" button does. */
-export const saveInitialSyncAction = operatorAction(ZConfigureInitialSyncSchema, async ({ id, initialSync, direction }, { operator }) => {
+/**
+ * Step 4: full + incremental, or incremental only, and what a refused or inexact write does. Next
+ * runs the precheck, as the reference's "Precheck" button does.
+ */
+export const saveInitialSyncAction = operatorAction(ZConfigureInitialSyncSchema, async ({ id, initialSync, onInexact, direction }, { operator }) => {
   const task = await configurableTask(id);
   await updateTask({ id, data: { initialSync, wizardStep: direction === "next" ? 5 : Math.min(task.wizardStep, 4) } });
+  await mergeTaskOptions({ id, options: { onInexact } });
   if (direction === "next") startConsolePrecheck(id, operator.username);
   return { next: stepPath(id, direction === "next" ? 5 : 3) };
 });
