@@ -19,10 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => stopAll());
 beforeEach(async () => {
-  for (const m of await cluster.masters()) await m.client().flushall();
+  for (const m of await cluster.masters()) await Promise.all([m.client().flushall(), m.client().call("FUNCTION", "FLUSH")]);
   await sc.select(0);
-  await sc.flushall();
+  await Promise.all([sc.flushall(), sc.call("FUNCTION", "FLUSH")]);
 });
+
+const library = (name: string) => `#!lua name=${name}\nredis.register_function('${name}_f', function() return 1 end)`;
 
 /** Every key of the cluster, master by master, into one server (database `db`). */
 async function clusterInto(target: Redis): Promise<void> {
@@ -61,6 +63,23 @@ describe("compare with a cluster on either side", () => {
     expect(r).toMatchObject({ equal: false, missing: 1, extra: 1, different: 0 });
     expect(r.samples.find((s) => s.kind === "extra")).toMatchObject({ db: 3, targetDb: 0, key: "only-in-cluster" });
     expect(Buffer.from(r.samples.find((s) => s.kind === "missing")!.keyBase64, "base64")).toEqual(Buffer.concat([BIN_KEY, Buffer.from([42])]));
+  });
+
+  it("function libraries: the source's are the union of its masters', every target master must hold each", async () => {
+    const [m0, m1, m2] = await cluster.masters();
+    await m0.client().call("FUNCTION", "LOAD", library("only0"));
+    await sc.call("FUNCTION", "LOAD", library("only0"));
+    expect(await compare({ source: clusterEp(), target: standalone(single), mode: "quick", recheckDelayMs: 20 })).toMatchObject({ equal: true });
+    await sc.call("FUNCTION", "LOAD", library("more"));
+    const r = await compare({ source: clusterEp(), target: standalone(single), mode: "quick", recheckDelayMs: 20 });
+    expect(r.samples).toEqual([expect.objectContaining({ key: "more", kind: "function", detail: "function library on the target, not on the source" })]);
+    // standalone source → cluster target: one master lacks it
+    await m1.client().call("FUNCTION", "LOAD", library("only0"));
+    await m1.client().call("FUNCTION", "LOAD", library("more"));
+    await m2.client().call("FUNCTION", "LOAD", library("more"));
+    await m0.client().call("FUNCTION", "LOAD", library("more"));
+    const back = await compare({ source: standalone(single), target: clusterEp(), mode: "quick", recheckDelayMs: 20 });
+    expect(back.samples).toEqual([expect.objectContaining({ key: "only0", kind: "function", detail: `function library missing on target master 127.0.0.1:${m2.port}` })]);
   });
 
   it("refuses a database other than 0 on a cluster, and a cluster given as standalone", async () => {

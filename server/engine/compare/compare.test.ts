@@ -21,8 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => stopAll());
 beforeEach(async () => {
-  await Promise.all([s.flushall(), d.flushall()]);
+  await Promise.all([s.flushall(), d.flushall(), s.call("FUNCTION", "FLUSH"), d.call("FUNCTION", "FLUSH")]);
 });
+
+const library = (name: string, body: string) => `#!lua name=${name}\nredis.register_function('${name}_f', function() return ${body} end)`;
 
 async function sameData(): Promise<number> {
   await writeEveryType(s);
@@ -73,7 +75,7 @@ describe("compare standalone ↔ standalone", () => {
     await d.zadd("zset", "0.30000000000000010", "odd"); // a score one ulp away
     const r = await run();
     expect(r).toMatchObject({ equal: false, keys: 18, missing: 1, extra: 1, different: 5 });
-    expect(r.byKind).toEqual({ missing: 1, extra: 1, type: 1, value: 3, ttl: 1, length: 0 });
+    expect(r.byKind).toEqual({ missing: 1, extra: 1, type: 1, value: 3, ttl: 1, length: 0, function: 0 });
     const byKind = Object.fromEntries(r.samples.map((x) => [x.key, [x.kind, x.detail]]));
     expect(byKind.list).toEqual(["missing", "not on the target"]);
     expect(byKind["only-on-target"]).toEqual(["extra", "on the target, not on the source"]);
@@ -195,6 +197,29 @@ describe("compare standalone ↔ standalone", () => {
     expect(second.recorded).toMatchObject({ checked: 5, stillDifferent: 2, nowEqual: 3 });
     // without recorded keys there is no such part
     expect((await run({ dbs: [0] })).recorded).toBeUndefined();
+  });
+
+  it("compares function libraries by name and code, and re-checks them like keys", async () => {
+    await writeEveryType(s);
+    await copyKeys(s, d);
+    await s.call("FUNCTION", "LOAD", library("cmplib", "1"));
+    await d.call("FUNCTION", "LOAD", library("cmplib", "1"));
+    expect(await run()).toMatchObject({ equal: true, different: 0 });
+    await d.call("FUNCTION", "LOAD", "REPLACE", library("cmplib", "2"));
+    await d.call("FUNCTION", "LOAD", library("extralib", "3"));
+    const r = await run();
+    expect(r).toMatchObject({ equal: false, missing: 0, extra: 0, different: 2, byKind: expect.objectContaining({ function: 2, value: 0 }) });
+    expect(r.samples.map((x) => [x.key, x.kind, x.detail])).toEqual([
+      ["cmplib", "function", "function library has other code on the target"],
+      ["extralib", "function", "function library on the target, not on the source"],
+    ]);
+    await d.call("FUNCTION", "FLUSH");
+    expect((await run()).samples.map((x) => x.detail)).toEqual(["function library missing on the target"]);
+    expect(await run({ functions: false })).toMatchObject({ equal: true });
+    // a library that arrives between two checks is not a difference
+    const late = run({ rounds: 3, recheckDelayMs: 400 });
+    setTimeout(() => void d.call("FUNCTION", "LOAD", library("cmplib", "1")), 200);
+    expect(await late).toMatchObject({ equal: true });
   });
 
   it("stops on abort with a CANCELLED error", async () => {

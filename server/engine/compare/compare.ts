@@ -2,8 +2,9 @@ import { printable } from "../keys/printable";
 import { openSide, sideFailure, type Side } from "./side";
 import { scanKeys } from "./scan-keys";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";
-import { RecheckQueue, cancelled } from "./recheck-queue";
+import { RecheckQueue, cancelled, sleep } from "./recheck-queue";
 import { checkRecorded } from "./check-recorded";
+import { compareFunctions } from "./compare-functions";
 import type { CompareOptions, CompareProgress, CompareResult, CompareSample, DifferenceKind, RecordedResult } from "./types";
 
 /**
@@ -37,7 +38,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     };
 
     const counts = { missing: 0, extra: 0, different: 0 };
-    const byKind: Record<DifferenceKind, number> = { missing: 0, extra: 0, type: 0, value: 0, ttl: 0, length: 0 };
+    const byKind: Record<DifferenceKind, number> = { missing: 0, extra: 0, type: 0, value: 0, ttl: 0, length: 0, function: 0 };
     const samples: CompareSample[] = [];
     const report = (f: Finding) => {
       if (f.kind === "missing") counts.missing++;
@@ -113,6 +114,16 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     if (signal?.aborted) throw cancelled();
     emit("recheck", true);
     await queue.drain(() => emit("recheck"));
+    if (opts.functions !== false) {
+      // libraries are checked like keys: only what still differs after every round is reported
+      const delay = Math.max(0, opts.recheckDelayMs ?? 1000);
+      let libs = await compareFunctions(source, target);
+      for (let round = 1; libs.length > 0 && round < rounds; round++) {
+        await sleep(delay, signal);
+        libs = await compareFunctions(source, target);
+      }
+      for (const f of libs) report({ db: 0, targetDb: 0, key: Buffer.from(f.library), kind: "function", detail: f.detail });
+    }
     emit("done", true);
     const total = counts.missing + counts.extra + counts.different;
     return {

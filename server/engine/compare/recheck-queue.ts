@@ -82,7 +82,7 @@ export function cancelled(): DtsError {
   return new DtsError("CANCELLED", "comparison cancelled");
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled());
     const onAbort = () => {

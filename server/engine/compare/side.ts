@@ -19,6 +19,8 @@ export interface Side {
   scanClients(db: number): Promise<CommandRunner[]>;
   /** the keys grouped by the connection that serves them: `indexes` point into `keys` */
   route(db: number, keys: Buffer[]): Promise<{ client: CommandRunner; indexes: number[] }[]>;
+  /** host:port of each node, in the order scanClients() returns their connections */
+  nodeNames(): string[];
   /** data key counts per database summed over the nodes (INFO keyspace less redis-dts's own keys) */
   keyspace(): Promise<Map<number, number>>;
   close(): void;
@@ -75,6 +77,9 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
         else groups.set(owner, [i]);
       });
       return Promise.all([...groups].map(async ([owner, indexes]) => ({ client: await connect(owner, db), indexes })));
+    },
+    nodeNames() {
+      return nodes.map((n) => formatAddress(n));
     },
     keyspace() {
       // read once per comparison: the figures are the estimate shown while it runs

@@ -4,7 +4,8 @@ import type { Endpoint } from "../endpoint";
 
 export type CompareMode = "full" | "quick";
 
-export type DifferenceKind = "missing" | "extra" | "type" | "value" | "ttl" | "length";
+/** "function": a function library (FUNCTION LOAD) missing, extra or with other code; its name is the sample's key */
+export type DifferenceKind = "missing" | "extra" | "type" | "value" | "ttl" | "length" | "function";
 
 export interface CompareOptions {
   source: Endpoint;
@@ -15,6 +16,8 @@ export interface CompareOptions {
   dbMap?: Map<number, number>;
   /** full: type, value and TTL of every key; quick: key sets, types, lengths and TTL presence */
   mode: CompareMode;
+  /** compare the function libraries of every master too (default true) */
+  functions?: boolean;
   /** checks of a differing key before it is reported, the first included (default 3) */
   rounds?: number;
   /** wait between two checks of the same key (default 1000 ms) */
@@ -84,7 +87,7 @@ export interface CompareResult {
   missing: number;
   /** keys on the target's compared databases, not on the source */
   extra: number;
-  /** keys on both sides that differ (type, value, TTL or length) */
+  /** keys on both sides that differ (type, value, TTL or length), and function libraries that differ */
   different: number;
   /** the same differences by kind (missing + extra + the four kinds of "different") */
   byKind: Record<DifferenceKind, number>;
