@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { waitFor } from "../redis-harness";
 import { resolveArg, type Arg, type Op } from "./op";
-import type { SourceLink } from "./source-link";
+import type { SideLink } from "./side-link";
 
 /**
  * Runs generated ops against the source. Each workload connection runs its own list in order; the
@@ -31,7 +31,7 @@ export class Executor {
   done = 0;
   private stopped = false;
 
-  constructor(private readonly link: SourceLink, readonly stats: ExecStats = newStats()) {}
+  constructor(private readonly link: SideLink, readonly stats: ExecStats = newStats()) {}
 
   /** Runs every connection's ops concurrently; resolves when all are done or stop() was called. */
   async run(perConnection: Op[][]): Promise<void> {

@@ -64,10 +64,10 @@ function sortStore(g: Gen): Op {
   const src = g.key(r.pick(["lst", "set", "zst"] as const), s);
   const dst = g.key("lst", s);
   const opts: Arg[] = [];
-  if (g.sw.sortPatterns && r.chance(0.5)) {
-    opts.push("BY", r.pick(["nosort", "str:*", "hsh:*->f1"]));
-    if (r.chance(0.5)) opts.push("GET", "#", "GET", r.pick(["str:*", "hsh:*->f2"]));
-  }
+  // BY nosort only: with a weight pattern, elements of equal (or missing) weight come out in an order
+  // that differs from server to server (a native Redis 7.0 replica's SORT … STORE differs too)
+  if (r.chance(0.2)) opts.push("BY", "nosort");
+  if (g.sw.sortPatterns && r.chance(0.4)) opts.push("GET", "#", "GET", r.pick(["str:*", "hsh:*->f2"]));
   if (r.chance(0.3)) opts.push("LIMIT", g.int(0, 3), g.int(1, 10));
   if (r.chance(0.5)) opts.push("DESC");
   return g.cmd(s, src, "SORT", src, ...opts, "ALPHA", "STORE", dst);

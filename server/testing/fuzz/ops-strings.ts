@@ -77,7 +77,9 @@ export const bitOps: Family = (g) => {
     default: {
       const args: Arg[] = [];
       for (let i = g.int(1, 3); i > 0; i--) {
-        if (r.chance(0.3)) args.push("OVERFLOW", r.pick(["WRAP", "SAT", "FAIL"]));
+        // no OVERFLOW FAIL: a BITFIELD whose every operation fails still creates or grows the string on
+        // the source, and replicates nothing (a native Redis 7.0 replica differs too)
+        if (r.chance(0.3)) args.push("OVERFLOW", r.pick(["WRAP", "SAT"]));
         const type = r.pick(["u8", "i8", "u16", "i5", "u31", "i32"]);
         args.push(...(r.chance(0.5) ? ["SET", type, `#${g.int(0, 20)}`, g.int(-300, 300)] : ["INCRBY", type, g.int(0, 200), g.int(-100, 100)]));
       }

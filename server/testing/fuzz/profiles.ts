@@ -23,7 +23,7 @@ export interface FuzzSwitches {
   copyToOtherDb: boolean;
   /** SELECT inside MULTI/EXEC (one transaction writing two databases) */
   selectInTx: boolean;
-  /** SORT … BY / GET patterns, which read keys the command does not declare */
+  /** SORT … GET patterns, which read keys the command does not declare */
   sortPatterns: boolean;
   /** multi-key commands over keys of different slots (a standalone source only) */
   crossSlotOps: boolean;
@@ -61,7 +61,7 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   moveBetweenDbs: "MOVE between synchronized databases: a no-op when both map to one destination database, so the key names would collide",
   copyToOtherDb: "COPY … DB n: a cluster destination has one database",
   selectInTx: "SELECT inside MULTI/EXEC (a transaction over two databases)",
-  sortPatterns: "SORT BY/GET patterns read undeclared keys: only where every key is on one server",
+  sortPatterns: "SORT GET patterns read undeclared keys: only where every key is on one server",
   crossSlotOps: "multi-key commands across slots: a standalone source only (a cluster source refuses them)",
   pubsubDelivery: "PUBLISH delivery to a destination subscriber (at-most-once: not checked in rounds with kills)",
   txAcrossSlots: "[issue 12 fix 1] transactions and scripts over several slots of a cluster destination",

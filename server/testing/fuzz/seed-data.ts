@@ -3,7 +3,7 @@ import { Keyspace, type KeyKind } from "./keyspace";
 import { resolveArg, type Arg, type Op } from "./op";
 import type { FuzzProfile } from "./profiles";
 import { libraryCode } from "./ops-scripts";
-import type { SourceLink } from "./source-link";
+import type { SideLink } from "./side-link";
 
 /**
  * The data a round starts from, written before the sync starts (what the full synchronization copies):
@@ -106,7 +106,7 @@ function seedFunctions(profile: FuzzProfile, ks: Keyspace, out: SeedOp[]): void 
 }
 
 /** Writes the seed through pipelines, per master and database (fast: no round trip per key). */
-export async function writeSeed(link: SourceLink, ops: SeedOp[]): Promise<void> {
+export async function writeSeed(link: SideLink, ops: SeedOp[]): Promise<void> {
   const SEED_CONN = 1000;
   const now = Date.now();
   const groups = new Map<string, { m: number; db: number; ops: SeedOp[] }>();

@@ -3,20 +3,20 @@ import { Redis } from "ioredis";
 import type { RedisNode } from "../redis-harness";
 
 /**
- * The workload's connections to the source: per workload connection, one ioredis client per master
+ * Connections to one side (the workload's to the source; the failure report's to both): per connection number, one ioredis client per master
  * (routed by slot here, so MULTI, SELECT, blocking pops and "this master only" commands go exactly
  * where the op says), and a second client per master for the calls that block. Masters are numbered
  * in slot order, as the generator numbers them.
  */
-export class SourceLink {
+export class SideLink {
   private readonly slotOwner = new Int16Array(16384);
   private readonly clients = new Map<string, { c: Redis; db: number }>();
   private readonly ids = new Map<Redis, number>();
 
   private constructor(readonly masters: RedisNode[], private readonly cluster: boolean) {}
 
-  static async open(masters: RedisNode[], cluster: boolean): Promise<SourceLink> {
-    if (!cluster) return new SourceLink(masters.slice(0, 1), false);
+  static async open(masters: RedisNode[], cluster: boolean): Promise<SideLink> {
+    if (!cluster) return new SideLink(masters.slice(0, 1), false);
     const probe = new Redis({ host: masters[0].host, port: masters[0].port, password: masters[0].options.password, lazyConnect: true });
     await probe.connect();
     try {
@@ -28,7 +28,7 @@ export class SourceLink {
         if (!node) throw new Error(`CLUSTER SLOTS names a master on port ${port} the harness does not know`);
         if (!ordered.includes(node)) ordered.push(node);
       }
-      const link = new SourceLink(ordered, true);
+      const link = new SideLink(ordered, true);
       for (const [from, to, [, port]] of ranges) link.slotOwner.fill(ordered.findIndex((n) => n.port === Number(port)), from, to + 1);
       return link;
     } finally {

@@ -1,0 +1,254 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { compare, type CompareResult } from "../../engine/compare";
+import { info, waitFor, type RedisNode } from "../redis-harness";
+import { SyncProcess } from "../sync-process";
+import { waitCaughtUp } from "../sync-fixtures";
+import { storedCheckpoints, storedEvents, type StoredEvent } from "../resilience";
+import type { FuzzEnv } from "./env";
+import { Executor } from "./execute";
+import { generatePhase } from "./generate";
+import { Prng } from "./prng";
+import { excluded, PENDING_FIXES, type FuzzProfile } from "./profiles";
+import { seedOps, writeSeed } from "./seed-data";
+import { SideLink } from "./side-link";
+import { PublishWatch } from "./publish-watch";
+import { describeSample } from "./describe-keys";
+
+/**
+ * One fuzz round: seed the source, start `redis-dts sync --json`, run the generated workload during
+ * the full sync and after it (killing the engine with SIGKILL at chosen moments and starting the same
+ * task again, when asked), wait until the destination caught up, then compare both sides key by key
+ * and the function libraries of every master, check PUBLISH delivery, the engine's events and, after
+ * an incremental kill, that the restart resumed with PSYNC. Every finding is a problem of the round.
+ */
+
+export interface FuzzRoundOptions {
+  seed: number;
+  /** ops run from the RDB snapshot until the full sync is done (all connections together) */
+  opsDuringFull?: number;
+  /** ops run once the task synchronizes incrementally */
+  opsAfter?: number;
+  connections?: number;
+  /** filler keys, so the full sync lasts a while */
+  filler?: number;
+  big?: boolean;
+  huge?: boolean;
+  /** SIGKILLs of the engine: during the full sync, and during the incremental phase */
+  kills?: { full: number; incremental: number };
+  /** appended to the reproduction command (the soak's flags) */
+  reproduce?: string;
+  log?: (line: string) => void;
+}
+
+export interface FuzzRoundResult {
+  seed: number;
+  topology: string;
+  ok: boolean;
+  ops: number;
+  /** ops that ran before the full sync was done */
+  opsDuringFull: number;
+  kills: number;
+  /** differences the comparison found (missing + extra + different) */
+  differences: number;
+  problems: string[];
+  /** everything a person needs to reproduce and debug a failure */
+  report: string;
+  errors: Record<string, number>;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<FuzzRoundResult> {
+  const started = Date.now();
+  const p = env.profile;
+  const log = o.log ?? (() => {});
+  const conns = o.connections ?? 3;
+  const kills = o.kills ?? { full: 0, incremental: 0 };
+  const r = new Prng(`fuzz:${o.seed}:${p.name}`).fork("kills");
+  const task = `fuzz-${o.seed}-${p.name}`;
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const phaseA = generatePhase(o.seed, p, "A", conns, o.opsDuringFull ?? 1500);
+  const phaseB = generatePhase(o.seed, p, "B", conns, o.opsAfter ?? 1500);
+  const allOps = [...phaseA.flat(), ...phaseB.flat()];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-fuzz-"));
+  const args = syncArgs(p, env, task);
+  let killCount = 0;
+  let opsDuringFull = 0;
+  let compared: CompareResult | null = null;
+  let events: StoredEvent[] = [];
+  let exec: Executor | null = null;
+  let sync: SyncProcess | null = null;
+  let watch: PublishWatch | null = null;
+  const [src, tgt] = [await SideLink.open(env.source.masters, p.source.mode === "cluster"), await SideLink.open(env.target.masters, p.target.mode === "cluster")];
+  try {
+    await env.reset();
+    await writeSeed(src, seedOps(o.seed, p, { filler: o.filler ?? 20_000, big: o.big, huge: o.huge }));
+    const seeded = await countKeys(env.source.masters, p.syncDbs ?? p.dbs);
+    if (p.switches.pubsubDelivery) watch = await PublishWatch.open(env.target);
+    sync = new SyncProcess(args, dataDir).start();
+    await waitForked(env.source.masters, sync);
+    exec = new Executor(src);
+    const e = exec;
+    let fullDoneAt: number | null = null;
+    let fullKeys: number | null = null;
+    const restart = async (why: string) => {
+      await sync!.kill();
+      killCount++;
+      log(`  kill -9 of the engine ${why} (after ${e.done} ops)`);
+      await waitFor(async () => (await Promise.all(env.source.masters.map((m) => info(m, "replication")))).every((t) => /connected_slaves:0/.test(t)), 10_000, "the source to drop the killed engine");
+      sync = new SyncProcess(args, dataDir).start();
+    };
+    const watchFull = waitFor(() => {
+      if (!sync!.last?.fullSync.done) return false;
+      fullDoneAt ??= e.done;
+      fullKeys ??= sync!.last.fullSync.keys;
+      return true;
+    }, 600_000, "the full sync").catch(() => {});
+    const fullKiller = async () => {
+      for (let i = 0; i < kills.full; i++) {
+        await sleep(r.range(20, 1500));
+        if (sync!.last?.fullSync.done) return;
+        await restart("during the full sync");
+        await waitForked(env.source.masters, sync!);
+      }
+    };
+    await Promise.all([e.run(phaseA), fullKiller()]);
+    await sync.waitState("synchronizing", 180_000);
+    await watchFull;
+    opsDuringFull = Math.min(fullDoneAt ?? e.done, e.done);
+
+    const countA = e.done;
+    let finished = false;
+    const thresholds = Array.from({ length: kills.incremental }, () => r.int(Math.max(1, o.opsAfter ?? 1500))).sort((a, b) => a - b);
+    const incrementalKiller = async () => {
+      for (const at of thresholds) {
+        await waitFor(() => finished || e.done - countA >= at, 600_000, "the kill point", 5);
+        if (finished) return;
+        const cps = storedCheckpoints(dataDir, task).filter((c) => c.phase === "incremental");
+        const psync = cps.length >= env.source.masters.length;
+        const before = await fullSyncs(env.source.masters);
+        await restart("during the incremental phase");
+        await sync!.waitState("synchronizing", 180_000);
+        const after = await fullSyncs(env.source.masters);
+        if (psync && after > before) problems.push(`restart after kill ${killCount} made ${after - before} full sync(s) although an incremental checkpoint of every shard was stored (no PSYNC)`);
+        if (!psync) notes.push(`kill ${killCount} came before the first incremental checkpoint: a full sync again is expected`);
+      }
+    };
+    await Promise.all([e.run(phaseB).finally(() => (finished = true)), incrementalKiller()]);
+    await waitCaughtUp(sync, env.source.masters, 180_000);
+
+    if (p.switches.ownKeysUncounted && killCount === 0 && fullKeys !== null && fullKeys !== seeded) {
+      problems.push(`the full sync reports ${fullKeys} keys synchronized; the source held ${seeded} data keys at the snapshot`);
+    }
+    compared = await compare({
+      source: env.source.endpoint,
+      target: env.target.endpoint,
+      mode: "full",
+      rounds: 3,
+      recheckDelayMs: 300,
+      ...(p.syncDbs ? { dbs: p.syncDbs } : {}),
+      ...(p.dbMap ? { dbMap: new Map(p.dbMap) } : {}),
+      maxSamples: 50,
+    });
+    if (watch) {
+      const sent = [...e.stats.published.values()].reduce((n, l) => n + l.length, 0);
+      await watch.settle(sent);
+      const bad = watch.check(e.stats.published, killCount > 0);
+      if (bad) problems.push(bad);
+    }
+  } catch (err) {
+    problems.push(`round aborted: ${(err as Error).message.split("\n").slice(0, 3).join(" ")}`);
+  } finally {
+    try {
+      events = storedEvents(dataDir, task);
+    } catch {
+      events = [];
+    }
+    if (sync?.running) await sync.stop();
+    watch?.close();
+  }
+
+  const reported = reportedKeys(events);
+  const unaccounted = (compared?.samples ?? []).filter((s) => !reported.has(s.key));
+  const differences = compared ? compared.missing + compared.extra + compared.different : 0;
+  if (compared && !compared.equal) {
+    const accounted = compared.samples.length - unaccounted.length;
+    if (unaccounted.length > 0 || compared.samplesTruncated) problems.push(`compare: ${compared.missing} missing, ${compared.extra} extra, ${compared.different} different${accounted ? ` (${accounted} of them reported by the engine)` : ""}`);
+    else notes.push(`compare: ${differences} difference(s), every one reported by the engine`);
+  }
+  for (const ev of events.filter((x) => x.level === "error" || /refused|not applied|cannot be applied|inexact|unknown outcome|before an earlier refused/i.test(x.message))) {
+    const line = `engine ${ev.level}: ${ev.message}`;
+    if (p.switches.moveFromUnselected && /MOVE of a key from unsynchronized database/.test(ev.message)) notes.push(line);
+    else problems.push(line);
+  }
+  const ok = problems.length === 0;
+  const errors = exec?.stats.errors ?? {};
+  const ops = exec?.stats.ops ?? 0;
+  const header = `seed=${o.seed} topology=${p.name} ops=${ops} (during full sync ${opsDuringFull}) kills=${killCount} differences=${differences}`;
+  const lines = [
+    `${ok ? "FUZZ OK" : "FUZZ FAILURE"} ${header}`,
+    `  reproduce: npm run soak -- --seed ${o.seed} --topology ${p.name} --rounds 1${o.reproduce ? ` ${o.reproduce}` : ""}`,
+    `  switches on: ${PENDING_FIXES.filter((s) => p.switches[s]).join(",") || "(no pending fix)"}; left out: ${excluded(p)}`,
+    `  reply errors: ${Object.entries(errors).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+    ...problems.map((x) => `  PROBLEM ${x}`),
+    ...notes.map((x) => `  note: ${x}`),
+  ];
+  if (!ok && compared && unaccounted.length > 0) {
+    lines.push("  first differing keys:");
+    for (const s of unaccounted.slice(0, 6)) lines.push(await describeSample(s, src, tgt, allOps));
+  }
+  src.close();
+  tgt.close();
+  if (ok) rmSync(dataDir, { recursive: true, force: true });
+  else lines.push(`  the task's data folder (events, checkpoints) is kept: ${dataDir}`);
+  return { seed: o.seed, topology: p.name, ok, ops, opsDuringFull, kills: killCount, differences, problems, report: lines.join("\n"), errors, durationMs: Date.now() - started };
+}
+
+export function syncArgs(p: FuzzProfile, env: FuzzEnv, task: string): string[] {
+  return [
+    "--task", task,
+    "--source", env.source.uri, "--source-mode", p.source.mode,
+    "--target", env.target.uri, "--target-mode", p.target.mode,
+    ...(p.syncDbs ? ["--dbs", p.syncDbs.join(",")] : []),
+    ...(p.dbMap ? ["--db-map", p.dbMap.map(([a, b]) => `${a}:${b}`).join(",")] : []),
+    // an exact profile wants to hear of the first inexact command at once; reported moves are expected
+    "--on-inexact", p.switches.moveFromUnselected ? "skip" : "fail",
+  ];
+}
+
+/** the keys the engine named in its events: "… (keys: a, b)" */
+function reportedKeys(events: StoredEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    const m = /\(keys: ([^)]*)\)/.exec(e.message);
+    if (m) for (const k of m[1].split(", ")) out.add(k);
+  }
+  return out;
+}
+
+/** Until every source master shows its replica past the RDB snapshot (the fork happened). */
+async function waitForked(masters: RedisNode[], sync: SyncProcess): Promise<void> {
+  await waitFor(async () => {
+    if (!sync.running) throw new Error(`the sync process exited before the full sync: ${sync.stderr.slice(-500)} ${JSON.stringify(sync.last)}`);
+    const texts = await Promise.all(masters.map((m) => info(m, "replication")));
+    return texts.every((t) => /slave\d+:.*state=(send_bulk|online)/.test(t));
+  }, 120_000, "the engine's full sync to start on every source master", 10);
+}
+
+async function fullSyncs(masters: RedisNode[]): Promise<number> {
+  const stats = await Promise.all(masters.map((m) => info(m, "stats")));
+  return stats.reduce((n, s) => n + Number(/sync_full:(\d+)/.exec(s)?.[1] ?? 0), 0);
+}
+
+async function countKeys(masters: RedisNode[], dbs: number[]): Promise<number> {
+  let n = 0;
+  for (const m of masters) {
+    const ks = await info(m, "keyspace");
+    for (const db of dbs) n += Number(new RegExp(`db${db}:keys=(\\d+)`).exec(ks)?.[1] ?? 0);
+  }
+  return n;
+}
