@@ -72,6 +72,9 @@ export const COMMAND_SPECS: ReadonlyMap<string, CommandSpec> = new Map<string, C
   ...SINGLE_KEY.map((n) => [n, single] as [string, CommandSpec]),
   ["xgroup", { first: 2, last: 2, step: 1, crossSlot: "none" }],
   ["sort", keyword(sortKeys)],
+  // PFCOUNT of one key rewrites the cached cardinality and is replicated; PFDEBUG TODENSE converts
+  ["pfcount", all("none")],
+  ["pfdebug", { first: 2, last: 2, step: 1, crossSlot: "none" }],
   ["del", all("split")],
   ["unlink", all("split")],
   ["exists", all("split")],
