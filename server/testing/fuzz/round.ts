@@ -4,7 +4,7 @@ import path from "node:path";
 import { compare, type CompareResult } from "../../engine/compare";
 import { info, waitFor, type RedisNode } from "../redis-harness";
 import { SyncProcess } from "../sync-process";
-import { waitCaughtUp } from "../sync-fixtures";
+import { masterOffsets } from "../sync-fixtures";
 import { storedCheckpoints, storedEvents, type StoredEvent } from "../resilience";
 import type { FuzzEnv } from "./env";
 import { Executor } from "./execute";
@@ -117,7 +117,7 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
       }
     };
     await Promise.all([e.run(phaseA), fullKiller()]);
-    await sync.waitState("synchronizing", 180_000);
+    await synchronizing(sync);
     await watchFull;
     opsDuringFull = Math.min(fullDoneAt ?? e.done, e.done);
 
@@ -132,14 +132,14 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
         const psync = cps.length >= env.source.masters.length;
         const before = await fullSyncs(env.source.masters);
         await restart("during the incremental phase");
-        await sync!.waitState("synchronizing", 180_000);
+        await synchronizing(sync!);
         const after = await fullSyncs(env.source.masters);
         if (psync && after > before) problems.push(`restart after kill ${killCount} made ${after - before} full sync(s) although an incremental checkpoint of every shard was stored (no PSYNC)`);
         if (!psync) notes.push(`kill ${killCount} came before the first incremental checkpoint: a full sync again is expected`);
       }
     };
     await Promise.all([e.run(phaseB).finally(() => (finished = true)), incrementalKiller()]);
-    await waitCaughtUp(sync, env.source.masters, 180_000);
+    await caughtUp(sync, env.source.masters);
 
     if (p.switches.ownKeysUncounted && killCount === 0 && fullKeys !== null && fullKeys !== seeded) {
       problems.push(`the full sync reports ${fullKeys} keys synchronized; the source held ${seeded} data keys at the snapshot`);
@@ -230,10 +230,33 @@ function reportedKeys(events: StoredEvent[]): Set<string> {
   return out;
 }
 
+/** Fails at once when the task failed or its process ended, instead of waiting for a timeout. */
+function assertAlive(sync: SyncProcess): void {
+  const last = sync.last;
+  if (last?.state === "failed" || !sync.running) throw new Error(`the task ${last?.state === "failed" ? "failed" : "process exited"}: ${last?.error ?? sync.stderr.slice(-500)}`);
+}
+
+async function synchronizing(sync: SyncProcess): Promise<void> {
+  await waitFor(() => {
+    assertAlive(sync);
+    return sync.last?.state === "synchronizing";
+  }, 180_000, "the task to synchronize incrementally");
+}
+
+/** Until the destination reflects everything the source masters had written when this was called. */
+async function caughtUp(sync: SyncProcess, masters: RedisNode[]): Promise<void> {
+  const offsets = await masterOffsets(masters);
+  await waitFor(() => {
+    assertAlive(sync);
+    const shards = sync.last?.shards ?? [];
+    return offsets.every((o) => shards.some((s) => (s.appliedOffset ?? -1) >= o));
+  }, 180_000, `the destination to catch up with offsets ${offsets.join(",")}`);
+}
+
 /** Until every source master shows its replica past the RDB snapshot (the fork happened). */
 async function waitForked(masters: RedisNode[], sync: SyncProcess): Promise<void> {
   await waitFor(async () => {
-    if (!sync.running) throw new Error(`the sync process exited before the full sync: ${sync.stderr.slice(-500)} ${JSON.stringify(sync.last)}`);
+    assertAlive(sync);
     const texts = await Promise.all(masters.map((m) => info(m, "replication")));
     return texts.every((t) => /slave\d+:.*state=(send_bulk|online)/.test(t));
   }, 120_000, "the engine's full sync to start on every source master", 10);
