@@ -15,12 +15,14 @@ export interface ExecStats {
   ops: number;
   /** reply errors by their first word */
   errors: Record<string, number>;
+  /** reply errors by their message's first words (what the generator could do better) */
+  messages: Record<string, number>;
   /** PUBLISH messages the source accepted: channel → messages */
   published: Map<string, string[]>;
 }
 
 export function newStats(): ExecStats {
-  return { ops: 0, errors: {}, published: new Map() };
+  return { ops: 0, errors: {}, messages: {}, published: new Map() };
 }
 
 type Sendable = string | number | Buffer;
@@ -59,6 +61,8 @@ export class Executor {
   private countError(err: Error): void {
     const word = err.message.split(/\s/)[0] || "ERR";
     this.stats.errors[word] = (this.stats.errors[word] ?? 0) + 1;
+    const text = err.message.slice(0, 60);
+    this.stats.messages[text] = (this.stats.messages[text] ?? 0) + 1;
   }
 
   private async runOp(conn: number, op: Op): Promise<void> {

@@ -49,7 +49,9 @@ export const streamOps: Family = (g) => {
     case "xtrim":
       return own && r.chance(0.5)
         ? g.cmd(s, key, "XTRIM", key, "MINID", r.pick(["=", "~"]), g.oldStreamId())
-        : g.cmd(s, key, "XTRIM", key, "MAXLEN", r.pick(["=", "~"]), g.int(3, 50), ...(r.chance(0.3) ? ["LIMIT", g.int(1, 100)] : []));
+        : r.chance(0.3)
+          ? g.cmd(s, key, "XTRIM", key, "MAXLEN", "~", g.int(3, 50), "LIMIT", g.int(1, 100))
+          : g.cmd(s, key, "XTRIM", key, "MAXLEN", r.pick(["=", "~"]), g.int(3, 50));
     case "xdel":
       return own ? g.cmd(s, key, "XDEL", key, g.oldStreamId(), ...(r.chance(0.3) ? [g.oldStreamId()] : [])) : script(g, s, key, DELETE_FIRST, [g.int(1, 2)]);
     case "setid":
