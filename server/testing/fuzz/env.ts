@@ -26,6 +26,8 @@ export interface FuzzEnv {
   target: FuzzSide;
   /** empties both sides */
   reset(): Promise<void>;
+  /** stops every server of both sides */
+  stop(): Promise<void>;
 }
 
 export interface EnvOptions {
@@ -54,6 +56,9 @@ export async function startEnv(profile: FuzzProfile, o: EnvOptions = {}): Promis
     target,
     async reset() {
       await Promise.all([...source.nodes, ...target.nodes].map((n) => emptyNode(n)));
+    },
+    async stop() {
+      await Promise.all([...source.nodes, ...target.nodes].map((n) => n.kill()));
     },
   };
 }
