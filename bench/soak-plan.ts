@@ -30,7 +30,8 @@ export interface RoundPlan {
 
 export function planRound(seed: number, o: SoakOptions): RoundPlan {
   const r = new Prng(`soak:${seed}`);
-  const topology = o.topology ?? r.pick(TOPOLOGIES);
+  const drawn = r.pick(TOPOLOGIES); // drawn even when fixed, so the other draws do not shift
+  const topology = o.topology ?? drawn;
   const ops = () => o.ops ?? r.range(1000, 3000);
   return {
     seed,

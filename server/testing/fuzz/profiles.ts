@@ -49,6 +49,13 @@ export interface FuzzSwitches {
   moduleTypes: boolean;
   /** the full sync's key count must not include the engine's own keys (heartbeat) */
   ownKeysUncounted: boolean;
+  /**
+   * cross-slot commands the engine emulates (RENAME, RPOPLPUSH, SUNIONSTORE… into a cluster) in
+   * rounds that kill the engine: emulations are not fenced, so a replay after a kill runs them again
+   */
+  emulationReplay: boolean;
+  /** a PUBLISH replayed after a kill arrives twice on a cluster destination (keyless: not fenced) */
+  publishReplay: boolean;
 }
 
 export type SwitchName = keyof FuzzSwitches;
@@ -73,12 +80,14 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   storeAcrossSlots: "[issue 12 fix 6] SORT/GEORADIUS … STORE into another slot",
   moduleTypes: "[issue 12 fix 7] module data types and module commands",
   ownKeysUncounted: "[issue 12 fix 8] the engine's own keys are not counted as synchronized keys",
+  emulationReplay: "[found by the fuzz] cross-slot emulations in rounds that kill the engine (replayed after a restart: not exactly-once)",
+  publishReplay: "[found by the fuzz] no PUBLISH arrives twice after a kill (at-most-once; keyless writes are not fenced on a cluster destination)",
 };
 
 /** The switches that wait on an engine fix: `--with NAME` turns one on. */
 export const PENDING_FIXES: readonly SwitchName[] = [
   "txAcrossSlots", "flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster",
-  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted",
+  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay",
 ];
 
 export interface SideShape {
@@ -107,6 +116,7 @@ const none: FuzzSwitches = {
   swapdb: false, flushdb: false, flushall: false, moveBetweenDbs: false, copyToOtherDb: false, selectInTx: false, sortPatterns: false,
   crossSlotOps: false, pubsubDelivery: false, txAcrossSlots: false, flushOneMaster: false, functionFlushOneMaster: false,
   functionsEveryMaster: false, publishCluster: false, moveFromUnselected: false, storeAcrossSlots: false, moduleTypes: false, ownKeysUncounted: false,
+  emulationReplay: false, publishReplay: false,
 };
 
 const PROFILES: Record<TopologyName, FuzzProfile> = {
@@ -118,7 +128,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     syncDbs: [0, 1, 2],
     unselectedDb: 3,
     switches: { ...none, swapdb: true, flushdb: true, flushall: true, moveBetweenDbs: true, copyToOtherDb: true, selectInTx: true, sortPatterns: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted"],
+    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted", "publishReplay"],
   },
   "merged-cluster": {
     name: "merged-cluster",
@@ -130,7 +140,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     unselectedDb: 2,
     // no SWAPDB, no FLUSHDB of a merged database, no MOVE between merged databases, no COPY … DB
     switches: { ...none, flushall: true, selectInTx: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted"],
+    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay"],
   },
   "cluster-cluster": {
     name: "cluster-cluster",
@@ -138,7 +148,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "cluster", masters: 3 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay"],
   },
   "cluster-standalone": {
     name: "cluster-standalone",
@@ -146,7 +156,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "standalone", masters: 1 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay"],
   },
 };
 
@@ -168,6 +178,15 @@ export function profileFor(name: TopologyName, extra: readonly SwitchName[] = []
   }
   if (switches.publishCluster) switches.pubsubDelivery = true;
   return { ...base, switches };
+}
+
+/**
+ * The profile a round runs: in rounds that kill the engine, commands a cluster destination can only
+ * emulate stay in one slot until emulations are exactly-once (the emulationReplay switch).
+ */
+export function forRound(p: FuzzProfile, kills: boolean): FuzzProfile {
+  if (!kills || p.switches.emulationReplay || p.source.mode !== "standalone" || p.target.mode !== "cluster") return p;
+  return { ...p, switches: { ...p.switches, crossSlotOps: false } };
 }
 
 /** One line naming the switches that are off, for a report. */

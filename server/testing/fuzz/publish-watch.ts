@@ -37,8 +37,11 @@ export class PublishWatch {
     await waitFor(() => this.count >= expected, timeoutMs, "published messages on the destination").catch(() => {});
   }
 
-  /** null when `published` arrived exactly (or, `atMostOnce`, nothing unknown arrived) */
-  check(published: Map<string, string[]>, atMostOnce: boolean): string | null {
+  /**
+   * Problems with what arrived: messages never published, and unless `afterKill`, messages lost;
+   * messages that arrived twice count unless `duplicatesAllowed`.
+   */
+  check(published: Map<string, string[]>, afterKill: boolean, duplicatesAllowed = false): string | null {
     const sent = new Map<string, number>();
     for (const [ch, msgs] of published) for (const m of msgs) sent.set(`${ch} ${m}`, (sent.get(`${ch} ${m}`) ?? 0) + 1);
     const got = new Map<string, number>();
@@ -48,8 +51,8 @@ export class PublishWatch {
     const twice = [...got].filter(([k, n]) => n > (sent.get(k) ?? 0) && sent.has(k)).map(([k]) => k);
     const problems: string[] = [];
     if (unknown.length) problems.push(`${unknown.length} never published (${unknown.slice(0, 3).join("; ")})`);
-    if (!atMostOnce && missing.length) problems.push(`${missing.length} of ${[...sent.values()].reduce((a, b) => a + b, 0)} never arrived (${missing.slice(0, 3).join("; ")})`);
-    if (twice.length) problems.push(`${twice.length} arrived more than once (${twice.slice(0, 3).join("; ")})`);
+    if (!afterKill && missing.length) problems.push(`${missing.length} of ${[...sent.values()].reduce((a, b) => a + b, 0)} never arrived (${missing.slice(0, 3).join("; ")})`);
+    if (twice.length && !duplicatesAllowed) problems.push(`${twice.length} arrived more than once (${twice.slice(0, 3).join("; ")})`);
     return problems.length ? `PUBLISH on the destination: ${problems.join(", ")}` : null;
   }
 
