@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     say(`${stamp()} round ${i + 1} seed ${r.seed} ${r.topology}: ${r.ok ? "OK" : "FAILED"} ${r.ops} ops (${r.opsDuringFull} during the full sync), ${r.kills} kills, ${r.differences} differences, ${(r.durationMs / 1000).toFixed(1)} s`);
     if (!r.ok) {
       say(r.report);
-      say(`${stamp()} reproduce: ${reproduce(r.seed, o, r.topology)}`);
+      say(`${stamp()} reproduce: ${reproduce(r.seed, o, plan.topology)}`);
     }
     if (!r.ok && r.problems.some((p) => p.startsWith("round aborted"))) {
       // servers may be left in any state: the next round of this topology starts fresh ones
