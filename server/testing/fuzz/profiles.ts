@@ -56,6 +56,8 @@ export interface FuzzSwitches {
   emulationReplay: boolean;
   /** a PUBLISH replayed after a kill arrives twice on a cluster destination (keyless: not fenced) */
   publishReplay: boolean;
+  /** FLUSHALL / FLUSHDB in rounds that kill the engine, on a cluster destination (flushes delete the fences) */
+  flushReplay: boolean;
 }
 
 export type SwitchName = keyof FuzzSwitches;
@@ -82,12 +84,13 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   ownKeysUncounted: "[issue 12 fix 8] the engine's own keys are not counted as synchronized keys",
   emulationReplay: "[found by the fuzz] cross-slot emulations in rounds that kill the engine (replayed after a restart: not exactly-once)",
   publishReplay: "[found by the fuzz] no PUBLISH arrives twice after a kill (at-most-once; keyless writes are not fenced on a cluster destination)",
+  flushReplay: "[found by the fuzz] flushes in rounds that kill the engine, cluster destination (a flush deletes the fences; the replay resends older writes)",
 };
 
 /** The switches that wait on an engine fix: `--with NAME` turns one on. */
 export const PENDING_FIXES: readonly SwitchName[] = [
   "txAcrossSlots", "flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster",
-  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay",
+  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay",
 ];
 
 export interface SideShape {
@@ -116,7 +119,7 @@ const none: FuzzSwitches = {
   swapdb: false, flushdb: false, flushall: false, moveBetweenDbs: false, copyToOtherDb: false, selectInTx: false, sortPatterns: false,
   crossSlotOps: false, pubsubDelivery: false, txAcrossSlots: false, flushOneMaster: false, functionFlushOneMaster: false,
   functionsEveryMaster: false, publishCluster: false, moveFromUnselected: false, storeAcrossSlots: false, moduleTypes: false, ownKeysUncounted: false,
-  emulationReplay: false, publishReplay: false,
+  emulationReplay: false, publishReplay: false, flushReplay: false,
 };
 
 const PROFILES: Record<TopologyName, FuzzProfile> = {
@@ -140,7 +143,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     unselectedDb: 2,
     // no SWAPDB, no FLUSHDB of a merged database, no MOVE between merged databases, no COPY … DB
     switches: { ...none, flushall: true, selectInTx: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay"],
+    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay"],
   },
   "cluster-cluster": {
     name: "cluster-cluster",
@@ -148,7 +151,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "cluster", masters: 3 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "flushReplay"],
   },
   "cluster-standalone": {
     name: "cluster-standalone",
@@ -166,6 +169,16 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
  */
 export const LANDED_FIXES: readonly SwitchName[] = [];
 
+/**
+ * The pending fixes a test run turns on: the landed ones, plus those named in REDIS_DTS_FUZZ_WITH
+ * (comma-separated), so a fix in progress can be tried against its fixed-seed tests before it lands.
+ */
+export function enabledFixes(): SwitchName[] {
+  const asked = (process.env.REDIS_DTS_FUZZ_WITH ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const s of asked) if (!PENDING_FIXES.includes(s as SwitchName)) throw new Error(`REDIS_DTS_FUZZ_WITH: ${s} is not one of ${PENDING_FIXES.join(", ")}`);
+  return [...new Set([...LANDED_FIXES, ...(asked as SwitchName[])])];
+}
+
 /** A topology's profile with the landed fixes on, plus `extra` switches where they apply. */
 export function profileFor(name: TopologyName, extra: readonly SwitchName[] = []): FuzzProfile {
   const base = PROFILES[name];
@@ -181,12 +194,16 @@ export function profileFor(name: TopologyName, extra: readonly SwitchName[] = []
 }
 
 /**
- * The profile a round runs: in rounds that kill the engine, commands a cluster destination can only
- * emulate stay in one slot until emulations are exactly-once (the emulationReplay switch).
+ * The profile a round runs: in rounds that kill the engine on a cluster destination, commands it can
+ * only emulate stay in one slot and flushes are left out, until a replay applies them exactly once
+ * (the emulationReplay and flushReplay switches).
  */
 export function forRound(p: FuzzProfile, kills: boolean): FuzzProfile {
-  if (!kills || p.switches.emulationReplay || p.source.mode !== "standalone" || p.target.mode !== "cluster") return p;
-  return { ...p, switches: { ...p.switches, crossSlotOps: false } };
+  if (!kills || p.target.mode !== "cluster") return p;
+  const sw = { ...p.switches };
+  if (!sw.emulationReplay && p.source.mode === "standalone") sw.crossSlotOps = false;
+  if (!sw.flushReplay) Object.assign(sw, { flushall: false, flushdb: false, flushOneMaster: false });
+  return { ...p, switches: sw };
 }
 
 /** One line naming the switches that are off, for a report. */

@@ -4,7 +4,6 @@ import path from "node:path";
 import { compare, type CompareResult } from "../../engine/compare";
 import { info, waitFor, type RedisNode } from "../redis-harness";
 import { SyncProcess } from "../sync-process";
-import { masterOffsets } from "../sync-fixtures";
 import { storedCheckpoints, storedEvents, type StoredEvent } from "../resilience";
 import type { FuzzEnv } from "./env";
 import { Executor } from "./execute";
@@ -15,6 +14,7 @@ import { seedOps, writeSeed } from "./seed-data";
 import { SideLink } from "./side-link";
 import { PublishWatch } from "./publish-watch";
 import { describeSample } from "./describe-keys";
+import { caughtUp, synchronizing, waitForked } from "./sync-waits";
 
 /**
  * One fuzz round: seed the source, start `redis-dts sync --json`, run the generated workload during
@@ -242,38 +242,6 @@ function reportedKeys(events: StoredEvent[]): Set<string> {
     if (m) for (const k of m[1].split(", ")) out.add(k);
   }
   return out;
-}
-
-/** Fails at once when the task failed or its process ended, instead of waiting for a timeout. */
-function assertAlive(sync: SyncProcess): void {
-  const last = sync.last;
-  if (last?.state === "failed" || !sync.running) throw new Error(`the task ${last?.state === "failed" ? "failed" : "process exited"}: ${last?.error ?? sync.stderr.slice(-500)}`);
-}
-
-async function synchronizing(sync: SyncProcess): Promise<void> {
-  await waitFor(() => {
-    assertAlive(sync);
-    return sync.last?.state === "synchronizing";
-  }, 180_000, "the task to synchronize incrementally");
-}
-
-/** Until the destination reflects everything the source masters had written when this was called. */
-async function caughtUp(sync: SyncProcess, masters: RedisNode[]): Promise<void> {
-  const offsets = await masterOffsets(masters);
-  await waitFor(() => {
-    assertAlive(sync);
-    const shards = sync.last?.shards ?? [];
-    return offsets.every((o) => shards.some((s) => (s.appliedOffset ?? -1) >= o));
-  }, 180_000, `the destination to catch up with offsets ${offsets.join(",")}`);
-}
-
-/** Until every source master shows its replica past the RDB snapshot (the fork happened). */
-async function waitForked(masters: RedisNode[], sync: SyncProcess): Promise<void> {
-  await waitFor(async () => {
-    assertAlive(sync);
-    const texts = await Promise.all(masters.map((m) => info(m, "replication")));
-    return texts.every((t) => /slave\d+:.*state=(send_bulk|online)/.test(t));
-  }, 120_000, "the engine's full sync to start on every source master", 10);
 }
 
 async function fullSyncs(masters: RedisNode[]): Promise<number> {

@@ -1,0 +1,140 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { startCluster, startRedis, stopAll, waitFor, type RedisClusterHandle, type RedisNode } from "../../testing/redis-harness";
+import { syncProcessPool, type SyncProcess } from "../../testing/sync-process";
+import { compareSides, describeDiff, endpointOf, waitCaughtUp } from "../../testing/sync-fixtures";
+import { caughtUp, synchronizing } from "../../testing/fuzz/sync-waits";
+import { storedCheckpoints } from "../../testing/resilience";
+import { enabledFixes, type SwitchName } from "../../testing/fuzz/profiles";
+
+/**
+ * Hand-written reproductions of what the fuzz soak found when it killed the engine (kill -9) in the
+ * incremental phase of a standalone source → cluster destination task: the restart replays the
+ * stream from the last checkpoint, and some writes that had already run are applied again.
+ * Each case kills the engine after its commands reached the destination and before the next
+ * checkpoint (it checks that, and tries again otherwise), so the replay surely covers them.
+ * They wait on engine fixes: each runs when its switch is on (profiles.ts LANDED_FIXES, or
+ * REDIS_DTS_FUZZ_WITH=name for a fix in progress).
+ */
+
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
+afterAll(stopAll);
+const on = (s: SwitchName) => enabledFixes().includes(s);
+
+interface Setup {
+  src: RedisNode;
+  dst: RedisClusterHandle;
+  c: Redis;
+  args: string[];
+  sync: SyncProcess;
+}
+
+async function setup(task: string): Promise<Setup> {
+  const src = await startRedis({ config: { "repl-backlog-size": "64mb" } });
+  const dst = await startCluster({ masters: 3 });
+  const args = ["--task", task, "--skip-precheck", "--source", src.uri, "--target", dst.uri, "--target-mode", "cluster"];
+  const sync = pool.start(args);
+  await sync.waitState("synchronizing");
+  return { src, dst, c: src.client(), args, sync };
+}
+
+/**
+ * Runs `write` right after a checkpoint was stored, waits until `applied()` sees its effect on the
+ * destination, and kills the engine; true when no newer checkpoint was stored by then (the replay
+ * will cover the writes).
+ */
+async function writeThenKill(s: Setup, task: string, write: () => Promise<void>, applied: () => Promise<boolean>): Promise<boolean> {
+  const last = () => storedCheckpoints(s.sync.dataDir, task).find((c) => c.phase === "incremental")?.offset ?? -1;
+  const before = last();
+  await waitFor(() => last() > before, 10_000, "a new checkpoint", 5);
+  const at = last();
+  await write();
+  await waitFor(applied, 10_000, "the writes on the destination", 5);
+  await s.sync.kill();
+  return last() === at;
+}
+
+async function restartAndCompare(s: Setup): Promise<void> {
+  const again = pool.start(s.args, s.sync.dataDir);
+  await synchronizing(again, 60_000);
+  await caughtUp(again, [s.src], 60_000);
+  const r = await compareSides(endpointOf(s.src, "standalone"), endpointOf(s.dst, "cluster"));
+  expect(r.equal, describeDiff(r)).toBe(true);
+}
+
+describe("a replay after kill -9 applies nothing twice (standalone source → cluster destination)", () => {
+  it.runIf(on("flushReplay"))("a key written before a FLUSHALL does not come back", async () => {
+    for (let attempt = 0; ; attempt++) {
+      const s = await setup(`flush-${attempt}`);
+      const dc = s.dst.client();
+      const ok = await writeThenKill(s, `flush-${attempt}`, async () => {
+        await s.c.set("before-flush", "1"); // its slot gets no fence after the flush
+        await s.c.flushall();
+        await s.c.incr("{after}counter"); // a fenced write: its fence is newer than the flush
+      }, async () => (await dc.get("{after}counter")) === "1");
+      if (!ok && attempt < 4) continue;
+      expect(ok, "the kill came before the next checkpoint").toBe(true);
+      await restartAndCompare(s);
+      expect(await dc.exists("before-flush")).toBe(0);
+      return;
+    }
+  }, 180_000);
+
+  it.runIf(on("emulationReplay"))("a RENAME across slots runs once (its second run finds no key and fails the task)", async () => {
+    for (let attempt = 0; ; attempt++) {
+      const s = await setup(`rename-${attempt}`);
+      const dc = s.dst.client();
+      await s.c.set("from", "v");
+      await waitCaughtUp(s.sync, [s.src]);
+      const ok = await writeThenKill(s, `rename-${attempt}`, async () => {
+        await s.c.rename("from", "to"); // slots differ: emulated by DUMP / RESTORE / DEL
+      }, async () => (await dc.get("to")) === "v");
+      if (!ok && attempt < 4) continue;
+      expect(ok, "the kill came before the next checkpoint").toBe(true);
+      await restartAndCompare(s);
+      return;
+    }
+  }, 180_000);
+
+  it.runIf(on("emulationReplay"))("an RPOPLPUSH across slots pops once (a second run pops again, silently)", async () => {
+    for (let attempt = 0; ; attempt++) {
+      const s = await setup(`rpoplpush-${attempt}`);
+      const dc = s.dst.client();
+      await s.c.rpush("list-a", "1", "2", "3");
+      await waitCaughtUp(s.sync, [s.src]);
+      const ok = await writeThenKill(s, `rpoplpush-${attempt}`, async () => {
+        await s.c.rpoplpush("list-a", "list-b"); // slots differ: emulated by RPOP + LPUSH
+      }, async () => (await dc.llen("list-b")) === 1);
+      if (!ok && attempt < 4) continue;
+      expect(ok, "the kill came before the next checkpoint").toBe(true);
+      await restartAndCompare(s);
+      expect(await dc.lrange("list-a", 0, -1)).toEqual(["1", "2"]);
+      return;
+    }
+  }, 180_000);
+
+  it.runIf(on("publishReplay"))("a PUBLISH is not delivered twice", async () => {
+    for (let attempt = 0; ; attempt++) {
+      const s = await setup(`pub-${attempt}`);
+      const sub = s.dst.nodes[0].client();
+      const got: string[] = [];
+      sub.on("message", (_ch: string, m: string) => got.push(m));
+      await sub.subscribe("replayed");
+      const ok = await writeThenKill(s, `pub-${attempt}`, async () => {
+        await s.c.publish("replayed", "once");
+      }, async () => got.length === 1);
+      if (!ok && attempt < 4) continue;
+      expect(ok, "the kill came before the next checkpoint").toBe(true);
+      const again = pool.start(s.args, s.sync.dataDir);
+      await synchronizing(again, 60_000);
+      await caughtUp(again, [s.src], 60_000);
+      await s.c.publish("replayed", "after");
+      await waitFor(() => got.includes("after"), 10_000, "the message after the restart");
+      expect(got).toEqual(["once", "after"]);
+      return;
+    }
+  }, 180_000);
+});
+
+
