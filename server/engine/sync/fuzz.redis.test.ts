@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopAll } from "../../testing/redis-harness";
 import { startEnv, type FuzzEnv } from "../../testing/fuzz/env";
-import { LANDED_FIXES, profileFor, TOPOLOGIES, type TopologyName } from "../../testing/fuzz/profiles";
-import { runFuzzRound } from "../../testing/fuzz/round";
+import { enabledFixes, profileFor, TOPOLOGIES, type SwitchName, type TopologyName } from "../../testing/fuzz/profiles";
+import { runFuzzRound, type FuzzRoundOptions } from "../../testing/fuzz/round";
 
 /**
  * Differential fuzzing (issue 12): fixed seeds per topology, each a few thousand random operations
@@ -12,10 +12,11 @@ import { runFuzzRound } from "../../testing/fuzz/round";
  * command that reproduces it (`npm run soak -- --seed S --topology T --rounds 1`).
  *
  * The profiles leave out what a topology cannot apply exactly (profiles.ts says what and why) and,
- * until their engine fixes land (LANDED_FIXES), the cases issue 12 lists as broken.
- * Seeds that once failed stay here as regressions: 1 (PFCOUNT into a cluster, cluster-cluster and
- * merged-cluster), 2 and 3 (standalone-standalone: SORT BY weights and BITFIELD OVERFLOW FAIL, which
- * Redis itself does not replicate exactly and the generator now leaves out).
+ * until their engine fixes land (LANDED_FIXES, or REDIS_DTS_FUZZ_WITH=name to try one), the cases
+ * issue 12 lists as broken and those the fuzz found; PENDING_SEEDS are the seeds that showed each.
+ * Seeds that once failed stay as regressions: 1 (PFCOUNT into a cluster: cluster-cluster and
+ * merged-cluster), 2 and 3 (standalone-standalone: SORT BY weights and BITFIELD OVERFLOW FAIL,
+ * which Redis itself does not replicate exactly and the generator now leaves out).
  */
 
 const SEEDS: Record<TopologyName, number[]> = {
@@ -25,19 +26,43 @@ const SEEDS: Record<TopologyName, number[]> = {
   "cluster-standalone": [1, 31],
 };
 
+type PendingSeed = [TopologyName, number, FuzzRoundOptions["kills"]?];
+const PENDING_SEEDS: Record<SwitchName, PendingSeed[]> = {
+  txAcrossSlots: [["merged-cluster", 1]],
+  flushOneMaster: [["cluster-cluster", 1], ["cluster-standalone", 1]],
+  functionFlushOneMaster: [["cluster-cluster", 1]],
+  functionsEveryMaster: [["cluster-cluster", 1], ["cluster-standalone", 1]],
+  publishCluster: [["cluster-cluster", 1]],
+  moveFromUnselected: [["standalone-standalone", 1], ["merged-cluster", 1]],
+  storeAcrossSlots: [["merged-cluster", 1]],
+  moduleTypes: [["standalone-standalone", 1], ["merged-cluster", 1], ["cluster-cluster", 1]],
+  ownKeysUncounted: [["standalone-standalone", 1], ["cluster-cluster", 1]],
+  emulationReplay: [["merged-cluster", 501, { full: 0, incremental: 2 }]],
+  publishReplay: [["merged-cluster", 501, { full: 0, incremental: 2 }]],
+  flushReplay: [["merged-cluster", 707, { full: 0, incremental: 2 }]],
+  // switches that are not pending fixes have no seeds of their own
+  swapdb: [], flushdb: [], flushall: [], moveBetweenDbs: [], copyToOtherDb: [], selectInTx: [], sortPatterns: [], crossSlotOps: [], pubsubDelivery: [],
+};
+
+const fixes = enabledFixes();
 afterAll(stopAll);
 
 describe.each(TOPOLOGIES)("fuzz %s", (topology) => {
   let env: FuzzEnv;
+  const profile = profileFor(topology, fixes);
+  const rounds: Array<[string, number, FuzzRoundOptions["kills"]]> = [
+    ...SEEDS[topology].map((seed): [string, number, undefined] => [fixes.length ? `with ${fixes.join(", ")}` : "exact where the topology allows", seed, undefined]),
+    ...fixes.flatMap((s) => PENDING_SEEDS[s].filter(([t]) => t === topology).map(([, seed, kills]): [string, number, FuzzRoundOptions["kills"]] => [`${s}${kills ? ", killing the engine" : ""}`, seed, kills])),
+  ];
   beforeAll(async () => {
-    env = await startEnv(profileFor(topology));
+    env = await startEnv(profile);
   });
 
-  it.each(SEEDS[topology])(`seed %i: ${LANDED_FIXES.length ? `with ${LANDED_FIXES.join(", ")}` : "exact where the topology allows"}`, async (seed) => {
-    const r = await runFuzzRound(env, { seed, opsDuringFull: 2000, opsAfter: 2000, filler: 20_000 });
+  it.each(rounds)("%s, seed %i", async (_what, seed, kills) => {
+    const r = await runFuzzRound(env, { seed, profile, kills, opsDuringFull: 2000, opsAfter: 2000, filler: 20_000 });
     expect(r.ok, r.report).toBe(true);
     expect(r.ops).toBe(4000);
-    // the workload really ran during the full sync, and the comparison saw the data
+    // the workload really ran during the full sync
     expect(r.opsDuringFull, r.report).toBeGreaterThan(0);
   }, 150_000);
 });

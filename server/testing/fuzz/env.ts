@@ -31,7 +31,7 @@ export interface FuzzEnv {
 }
 
 export interface EnvOptions {
-  /** a module both sides load (the moduleTypes switch needs one) */
+  /** a module both sides load (the moduleTypes switch needs one; default REDIS_DTS_FUZZ_MODULE) */
   modulePath?: string;
 }
 
@@ -45,6 +45,9 @@ async function startSide(shape: SideShape, config: Record<string, string | strin
 }
 
 export async function startEnv(profile: FuzzProfile, o: EnvOptions = {}): Promise<FuzzEnv> {
+  const modulePath = o.modulePath ?? process.env.REDIS_DTS_FUZZ_MODULE;
+  if (profile.switches.moduleTypes && !modulePath) throw new Error("the moduleTypes switch needs a module both sides load: set REDIS_DTS_FUZZ_MODULE to the dtstype test module's .so");
+  o = { ...o, modulePath };
   const common: Record<string, string | string[]> = { ...(o.modulePath ? { loadmodule: o.modulePath } : {}) };
   const [source, target] = await Promise.all([
     startSide(profile.source, { ...common, "repl-backlog-size": "256mb", databases: "16" }),

@@ -161,11 +161,13 @@ export class Executor {
     const c = await this.link.conn(conn, m, op.db);
     for (const pre of op.pre) await send(c, pre.map((a) => resolveArg(a, now)));
     const blocker = await this.link.conn(conn, m, op.db, "block");
-    const blocked = send(blocker, op.block.map((a) => resolveArg(a, now)));
+    let settled = false;
+    const blocked = send(blocker, op.block.map((a) => resolveArg(a, now))).finally(() => (settled = true));
     blocked.catch(() => {});
     if (op.serve.length > 0) {
-      await waitFor(() => this.link.isBlocked(conn, m), 10_000, `op ${op.id} to block`, 2);
-      for (const serve of op.serve) await send(c, serve.map((a) => resolveArg(a, now)));
+      // another connection's FLUSHALL or SWAPDB may take the key away first: then it answers at once
+      await waitFor(async () => settled || (await this.link.isBlocked(conn, m)), 10_000, `op ${op.id} to block`, 2);
+      if (!settled) for (const serve of op.serve) await send(c, serve.map((a) => resolveArg(a, now)));
     }
     await blocked;
   }

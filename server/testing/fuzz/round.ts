@@ -26,6 +26,8 @@ import { caughtUp, synchronizing, waitForked } from "./sync-waits";
 
 export interface FuzzRoundOptions {
   seed: number;
+  /** the profile to generate for (default the env's: same servers, other switches) */
+  profile?: FuzzProfile;
   /** ops run from the RDB snapshot until the full sync is done (all connections together) */
   opsDuringFull?: number;
   /** ops run once the task synchronizes incrementally */
@@ -64,7 +66,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<FuzzRoundResult> {
   const started = Date.now();
   const kills = o.kills ?? { full: 0, incremental: 0 };
-  const p = forRound(env.profile, kills.full + kills.incremental > 0);
+  const p = forRound(o.profile ?? env.profile, kills.full + kills.incremental > 0);
   const log = o.log ?? (() => {});
   const conns = o.connections ?? 3;
   const r = new Prng(`fuzz:${o.seed}:${p.name}`).fork("kills");
