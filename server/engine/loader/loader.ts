@@ -159,11 +159,11 @@ export class RdbLoader {
     s.keys++;
     // written like any key (the destination shows the last synchronized time), never counted as data
     const own = isOwnKey(e.key);
-    if (own) s.ownKeys++;
     if (this.dbs !== null && !this.dbs.has(e.db)) {
       s.skippedDb++;
       return;
     }
+    if (own) s.ownKeys++;
     const db = this.dbMap.get(e.db) ?? e.db;
     if (this.writer.mode === "cluster" && db !== 0) throw clusterDbError(e.db, db);
     if ((s.keys & 1023) === 0) this.now = this.clock();

@@ -50,7 +50,7 @@ export interface LoadIssue {
 export interface LoadStats {
   /** key entries read from the RDB */
   keys: number;
-  /** of them, redis-dts's own keys (own-keys.ts): written, but not data (not in `written` either) */
+  /** of the keys of the loaded databases, redis-dts's own keys (own-keys.ts): written, but not data (not in `written` either) */
   ownKeys: number;
   /** keys the destination acknowledged (final after finish()) */
   written: number;

@@ -30,8 +30,9 @@ export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log
       }
     },
     get keys() {
-      // the product's own keys (heartbeats, a cascade's fences) are written, but are not data
-      return loader.stats.keys - loader.stats.ownKeys;
+      // the keys synchronized: not those of databases the task leaves out, nor the product's own
+      // keys (heartbeats, a cascade's fences), which are written but are not data
+      return loader.stats.keys - loader.stats.skippedDb - loader.stats.ownKeys;
     },
     get skippedExpired() {
       return loader.stats.skippedExpired;
