@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { parseRedisUri, type Endpoint } from "../../engine/endpoint";
 import { startCluster, startRedis, type RedisClusterHandle, type RedisNode } from "../redis-harness";
+import { buildModule } from "../modules/build-module";
 import type { FuzzProfile, SideShape } from "./profiles";
 
 /**
@@ -31,7 +32,7 @@ export interface FuzzEnv {
 }
 
 export interface EnvOptions {
-  /** a module both sides load (the moduleTypes switch needs one; default REDIS_DTS_FUZZ_MODULE) */
+  /** a module both sides load (default: the dtstype test module when the moduleTypes switch is on) */
   modulePath?: string;
 }
 
@@ -45,8 +46,8 @@ async function startSide(shape: SideShape, config: Record<string, string | strin
 }
 
 export async function startEnv(profile: FuzzProfile, o: EnvOptions = {}): Promise<FuzzEnv> {
-  const modulePath = o.modulePath ?? process.env.REDIS_DTS_FUZZ_MODULE;
-  if (profile.switches.moduleTypes && !modulePath) throw new Error("the moduleTypes switch needs a module both sides load: set REDIS_DTS_FUZZ_MODULE to the dtstype test module's .so");
+  // the moduleTypes switch runs the commands of our dtstype test module: both sides load it
+  const modulePath = o.modulePath ?? (profile.switches.moduleTypes ? buildModule("dtstype") : undefined);
   o = { ...o, modulePath };
   const common: Record<string, string | string[]> = { ...(o.modulePath ? { loadmodule: o.modulePath } : {}) };
   const [source, target] = await Promise.all([

@@ -8,7 +8,9 @@ import type { Family } from "./gen-context";
 export const moduleOps: Family = (g) => {
   if (!g.sw.moduleTypes) return null;
   const r = g.r;
-  const s = g.scope();
+  // a module command over several slots of a cluster destination cannot be split without knowing
+  // what it does: the engine reports it (inexact) instead of applying it, so those stay in one slot
+  const s = g.scope(g.clusterTarget);
   const k = g.key("mod", s);
   switch (r.weighted({ set: 4, append: 3, merge: 2, fill: 1 })) {
     case "set": return g.cmd(s, k, "DTSTYPE.SET", k, g.value());

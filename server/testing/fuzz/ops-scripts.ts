@@ -57,11 +57,14 @@ export function libraryCode(lib: string, version: number): string {
 
 const LIBS = 3;
 
-/** the libraries FCALL may use for keys of a scope, and where FUNCTION LOAD of one goes */
-export function libraries(g: Gen, s: Scope): { libs: string[]; master: number | "each" } {
-  if (!g.clusterSource || g.sw.functionsEveryMaster) {
-    return { libs: Array.from({ length: LIBS }, (_, i) => `fzlib${i}`), master: g.clusterSource ? "each" : 0 };
-  }
+/**
+ * The libraries FCALL may use for keys of a scope, and where FUNCTION LOAD of one goes: on a
+ * standalone source its own; on a cluster source each master's own names, or (`shared`, with
+ * functionsEveryMaster) the same library loaded on every master.
+ */
+export function libraries(g: Gen, s: Scope, shared: boolean): { libs: string[]; master: number | "each" } {
+  if (!g.clusterSource) return { libs: Array.from({ length: LIBS }, (_, i) => `fzlib${i}`), master: 0 };
+  if (shared) return { libs: Array.from({ length: LIBS }, (_, i) => `fzlib${i}`), master: "each" };
   const m = g.ks.masterOfTag(s.tag!);
   return { libs: Array.from({ length: LIBS }, (_, i) => `fzm${m}l${i}`), master: m };
 }
@@ -69,9 +72,13 @@ export function libraries(g: Gen, s: Scope): { libs: string[]; master: number | 
 export const functionOps: Family = (g) => {
   const r = g.r;
   const s = g.txScope();
-  const { libs, master } = libraries(g, s);
+  const shared = g.clusterSource && g.sw.functionsEveryMaster && r.chance(0.5);
+  // a shared library changes (REPLACE, DELETE, other code) only with functionChangesEveryMaster: the
+  // masters' streams are applied independently, so an older LOAD from a lagging master meets newer code
+  const changes = !shared || g.sw.functionChangesEveryMaster;
+  const { libs, master } = libraries(g, s, shared);
   const lib = r.pick(libs);
-  switch (r.weighted({ fcall: 8, fcallRo: 1, load: 2, replace: 2, del: 1 })) {
+  switch (r.weighted({ fcall: 8, fcallRo: 1, load: 2, replace: changes ? 2 : 0, del: changes ? 1 : 0 })) {
     case "fcall": {
       const keys = [g.key("hsh", s), g.key("lst", s), g.key("num", s)];
       return g.cmd(s, keys[0], "FCALL", `${lib}_w`, 3, ...keys, g.int(-5, 5), g.member("e"));
@@ -80,7 +87,7 @@ export const functionOps: Family = (g) => {
       const k = g.key("str", s);
       return g.cmd(s, k, "FCALL_RO", `${lib}_r`, 1, k);
     }
-    case "load": return { t: "masters", id: "", db: s.db, master, argv: ["FUNCTION", "LOAD", libraryCode(lib, g.int(0, 3))] };
+    case "load": return { t: "masters", id: "", db: s.db, master, argv: ["FUNCTION", "LOAD", libraryCode(lib, changes ? g.int(0, 3) : 0)] };
     case "replace": return { t: "masters", id: "", db: s.db, master, argv: ["FUNCTION", "LOAD", "REPLACE", libraryCode(lib, g.int(0, 3))] };
     default: return { t: "masters", id: "", db: s.db, master, argv: ["FUNCTION", "DELETE", lib] };
   }

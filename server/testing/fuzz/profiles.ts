@@ -39,6 +39,8 @@ export interface FuzzSwitches {
   functionFlushOneMaster: boolean;
   /** the same Functions library loaded on every master of a source cluster (before and during the sync) */
   functionsEveryMaster: boolean;
+  /** that library replaced (other code) and deleted on every master, while the masters' streams interleave */
+  functionChangesEveryMaster: boolean;
   /** PUBLISH on a source cluster, checked on the destination */
   publishCluster: boolean;
   /** MOVE from a database the task does not synchronize into one it does: reported by the engine */
@@ -58,6 +60,11 @@ export interface FuzzSwitches {
   publishReplay: boolean;
   /** FLUSHALL / FLUSHDB in rounds that kill the engine, on a cluster destination (flushes delete the fences) */
   flushReplay: boolean;
+  /**
+   * a replay after a kill resends replay-safe writes; those that fail the second time (XADD of an ID
+   * that is there, XGROUP CREATE of an existing group) must not count as refused writes
+   */
+  replayRefusals: boolean;
 }
 
 export type SwitchName = keyof FuzzSwitches;
@@ -77,6 +84,7 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   flushOneMaster: "[issue 12 fix 2] FLUSHALL/FLUSHDB on one master of a source cluster",
   functionFlushOneMaster: "[issue 12 fix 2/3] FUNCTION FLUSH on one master of a source cluster",
   functionsEveryMaster: "[issue 12 fix 3] the same Functions library on every master of a source cluster",
+  functionChangesEveryMaster: "[found by the fuzz] that library replaced and deleted on every master: a lagging master's older FUNCTION LOAD meets newer code (refused)",
   publishCluster: "[issue 12 fix 4] PUBLISH on a source cluster",
   moveFromUnselected: "[issue 12 fix 5] MOVE from an unsynchronized database: must be reported",
   storeAcrossSlots: "[issue 12 fix 6] SORT/GEORADIUS … STORE into another slot",
@@ -85,12 +93,13 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   emulationReplay: "[found by the fuzz] cross-slot emulations in rounds that kill the engine (replayed after a restart: not exactly-once)",
   publishReplay: "[found by the fuzz] no PUBLISH arrives twice after a kill (at-most-once; keyless writes are not fenced on a cluster destination)",
   flushReplay: "[found by the fuzz] flushes in rounds that kill the engine, cluster destination (a flush deletes the fences; the replay resends older writes)",
+  replayRefusals: "[found by the fuzz] after a kill, a resent replay-safe write that fails the second time (XADD of an ID already there, BUSYGROUP, an older FUNCTION LOAD) is not a refused write",
 };
 
 /** The switches that wait on an engine fix: `--with NAME` turns one on. */
 export const PENDING_FIXES: readonly SwitchName[] = [
-  "txAcrossSlots", "flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster",
-  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay",
+  "txAcrossSlots", "flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster",
+  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals",
 ];
 
 export interface SideShape {
@@ -118,8 +127,8 @@ export interface FuzzProfile {
 const none: FuzzSwitches = {
   swapdb: false, flushdb: false, flushall: false, moveBetweenDbs: false, copyToOtherDb: false, selectInTx: false, sortPatterns: false,
   crossSlotOps: false, pubsubDelivery: false, txAcrossSlots: false, flushOneMaster: false, functionFlushOneMaster: false,
-  functionsEveryMaster: false, publishCluster: false, moveFromUnselected: false, storeAcrossSlots: false, moduleTypes: false, ownKeysUncounted: false,
-  emulationReplay: false, publishReplay: false, flushReplay: false,
+  functionsEveryMaster: false, functionChangesEveryMaster: false, publishCluster: false, moveFromUnselected: false, storeAcrossSlots: false, moduleTypes: false, ownKeysUncounted: false,
+  emulationReplay: false, publishReplay: false, flushReplay: false, replayRefusals: false,
 };
 
 const PROFILES: Record<TopologyName, FuzzProfile> = {
@@ -131,7 +140,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     syncDbs: [0, 1, 2],
     unselectedDb: 3,
     switches: { ...none, swapdb: true, flushdb: true, flushall: true, moveBetweenDbs: true, copyToOtherDb: true, selectInTx: true, sortPatterns: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted", "publishReplay"],
+    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals"],
   },
   "merged-cluster": {
     name: "merged-cluster",
@@ -143,7 +152,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     unselectedDb: 2,
     // no SWAPDB, no FLUSHDB of a merged database, no MOVE between merged databases, no COPY … DB
     switches: { ...none, flushall: true, selectInTx: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay"],
+    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals"],
   },
   "cluster-cluster": {
     name: "cluster-cluster",
@@ -151,7 +160,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "cluster", masters: 3 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "flushReplay"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "flushReplay", "replayRefusals"],
   },
   "cluster-standalone": {
     name: "cluster-standalone",
@@ -159,15 +168,19 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "standalone", masters: 1 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals"],
   },
 };
 
 /**
- * The fixes that have landed on main (their switches are on by default). Empty until the engine
- * fixes of issue 12 are merged; each name moves here when its fixed-seed tests pass.
+ * The fixes that have landed on main (their switches are on by default): each name moved here once
+ * its fixed-seed tests passed. Still pending (found by the fuzz, seeds in fuzz.redis.test.ts):
+ * functionFlushOneMaster, functionChangesEveryMaster, replayRefusals.
  */
-export const LANDED_FIXES: readonly SwitchName[] = [];
+export const LANDED_FIXES: readonly SwitchName[] = [
+  "txAcrossSlots", "flushOneMaster", "functionsEveryMaster", "publishCluster", "moveFromUnselected", "storeAcrossSlots",
+  "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals",
+];
 
 /**
  * The pending fixes a test run turns on: the landed ones, plus those named in REDIS_DTS_FUZZ_WITH

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
 import os from "node:os";
 import path from "node:path";
 import { compare, type CompareResult } from "../../engine/compare";
@@ -15,6 +16,8 @@ import { SideLink } from "./side-link";
 import { PublishWatch } from "./publish-watch";
 import { describeSample } from "./describe-keys";
 import { caughtUp, synchronizing, waitForked } from "./sync-waits";
+import { Keyspace } from "./keyspace";
+import { printable } from "../../engine/keys/printable";
 
 /**
  * One fuzz round: seed the source, start `redis-dts sync --json`, run the generated workload during
@@ -162,6 +165,10 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
       ...(p.dbMap ? { dbMap: new Map(p.dbMap) } : {}),
       maxSamples: 50,
     });
+    if (p.switches.moduleTypes) {
+      const bad = await compareModuleValues(src, tgt, p);
+      if (bad.length) problems.push(`module values differ: ${bad.slice(0, 5).join("; ")}${bad.length > 5 ? ` (+${bad.length - 5})` : ""}`);
+    }
     if (watch) {
       const sent = [...e.stats.published.values()].reduce((n, l) => n + l.length, 0);
       await watch.settle(sent);
@@ -183,19 +190,33 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
     watch?.close();
   }
 
-  const reported = reportedKeys(events);
-  const unaccounted = (compared?.samples ?? []).filter((s) => !reported.has(s.key));
+  // what the engine reported (divergence records with their keys): the differences it accounts for
+  const diverged = storedDivergences(dataDir, task);
+  const expected = (d: StoredDivergence) => p.switches.moveFromUnselected && d.command === "MOVE" && /unsynchronized database/.test(d.reason);
+  // a replay after a kill resends replay-safe writes; some fail the second time (the replayRefusals switch)
+  const replayed = (d: StoredDivergence) => killCount > 0 && !p.switches.replayRefusals && d.kind === "refused" && REPLAYED_AGAIN.test(d.reason);
+  const reported = new Set(diverged.filter(expected).flatMap((d) => (d.key ? [d.key] : [])));
+  const unaccounted = (compared?.samples ?? []).filter((s) => !reported.has(s.keyBase64));
   const differences = compared ? compared.missing + compared.extra + compared.different : 0;
   if (compared && !compared.equal) {
     const accounted = compared.samples.length - unaccounted.length;
     if (unaccounted.length > 0 || compared.samplesTruncated) problems.push(`compare: ${compared.missing} missing, ${compared.extra} extra, ${compared.different} different${accounted ? ` (${accounted} of them reported by the engine)` : ""}`);
     else notes.push(`compare: ${differences} difference(s), every one reported by the engine`);
   }
+  const again = diverged.filter(replayed);
+  if (again.length > 0) notes.push(`${again.length} refused write(s) resent by a replay after a kill (${again[0].command}: ${again[0].reason}); see the replayRefusals switch`);
+  const unexpected = diverged.filter((d) => !expected(d) && !replayed(d));
+  if (unexpected.length > 0) {
+    const kinds = new Map<string, number>();
+    for (const d of unexpected) kinds.set(`${d.kind} ${d.command}: ${d.reason}`, (kinds.get(`${d.kind} ${d.command}: ${d.reason}`) ?? 0) + 1);
+    problems.push(`the engine recorded ${unexpected.length} divergence(s): ${[...kinds].slice(0, 6).map(([k, n]) => `${n}× ${k}`).join("; ")}`);
+  }
+  if (diverged.length > unexpected.length + again.length) notes.push(`${diverged.length - unexpected.length - again.length} expected divergence(s) recorded (MOVE from an unsynchronized database)`);
   for (const ev of events.filter((x) => x.level === "error" || /refused|not applied|cannot be applied|inexact|unknown outcome|before an earlier refused/i.test(x.message))) {
     const line = `engine ${ev.level}: ${ev.message}`;
-    if (p.switches.moveFromUnselected && /MOVE of a key from unsynchronized database/.test(ev.message)) notes.push(line);
+    if (p.switches.moveFromUnselected && /MOVE .*unsynchronized database/.test(ev.message)) continue; // counted above
     // a replay after a kill sends replay-safe writes again; these fail the second time by design
-    else if (killCount > 0 && REPLAYED_AGAIN.test(ev.message)) notes.push(`${line} (a replay after a kill: the write had run)`);
+    else if (killCount > 0 && !p.switches.replayRefusals && REPLAYED_AGAIN.test(ev.message)) continue; // counted above
     else problems.push(line);
   }
   const ok = problems.length === 0;
@@ -222,7 +243,7 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
 }
 
 /** refusals of a replay-safe write that ran before a kill: the data is the same either way */
-const REPLAYED_AGAIN = /destination refused a command .*(ID specified in XADD is equal or smaller|BUSYGROUP|Library '.*' already exists)/;
+const REPLAYED_AGAIN = /ID specified in XADD is equal or smaller|ID specified in XSETID is smaller|BUSYGROUP|Library '.*' already exists|a different Functions library named \S+ is already loaded/;
 
 export function syncArgs(p: FuzzProfile, env: FuzzEnv, task: string): string[] {
   return [
@@ -236,14 +257,48 @@ export function syncArgs(p: FuzzProfile, env: FuzzEnv, task: string): string[] {
   ];
 }
 
-/** the keys the engine named in its events: "… (keys: a, b)" */
-function reportedKeys(events: StoredEvent[]): Set<string> {
-  const out = new Set<string>();
-  for (const e of events) {
-    const m = /\(keys: ([^)]*)\)/.exec(e.message);
-    if (m) for (const k of m[1].split(", ")) out.add(k);
+/**
+ * Module values: compare sees their type only, so the workload's `mod:` keys are read back with the
+ * module's own DTSTYPE.GET on both sides.
+ */
+async function compareModuleValues(src: SideLink, tgt: SideLink, p: FuzzProfile): Promise<string[]> {
+  const ks = new Keyspace(p);
+  const map = new Map(p.dbMap ?? []);
+  const bad: string[] = [];
+  for (const db of p.dbs) {
+    const targetDb = map.get(db) ?? (p.target.mode === "cluster" ? 0 : db);
+    for (const key of ks.all("mod", db)) {
+      const read = async (link: SideLink, at: number) => {
+        const c = await link.conn(3000, link.masterOf(key), at);
+        return (await c.callBuffer("DTSTYPE.GET", key).catch((e: Error) => Buffer.from(`(error ${e.message})`))) as Buffer | null;
+      };
+      const [a, b] = await Promise.all([read(src, db), read(tgt, targetDb)]);
+      if (!(a === null ? b === null : b !== null && a.equals(b))) bad.push(`db${db} ${printable(key, 60)}: ${a === null ? "none" : `${a.length} bytes`} vs ${b === null ? "none" : `${b.length} bytes`}`);
+    }
   }
-  return out;
+  return bad;
+}
+
+interface StoredDivergence {
+  kind: string;
+  command: string;
+  /** base64 of the key's bytes */
+  key: string | null;
+  reason: string;
+}
+
+/** The divergences the task recorded (refused and inexact writes, with their keys). */
+function storedDivergences(dataDir: string, task: string): StoredDivergence[] {
+  const file = path.join(dataDir, "redis-dts.db");
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT d.kind AS kind, d.command AS command, d.key AS key, d.reason AS reason FROM DivergentKey d JOIN Task t ON t.id = d.taskId WHERE t.name = ? ORDER BY d.id").all(task) as StoredDivergence[];
+  } catch {
+    return [];
+  } finally {
+    db.close();
+  }
 }
 
 async function fullSyncs(masters: RedisNode[]): Promise<number> {

@@ -101,8 +101,10 @@ function seedHuge(cmd: (db: number, key: Buffer | null, ...argv: Arg[]) => void,
 function seedFunctions(profile: FuzzProfile, ks: Keyspace, out: SeedOp[]): void {
   const load = (master: number | "each", lib: string) => out.push({ t: "masters", id: `S#${out.length}`, db: 0, master, argv: ["FUNCTION", "LOAD", libraryCode(lib, 0)] });
   if (profile.source.mode !== "cluster") for (const i of [0, 1]) load(0, `fzlib${i}`);
-  else if (profile.switches.functionsEveryMaster) for (const i of [0, 1]) load("each", `fzlib${i}`);
-  else ks.tagsByMaster.forEach((_, m) => [0, 1].forEach((i) => load(m, `fzm${m}l${i}`)));
+  else {
+    if (profile.switches.functionsEveryMaster) for (const i of [0, 1]) load("each", `fzlib${i}`);
+    ks.tagsByMaster.forEach((_, m) => [0, 1].forEach((i) => load(m, `fzm${m}l${i}`)));
+  }
 }
 
 /** Writes the seed through pipelines, per master and database (fast: no round trip per key). */
