@@ -45,8 +45,12 @@ describe("the fuzz generator", () => {
       const tags = new Set(formatOp(op).match(/\{t\d+\}/g) ?? []);
       expect(tags.size, formatOp(op)).toBeLessThanOrEqual(1);
     }
-    const merged = commandCounts(generatePhase(3, profileFor("merged-cluster"), "A", 3, 6000).flat());
-    for (const left of ["SWAPDB", "FLUSHDB", "MOVE"]) expect(merged.has(left), left).toBe(false);
+    const mergedOps = generatePhase(3, profileFor("merged-cluster"), "A", 3, 6000).flat();
+    const merged = commandCounts(mergedOps);
+    for (const left of ["SWAPDB", "FLUSHDB"]) expect(merged.has(left), left).toBe(false);
+    // no MOVE between the two merged databases: only from the unsynchronized one (moveFromUnselected)
+    const moves = mergedOps.filter((op) => op.t === "cmd" && op.argv[0] === "MOVE");
+    expect(moves.every((op) => op.db === 2), moves.map(formatOp).join("\n")).toBe(true);
     const cluster = commandCounts(generatePhase(3, p, "A", 3, 6000).flat());
     for (const left of ["SWAPDB", "MOVE", "SELECT"]) expect(cluster.has(left), left).toBe(false);
     // one master's FLUSHALL and cluster PUBLISH only with their switches (on once their fixes landed)
