@@ -14,9 +14,9 @@ export function sourceAcl(user: string, cluster = false): string {
   ].join(" ");
 }
 
-/** Data Verification reads every key of the source: read-only access, added to the same user. */
+/** Data Verification reads every key of the source and its Functions libraries: read-only access, added to the same user. */
 export function sourceVerifyAcl(user: string): string {
-  return `ACL SETUSER ${user} %R~* +@read +scan +type +pttl +dump`;
+  return `ACL SETUSER ${user} %R~* +@read +scan +type +pttl +dump +function|list`;
 }
 
 export function destinationAcl(user: string): string {
