@@ -55,8 +55,10 @@ export interface FuzzRoundResult {
   /** ops that ran before the full sync was done */
   opsDuringFull: number;
   kills: number;
-  /** differences the comparison found (missing + extra + different) */
+  /** differences the comparison found that the engine did not report (missing + extra + different) */
   differences: number;
+  /** differences the engine reported as it should (a MOVE from an unsynchronized database) */
+  reported: number;
   problems: string[];
   /** everything a person needs to reproduce and debug a failure */
   report: string;
@@ -197,11 +199,13 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
   const replayed = (d: StoredDivergence) => killCount > 0 && !p.switches.replayRefusals && d.kind === "refused" && REPLAYED_AGAIN.test(d.reason);
   const reported = new Set(diverged.filter(expected).flatMap((d) => (d.key ? [d.key] : [])));
   const unaccounted = (compared?.samples ?? []).filter((s) => !reported.has(s.keyBase64));
-  const differences = compared ? compared.missing + compared.extra + compared.different : 0;
+  const found = compared ? compared.missing + compared.extra + compared.different : 0;
+  const accountedFor = compared && !compared.samplesTruncated ? compared.samples.length - unaccounted.length : 0;
+  const differences = found - accountedFor;
   if (compared && !compared.equal) {
     const accounted = compared.samples.length - unaccounted.length;
     if (unaccounted.length > 0 || compared.samplesTruncated) problems.push(`compare: ${compared.missing} missing, ${compared.extra} extra, ${compared.different} different${accounted ? ` (${accounted} of them reported by the engine)` : ""}`);
-    else notes.push(`compare: ${differences} difference(s), every one reported by the engine`);
+    else notes.push(`compare: ${found} difference(s), every one reported by the engine`);
   }
   const again = diverged.filter(replayed);
   if (again.length > 0) notes.push(`${again.length} refused write(s) resent by a replay after a kill (${again[0].command}: ${again[0].reason}); see the replayRefusals switch`);
@@ -222,7 +226,7 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
   const ok = problems.length === 0;
   const errors = exec?.stats.errors ?? {};
   const ops = exec?.stats.ops ?? 0;
-  const header = `seed=${o.seed} topology=${p.name} ops=${ops} (during full sync ${opsDuringFull}) kills=${killCount} differences=${differences}`;
+  const header = `seed=${o.seed} topology=${p.name} ops=${ops} (during full sync ${opsDuringFull}) kills=${killCount} differences=${differences}${accountedFor ? ` (+${accountedFor} reported by the engine)` : ""}`;
   const lines = [
     `${ok ? "FUZZ OK" : "FUZZ FAILURE"} ${header}`,
     `  reproduce: npm run soak -- --seed ${o.seed} --topology ${p.name} --rounds 1${o.reproduce ? ` ${o.reproduce}` : ""}`,
@@ -239,7 +243,7 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
   tgt.close();
   if (ok) rmSync(dataDir, { recursive: true, force: true });
   else lines.push(`  the task's data folder (events, checkpoints) is kept: ${dataDir}`);
-  return { seed: o.seed, topology: p.name, ok, ops, opsDuringFull, kills: killCount, differences, problems, report: lines.join("\n"), errors, durationMs: Date.now() - started };
+  return { seed: o.seed, topology: p.name, ok, ops, opsDuringFull, kills: killCount, differences, reported: accountedFor, problems, report: lines.join("\n"), errors, durationMs: Date.now() - started };
 }
 
 /** refusals of a replay-safe write that ran before a kill: the data is the same either way */
