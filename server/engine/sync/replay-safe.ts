@@ -5,11 +5,12 @@ import { commandName } from "./command-spec";
  * expiry, a range of bytes): applied twice they give the same result, and so does a whole run of
  * them sent again in order after it ran. Anything else (INCR, RPUSH, LTRIM 1 -1, COPY, which reads
  * another key) must not run twice: it is fenced (fence.ts), or without fences resent under the
- * task's uncertainty policy (see SyncTask).
+ * task's uncertainty policy (see SyncTask). XCLAIM (what XREADGROUP and XAUTOCLAIM replicate) is not
+ * safe: sent again once its entry was deleted from the stream, it removes the pending entry.
  */
 const SAFE = new Set([
   "set", "setnx", "mset", "del", "unlink", "hset", "hmset", "hsetnx", "hdel", "sadd", "srem", "zrem", "pexpireat", "persist",
-  "setbit", "setrange", "pfadd", "lset", "xdel", "xack", "xsetid", "xgroup", "xclaim", "function", "script", "flushdb",
+  "setbit", "setrange", "pfadd", "lset", "xdel", "xack", "xsetid", "xgroup", "function", "script", "flushdb",
   "flushall", "restore", "zremrangebyscore", "zremrangebylex", "expireat", "hpexpireat", "hexpireat", "hpersist", "getdel",
 ]);
 
