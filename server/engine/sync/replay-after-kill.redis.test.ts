@@ -116,6 +116,27 @@ describe("a replay after kill -9 applies nothing twice (standalone source → cl
     }
   }, 180_000);
 
+  it("a pending entry claimed, then deleted from its stream, stays pending (XCLAIM is not sent again)", async () => {
+    for (let attempt = 0; ; attempt++) {
+      const s = await setup(`xclaim-${attempt}`);
+      const dc = s.dst.client();
+      await s.c.xadd("claims", "1-1", "f", "v");
+      await s.c.xgroup("CREATE", "claims", "g", "0");
+      await waitCaughtUp(s.sync, [s.src]);
+      const ok = await writeThenKill(s, `xclaim-${attempt}`, async () => {
+        await s.c.xreadgroup("GROUP", "g", "alice", "STREAMS", "claims", ">"); // replicated as XCLAIM
+        await s.c.xdel("claims", "1-1"); // the entry goes, its pending entry stays
+        await s.c.set("{marker}done", "1");
+      }, async () => (await dc.get("{marker}done")) === "1");
+      if (!ok && attempt < 4) continue;
+      expect(ok, "the kill came before the next checkpoint").toBe(true);
+      // an XCLAIM of a deleted entry removes it from the PEL: sent again, it would drop alice's entry
+      await restartAndCompare(s);
+      expect(await dc.xpending("claims", "g")).toEqual(await s.c.xpending("claims", "g"));
+      return;
+    }
+  }, 180_000);
+
   it.runIf(on("replayRefusals"))("an XADD and an XGROUP CREATE sent again by the replay are not refused writes (no pause)", async () => {
     for (let attempt = 0; ; attempt++) {
       const s = await setup(`xadd-${attempt}`);
