@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     }
     const r = await runFuzzRound(env, { ...plan.round, reproduce: reproduce(plan.seed, o, plan.topology).replace(/^.*--rounds 1 ?/, ""), log: (l) => say(`${stamp()} ${l.trim()}`) });
     results.push(r);
-    say(`${stamp()} round ${i + 1} seed ${r.seed} ${r.topology}: ${r.ok ? "OK" : "FAILED"} ${r.ops} ops (${r.opsDuringFull} during the full sync), ${r.kills} kills, ${r.differences} differences${r.reported ? ` (+${r.reported} reported by the engine, as expected)` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`);
+    say(`${stamp()} round ${i + 1} seed ${r.seed} ${r.topology}: ${r.ok ? "OK" : "FAILED"} ${r.ops} ops (${r.opsDuringFull} during the full sync), ${r.kills} kills, ${r.differences} differences${r.reported ? ` (+${r.reported} reported by the engine, as expected)` : ""}${r.known ? ` (+${r.known} of a pending fix)` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`);
     if (!r.ok) {
       say(r.report);
       say(`${stamp()} reproduce: ${reproduce(r.seed, o, plan.topology)}`);
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
   await stopAll();
   const failed = results.filter((r) => !r.ok);
   const sum = (f: (r: FuzzRoundResult) => number) => results.reduce((n, r) => n + f(r), 0);
-  say(`${stamp()} soak summary: ${results.length} rounds, ${sum((r) => r.ops)} ops, ${sum((r) => r.kills)} kills, ${sum((r) => r.differences)} differences (${sum((r) => r.reported)} more reported by the engine, as expected), ${failed.length} failed rounds in ${((Date.now() - began) / 60_000).toFixed(1)} min`);
+  say(`${stamp()} soak summary: ${results.length} rounds, ${sum((r) => r.ops)} ops, ${sum((r) => r.kills)} kills, ${sum((r) => r.differences)} differences (${sum((r) => r.reported)} more reported by the engine, as expected; ${sum((r) => r.known)} of pending fixes), ${failed.length} failed rounds in ${((Date.now() - began) / 60_000).toFixed(1)} min`);
   for (const r of failed) say(`  FAILED seed ${r.seed} ${r.topology}: ${r.problems[0]} | ${reproduce(r.seed, o, r.topology as TopologyName)}`);
   return failed.length > 0 ? 1 : 0;
 }

@@ -42,6 +42,7 @@ const PENDING_SEEDS: Record<SwitchName, PendingSeed[]> = {
   publishReplay: [["merged-cluster", 707, { full: 0, incremental: 2 }]],
   flushReplay: [["merged-cluster", 707, { full: 0, incremental: 2 }]],
   replayRefusals: [["merged-cluster", 707, { full: 0, incremental: 2 }]],
+  fullSyncRerunFunctions: [["cluster-cluster", 1772920240, { full: 1, incremental: 2 }]],
   // switches that are not pending fixes have no seeds of their own
   swapdb: [], flushdb: [], flushall: [], moveBetweenDbs: [], copyToOtherDb: [], selectInTx: [], sortPatterns: [], crossSlotOps: [], pubsubDelivery: [],
 };

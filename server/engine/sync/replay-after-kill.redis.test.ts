@@ -8,12 +8,13 @@ import { storedCheckpoints } from "../../testing/resilience";
 import { enabledFixes, type SwitchName } from "../../testing/fuzz/profiles";
 
 /**
- * Hand-written reproductions of what the fuzz soak found when it killed the engine (kill -9) in the
- * incremental phase of a standalone source → cluster destination task: the restart replays the
- * stream from the last checkpoint, and some writes that had already run are applied again.
+ * Hand-written reproductions of what the fuzz soak found when it killed the engine (kill -9): in the
+ * incremental phase of a standalone source → cluster destination task, the restart replays the
+ * stream from the last checkpoint, and some writes that had already run were applied again; during
+ * the full sync, the restart's new full sync kept what the first attempt had loaded.
  * Each case kills the engine after its commands reached the destination and before the next
  * checkpoint (it checks that, and tries again otherwise), so the replay surely covers them.
- * They wait on engine fixes: each runs when its switch is on (profiles.ts LANDED_FIXES, or
+ * Those that wait on an engine fix run when its switch is on (profiles.ts LANDED_FIXES, or
  * REDIS_DTS_FUZZ_WITH=name for a fix in progress).
  */
 
@@ -64,6 +65,33 @@ async function restartAndCompare(s: Setup): Promise<void> {
   const r = await compareSides(endpointOf(s.src, "standalone"), endpointOf(s.dst, "cluster"));
   expect(r.equal, describeDiff(r)).toBe(true);
 }
+
+describe("a full sync run again after kill -9", () => {
+  it.runIf(on("fullSyncRerunFunctions"))("does not keep a Functions library the source deleted meanwhile", async () => {
+    const src = await startRedis();
+    const dst = await startRedis();
+    const c = src.client();
+    await c.call("FUNCTION", "LOAD", "#!lua name=gone\nredis.register_function('gone_f', function() return 1 end)");
+    for (let i = 0; i < 300_000; i += 10_000) {
+      const p = c.pipeline();
+      for (let j = i; j < i + 10_000; j++) p.set(`k:${j}`, `v${j}`);
+      await p.exec();
+    }
+    const args = ["--task", "fnrerun", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
+    const first = pool.start(args);
+    const d = dst.client();
+    // libraries come first in the RDB: the kill lands while the keys still load
+    await waitFor(async () => ((await d.call("FUNCTION", "LIST")) as unknown[]).length > 0, 30_000, "the library on the destination", 5);
+    expect(first.last?.fullSync.done ?? false).toBe(false);
+    await first.kill();
+    await c.call("FUNCTION", "DELETE", "gone");
+    const second = pool.start(args, first.dataDir);
+    await synchronizing(second, 120_000);
+    await caughtUp(second, [src], 60_000);
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+  }, 180_000);
+});
 
 describe("a replay after kill -9 applies nothing twice (standalone source → cluster destination)", () => {
   it.runIf(on("flushReplay"))("a key written before a FLUSHALL does not come back", async () => {

@@ -65,6 +65,8 @@ export interface FuzzSwitches {
    * that is there, XGROUP CREATE of an existing group) must not count as refused writes
    */
   replayRefusals: boolean;
+  /** a full sync run again after a kill leaves no Functions library of the first attempt that the source deleted or replaced meanwhile */
+  fullSyncRerunFunctions: boolean;
 }
 
 export type SwitchName = keyof FuzzSwitches;
@@ -94,12 +96,13 @@ export const SWITCH_DOCS: Record<SwitchName, string> = {
   publishReplay: "[found by the fuzz] no PUBLISH arrives twice after a kill (at-most-once; keyless writes are not fenced on a cluster destination)",
   flushReplay: "[found by the fuzz] flushes in rounds that kill the engine, cluster destination (a flush deletes the fences; the replay resends older writes)",
   replayRefusals: "[found by the fuzz] after a kill, a resent replay-safe write that fails the second time (XADD of an ID already there, BUSYGROUP, an older FUNCTION LOAD) is not a refused write",
+  fullSyncRerunFunctions: "[found by the fuzz] a full sync run again after a kill clears the keys of the first attempt but not its Functions libraries",
 };
 
 /** The switches that wait on an engine fix: `--with NAME` turns one on. */
 export const PENDING_FIXES: readonly SwitchName[] = [
   "txAcrossSlots", "flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster",
-  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals",
+  "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals", "fullSyncRerunFunctions",
 ];
 
 export interface SideShape {
@@ -128,7 +131,7 @@ const none: FuzzSwitches = {
   swapdb: false, flushdb: false, flushall: false, moveBetweenDbs: false, copyToOtherDb: false, selectInTx: false, sortPatterns: false,
   crossSlotOps: false, pubsubDelivery: false, txAcrossSlots: false, flushOneMaster: false, functionFlushOneMaster: false,
   functionsEveryMaster: false, functionChangesEveryMaster: false, publishCluster: false, moveFromUnselected: false, storeAcrossSlots: false, moduleTypes: false, ownKeysUncounted: false,
-  emulationReplay: false, publishReplay: false, flushReplay: false, replayRefusals: false,
+  emulationReplay: false, publishReplay: false, flushReplay: false, replayRefusals: false, fullSyncRerunFunctions: false,
 };
 
 const PROFILES: Record<TopologyName, FuzzProfile> = {
@@ -140,7 +143,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     syncDbs: [0, 1, 2],
     unselectedDb: 3,
     switches: { ...none, swapdb: true, flushdb: true, flushall: true, moveBetweenDbs: true, copyToOtherDb: true, selectInTx: true, sortPatterns: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals"],
+    applicable: ["moveFromUnselected", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals", "fullSyncRerunFunctions"],
   },
   "merged-cluster": {
     name: "merged-cluster",
@@ -152,7 +155,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     unselectedDb: 2,
     // no SWAPDB, no FLUSHDB of a merged database, no MOVE between merged databases, no COPY … DB
     switches: { ...none, flushall: true, selectInTx: true, crossSlotOps: true, pubsubDelivery: true },
-    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals"],
+    applicable: ["txAcrossSlots", "moveFromUnselected", "storeAcrossSlots", "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals", "fullSyncRerunFunctions"],
   },
   "cluster-cluster": {
     name: "cluster-cluster",
@@ -160,7 +163,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "cluster", masters: 3 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "flushReplay", "replayRefusals"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "flushReplay", "replayRefusals", "fullSyncRerunFunctions"],
   },
   "cluster-standalone": {
     name: "cluster-standalone",
@@ -168,14 +171,14 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
     target: { mode: "standalone", masters: 1 },
     dbs: [0],
     switches: { ...none },
-    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals"],
+    applicable: ["flushOneMaster", "functionFlushOneMaster", "functionsEveryMaster", "functionChangesEveryMaster", "publishCluster", "moduleTypes", "ownKeysUncounted", "publishReplay", "replayRefusals", "fullSyncRerunFunctions"],
   },
 };
 
 /**
  * The fixes that have landed on main (their switches are on by default): each name moved here once
  * its fixed-seed tests passed. Still pending (found by the fuzz, seeds in fuzz.redis.test.ts):
- * functionFlushOneMaster, functionChangesEveryMaster, replayRefusals.
+ * functionFlushOneMaster, functionChangesEveryMaster, replayRefusals, fullSyncRerunFunctions.
  */
 export const LANDED_FIXES: readonly SwitchName[] = [
   "txAcrossSlots", "flushOneMaster", "functionsEveryMaster", "publishCluster", "moveFromUnselected", "storeAcrossSlots",
