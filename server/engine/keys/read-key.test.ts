@@ -182,4 +182,20 @@ describe("canonical equality", () => {
     await d.call("XGROUP", "DESTROY", "g-stream", "gb");
     expect(diffValues(await read(c), await read(d), relaxed)?.detail).toMatch(/stream groups 2 vs 1/);
   });
+
+  it("reads a stream deleted between its two pipelines as gone, not as an error (found by the fuzz soak)", async () => {
+    await c.xadd("racing-stream", "*", "f", "v");
+    await c.set("racing-string", "x");
+    const real = toRunner(c);
+    let calls = 0;
+    // a real server; another client deletes the keys right after the TYPE pipeline was answered
+    const racing = {
+      async batch(commands: Parameters<typeof real.batch>[0]) {
+        const replies = await real.batch(commands);
+        if (commands.some((cmd) => String(cmd[0]) === "TYPE") && calls++ === 0) await node.client().del("racing-stream", "racing-string");
+        return replies;
+      },
+    };
+    expect(await readKeys(racing, [b("racing-stream"), b("racing-string")])).toEqual([null, null]);
+  });
 });

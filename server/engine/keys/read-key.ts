@@ -195,6 +195,7 @@ class ChangedError extends Error {
   }
 }
 
+/** the key changed type, or went (XINFO STREAM of a deleted stream says "no such key"), between two pipelines */
 function isChangedUnderUs(err: unknown): boolean {
-  return err instanceof ChangedError || (err instanceof Error && /^WRONGTYPE/.test(err.message));
+  return err instanceof ChangedError || (err instanceof Error && /^(WRONGTYPE|ERR no such key)/.test(err.message));
 }
