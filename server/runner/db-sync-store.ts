@@ -3,6 +3,7 @@ import type { ShardCheckpoint } from "../engine/sync/shard-types";
 import type { SyncStore } from "../engine/sync/sync-task";
 import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { saveCheckpoint } from "../db/checkpoint/save-checkpoint";
+import { saveCheckpointHorizon } from "../db/checkpoint/save-checkpoint-horizon";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
 import { describeRecord } from "../engine/sync/divergence";
@@ -41,10 +42,24 @@ export function dbSyncStore(taskId: string, echo?: (level: string, message: stri
         db: r.db,
         phase: r.phase === "incremental" ? "incremental" : "full",
         resume: decodeResume(r.resume),
+        ...(r.horizon !== null && { horizon: Number(r.horizon) }),
       }));
     },
     async saveCheckpoint(cp: ShardCheckpoint): Promise<void> {
-      await saveCheckpoint({ taskId, sourceNode: cp.sourceNode, replid: cp.replid, offset: BigInt(cp.offset), db: cp.db, phase: cp.phase, resume: encodeResume(cp.resume) });
+      await saveCheckpoint({
+        taskId,
+        sourceNode: cp.sourceNode,
+        replid: cp.replid,
+        offset: BigInt(cp.offset),
+        db: cp.db,
+        phase: cp.phase,
+        resume: encodeResume(cp.resume),
+        // a new full synchronization starts a new history: no window of an earlier one applies
+        ...(cp.phase === "full" && { horizon: null }),
+      });
+    },
+    async saveHorizon(sourceNode: string, horizon: number): Promise<void> {
+      await saveCheckpointHorizon({ taskId, sourceNode, horizon: BigInt(horizon) });
     },
     log(level, message) {
       echo?.(level, message);

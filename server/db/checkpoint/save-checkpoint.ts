@@ -13,13 +13,15 @@ export interface SaveCheckpointOptions {
   phase: "full" | "incremental";
   /** JSON of what a resume after a pause at refused writes must skip and apply (null: nothing) */
   resume?: string | null;
+  /** the send horizon: left as stored when undefined, cleared by null (a new full synchronization) */
+  horizon?: bigint | null;
 }
 
 /** Records where a source shard's stream stands; one row per task and node. */
-export async function saveCheckpoint({ taskId, sourceNode, replid, offset, db = 0, phase, resume = null }: SaveCheckpointOptions) {
+export async function saveCheckpoint({ taskId, sourceNode, replid, offset, db = 0, phase, resume = null, horizon }: SaveCheckpointOptions) {
   return getDb().checkpoint.upsert({
     where: { taskId_sourceNode: { taskId, sourceNode } },
-    create: { taskId, sourceNode, replid, offset, db, phase, resume },
-    update: { replid, offset, db, phase, resume },
+    create: { taskId, sourceNode, replid, offset, db, phase, resume, horizon: horizon ?? null },
+    update: { replid, offset, db, phase, resume, ...(horizon !== undefined && { horizon }) },
   });
 }

@@ -89,6 +89,11 @@ export class Applier {
   private stopped = false;
   /** commands starting below this offset ran already (refusal-redo.ts): nothing of them is sent */
   private skipBelow = -1;
+  /**
+   * commands starting below this offset may have run before a crash (send-horizon.ts): their
+   * unfenced writes are marked WRITE_REPLAYED (an error that they ran already is no divergence)
+   */
+  private replayUntil = -1;
   /** the framed writes (MULTI, writes…, EXEC) of recent transactions by tag, for refusals inside them */
   private readonly txMemory = new Map<number, Buffer[][]>();
   /** one mutable context: its receive time changes per command (no object per command) */
@@ -108,6 +113,11 @@ export class Applier {
 
   get failed(): boolean {
     return this.stopped;
+  }
+
+  /** After a crash: the commands before `until` may have run (send-horizon.ts). */
+  setReplayWindow(until: number): void {
+    this.replayUntil = until;
   }
 
   /** After a pause at a refused write: the commands before `offset` were all answered; skip them. */
@@ -181,6 +191,8 @@ export class Applier {
       const code = e.argv[e.argv.length - 1];
       const decision = libs.decide(code);
       if (decision === "same") return [{ kind: "skip" }];
+      // an older load sent again by a replay: the destination holds what came after it
+      if (decision === "different" && !replace && e.start < this.replayUntil) return [{ kind: "skip" }];
       if (decision === "different" && !replace) {
         return [{ kind: "report", refused: true, message: `a different Functions library named ${libraryName(code)} is already loaded on the destination`, keys: [], inexact: true, source: e }];
       }
@@ -255,7 +267,9 @@ export class Applier {
           // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
           if (!argv) break;
-          const flags = f ? (f.replay ? WRITE_REPLAYED : 0) : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0;
+          // a fenced write skips itself if it ran; an unfenced one of the replay window may echo an error
+          const echo = argv === step.argv && tag < this.replayUntil ? WRITE_REPLAYED : 0;
+          const flags = (f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0) | echo;
           // a fenced keyless write is routed by its fence key (the writer would send it anywhere)
           const route = step.key === null && argv !== step.argv && f ? f.fences.keyFor(null) : step.key;
           const room =
@@ -267,7 +281,8 @@ export class Applier {
         }
         case "broadcast": {
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
-          if (argv && !this.out.broadcast(step.db, argv, tag, f ? (f.replay ? WRITE_REPLAYED : 0) : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+          const echo = tag < this.replayUntil ? WRITE_REPLAYED : 0;
+          if (argv && !this.out.broadcast(step.db, argv, tag, (f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0) | echo)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         }
         case "emulate":

@@ -10,6 +10,7 @@ import { Applier, type InexactCommand } from "./apply";
 import type { DivergenceRecord } from "./divergence";
 import { describeRefusal, isReplayEcho, refusalMessage } from "./refusals";
 import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "./refusal-redo";
+import { SendHorizon } from "./send-horizon";
 import { Fences, type FenceView } from "./fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
@@ -62,11 +63,19 @@ export class ShardSync {
   private resumeFix: ResumeFix | undefined;
   /** the current session's applier (its transactions, for refusals inside them) */
   private applier: Applier | null = null;
+  /** how far this run may have written: stored before writes get past it (send-horizon.ts) */
+  private horizon: SendHorizon | null = null;
+  /**
+   * the next replay's window: commands before this offset may have run (the stored horizon after a
+   * restart, the last handed-over command after a lost destination connection)
+   */
+  private replayUntil: number;
 
   constructor(private readonly o: ShardSyncOptions) {
     this.node = { host: o.source.host, port: o.source.port };
     this.checkpoint = o.checkpoint;
     this.resumeFix = o.checkpoint?.phase === "incremental" ? o.checkpoint.resume : undefined;
+    this.replayUntil = o.checkpoint?.phase === "incremental" ? (o.checkpoint.horizon ?? -1) : -1;
     this.hbKey = heartbeatKey(o.taskId, o.slots);
     this.shardId = o.checkpoint?.sourceNode ?? formatAddress(o.source);
     this.writer = o.writer;
@@ -169,8 +178,13 @@ export class ShardSync {
 
   /** A write the destination answered with an error in the incremental phase. */
   private onRefused(f: CommandFailure): void {
-    // a replayed write that ran before (BUSYGROUP, an XADD id at or below the top...): nothing diverged
-    if ((f.replayed || f.uncertain || this.fencing === false) && isReplayEcho(f)) return;
+    // an unfenced write of a replay after a crash that ran before (BUSYGROUP, an XADD id at or below
+    // the top, LSET on a list deleted later...): nothing diverged
+    if (f.replayed) {
+      this.o.log("info", `${this.status.source}: ${describeRefusal(f.argv).command} sent again by the replay after a restart answered "${f.error.message}": it ran before the restart`);
+      return;
+    }
+    if ((f.uncertain || this.fencing === false) && isReplayEcho(f)) return;
     const { command, keys } = describeRefusal(f.argv);
     const db = this.tracker ? this.tracker.at(f.tag).db : 0;
     const at = { offset: f.tag, db };
@@ -332,6 +346,8 @@ export class ShardSync {
       void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
       this.o.log("warn", `${this.status.source}: the destination connection broke with ${cmds.length} writes of unknown outcome; replaying from offset ${offset}, skipping what already ran`);
     }
+    // everything handed over may have run: the replay from the surely-applied offset echoes it
+    if (this.tracker) this.replayUntil = Math.max(this.replayUntil, this.tracker.handedOver().offset);
     this.tracker = null;
     this.writerLost = true;
     this.client?.close(new DtsError("CONNECT_FAILED", "the destination connection broke"));
@@ -367,9 +383,11 @@ export class ShardSync {
         this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
         client.close(this.fatal);
       };
-      const startIncremental = (offset: number, db: number, replay: FenceView | null) => {
+      const startIncremental = (offset: number, db: number, replay: FenceView | null, replayUntil = -1) => {
         const tracker = new OffsetTracker(offset, db);
         this.tracker = tracker;
+        const saveHorizon = this.o.saveHorizon;
+        this.horizon = saveHorizon ? new SendHorizon(Math.max(offset, replayUntil), (h) => saveHorizon(this.shardId, h)) : null;
         this.writer.setHandlers({
           onCommandError: (f) => this.onRefused(f),
           // a write applied while an earlier one of its slot was still being retried: their order may be inverted
@@ -398,6 +416,7 @@ export class ShardSync {
           done: (end) => tracker.done(end),
         }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
         this.applier = applier;
+        if (replayUntil > offset) applier.setReplayWindow(replayUntil);
         this.status.phase = "incremental";
       };
       const pauseUntil = (p: Promise<void>) => {
@@ -413,6 +432,7 @@ export class ShardSync {
           this.status.phase = "full";
           this.status.waiting = null;
           this.resumeFix = undefined;
+          this.replayUntil = -1;
           this.status.replid = info.replid;
           this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
           this.tracker = null;
@@ -496,7 +516,8 @@ export class ShardSync {
             (async () => {
               await this.probeFencing();
               const replay = this.fencing ? await this.fences.read(this.o.control(), this.o.destDbs) : null;
-              startIncremental(info.offset, resume?.db ?? 0, replay);
+              // the commands up to the stored horizon may have run before this process started
+              startIncremental(info.offset, resume?.db ?? 0, replay, this.replayUntil);
               const fix = this.resumeFix;
               if (fix && resume && info.offset === resume.offset && fix.skipTo > info.offset) {
                 this.applyRedo(fix, info.offset);
@@ -513,7 +534,14 @@ export class ShardSync {
             this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
           }
           if (this.halted) return;
-          const wait = applier!.apply({ argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw });
+          const entry = { argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw };
+          // nothing past the stored send horizon is handed over before a new one is stored
+          const stored = this.horizon?.before(cmd.startOffset);
+          if (stored) {
+            pauseUntil(stored.then(() => applier!.apply(entry) ?? undefined));
+            return;
+          }
+          const wait = applier!.apply(entry);
           if (applier!.failed) return;
           if (wait) pauseUntil(wait);
           else if (this.writer.full) pauseUntil(this.writer.ready());

@@ -18,6 +18,8 @@ export interface ShardCheckpoint {
   phase: "full" | "incremental";
   /** after a pause at a refused write: what a resume skips and applies again (refusal-redo.ts) */
   resume?: ResumeFix;
+  /** no write of a command at or past this offset was handed over (send-horizon.ts) */
+  horizon?: number;
 }
 
 /** Receives the RDB of a full synchronization and writes it to the destination. */
@@ -79,6 +81,8 @@ export interface ShardSyncOptions {
   /** the full synchronization is over (loaded, or continued without one): status readers may look now */
   fullSyncDone?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
+  /** makes a send horizon durable (send-horizon.ts); undefined: replays have no window */
+  saveHorizon?(sourceNode: string, horizon: number): Promise<void>;
   /**
    * removes what an earlier full-sync attempt of this shard wrote (intercept mode only); undefined
    * when the destination may hold keys of its own (ignore mode)

@@ -36,6 +36,8 @@ export interface SyncTaskConfig {
 export interface SyncStore {
   loadCheckpoints(): Promise<ShardCheckpoint[]>;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;
+  /** raises a shard's send horizon (send-horizon.ts); optional: without it a replay has no window */
+  saveHorizon?(sourceNode: string, horizon: number): Promise<void>;
   log(level: "info" | "warn" | "error", message: string): void;
   /** a divergence (divergence.ts): its event, and its keys kept for Data Verification. Must not throw. */
   divergence?(r: DivergenceRecord, decision: DivergenceDecision): void;
@@ -206,6 +208,7 @@ export class SyncTask {
             afterLoad: (w) => w.setHandlers(handlers),
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
+            saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,
             rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
             clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
           }),

@@ -182,7 +182,7 @@ const PROFILES: Record<TopologyName, FuzzProfile> = {
  */
 export const LANDED_FIXES: readonly SwitchName[] = [
   "txAcrossSlots", "flushOneMaster", "functionsEveryMaster", "publishCluster", "moveFromUnselected", "storeAcrossSlots",
-  "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay",
+  "moduleTypes", "ownKeysUncounted", "emulationReplay", "publishReplay", "flushReplay", "replayRefusals",
 ];
 
 /**
