@@ -8,7 +8,6 @@ import { RestoreCommand } from "./restore-command";
 import { isOwnKey, loadTmpKey } from "../own-keys";
 import { RENAME_IF_ABSENT } from "./tmp-key";
 import { typedCommands } from "./typed-commands";
-import { libraryName } from "./function-libraries";
 import type { LoadIssue, LoadStats, LoaderOptions } from "./types";
 
 const B = (s: string) => Buffer.from(s);
@@ -355,19 +354,21 @@ export class RdbLoader {
       return;
     }
     const libs = this.opts.functions;
-    if (libs) {
-      const decision = libs.decide(code);
-      // the same library from another master, or already on the destination: loaded once
-      if (decision === "same") return;
-      if (decision === "different" && !this.ignore) {
-        this.stats.conflicts++;
-        this.issue({ kind: "conflict", command: "FUNCTION", message: `a different Functions library named ${libraryName(code)} already exists on the destination` });
-        return;
-      }
-      libs.loaded(code);
+    const flags = this.ignore ? WRITE_REPLAY_SAFE : 0;
+    if (!libs) {
+      this.stats.functions++;
+      this.writer.broadcast(0, this.ignore ? ["FUNCTION", "LOAD", "REPLACE", code] : ["FUNCTION", "LOAD", code], this.tag, flags);
+      return;
+    }
+    // the same library from another master, or already on the destination, is loaded once
+    const outcome = libs.load(code, { replace: false, force: this.ignore });
+    if (outcome.kind === "conflict") {
+      this.stats.conflicts++;
+      this.issue({ kind: "conflict", command: "FUNCTION", message: `a different Functions library named ${outcome.name} already exists on the destination` });
+      return;
     }
     this.stats.functions++;
-    this.writer.broadcast(0, this.ignore ? ["FUNCTION", "LOAD", "REPLACE", code] : ["FUNCTION", "LOAD", code], this.tag, this.ignore ? WRITE_REPLAY_SAFE : 0);
+    for (const argv of outcome.commands) this.writer.broadcast(0, argv, this.tag, flags);
   }
 
   private issue(i: LoadIssue): void {

@@ -1,4 +1,4 @@
-import type { FunctionLibraries } from "./function-libraries";
+import type { ShardLibraries } from "./function-libraries";
 
 /** intercept: a key that already exists is an error (reported); ignore: it is overwritten */
 export type ConflictPolicy = "intercept" | "ignore";
@@ -26,7 +26,7 @@ export interface LoaderOptions {
    * the destination's Functions libraries, shared by the shards of a task: a library another master
    * already loaded (or the destination had) with the same code is not loaded again nor a conflict
    */
-  functions?: FunctionLibraries | null;
+  functions?: ShardLibraries | null;
   /** issues kept in the summary (default 20); all of them are counted */
   keepIssues?: number;
   /** the clock deciding what is already expired (default Date.now) */

@@ -9,7 +9,7 @@ import { isReplaySafe } from "./replay-safe";
 import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";
 import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
 import { clearShard } from "./clear-shard";
-import { libraryName, type FunctionLibraries } from "../loader/function-libraries";
+import type { ShardLibraries } from "../loader/function-libraries";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -62,7 +62,7 @@ export interface ApplyFence {
 /** What the applier shares with the other shards of its task. */
 export interface ApplyShared {
   /** the destination's Functions libraries (null: FUNCTION commands are broadcast as they come) */
-  functions: FunctionLibraries | null;
+  functions: ShardLibraries | null;
 }
 
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
@@ -178,32 +178,32 @@ export class Applier {
   }
 
   /**
-   * FUNCTION LOAD/DELETE/FLUSH/RESTORE against what the destination holds: each master of a source
-   * cluster sends the same library, which is loaded once; a different library under a loaded name
-   * is refused unless the source asked to REPLACE it.
+   * FUNCTION LOAD/DELETE/FLUSH/RESTORE of this master against the libraries the destination holds for
+   * all masters (function-libraries.ts): the same library from several masters is loaded once, one
+   * master's DELETE or FLUSH removes only what no other master still holds.
    */
   private planFunction(e: CommandEntry): Planned[] {
     const libs = this.shared.functions!;
     const sub = e.argv[1]?.toString().toLowerCase();
-    const steps = this.plan(e, "function");
+    let commands: Buffer[][];
     if (sub === "load") {
       const replace = e.argv.length > 3 && e.argv[2].toString().toLowerCase() === "replace";
       const code = e.argv[e.argv.length - 1];
-      const decision = libs.decide(code);
-      if (decision === "same") return [{ kind: "skip" }];
-      // an older load sent again by a replay: the destination holds what came after it
-      if (decision === "different" && !replace && e.start < this.replayUntil) return [{ kind: "skip" }];
-      if (decision === "different" && !replace) {
-        return [{ kind: "report", refused: true, message: `a different Functions library named ${libraryName(code)} is already loaded on the destination`, keys: [], inexact: true, source: e }];
+      // a replay after a crash may send an older load again: the destination holds what came after it
+      const outcome = libs.load(code, { replace, replaying: e.start < this.replayUntil });
+      if (outcome.kind === "conflict") {
+        return [{ kind: "report", refused: true, message: `a different Functions library named ${outcome.name}, which no source master holds, is already loaded on the destination`, keys: [], inexact: true, source: e }];
       }
-      libs.loaded(code);
-    } else if (sub === "delete") {
-      const name = e.argv[2]?.toString() ?? "";
-      // another master's stream deleted it already: the destination is as the source wants it
-      if (!libs.has(name)) return [{ kind: "skip" }];
-      libs.deleted(name);
-    } else if (sub === "flush") libs.flushed();
-    else if (sub === "restore") libs.forget();
+      commands = outcome.commands;
+    } else if (sub === "delete") commands = libs.delete(e.argv[2]?.toString() ?? "");
+    else if (sub === "flush") commands = libs.flush();
+    else {
+      if (sub === "restore") libs.restore();
+      return this.plan(e, "function");
+    }
+    if (commands.length === 0) return [{ kind: "skip" }];
+    const steps: Planned[] = commands.map((argv) => ({ kind: "broadcast", db: 0, argv }));
+    if (this.fence) steps.forEach((s, i) => ((s.offset = e.start), (s.sub = i)));
     return steps;
   }
 

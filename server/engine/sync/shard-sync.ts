@@ -462,6 +462,10 @@ export class ShardSync {
               // what the interrupted attempt still had in the writer lands first, then goes
               this.writer.drained().then(async () => {
                 const n = clear ? await clear(this.o.slots) : 0;
+                // the libraries only this master held go too: its RDB loads what it holds now
+                const libs = this.o.functions?.restart(clear !== undefined) ?? [];
+                for (const argv of libs) if (!this.writer.broadcast(0, argv, 0, 0)) await this.writer.ready();
+                if (libs.length) await this.writer.drained();
                 if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
                 // a new history: offsets may start over, the old fences would hide new writes
                 if (this.fencing !== false) await this.fences.reset(this.o.control(), this.o.destDbs);

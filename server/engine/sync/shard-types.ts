@@ -4,7 +4,7 @@ import type { DestinationWriter } from "../writer/types";
 import type { ApplyContext } from "./apply";
 import type { DivergenceLog } from "./divergence";
 import type { ResumeFix } from "./refusal-redo";
-import type { FunctionLibraries } from "../loader/function-libraries";
+import type { ShardLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
@@ -71,7 +71,7 @@ export interface ShardSyncOptions {
   /** the task's divergence accounting and policy (divergence.ts) */
   divergence: DivergenceLog;
   /** the destination's Functions libraries, shared by the task's shards (null: not tracked) */
-  functions: FunctionLibraries | null;
+  functions: ShardLibraries | null;
   spoolDir: string;
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;

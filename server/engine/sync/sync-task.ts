@@ -11,7 +11,7 @@ import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
 import { clearShard } from "./clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
-import { FunctionLibraries } from "../loader/function-libraries";
+import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
@@ -50,7 +50,7 @@ export interface LoaderFactory {
     conflict: "intercept" | "ignore";
     log: SyncStore["log"];
     onIssue?: (issue: LoadIssue) => void;
-    functions?: FunctionLibraries | null;
+    functions?: ShardLibraries | null;
     /** names the loader's temporary keys (own-keys.ts) */
     taskId?: string;
   }): RdbLoad;
@@ -163,6 +163,7 @@ export class SyncTask {
       const ids = await replicationIds(this.cfg.source, sources);
       const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
+      const shardIds: Array<{ shard: string; host: string; port: number }> = [];
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
         const handlers: WriterHandlers = {
@@ -181,6 +182,10 @@ export class SyncTask {
         const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
         const rerunOfFull = cp?.phase === "full";
+        // the shard's libraries are tracked under the same name its checkpoint is saved under
+        const shardId = cp?.sourceNode ?? formatAddress(node);
+        shardIds.push({ shard: shardId, host: node.host, port: node.port });
+        const libs = this.functions.forShard(shardId);
         const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
         this.shards.push(
           new ShardSync({
@@ -192,7 +197,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: this.functions, taskId: this.cfg.taskId }),
+            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -201,7 +206,7 @@ export class SyncTask {
             },
             destDbs,
             divergence: this.divergence,
-            functions: this.functions,
+            functions: libs,
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
@@ -216,9 +221,12 @@ export class SyncTask {
       }
       // the libraries the destination holds already (read once the writers know it is a Redis): the
       // same one from each source master is then loaded once
-      await this.functions.read(this.control()).catch((err) => this.store.log("warn", `the destination's Functions libraries could not be read (${describeError(err)}); FUNCTION LOAD is applied as it comes`));
+      await readLibraries(this.functions, this.control(), this.cfg.source, shardIds).catch((err) =>
+        this.store.log("warn", `the Functions libraries could not be read (${describeError(err)}); FUNCTION commands are applied as they come`),
+      );
+      const libraryCheck = setInterval(() => this.checkLibraries(), 2000);
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
-      await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
+      await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err)))).finally(() => clearInterval(libraryCheck));
       if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
     } catch (err) {
       this.fail(err);
@@ -231,6 +239,28 @@ export class SyncTask {
   stop(): void {
     this.stopping = true;
     for (const s of this.shards) s.stop();
+  }
+
+  /**
+   * Source masters that hold different code for one library: followed (last load wins) while their
+   * streams catch up, a divergence once every stream is caught up and they still disagree.
+   */
+  private checkLibraries(): void {
+    const shards = this.shards.map((s) => s.snapshot());
+    const caughtUp = shards.length > 0 && shards.every((s) => s.phase === "incremental" && s.offset !== null && s.appliedOffset !== null && s.offset - s.appliedOffset <= 4096);
+    if (!caughtUp) return;
+    for (const d of this.functions.settledDisagreements()) {
+      this.divergence.record({
+        kind: "inexact",
+        shard: d.holders.join(", "),
+        db: null,
+        command: "FUNCTION",
+        keys: [],
+        reason: `the source masters hold different code for the Functions library ${d.name}; the destination holds the one loaded last`,
+        phase: "incremental",
+        at: Date.now(),
+      });
+    }
   }
 
   /** The divergence policy stopped a shard: the whole task pauses (or fails) with the reason. */
@@ -309,6 +339,20 @@ export class SyncTask {
     await this.pubsub?.stop();
     await Promise.all(this.writers.map((w) => w.close().catch(() => w.destroy())));
     for (const c of this.controls) c.disconnect();
+  }
+}
+
+/** What the destination and each source master hold (function-libraries.ts), read at the task's start. */
+async function readLibraries(libs: FunctionLibraries, control: Redis | Cluster, auth: Endpoint, shards: Array<{ shard: string; host: string; port: number }>): Promise<void> {
+  const clients = shards.map((s) => {
+    const c = new Redis(ioredisOptions({ ...auth, host: s.host, port: s.port }, { lazyConnect: true, maxRetriesPerRequest: 1 }));
+    c.on("error", () => {});
+    return { shard: s.shard, node: c };
+  });
+  try {
+    await libs.read(control, clients);
+  } finally {
+    for (const c of clients) c.node.disconnect();
   }
 }
 
