@@ -346,6 +346,10 @@ export class Applier {
     if (this.fence && id.offset !== undefined) {
       const key = this.fence.fences.flushKey();
       this.out.write(step.db, this.fence.fences.flushFenceCommand({ offset: id.offset, sub: id.sub! }), key, tag, 0);
+      // nothing after the flush runs before its fence is in place: a later write on another node
+      // would raise the replay's horizon past a flush that no fence records, and the writes before the
+      // flush, whose slot fences it deleted, would come back
+      await this.out.drained();
     }
   }
 
