@@ -104,6 +104,15 @@ export class FunctionLibraries {
     return new ShardLibraries(this, shard);
   }
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** runs `fn` after every earlier call has finished: see sync/apply-functions.ts */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** @internal */ lib(name: string): Library | undefined {
     return this.libs.get(name);
   }
@@ -232,6 +241,11 @@ export class ShardLibraries {
     lib.present = true;
     lib.code = Buffer.from(last);
     return [was ? [LOAD, B("LOAD"), B("REPLACE"), last] : [LOAD, B("LOAD"), last]];
+  }
+
+  /** one at a time for the whole task (FunctionLibraries.serial) */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    return this.all.serial(fn);
   }
 
   /** FUNCTION RESTORE: the set is whatever the payload held; nothing is skipped until read again */

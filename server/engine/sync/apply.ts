@@ -10,6 +10,7 @@ import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./
 import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
 import { clearShard } from "./clear-shard";
 import type { ShardLibraries } from "../loader/function-libraries";
+import { applyLibraryCommand } from "./apply-functions";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -48,6 +49,11 @@ export interface ApplyEvents {
    * acknowledged everything queued, the destination reflects the stream up to `offset`
    */
   done(offset: number): void;
+  /**
+   * the destination acknowledged everything queued: store the checkpoint there now and resolve once
+   * it is durable (a replay after a crash then starts at the next command)
+   */
+  settled?(): Promise<void>;
 }
 
 export type ApplyContext = Omit<PlanContext, "receivedAt">;
@@ -66,7 +72,9 @@ export interface ApplyShared {
 }
 
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
-type Planned = Step & Partial<FenceId> & { source?: CommandEntry };
+/** a FUNCTION LOAD/DELETE/FLUSH, planned and sent in the task's order of such commands (apply-functions.ts) */
+type LibraryStep = { kind: "library"; db: number; entry: CommandEntry };
+type Planned = (Step | LibraryStep) & Partial<FenceId> & { source?: CommandEntry };
 
 /** Transactions bigger than this are applied in order without MULTI instead of buffered without bound. */
 const MAX_TX_COMMANDS = 10_000;
@@ -183,28 +191,28 @@ export class Applier {
    * master's DELETE or FLUSH removes only what no other master still holds.
    */
   private planFunction(e: CommandEntry): Planned[] {
-    const libs = this.shared.functions!;
     const sub = e.argv[1]?.toString().toLowerCase();
-    let commands: Buffer[][];
-    if (sub === "load") {
-      const replace = e.argv.length > 3 && e.argv[2].toString().toLowerCase() === "replace";
-      const code = e.argv[e.argv.length - 1];
-      // a replay after a crash may send an older load again: the destination holds what came after it
-      const outcome = libs.load(code, { replace, replaying: e.start < this.replayUntil });
-      if (outcome.kind === "conflict") {
-        return [{ kind: "report", refused: true, message: `a different Functions library named ${outcome.name}, which no source master holds, is already loaded on the destination`, keys: [], inexact: true, source: e }];
-      }
-      commands = outcome.commands;
-    } else if (sub === "delete") commands = libs.delete(e.argv[2]?.toString() ?? "");
-    else if (sub === "flush") commands = libs.flush();
-    else {
-      if (sub === "restore") libs.restore();
+    if (sub !== "load" && sub !== "delete" && sub !== "flush") {
+      if (sub === "restore") this.shared.functions!.restore();
       return this.plan(e, "function");
     }
-    if (commands.length === 0) return [{ kind: "skip" }];
-    const steps: Planned[] = commands.map((argv) => ({ kind: "broadcast", db: 0, argv }));
-    if (this.fence) steps.forEach((s, i) => ((s.offset = e.start), (s.sub = i)));
-    return steps;
+    const step: Planned = { kind: "library", db: 0, entry: e };
+    if (this.fence) ((step.offset = e.start), (step.sub = 0));
+    return [step];
+  }
+
+  private async applyLibrary(e: CommandEntry, tag: number): Promise<void> {
+    // the shard's earlier writes (an FCALL of the library about to go) land first
+    await this.out.drained();
+    const replaying = e.start < this.replayUntil;
+    const failure = await applyLibraryCommand(this.shared.functions!, this.control(), e.argv, replaying);
+    if (!failure) return;
+    const sub = e.argv[1].toString().toUpperCase();
+    if (replaying && !failure.message.startsWith("a different")) {
+      this.events.info(`FUNCTION ${sub} sent again by the replay after a restart answered "${failure.message}": it ran before the restart`);
+      return;
+    }
+    if (this.events.inexact({ kind: failure.refused ? "refused" : "inexact", message: `FUNCTION ${sub}: ${failure.message}`, keys: [], command: "FUNCTION", db: e.db, offset: tag })) this.stopped = true;
   }
 
   private plan(e: CommandEntry, name = commandName(e.argv[0])): Planned[] {
@@ -287,6 +295,14 @@ export class Applier {
         }
         case "emulate":
           return this.continueAfter(this.emulate(step, tag), steps.slice(i + 1), tag, end);
+        case "library": {
+          // a replay: like a broadcast, it ran when any fence is past it
+          if (f && step.offset !== undefined && f.replay) {
+            if (!covers(f.replay.max, step as FenceId)) f.replay = null;
+            else break;
+          }
+          return this.continueAfter(this.applyLibrary(step.entry, tag), steps.slice(i + 1), tag, end);
+        }
         case "flush": {
           // a replay: when anything after this flush ran, the flush itself did (it is drained around)
           if (f && step.offset !== undefined && f.replay) {
@@ -334,6 +350,11 @@ export class Applier {
    */
   private async flush(step: Extract<Step, { kind: "flush" }>, tag: number): Promise<void> {
     await this.out.drained();
+    // A crash between the flush and its fence would leave a destination without fences (the flush
+    // removed them): a replay from an older checkpoint would run every write before the flush again
+    // (PUBLISH delivered twice, moves of keys the flush removed reported as divergences). With the
+    // checkpoint stored here, a replay starts at this flush.
+    if (this.fence && this.events.settled) await this.events.settled();
     if (step.slots === null) {
       if (!this.out.broadcast(step.db, step.argv, tag, this.fence ? 0 : WRITE_REPLAY_SAFE)) await this.out.ready();
     } else {
@@ -401,7 +422,7 @@ export class Applier {
     }
     const writes = steps.filter((s): s is Extract<Planned, { kind: "write" }> => s.kind === "write");
     if (writes.length !== steps.length) {
-      if (steps.some((s) => s.kind !== "skip")) this.events.info("a MULTI/EXEC block contains commands that cannot run inside a transaction here: applied in order");
+      if (steps.some((s) => s.kind !== "skip")) this.splitTx();
       return this.run(steps, this.txStart, exec.end);
     }
     if (writes.length === 0) {
@@ -419,6 +440,16 @@ export class Applier {
     this.txMemory.set(this.txStart, framed.map((w) => (w as { argv: Buffer[] }).argv));
     return this.run(framed, this.txStart, exec.end);
   }
+
+  /** said once, then every 1000th time: a workload of such blocks would fill the events with it */
+  private splitTx(): void {
+    if (this.splitTxCount++ % 1000 === 0) {
+      const n = this.splitTxCount === 1 ? "" : ` (${this.splitTxCount} so far)`;
+      this.events.info(`a MULTI/EXEC block contains commands that cannot run inside one transaction on this destination: its commands are applied in order${n}`);
+    }
+  }
+
+  private splitTxCount = 0;
 
   /** the writes can run as one MULTI/EXEC on the destination */
   private oneTransaction(writes: Array<Extract<Planned, { kind: "write" }>>, anchor: Buffer | null): boolean {

@@ -43,9 +43,10 @@ async function setup(task: string): Promise<Setup> {
 /**
  * Runs `write` right after a checkpoint was stored, waits until `applied()` sees its effect on the
  * destination, and kills the engine; true when no newer checkpoint was stored by then (the replay
- * will cover the writes).
+ * will cover the writes), or none past `coveredUpTo()` when given (a replication offset: the replay
+ * then covers the writes after it).
  */
-async function writeThenKill(s: Setup, task: string, write: () => Promise<void>, applied: () => Promise<boolean>): Promise<boolean> {
+async function writeThenKill(s: Setup, task: string, write: () => Promise<void>, applied: () => Promise<boolean>, coveredUpTo?: () => number): Promise<boolean> {
   const last = () => storedCheckpoints(s.sync.dataDir, task).find((c) => c.phase === "incremental")?.offset ?? -1;
   const before = last();
   await waitFor(() => last() > before, 10_000, "a new checkpoint", 5);
@@ -53,7 +54,11 @@ async function writeThenKill(s: Setup, task: string, write: () => Promise<void>,
   await write();
   await waitFor(applied, 10_000, "the writes on the destination", 5);
   await s.sync.kill();
-  return last() === at;
+  return coveredUpTo ? last() <= coveredUpTo() : last() === at;
+}
+
+async function replOffset(c: Redis): Promise<number> {
+  return Number(/master_repl_offset:(\d+)/.exec(String(await c.info("replication")))?.[1] ?? -1);
 }
 
 async function restartAndCompare(s: Setup): Promise<void> {
@@ -98,11 +103,14 @@ describe("a replay after kill -9 applies nothing twice (standalone source → cl
     for (let attempt = 0; ; attempt++) {
       const s = await setup(`flush-${attempt}`);
       const dc = s.dst.client();
+      let flushed = -1;
+      // the engine stores a checkpoint at the flush itself: the replay covers what came after it
       const ok = await writeThenKill(s, `flush-${attempt}`, async () => {
         await s.c.set("before-flush", "1"); // its slot gets no fence after the flush
         await s.c.flushall();
+        flushed = await replOffset(s.c);
         await s.c.incr("{after}counter"); // a fenced write: its fence is newer than the flush
-      }, async () => (await dc.get("{after}counter")) === "1");
+      }, async () => (await dc.get("{after}counter")) === "1", () => flushed);
       if (!ok && attempt < 4) continue;
       expect(ok, "the kill came before the next checkpoint").toBe(true);
       await restartAndCompare(s);

@@ -261,8 +261,14 @@ export class ShardSync {
     }
   }
 
-  /** Checkpoint bookkeeping, once a second. */
-  private async tick(): Promise<void> {
+  /** Checkpoint bookkeeping, once a second; one save at a time, so a later one never lands first. */
+  private tick(): Promise<void> {
+    return (this.ticking = this.ticking.then(() => this.saveApplied()));
+  }
+
+  private ticking: Promise<void> = Promise.resolve();
+
+  private async saveApplied(): Promise<void> {
     // A failed writer no longer knows what it had in flight: its watermark would overstate.
     if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure || this.halting) return;
     let { offset, db } = this.applied();
@@ -414,6 +420,10 @@ export class ShardSync {
             this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
           info: (m) => this.o.log("info", m),
           done: (end) => tracker.done(end),
+          settled: () => {
+            this.lastSaved = -1;
+            return this.tick();
+          },
         }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
         this.applier = applier;
         if (replayUntil > offset) applier.setReplayWindow(replayUntil);
