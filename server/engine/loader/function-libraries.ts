@@ -63,6 +63,11 @@ async function listLibraries(node: Node): Promise<Map<string, Buffer | null>> {
 
 export class FunctionLibraries {
   private readonly libs = new Map<string, Library>();
+  /**
+   * every library on the destination came from a source master (Pre-check and Intercept: it held
+   * none of its own), so one that no master holds any more is left over from them
+   */
+  ownedBySources = false;
   /** false until read, and again after FUNCTION RESTORE replaced a set wholesale */
   private known = false;
   /** libraries whose holders disagreed at the last caught-up check */
@@ -202,12 +207,21 @@ export class ShardLibraries {
     return this.settle(name, lib);
   }
 
-  /** FUNCTION FLUSH from this master, or its full synchronization starting over: all it held goes. */
-  flush(): Buffer[][] {
+  /**
+   * FUNCTION FLUSH from this master, or its full synchronization starting over: all it held goes.
+   * `replaying` (after a restart): the holders were read from the masters as they are now, ahead of
+   * the replay; a library on the destination that no master holds now was held then by a master
+   * whose stream drops it in the replay, this FLUSH perhaps: it goes too when the destination
+   * had no libraries of its own.
+   */
+  flush(o: { replaying?: boolean } = {}): Buffer[][] {
     if (!this.all.isKnown) return [[LOAD, B("FLUSH")]];
     const out: Buffer[][] = [];
     for (const [name, lib] of [...this.all.entries()]) {
-      if (!lib.holders.delete(this.shard)) continue;
+      if (!lib.holders.delete(this.shard)) {
+        if (o.replaying && this.all.ownedBySources && lib.present && lib.holders.size === 0) out.push(...this.settle(name, lib));
+        continue;
+      }
       out.push(...this.settle(name, lib));
     }
     return out;

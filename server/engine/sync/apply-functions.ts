@@ -26,7 +26,7 @@ export async function applyLibraryCommand(libs: ShardLibraries, control: Redis |
       }
       commands = outcome.commands;
     } else if (sub === "delete") commands = libs.delete(argv[2]?.toString() ?? "");
-    else commands = libs.flush();
+    else commands = libs.flush({ replaying });
     for (const command of commands) {
       const failure = await toEveryMaster(control, command);
       if (failure) return { refused: true, message: failure };

@@ -30,7 +30,8 @@ type PendingSeed = [TopologyName, number, FuzzRoundOptions["kills"]?];
 const PENDING_SEEDS: Record<SwitchName, PendingSeed[]> = {
   txAcrossSlots: [["merged-cluster", 1]],
   flushOneMaster: [["cluster-cluster", 1], ["cluster-standalone", 1]],
-  functionFlushOneMaster: [["cluster-cluster", 1]],
+  // 454443739: a FUNCTION FLUSH replayed after two kills left a library no master held any more
+  functionFlushOneMaster: [["cluster-cluster", 1], ["cluster-cluster", 454443739, { full: 1, incremental: 2 }]],
   functionsEveryMaster: [["cluster-cluster", 1], ["cluster-standalone", 1]],
   functionChangesEveryMaster: [["cluster-standalone", 31], ["cluster-cluster", 1]],
   publishCluster: [["cluster-cluster", 1]],

@@ -221,6 +221,7 @@ export class SyncTask {
       }
       // the libraries the destination holds already (read once the writers know it is a Redis): the
       // same one from each source master is then loaded once
+      this.functions.ownedBySources = this.cfg.conflict === "intercept";
       await readLibraries(this.functions, this.control(), this.cfg.source, shardIds).catch((err) =>
         this.store.log("warn", `the Functions libraries could not be read (${describeError(err)}); FUNCTION commands are applied as they come`),
       );
