@@ -36,6 +36,7 @@ export function EndpointFields({
   errors,
   hasPassword,
   storedUser,
+  reentry,
 }: {
   role: "source" | "destination";
   value: EndpointDraft;
@@ -43,6 +44,8 @@ export function EndpointFields({
   errors: Record<string, string | undefined>;
   hasPassword: boolean;
   storedUser: string | null;
+  /** set when the side was pointed elsewhere: its stored password will not follow */
+  reentry: string | null;
 }) {
   const err = (field: string) => errors[`${role}.${field}`];
   const source = role === "source";
@@ -85,7 +88,11 @@ export function EndpointFields({
       />
     </div>
   );
-  const stored = hasPassword ? `A password is stored${storedUser ? ` for user ${storedUser}` : ""}: leave the field empty to keep it.` : "No password is stored.";
+  const stored = reentry
+    ? "The stored password stays with the old address: enter the password for the new one."
+    : hasPassword
+      ? `A password is stored${storedUser ? ` for user ${storedUser}` : ""}: leave the field empty to keep it.`
+      : "No password is stored.";
   const password = (
     <div className="space-y-1.5">
       <TextField
@@ -94,7 +101,7 @@ export function EndpointFields({
         type="password"
         value={value.password}
         onChange={(e) => onChange({ password: e.target.value, clearPassword: false })}
-        error={err("password")}
+        error={err("password") ?? (reentry && value.password === "" && !value.clearPassword ? reentry : undefined)}
         autoComplete="new-password"
         hint={
           source
@@ -105,7 +112,7 @@ export function EndpointFields({
       {hasPassword && (
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" className="size-4 accent-blue-600" checked={value.clearPassword} onChange={(e) => onChange({ clearPassword: e.target.checked, password: "" })} />
-          Remove the stored password (the server needs none)
+          {reentry ? "The server at the new address needs no password" : "Remove the stored password (the server needs none)"}
         </label>
       )}
     </div>

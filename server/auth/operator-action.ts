@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { DtsError, describeError, redact } from "../engine/errors";
 import type { ActionResult } from "./action-result";
+import { FieldError } from "./field-error";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again.";
@@ -32,6 +33,7 @@ export function operatorAction<S extends z.ZodType, R>(
       return { data: await handler(parsed.data, { operator }) };
     } catch (err) {
       unstable_rethrow(err);
+      if (err instanceof FieldError) return { error: redact(err.message), code: "INVALID_INPUT", fieldErrors: err.fieldErrors };
       if (err instanceof DtsError) return { error: redact(err.message), code: err.code };
       console.error(`server action failed: ${describeError(err)}`);
       return { error: "The server could not complete this action. Details are in the server log.", code: "INTERNAL" };

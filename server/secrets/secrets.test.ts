@@ -80,4 +80,12 @@ describe("AES-256-GCM secrets", () => {
     expect(() => decryptSecret("plaintext-password", key)).toThrow(/expected encrypted format/);
     expect(() => decryptSecret("v1.AAAA.BBBB.CCCC", key)).toThrow(/damaged/);
   });
+
+  it("bind a value to what it was given for: another binding, or none, cannot read it", () => {
+    const bound = encryptSecret("hunter2", key, '["t1","source","10.0.0.1",6379,null,"standalone"]');
+    expect(bound.startsWith("v2.")).toBe(true);
+    expect(decryptSecret(bound, key, '["t1","source","10.0.0.1",6379,null,"standalone"]')).toBe("hunter2");
+    expect(() => decryptSecret(bound, key, '["t1","source","10.6.6.6",6379,null,"standalone"]')).toThrow(/saved for another address/);
+    expect(() => decryptSecret(bound, key)).toThrow(/bound to an endpoint/);
+  });
 });

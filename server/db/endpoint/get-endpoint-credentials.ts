@@ -1,6 +1,9 @@
 import "server-only";
 import { decryptSecret } from "../../secrets/decrypt-secret";
+import { DtsError } from "../../engine/errors";
+import { formatAddress } from "../../engine/endpoint";
 import { getDb } from "../client";
+import { endpointBinding } from "./endpoint-binding";
 import type { TEndpointRole } from "./endpoint.types";
 
 export interface GetEndpointCredentialsOptions {
@@ -17,8 +20,10 @@ export interface EndpointCredentials {
 }
 
 /**
- * The decrypted connection details, for the engine only. Never return this from a server action or
- * route handler, and never log it.
+ * The decrypted connection details, for the engine only: every connection to a stored endpoint gets
+ * its secret here. The secret decrypts only with the row's current host, port, user and mode (it was
+ * bound to them when saved), so it cannot be sent anywhere else. Never return this from a server
+ * action or route handler, and never log it.
  */
 export async function getEndpointCredentials({ taskId, role }: GetEndpointCredentialsOptions): Promise<EndpointCredentials | null> {
   const e = await getDb().endpoint.findUnique({
@@ -26,11 +31,23 @@ export async function getEndpointCredentials({ taskId, role }: GetEndpointCreden
     omit: { passwordEncrypted: false },
   });
   if (!e) return null;
+  let password: string | undefined;
+  if (e.passwordEncrypted) {
+    try {
+      password = decryptSecret(e.passwordEncrypted, undefined, endpointBinding({ taskId, role, host: e.host, port: e.port, username: e.username, mode: e.mode }));
+    } catch (err) {
+      const side = role === "source" ? "source" : "destination";
+      if (err instanceof DtsError) {
+        throw new DtsError("INVALID_CONFIG", `${side === "source" ? "Source" : "Destination"} ${formatAddress(e)}: ${err.message}`);
+      }
+      throw err;
+    }
+  }
   return {
     host: e.host,
     port: e.port,
     mode: e.mode === "cluster" ? "cluster" : "standalone",
     ...(e.username && { username: e.username }),
-    ...(e.passwordEncrypted && { password: decryptSecret(e.passwordEncrypted) }),
+    ...(password !== undefined && { password }),
   };
 }

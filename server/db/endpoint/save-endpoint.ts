@@ -1,6 +1,7 @@
 import "server-only";
 import { encryptSecret } from "../../secrets/encrypt-secret";
 import { getDb } from "../client";
+import { bindingChanged, endpointBinding } from "./endpoint-binding";
 import type { TEndpointRole, TInstanceMode, TInstanceType } from "./endpoint.types";
 
 export interface SaveEndpointOptions {
@@ -12,28 +13,43 @@ export interface SaveEndpointOptions {
   port: number;
   mode: TInstanceMode;
   username?: string | null;
-  /** undefined keeps the stored password; null or "" removes it; text is encrypted before storing */
+  /** undefined keeps the stored password (only while host, port, user and mode stay); null or "" removes it; text is encrypted before storing */
   password?: string | null;
+}
+
+export interface SaveEndpointResult {
+  /** a stored password was removed because the endpoint now points elsewhere and none was given */
+  passwordDropped: boolean;
 }
 
 /**
  * Creates or replaces the source or destination of a task. Returns nothing secret. Pointing a task at
  * another deployment drops its checkpoints: they describe streams of the old one, and resuming from
- * them would skip the new destination's full synchronization.
+ * them would skip the new destination's full synchronization. It also drops a stored password that was
+ * not given again: a secret is only ever sent where it was saved for (see endpoint-binding.ts).
  */
-export async function saveEndpoint({ taskId, role, password, ...fields }: SaveEndpointOptions): Promise<void> {
-  const passwordEncrypted = password === undefined ? undefined : password ? encryptSecret(password) : null;
-  const data = { ...fields, username: fields.username || null, ...(passwordEncrypted !== undefined && { passwordEncrypted }) };
-  await getDb().$transaction(async (tx) => {
-    const before = await tx.endpoint.findUnique({ where: { taskId_role: { taskId, role } }, select: { host: true, port: true, mode: true } });
+export async function saveEndpoint({ taskId, role, password, ...fields }: SaveEndpointOptions): Promise<SaveEndpointResult> {
+  const username = fields.username || null;
+  const binding = endpointBinding({ taskId, role, host: fields.host, port: fields.port, username, mode: fields.mode });
+  return getDb().$transaction(async (tx) => {
+    const before = await tx.endpoint.findUnique({
+      where: { taskId_role: { taskId, role } },
+      select: { host: true, port: true, mode: true, username: true, passwordEncrypted: true },
+    });
     if (before && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode)) {
       await tx.checkpoint.deleteMany({ where: { taskId } });
     }
+    const moved = Boolean(before && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username }));
+    const passwordDropped = password === undefined && moved && Boolean(before?.passwordEncrypted);
+    const passwordEncrypted =
+      password === undefined ? (passwordDropped ? null : undefined) : password ? encryptSecret(password, undefined, binding) : null;
+    const data = { ...fields, username, ...(passwordEncrypted !== undefined && { passwordEncrypted }) };
     await tx.endpoint.upsert({
       where: { taskId_role: { taskId, role } },
       create: { taskId, role, ...data },
       update: data,
       select: { id: true },
     });
+    return { passwordDropped };
   });
 }

@@ -87,3 +87,27 @@ export const ZVerificationRunInputSchema = z.object({ id: ZTaskIdSchema, runId: 
 
 export const ZSetDivergencePolicySchema = z.object({ id: ZTaskIdSchema, onInexact: ZDivergencePolicySchema });
 export type TSetDivergencePolicy = z.input<typeof ZSetDivergencePolicySchema>;
+
+/** What the wizard knows of a stored side (no secret). */
+export interface TStoredSide {
+  host: string;
+  port: number;
+  mode: string;
+  hasPassword: boolean;
+}
+
+/**
+ * A stored password is bound to the host, port and mode it was saved with: a side pointed elsewhere
+ * must be given its password again (or be told it needs none). Null when nothing is asked.
+ */
+export function passwordReentryMessage(
+  role: "source" | "destination",
+  stored: TStoredSide | undefined,
+  form: { host: string; port: number | string; mode: string; password?: string; clearPassword?: boolean },
+): string | null {
+  if (!stored?.hasPassword || form.password || form.clearPassword) return null;
+  const host = form.host.trim().replace(/^\[(.*)\]$/, "$1");
+  if (host === stored.host && Number(form.port) === stored.port && form.mode === stored.mode) return null;
+  const side = role === "source" ? "source" : "destination";
+  return `The ${side} now points at another address or mode, and its stored password is only ever sent to ${stored.host}:${stored.port} (${stored.mode}). Enter the password for the new address, or tick "needs no password".`;
+}

@@ -8,7 +8,8 @@ import { deleteCheckpoints } from "@/server/db/checkpoint/delete-checkpoints";
 import { updateTask } from "@/server/db/task/update-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import type { z } from "zod";
-import { ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/server/db/task/configure-task.types";
+import { passwordReentryMessage, ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/server/db/task/configure-task.types";
+import { FieldError } from "@/server/auth/field-error";
 import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 
@@ -28,8 +29,16 @@ function credentials(form: Side, stored: EndpointView | undefined) {
 export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, async ({ id, name, source, destination }, { operator }) => {
   await configurableTask(id);
   const before = await getEndpoints({ taskId: id });
+  // A stored secret goes only where it was saved for: a moved side must be given its password again.
+  const reentry: Record<string, string> = {};
   for (const [role, form] of [["source", source], ["destination", destination]] as const) {
-    await saveEndpoint({
+    const message = passwordReentryMessage(role, before[role], form);
+    if (message) reentry[`${role}.password`] = message;
+  }
+  if (Object.keys(reentry).length) throw new FieldError(reentry);
+  const dropped: string[] = [];
+  for (const [role, form] of [["source", source], ["destination", destination]] as const) {
+    const saved = await saveEndpoint({
       taskId: id,
       role,
       instanceType: form.instanceType,
@@ -39,6 +48,7 @@ export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, asy
       mode: form.mode,
       ...credentials(form, before[role]),
     });
+    if (saved.passwordDropped) dropped.push(role);
   }
   // Stored replication positions belong to the old source and destination.
   const moved = (["source", "destination"] as const).some((role) => {
@@ -49,6 +59,6 @@ export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, asy
   if (moved) await deleteCheckpoints({ taskId: id });
   // The whitelist probe has to run again for the endpoints as saved now.
   await updateTask({ id, data: { name, wizardStep: 2 } });
-  await addTaskEvent({ taskId: id, level: "info", message: `Source and destination instances saved by ${operator.username}${moved ? "; stored replication positions cleared" : ""}.` });
+  await addTaskEvent({ taskId: id, level: "info", message: `Source and destination instances saved by ${operator.username}${moved ? "; stored replication positions cleared" : ""}${dropped.length ? `; the stored ${dropped.join(" and ")} password was removed (its endpoint changed)` : ""}.` });
   return { next: stepPath(id, 2) };
 });
