@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: create or upgrade the database (offline), build the console when there is no build or
 // the sources changed since the last one, then serve it on PORT (default 3000).
-// `npm run dev` (--dev): database, then `next dev`.
+// `npm run dev` (--dev): database, then Next in development mode. Both through scripts/serve.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -46,10 +46,10 @@ if (!dev) {
   });
 }
 
-const args = dev ? [nextBin, "dev", "-p", port] : [nextBin, "start", "-p", port];
-if (process.env.HOST) args.push("-H", process.env.HOST);
+// scripts/serve.mjs: Next behind a server that decides the client's address (TRUST_PROXY).
+const args = [path.join(root, "scripts/serve.mjs"), ...(dev ? ["--dev"] : [])];
 console.log(`redis-dts: console on http://${process.env.HOST || "localhost"}:${port}`);
-const child = spawn(process.execPath, args, { stdio: "inherit", env });
+const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
 }
