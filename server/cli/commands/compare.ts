@@ -1,7 +1,8 @@
 import type { CliCommand, CliIO } from "../command";
 import { UsageError, type ParsedArgs } from "../args";
 import { DtsError, describeError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
 import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
 
 /**
@@ -18,16 +19,15 @@ interface Options {
   mode: CompareMode;
 }
 
-function parseOptions(args: ParsedArgs): Options {
+function parseOptions(args: ParsedArgs, io: CliIO): Options {
   const f = args.flags;
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
+  const warn = (line: string) => io.stderr.write(`redis-dts compare: ${line}\n`);
   const mode = f.mode ?? "full";
   if (mode !== "full" && mode !== "quick") throw new UsageError("--mode must be full or quick");
   return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
+    source: endpointFromFlags("source", f, { warn }),
+    target: endpointFromFlags("target", f, { warn }),
     dbs: asUsage(() => parseDbList(f.dbs)),
     dbMap: asUsage(() => parseDbMap(f["db-map"])),
     mode,
@@ -111,13 +111,15 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to compare, e.g. 0,1 (default: those holding keys on either side)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "mode", value: true, valueName: "MODE", help: "full (default) or quick" },
     { name: "json", value: false, help: 'print one JSON object {"equal","keys","missing","extra","different","samples":[…]}' },
   ],
   async run(args, io) {
-    return runCompare(parseOptions(args), Boolean(args.flags.json), Boolean(args.flags.debug), io);
+    return runCompare(parseOptions(args, io), Boolean(args.flags.json), Boolean(args.flags.debug), io);
   },
 };
 

@@ -1,7 +1,8 @@
-import type { CliCommand } from "../command";
+import type { CliCommand, CliIO } from "../command";
 import { UsageError, type ParsedArgs } from "../args";
 import { DtsError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
 import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
 
 interface Options {
@@ -13,16 +14,15 @@ interface Options {
 }
 
 /** Bad input is a usage problem (exit 2), whichever parser found it. */
-function parseOptions(args: ParsedArgs): Options {
+function parseOptions(args: ParsedArgs, io: CliIO): Options {
   const f = args.flags;
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
+  const warn = (line: string) => io.stderr.write(`redis-dts precheck: ${line}\n`);
   const conflict = f.conflict ?? "intercept";
   if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
   return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
+    source: endpointFromFlags("source", f, { warn }),
+    target: endpointFromFlags("target", f, { warn }),
     dbs: asUsage(() => parseDbList(f.dbs)),
     dbMap: asUsage(() => parseDbMap(f["db-map"])),
     conflict,
@@ -66,13 +66,15 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize, e.g. 0,1 (default: those holding keys)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: destination must be empty) or ignore (overwrite)" },
     { name: "json", value: false, help: 'print one JSON object {"passed", "items": [{"id","name","status","message","fix"}]}' },
   ],
   async run(args, io) {
-    const o = parseOptions(args);
+    const o = parseOptions(args, io);
     const result = await runPrecheck({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, conflict: o.conflict });
     if (args.flags.json) {
       const items = result.items.map(({ id, name, status, message, fix }) => ({ id, name, status, message, fix }));

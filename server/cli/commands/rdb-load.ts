@@ -1,6 +1,7 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
-import { parseDbList, parseDbMap, parseMode, parseRedisUri } from "../../engine/endpoint";
+import { parseDbList, parseDbMap } from "../../engine/endpoint";
+import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
 import { DtsError } from "../../engine/errors";
 import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
 import { openWriter } from "../../engine/writer/open-writer";
@@ -21,6 +22,7 @@ const command: CliCommand = {
   flags: [
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("target"),
     { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
@@ -29,10 +31,9 @@ const command: CliCommand = {
     const [file, extra] = args.positionals;
     if (!file) throw new UsageError("FILE is required");
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    if (typeof args.flags.target !== "string") throw new UsageError("--target URI is required");
     const conflict = args.flags.conflict ?? "intercept";
     if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const target = parseRedisUri(args.flags.target, parseMode(args.flags["target-mode"], "target-mode"));
+    const target = endpointFromFlags("target", args.flags, { warn: (line) => io.stderr.write(`redis-dts rdb load: ${line}\n`) });
     const dbs = parseDbList(args.flags.dbs);
     const dbMap = parseDbMap(args.flags["db-map"]);
 

@@ -1,7 +1,8 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
 import { DtsError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
+import { parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
+import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
 import { createTask } from "../../db/task/create-task";
 import { findTaskByName } from "../../db/task/find-task-by-name";
@@ -41,6 +42,8 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: same number; cluster: 0)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
@@ -57,10 +60,9 @@ const command: CliCommand = {
     const validName = ZTaskNameSchema.safeParse(name);
     if (!validName.success) throw new UsageError(`--task: ${validName.error.issues[0].message}`);
     if (/[\x00-\x1f\x7f]/.test(name)) throw new UsageError("--task: a task name cannot contain control characters");
-    if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-    if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-    const source: Endpoint = usage(() => parseRedisUri(f.source as string, parseMode(f["source-mode"], "source-mode")));
-    const target: Endpoint = usage(() => parseRedisUri(f.target as string, parseMode(f["target-mode"], "target-mode")));
+    const warn = (line: string) => io.stderr.write(`redis-dts sync: ${line}\n`);
+    const source: Endpoint = endpointFromFlags("source", f, { warn });
+    const target: Endpoint = endpointFromFlags("target", f, { warn });
     const dbs = usage(() => parseDbList(f.dbs));
     const dbMap = usage(() => parseDbMap(f["db-map"]));
     const conflict = f.conflict ?? "intercept";
