@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { Providers } from "./providers";
+import { StyleNonce } from "@/components/shell/style-nonce";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,10 +18,11 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
  * scripts would be blocked.
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  await headers();
+  const nonce = (await headers()).get("x-nonce") ?? "";
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
+        <StyleNonce nonce={nonce} />
         <Providers>{children}</Providers>
       </body>
     </html>

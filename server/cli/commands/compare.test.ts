@@ -8,8 +8,12 @@ import { BIN_KEY, copyKeys, writeEveryType } from "../../engine/compare/test-fix
 const BIN = path.resolve(import.meta.dirname, "../../../bin/redis-dts");
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(BIN, ["compare", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(BIN, ["compare", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -76,7 +80,7 @@ describe("redis-dts compare", () => {
     expect(refused.code).toBe(3);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toMatch(/^redis-dts compare: target: connection to 127\.0\.0\.1:\d+ refused[^\n]*\n$/);
-    const wrong = await cli("--source", `redis://:not-the-pw@127.0.0.1:${locked.port}`, "--target", dst.uri);
+    const wrong = await cliWith({ REDIS_DTS_SOURCE_PASSWORD: "not-the-pw" }, "--source", `redis://127.0.0.1:${locked.port}`, "--target", dst.uri);
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toMatch(/^redis-dts compare: source: [^\n]*password[^\n]*\n$/);
     expect(wrong.stderr).not.toContain("not-the-pw");

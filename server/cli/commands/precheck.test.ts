@@ -7,9 +7,9 @@ import { PRECHECK_ITEMS } from "../../engine/precheck";
 
 const BIN = path.resolve(__dirname, "../../../bin/redis-dts");
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -30,7 +30,8 @@ afterAll(stopAll);
 
 describe("redis-dts precheck", () => {
   it("--json prints one object with every item and exits 0 when nothing failed", async () => {
-    const r = await run(["precheck", "--source", source.uri, "--target", target.uri, "--json"]);
+    // the password from the environment: no warning, nothing in argv
+    const r = await run(["precheck", "--source", `redis://127.0.0.1:${source.port}`, "--target", target.uri, "--json"], { REDIS_DTS_SOURCE_PASSWORD: "p@ss/w:rd" });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);

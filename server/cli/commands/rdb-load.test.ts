@@ -10,8 +10,12 @@ const BIN = path.resolve(import.meta.dirname, "../../../bin/redis-dts");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "rdb-load-test-"));
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(BIN, ["rdb", "load", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(BIN, ["rdb", "load", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -30,17 +34,20 @@ describe("redis-dts rdb load", () => {
 
   it("loads, prints a summary and exits 0; intercept then refuses the same keys with one line and exit 1", async () => {
     const node = await startRedis({ password: "secret-pw" });
-    const target = `redis://:secret-pw@127.0.0.1:${node.port}`;
-    const ok = await cli(multi, "--target", target);
+    const target = `redis://127.0.0.1:${node.port}`;
+    const ok = await cliWith({ REDIS_DTS_TARGET_PASSWORD: "secret-pw" }, multi, "--target", target);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^2 keys written, 0 skipped as expired, \d+ B in \d+\.\d\d s \(\d+ keys\/s\)\n$/);
     expect(ok.stderr).toBe("");
-    const again = await cli(multi, "--target", target);
+    // a password in the URI still works, with a warning line before the refusal
+    const again = await cli(multi, "--target", `redis://:secret-pw@127.0.0.1:${node.port}`);
     expect(again.code).toBe(1);
-    expect(again.stderr.trim().split("\n")).toHaveLength(1);
+    const lines = again.stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe("redis-dts rdb load: warning: the --target URI carries a password, which every local user can read in the process list; use REDIS_DTS_TARGET_PASSWORD or --target-password-file instead");
     expect(again.stderr).toMatch(/2 keys already existed in the destination .*--conflict ignore/);
     expect(again.stderr).not.toContain("secret-pw");
-    const ignore = await cli(multi, "--target", target, "--conflict", "ignore");
+    const ignore = await cliWith({ REDIS_DTS_TARGET_PASSWORD: "secret-pw" }, multi, "--target", target, "--conflict", "ignore");
     expect(ignore.code, ignore.stderr).toBe(0);
   });
 
