@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { UsageError, type FlagSpec, type ParsedArgs } from "./args";
 import { DtsError } from "../engine/errors";
 import { parseMode, parseRedisUri, type Endpoint } from "../engine/endpoint";
+import { validateTlsMaterial, type TlsConfig } from "../engine/tls";
 
 /**
  * A side's connection from the command line, its secret kept out of argv: `ps` shows every process's
@@ -21,7 +22,48 @@ export function secretFlagSpecs(side: CliSide): FlagSpec[] {
       valueName: "FILE",
       help: `read the ${side} password from FILE (one line; else ${PASSWORD_ENV[side]}; keeps it out of the process list)`,
     },
+    { name: `${side}-tls-ca`, value: true, valueName: "FILE", help: `TLS toward the ${side} (as rediss://), trusting the CA certificates in FILE (PEM)` },
+    { name: `${side}-tls-cert`, value: true, valueName: "FILE", help: `client certificate (PEM) for a ${side} that requires one (with --${side}-tls-key)` },
+    { name: `${side}-tls-key`, value: true, valueName: "FILE", help: `private key (PEM) of --${side}-tls-cert` },
+    { name: `${side}-tls-servername`, value: true, valueName: "NAME", help: `name the ${side} certificates must carry (also sent as SNI; default: the host)` },
+    { name: `${side}-tls-insecure`, value: false, help: `TLS toward the ${side} without verifying its certificate (said in the status and events)` },
   ];
+}
+
+/** A PEM file's text; a missing or unreadable file is one clear line. */
+function readPemFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (code ?? "unreadable");
+    throw new UsageError(`--${flag}: cannot read ${file}: ${why}`);
+  }
+}
+
+/**
+ * The side's TLS settings from rediss:// and the --<side>-tls-* flags (any of them turns TLS on), the
+ * files read and checked: not PEM, or a key that does not match its certificate, is one clear line.
+ */
+function tlsFromFlags(side: CliSide, flags: ParsedArgs["flags"], fromUri: TlsConfig | undefined): TlsConfig | undefined {
+  const value = (name: string) => (typeof flags[`${side}-tls-${name}`] === "string" ? (flags[`${side}-tls-${name}`] as string) : undefined);
+  const [caFile, certFile, keyFile, servername] = [value("ca"), value("cert"), value("key"), value("servername")];
+  const insecure = flags[`${side}-tls-insecure`] === true;
+  if (!fromUri && !caFile && !certFile && !keyFile && servername === undefined && !insecure) return undefined;
+  if (servername !== undefined && !/^[A-Za-z0-9.*-]{1,253}$/.test(servername)) throw new UsageError(`--${side}-tls-servername: not a host name`);
+  const config: TlsConfig = {
+    ...(caFile && { ca: readPemFile(`${side}-tls-ca`, caFile) }),
+    ...(certFile && { cert: readPemFile(`${side}-tls-cert`, certFile) }),
+    ...(keyFile && { key: readPemFile(`${side}-tls-key`, keyFile) }),
+    ...(servername && { servername }),
+    ...(insecure && { insecure }),
+  };
+  try {
+    validateTlsMaterial(config, { ca: `--${side}-tls-ca ${caFile}`, cert: `--${side}-tls-cert ${certFile}`, key: `--${side}-tls-key ${keyFile}` });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return config;
 }
 
 /** A password file: its text up to the first line end; unreadable or empty is one clear line. */
@@ -58,6 +100,9 @@ export function endpointFromFlags(side: CliSide, flags: ParsedArgs["flags"], { e
     }
     throw err;
   }
+  const tls = tlsFromFlags(side, flags, endpoint.tls);
+  endpoint = { ...endpoint, tls };
+  if (!tls) delete endpoint.tls;
   const fileFlag = `${side}-password-file`;
   const file = flags[fileFlag];
   if (endpoint.password !== undefined) {

@@ -80,8 +80,8 @@ const command: CliCommand = {
       // Stored only once this process holds the task's lease: a second `sync` on a running task is
       // refused without changing what the first one runs.
       const prepare = async () => {
-        await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null });
-        await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null });
+        await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null, tls: source.tls ?? null });
+        await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null, tls: target.tls ?? null });
         await updateTask({
           id: task.id,
           data: {

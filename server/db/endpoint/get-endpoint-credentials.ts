@@ -5,6 +5,7 @@ import { formatAddress } from "../../engine/endpoint";
 import { getDb } from "../client";
 import { endpointBinding } from "./endpoint-binding";
 import type { TEndpointRole } from "./endpoint.types";
+import type { TlsConfig } from "../../engine/tls";
 
 export interface GetEndpointCredentialsOptions {
   taskId: string;
@@ -17,6 +18,7 @@ export interface EndpointCredentials {
   mode: "standalone" | "cluster";
   username?: string;
   password?: string;
+  tls?: TlsConfig;
 }
 
 /**
@@ -28,13 +30,16 @@ export interface EndpointCredentials {
 export async function getEndpointCredentials({ taskId, role }: GetEndpointCredentialsOptions): Promise<EndpointCredentials | null> {
   const e = await getDb().endpoint.findUnique({
     where: { taskId_role: { taskId, role } },
-    omit: { passwordEncrypted: false },
+    omit: { passwordEncrypted: false, tlsEncrypted: false },
   });
   if (!e) return null;
+  const binding = endpointBinding(e);
   let password: string | undefined;
-  if (e.passwordEncrypted) {
+  let tls: TlsConfig | undefined;
+  if (e.passwordEncrypted || e.tlsEncrypted) {
     try {
-      password = decryptSecret(e.passwordEncrypted, undefined, endpointBinding({ taskId, role, host: e.host, port: e.port, username: e.username, mode: e.mode }));
+      if (e.passwordEncrypted) password = decryptSecret(e.passwordEncrypted, undefined, binding);
+      if (e.tlsEncrypted) tls = JSON.parse(decryptSecret(e.tlsEncrypted, undefined, binding)) as TlsConfig;
     } catch (err) {
       const side = role === "source" ? "source" : "destination";
       if (err instanceof DtsError) {
@@ -49,5 +54,6 @@ export async function getEndpointCredentials({ taskId, role }: GetEndpointCreden
     mode: e.mode === "cluster" ? "cluster" : "standalone",
     ...(e.username && { username: e.username }),
     ...(password !== undefined && { password }),
+    ...(e.tls && { tls: { ...tls, ...(e.tlsInsecure && { insecure: true }), ...(e.tlsServername && { servername: e.tlsServername }) } }),
   };
 }

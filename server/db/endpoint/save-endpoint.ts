@@ -1,5 +1,6 @@
 import "server-only";
 import { encryptSecret } from "../../secrets/encrypt-secret";
+import type { TlsConfig } from "../../engine/tls";
 import { getDb } from "../client";
 import { bindingChanged, endpointBinding } from "./endpoint-binding";
 import type { TEndpointRole, TInstanceMode, TInstanceType } from "./endpoint.types";
@@ -15,6 +16,8 @@ export interface SaveEndpointOptions {
   username?: string | null;
   /** undefined keeps the stored password (only while host, port, user and mode stay); null or "" removes it; text is encrypted before storing */
   password?: string | null;
+  /** undefined keeps the stored TLS settings; null: plain TCP; the CA, certificate and key are stored encrypted */
+  tls?: TlsConfig | null;
 }
 
 export interface SaveEndpointResult {
@@ -28,22 +31,36 @@ export interface SaveEndpointResult {
  * them would skip the new destination's full synchronization. It also drops a stored password that was
  * not given again: a secret is only ever sent where it was saved for (see endpoint-binding.ts).
  */
-export async function saveEndpoint({ taskId, role, password, ...fields }: SaveEndpointOptions): Promise<SaveEndpointResult> {
+export async function saveEndpoint({ taskId, role, password, tls, ...fields }: SaveEndpointOptions): Promise<SaveEndpointResult> {
   const username = fields.username || null;
-  const binding = endpointBinding({ taskId, role, host: fields.host, port: fields.port, username, mode: fields.mode });
   return getDb().$transaction(async (tx) => {
     const before = await tx.endpoint.findUnique({
       where: { taskId_role: { taskId, role } },
-      select: { host: true, port: true, mode: true, username: true, passwordEncrypted: true },
+      select: { host: true, port: true, mode: true, username: true, passwordEncrypted: true, tls: true, tlsInsecure: true, tlsServername: true, tlsEncrypted: true },
     });
+    const tlsFlags =
+      tls === undefined
+        ? { tls: before?.tls ?? false, tlsInsecure: before?.tlsInsecure ?? false, tlsServername: before?.tlsServername ?? null }
+        : { tls: tls !== null, tlsInsecure: Boolean(tls?.insecure), tlsServername: tls?.servername ?? null };
+    const binding = endpointBinding({ taskId, role, host: fields.host, port: fields.port, username, mode: fields.mode, ...tlsFlags });
+    const material = tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : null;
+    const tlsEncrypted =
+      tls === undefined
+        ? before && before.tlsEncrypted && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username, ...tlsFlags })
+          ? null // material bound to the old endpoint cannot follow it
+          : undefined
+        : material && (material.ca || material.cert || material.key)
+          ? encryptSecret(JSON.stringify(material), undefined, binding)
+          : null;
     if (before && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode)) {
       await tx.checkpoint.deleteMany({ where: { taskId } });
     }
-    const moved = Boolean(before && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username }));
+    const moved = Boolean(before && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username, ...tlsFlags }));
     const passwordDropped = password === undefined && moved && Boolean(before?.passwordEncrypted);
     const passwordEncrypted =
       password === undefined ? (passwordDropped ? null : undefined) : password ? encryptSecret(password, undefined, binding) : null;
-    const data = { ...fields, username, ...(passwordEncrypted !== undefined && { passwordEncrypted }) };
+    // A password kept in place is re-bound when only what it was bound to stays the same.
+    const data = { ...fields, username, ...tlsFlags, ...(passwordEncrypted !== undefined && { passwordEncrypted }), ...(tlsEncrypted !== undefined && { tlsEncrypted }) };
     await tx.endpoint.upsert({
       where: { taskId_role: { taskId, role } },
       create: { taskId, role, ...data },

@@ -111,7 +111,7 @@ export function blockedReason(side: Side): string | undefined {
 }
 
 export function credentialsOf(side: Side, node: { host: string; port: number }) {
-  return { host: node.host, port: node.port, username: side.endpoint.username, password: side.endpoint.password };
+  return { host: node.host, port: node.port, username: side.endpoint.username, password: side.endpoint.password, tls: side.endpoint.tls };
 }
 
 /** Runs fn on a control connection to one node of a side. */

@@ -88,6 +88,8 @@ export interface ReplicationHandler {
 }
 
 export interface ReplicationClientOptions {
+  /** TLS toward the source (undefined: plain TCP) */
+  tls?: import("../tls").TlsConfig;
   host: string;
   port: number;
   username?: string;

@@ -584,6 +584,7 @@ export class ShardSync {
           port: this.node.port,
           username: this.o.source.username,
           password: this.o.source.password,
+          tls: this.o.source.tls,
           checkpoint: resume ? { replid: resume.replid, offset: resume.offset, db: resume.db } : undefined,
           appliedOffset: () => this.applied().offset,
           spoolDir: this.o.spoolDir,

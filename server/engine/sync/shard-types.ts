@@ -50,7 +50,7 @@ export interface ShardStatus {
 
 export interface ShardSyncOptions {
   taskId: string;
-  source: { host: string; port: number; username?: string; password?: string };
+  source: { host: string; port: number; username?: string; password?: string; tls?: import("../tls").TlsConfig };
   /** the master's slot ranges (empty for a standalone source) */
   slots: Array<[number, number]>;
   writer: DestinationWriter;

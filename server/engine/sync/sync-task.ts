@@ -147,6 +147,7 @@ export class SyncTask {
     }
     const pubsub = this.pubsub?.status();
     if (pubsub?.problem) out.add(pubsub.problem);
+    for (const line of insecureTlsNotes(this.cfg)) out.add(line);
     return [...out];
   }
 
@@ -154,6 +155,7 @@ export class SyncTask {
   async run(): Promise<void> {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
+      for (const line of insecureTlsNotes(this.cfg)) this.store.log("warn", line);
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
@@ -190,7 +192,7 @@ export class SyncTask {
         this.shards.push(
           new ShardSync({
             taskId: this.cfg.taskId,
-            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password },
+            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
             slots: topology.mode === "cluster" ? node.slots : [],
             writer,
             control: () => this.control(),
@@ -286,11 +288,11 @@ export class SyncTask {
 
   private control(): Redis | Cluster {
     if (this.controls[0]) return this.controls[0];
-    const { host, port, username, password } = this.cfg.target;
+    const { host, port, username, password, tls } = this.cfg.target;
     const c =
       this.cfg.target.mode === "cluster"
-        ? new Cluster([{ host, port }], { redisOptions: ioredisOptions({ host, port, username, password }) })
-        : new Redis(ioredisOptions({ host, port, username, password }));
+        ? new Cluster([{ host, port }], { redisOptions: ioredisOptions({ host, port, username, password, tls }) })
+        : new Redis(ioredisOptions({ host, port, username, password, tls }));
     c.on("error", () => {});
     this.controls.push(c);
     return c;
@@ -387,4 +389,12 @@ function takeCheckpoint(list: ShardCheckpoint[], address: string, replids: strin
   }
   if (i === -1) i = list.findIndex((c) => c.sourceNode === address);
   return i === -1 ? null : list.splice(i, 1)[0];
+}
+
+/** TLS without certificate verification is said on the status page and in the events, every run. */
+function insecureTlsNotes(cfg: { source: Endpoint; target: Endpoint }): string[] {
+  const out: string[] = [];
+  if (cfg.source.tls?.insecure) out.push("TLS toward the source does not verify the server certificate (--source-tls-insecure)");
+  if (cfg.target.tls?.insecure) out.push("TLS toward the destination does not verify the server certificate (--target-tls-insecure)");
+  return out;
 }

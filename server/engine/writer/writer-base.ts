@@ -307,6 +307,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
           port: link.port,
           username: this.endpoint.username,
           password: this.endpoint.password,
+          tls: this.endpoint.tls,
           connectTimeoutMs: this.opts.connectTimeoutMs ?? 5000,
           maxInFlightCommands: this.opts.maxInFlightCommands,
           maxInFlightBytes: this.opts.maxInFlightBytes,
