@@ -80,7 +80,9 @@ export function sniffRedis(host: string, port: number, timeoutMs: number, tls?: 
     });
     socket.once("error", (err: NodeJS.ErrnoException) => {
       if (received.length > 0) return finish(fromAnswer(received));
-      const secure = tls && tcp && !connected ? describeTlsFailure(err, where) : null;
+      // TLS 1.3 servers refuse a missing client certificate after the client saw the handshake end.
+      const alert = typeof err.code === "string" && err.code.startsWith("ERR_SSL_");
+      const secure = tls && ((tcp && !connected) || alert) ? describeTlsFailure(err, where) : null;
       if (secure) return finish({ kind: "tls", message: secure.message, fix: secure.fix });
       if (tls && tcp && !connected) return finish({ kind: "tls", message: `TLS to ${where} failed: ${err.code ?? err.message}`, fix: "Check that the port serves TLS and the certificates given." });
       if (err.code === "ECONNREFUSED") finish({ kind: "refused", message: `connection to ${where} refused: nothing listens on port ${port}` });

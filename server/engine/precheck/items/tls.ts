@@ -13,7 +13,9 @@ export function tlsItem(side: Side): PrecheckItem {
   if (bad.length > 0) {
     const first = bad[0].probe;
     const more = bad.length > 1 ? ` (${plural(bad.length, "node")}: ${listSome(bad.map((n) => n.address), 3)})` : "";
-    return failed(id, `${first.message}${more}`, first.fix ?? "Check the server's TLS port and the certificates given.");
+    // The probe does not know which side it probed: name this side's flags.
+    const fix = (first.fix ?? "Check the server's TLS port and the certificates given.").replace(/--source-tls-/g, side.kind === "source" ? "--source-tls-" : "--target-tls-");
+    return failed(id, `${first.message}${more}`, fix);
   }
   const secured = side.nodes.filter((n) => n.probe.reachable || n.probe.isRedis).length;
   if (tls.insecure) {
