@@ -3,6 +3,7 @@
 import { TextField } from "@/components/ui/text-field";
 import type { TInstanceMode, TInstanceType } from "@/server/db/endpoint/endpoint.types";
 import { RadioGroup } from "./radio-group";
+import { TlsFields } from "./tls-fields";
 
 export interface EndpointDraft {
   instanceType: TInstanceType;
@@ -12,6 +13,12 @@ export interface EndpointDraft {
   mode: TInstanceMode;
   password: string;
   clearPassword: boolean;
+  tls: boolean;
+  tlsInsecure: boolean;
+  tlsServername: string;
+  tlsCa: string;
+  tlsCert: string;
+  tlsKey: string;
 }
 
 const INSTANCE_TYPES = [
@@ -37,6 +44,7 @@ export function EndpointFields({
   hasPassword,
   storedUser,
   reentry,
+  hasTlsMaterial = false,
 }: {
   role: "source" | "destination";
   value: EndpointDraft;
@@ -46,6 +54,8 @@ export function EndpointFields({
   storedUser: string | null;
   /** set when the side was pointed elsewhere: its stored password will not follow */
   reentry: string | null;
+  /** a CA, client certificate or key is stored for this side */
+  hasTlsMaterial?: boolean;
 }) {
   const err = (field: string) => errors[`${role}.${field}`];
   const source = role === "source";
@@ -146,6 +156,7 @@ export function EndpointFields({
         </>
       )}
       {password}
+      <TlsFields role={role} value={value} onChange={onChange} errors={errors} hasTlsMaterial={hasTlsMaterial && !reentry} />
     </fieldset>
   );
 }

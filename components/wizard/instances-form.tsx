@@ -21,6 +21,12 @@ function draftOf(e: EndpointView | undefined, region: string): EndpointDraft {
     mode: e?.mode === "cluster" ? "cluster" : "standalone",
     password: "",
     clearPassword: false,
+    tls: Boolean(e?.tls),
+    tlsInsecure: Boolean(e?.tlsInsecure),
+    tlsServername: e?.tlsServername ?? "",
+    tlsCa: "",
+    tlsCert: "",
+    tlsKey: "",
   };
 }
 
@@ -72,8 +78,8 @@ export function InstancesForm({ taskId, name: initialName, regionLabel, endpoint
         />
       </div>
       <div className="grid gap-5 lg:grid-cols-2">
-        <EndpointFields role="source" value={source} onChange={(p) => setSource((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.source?.hasPassword)} storedUser={endpoints.source?.username ?? null} reentry={reentrySource} />
-        <EndpointFields role="destination" value={destination} onChange={(p) => setDestination((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.destination?.hasPassword)} storedUser={endpoints.destination?.username ?? null} reentry={reentryDestination} />
+        <EndpointFields role="source" value={source} onChange={(p) => setSource((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.source?.hasPassword)} storedUser={endpoints.source?.username ?? null} reentry={reentrySource} hasTlsMaterial={Boolean(endpoints.source?.hasTlsMaterial)} />
+        <EndpointFields role="destination" value={destination} onChange={(p) => setDestination((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.destination?.hasPassword)} storedUser={endpoints.destination?.username ?? null} reentry={reentryDestination} hasTlsMaterial={Boolean(endpoints.destination?.hasTlsMaterial)} />
       </div>
       <WizardNav
         back={

@@ -81,7 +81,7 @@ describe("redis-dts precheck", () => {
     const bad = await run(["precheck", "--source", "http://x:1", "--target", target.uri, "--json"]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
-    expect(bad.stderr).toBe("redis-dts precheck: --source: unsupported scheme 'http:': URI must look like redis://[user:password@]host:port (see redis-dts precheck --help)\n");
+    expect(bad.stderr).toBe("redis-dts precheck: --source: unsupported scheme 'http:': URI must look like redis://[user:password@]host:port (rediss:// for TLS) (see redis-dts precheck --help)\n");
     const missing = await run(["precheck", "--source", source.uri]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--target URI is required/);

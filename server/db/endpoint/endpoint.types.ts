@@ -20,4 +20,9 @@ export interface EndpointView {
   mode: string;
   username: string | null;
   hasPassword: boolean;
+  tls: boolean;
+  tlsInsecure: boolean;
+  tlsServername: string | null;
+  /** a CA, client certificate or key is stored (never the PEM itself) */
+  hasTlsMaterial: boolean;
 }

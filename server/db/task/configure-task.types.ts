@@ -43,6 +43,18 @@ export const ZEndpointFormSchema = z.object({
   password: z.string().max(512, "The password field holds at most 512 characters.").optional(),
   /** remove the stored password (the server then needs none) */
   clearPassword: z.boolean().optional(),
+  /** TLS toward this side; the PEM fields left empty keep what is stored */
+  tls: z.boolean().optional(),
+  tlsInsecure: z.boolean().optional(),
+  tlsServername: z
+    .string()
+    .trim()
+    .max(253, "A host name has at most 253 characters.")
+    .refine((v) => v === "" || /^[A-Za-z0-9.*-]+$/.test(v), "Enter a host name, e.g. redis.example.com.")
+    .optional(),
+  tlsCa: z.string().max(65536, "Paste at most 64 KB of PEM.").optional(),
+  tlsCert: z.string().max(65536, "Paste at most 64 KB of PEM.").optional(),
+  tlsKey: z.string().max(65536, "Paste at most 64 KB of PEM.").optional(),
 });
 export type TEndpointForm = z.input<typeof ZEndpointFormSchema>;
 
@@ -94,6 +106,9 @@ export interface TStoredSide {
   port: number;
   mode: string;
   hasPassword: boolean;
+  tls?: boolean;
+  tlsInsecure?: boolean;
+  tlsServername?: string | null;
 }
 
 /**
@@ -103,11 +118,15 @@ export interface TStoredSide {
 export function passwordReentryMessage(
   role: "source" | "destination",
   stored: TStoredSide | undefined,
-  form: { host: string; port: number | string; mode: string; password?: string; clearPassword?: boolean },
+  form: { host: string; port: number | string; mode: string; password?: string; clearPassword?: boolean; tls?: boolean; tlsInsecure?: boolean; tlsServername?: string },
 ): string | null {
   if (!stored?.hasPassword || form.password || form.clearPassword) return null;
   const host = form.host.trim().replace(/^\[(.*)\]$/, "$1");
-  if (host === stored.host && Number(form.port) === stored.port && form.mode === stored.mode) return null;
+  const sameTls =
+    Boolean(form.tls) === Boolean(stored.tls) &&
+    (!form.tls || (Boolean(form.tlsInsecure) === Boolean(stored.tlsInsecure) && (form.tlsServername?.trim() || null) === (stored.tlsServername || null)));
+  if (host === stored.host && Number(form.port) === stored.port && form.mode === stored.mode && sameTls) return null;
   const side = role === "source" ? "source" : "destination";
-  return `The ${side} now points at another address or mode, and its stored password is only ever sent to ${stored.host}:${stored.port} (${stored.mode}). Enter the password for the new address, or tick "needs no password".`;
+  const how = `${stored.host}:${stored.port} (${stored.mode}${stored.tls ? `, TLS${stored.tlsInsecure ? " unverified" : ""}` : ", no TLS"})`;
+  return `The ${side} now points at another address, mode or TLS setting, and its stored password is only ever sent to ${how}. Enter the password for the new settings, or tick "needs no password".`;
 }

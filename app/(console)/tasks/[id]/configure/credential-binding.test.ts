@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { asCaller } from "@/server/testing/fake-next-headers";
 import { startRedis, stopAll, type RedisNode } from "@/server/testing/redis-harness";
+import { makeTestCerts } from "@/server/testing/tls-certs";
 
 vi.mock("next/headers", () => import("@/server/testing/fake-next-headers"));
 
@@ -76,7 +77,7 @@ describe("a stored password stays bound to its endpoint (through the wizard)", (
     const trapSide = side({ host: "127.0.0.1", port: trapPort });
     const moved = await saveInstancesAction({ id: task.id, name: "binding", source: trapSide, destination: side(target) });
     expect(moved.error).toMatch(/stored password is only ever sent to 127\.0\.0\.1:\d+/);
-    expect(moved.fieldErrors?.["source.password"]?.[0]).toMatch(/Enter the password for the new address/);
+    expect(moved.fieldErrors?.["source.password"]?.[0]).toMatch(/Enter the password for the new settings/);
     // Nothing was saved: the source still points where the secret belongs.
     const row = await getDb().endpoint.findUnique({ where: { taskId_role: { taskId: task.id, role: "source" } } });
     expect(row).toMatchObject({ host: source.host, port: source.port });
@@ -104,5 +105,37 @@ describe("a stored password stays bound to its endpoint (through the wizard)", (
     const probe = await checkWhitelistAction({ id: task.id, advance: true });
     expect(probe.error).toMatch(/Source 127\.0\.0\.1:\d+: A stored password cannot be used: it was saved for another address/);
     expect(Buffer.concat(received).toString("latin1")).not.toContain(SECRET);
+  });
+
+  it("stores a TLS section encrypted, refuses bad PEM as a field error, and probes a TLS-only server with it", async () => {
+    const certs = makeTestCerts();
+    const tlsNode = await startRedis({ password: SECRET, tls: { certs } });
+    const { createTask } = await import("@/server/db/task/create-task");
+    const { saveInstancesAction } = await import("./save-instances.action");
+    const { checkWhitelistAction } = await import("./check-whitelist.action");
+    const { getDb } = await import("@/server/db/client");
+    const task = await createTask({ name: "tls" });
+    const tlsSide = (extra: Record<string, unknown>) => side(tlsNode, { password: SECRET, tls: true, ...extra });
+
+    const bad = await saveInstancesAction({ id: task.id, name: "tls", source: tlsSide({ tlsCa: "not a certificate" }), destination: side(target) });
+    expect(bad.fieldErrors?.["source.tlsCa"]?.[0]).toMatch(/CA certificate: not a PEM certificate/);
+    const mismatch = await saveInstancesAction({ id: task.id, name: "tls", source: tlsSide({ tlsCa: certs.ca, tlsCert: certs.clientCert, tlsKey: (await import("node:fs")).readFileSync(certs.serverKeyFile, "utf8") }), destination: side(target) });
+    expect(mismatch.fieldErrors?.["source.tlsKey"]?.[0]).toMatch(/does not match the certificate/);
+    expect(await getDb().endpoint.count({ where: { taskId: task.id } })).toBe(0);
+
+    const ok = await saveInstancesAction({ id: task.id, name: "tls", source: tlsSide({ tlsCa: certs.ca }), destination: side(target) });
+    expect(ok.error).toBeUndefined();
+    const row = await getDb().endpoint.findUnique({ where: { taskId_role: { taskId: task.id, role: "source" } }, omit: { tlsEncrypted: false } });
+    expect(row?.tls).toBe(true);
+    expect(row?.tlsEncrypted).toMatch(/^v2\./);
+    expect(row?.tlsEncrypted).not.toContain("BEGIN CERTIFICATE");
+    const probe = await checkWhitelistAction({ id: task.id, advance: false });
+    expect(probe.data?.check.blocking).toEqual([]);
+    // saved again with the PEM fields empty: the stored CA is kept
+    expect((await saveInstancesAction({ id: task.id, name: "tls", source: side(tlsNode, { tls: true }), destination: side(target) })).error).toBeUndefined();
+    expect((await checkWhitelistAction({ id: task.id, advance: false })).data?.check.blocking).toEqual([]);
+    // turning verification off is a move: the password is asked for again
+    const insecure = await saveInstancesAction({ id: task.id, name: "tls", source: side(tlsNode, { tls: true, tlsInsecure: true }), destination: side(target) });
+    expect(insecure.fieldErrors?.["source.password"]?.[0]).toMatch(/TLS/);
   });
 });

@@ -10,6 +10,9 @@ import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import type { z } from "zod";
 import { passwordReentryMessage, ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/server/db/task/configure-task.types";
 import { FieldError } from "@/server/auth/field-error";
+import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
+import { validateTlsMaterial, type TlsConfig } from "@/server/engine/tls";
+import { DtsError } from "@/server/engine/errors";
 import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 
@@ -25,6 +28,39 @@ function credentials(form: Side, stored: EndpointView | undefined) {
   return { username: stored?.username ?? null, password: undefined };
 }
 
+/**
+ * The side's TLS settings: PEM fields left empty keep what is stored (while the endpoint stays where
+ * it was saved: stored material is bound like the password). Bad PEM is a field error; nothing is stored.
+ */
+async function tlsSettings(taskId: string, role: "source" | "destination", form: Side, stays: boolean): Promise<{ tls: TlsConfig | null } | { errors: Record<string, string> }> {
+  if (!form.tls) return { tls: null };
+  const stored = stays ? await getEndpointCredentials({ taskId, role }).catch(() => null) : null;
+  const pem = (text: string | undefined) => (text && text.trim() ? text.trim() + "\n" : undefined);
+  const tls: TlsConfig = {
+    ca: pem(form.tlsCa) ?? stored?.tls?.ca,
+    cert: pem(form.tlsCert) ?? stored?.tls?.cert,
+    key: pem(form.tlsKey) ?? stored?.tls?.key,
+    ...(form.tlsServername && { servername: form.tlsServername }),
+    ...(form.tlsInsecure && { insecure: true }),
+  };
+  for (const k of ["ca", "cert", "key"] as const) if (tls[k] === undefined) delete tls[k];
+  const errors: Record<string, string> = {};
+  const label = { ca: "CA certificate", cert: "Client certificate", key: "Client private key" };
+  try {
+    validateTlsMaterial({ ca: tls.ca }, label);
+  } catch (err) {
+    if (!(err instanceof DtsError)) throw err;
+    errors[`${role}.tlsCa`] = `${err.message}.`;
+  }
+  try {
+    validateTlsMaterial({ cert: tls.cert, key: tls.key }, label);
+  } catch (err) {
+    if (!(err instanceof DtsError)) throw err;
+    errors[err.message.startsWith(label.key) ? `${role}.tlsKey` : `${role}.tlsCert`] = `${err.message}.`;
+  }
+  return Object.keys(errors).length ? { errors } : { tls };
+}
+
 /** Step 1: the task name and both endpoints. Passwords are encrypted by saveEndpoint and never returned. */
 export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, async ({ id, name, source, destination }, { operator }) => {
   await configurableTask(id);
@@ -34,6 +70,12 @@ export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, asy
   for (const [role, form] of [["source", source], ["destination", destination]] as const) {
     const message = passwordReentryMessage(role, before[role], form);
     if (message) reentry[`${role}.password`] = message;
+  }
+  const tlsBySide: Partial<Record<"source" | "destination", TlsConfig | null>> = {};
+  for (const [role, form] of [["source", source], ["destination", destination]] as const) {
+    const settings = await tlsSettings(id, role, form, !passwordReentryMessage(role, before[role] && { ...before[role], hasPassword: true }, { ...form, password: "" }));
+    if ("errors" in settings) Object.assign(reentry, settings.errors);
+    else tlsBySide[role] = settings.tls;
   }
   if (Object.keys(reentry).length) throw new FieldError(reentry);
   const dropped: string[] = [];
@@ -47,6 +89,7 @@ export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, asy
       port: form.port,
       mode: form.mode,
       ...credentials(form, before[role]),
+      tls: tlsBySide[role] ?? null,
     });
     if (saved.passwordDropped) dropped.push(role);
   }
