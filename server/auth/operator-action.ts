@@ -5,22 +5,26 @@ import { DtsError, describeError, redact } from "../engine/errors";
 import type { ActionResult } from "./action-result";
 import { FieldError } from "./field-error";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
+import { forbiddenMessage, hasRole, type TRole } from "./roles";
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again.";
 
 /**
- * Wraps a server action: checks the session, validates the input with its zod schema, and turns
+ * Wraps a server action: checks the session and the operator's role (`role`, default "operator":
+ * changing anything needs at least that; a viewer only reads), validates the input with its zod schema, and turns
  * every failure into `{ error }` (a DtsError's message, or a generic sentence; details go to the
  * server log, redacted).
  */
 export function operatorAction<S extends z.ZodType, R>(
   schema: S,
   handler: (input: z.output<S>, context: { operator: SignedInOperator }) => Promise<R>,
+  { role = "operator" }: { role?: TRole } = {},
 ): (input: z.input<S>) => Promise<ActionResult<R>> {
   return async (input) => {
     try {
       const operator = await getCurrentOperator();
       if (!operator) return { error: SIGNED_OUT_MESSAGE, code: "UNAUTHENTICATED" };
+      if (!hasRole(operator.role, role)) return { error: forbiddenMessage(operator.role, role), code: "FORBIDDEN" };
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
         const fieldErrors: Record<string, string[]> = {};

@@ -47,6 +47,6 @@ export async function signIn({ username, password, address, userAgent, now = new
   await clearSignInFailures({ username, address, olderThan: new Date(now.getTime() - 24 * 60 * 60 * 1000) });
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await createSession({ operatorId: operator.id, tokenHash: hashSessionToken(token), expiresAt, userAgent });
+  await createSession({ operatorId: operator.id, tokenHash: hashSessionToken(token), expiresAt, userAgent, now });
   return { ok: true, token, expiresAt, username: operator.username };
 }

@@ -12,9 +12,11 @@ import { removeStoredTaskKeys } from "@/server/runner/remove-stored-task-keys";
  * that is gone; then the task's own keys leave both sides (best effort: what could not be removed is
  * returned as warnings, the task is deleted all the same).
  */
-export const deleteTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }) => {
+export const deleteTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {
   if (isEngineRunning(id)) await stopEngine(id, "paused");
   const { warnings } = await removeStoredTaskKeys({ taskId: id, log: () => {} });
   if (!(await deleteTask({ id }))) throw new DtsError("INVALID_CONFIG", "This task no longer exists.");
+  // Its events go with it: the server log keeps who deleted it.
+  console.log(`task ${id} deleted by ${operator.username}`);
   return { id, warnings };
 });

@@ -3,10 +3,12 @@
 import { DtsError } from "@/server/engine/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
+import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZRenameTaskSchema } from "@/server/db/task/task.types";
 
-export const renameTaskAction = operatorAction(ZRenameTaskSchema, async ({ id, name, regionLabel }) => {
+export const renameTaskAction = operatorAction(ZRenameTaskSchema, async ({ id, name, regionLabel }, { operator }) => {
   const task = await updateTask({ id, data: { name, ...(regionLabel && { regionLabel }) } });
   if (!task) throw new DtsError("INVALID_CONFIG", "This task no longer exists.");
+  await addTaskEvent({ taskId: id, level: "info", message: `Task renamed to "${task.name}" (region ${task.regionLabel}) by ${operator.username}.` });
   return { id: task.id, name: task.name, regionLabel: task.regionLabel };
 });

@@ -26,7 +26,8 @@ export function taskStateOf(state: string): TTaskState {
  * so a reload or a typed address never skips the whitelist probe or the precheck.
  */
 export async function loadWizardTask(id: string, step: number) {
-  await requireOperator(stepPath(id, step));
+  // Viewers read the status page; the wizard changes the task.
+  await requireOperator(stepPath(id, step), { role: "operator", elsewhere: `/tasks/${encodeURIComponent(id)}` });
   const task = await getTask({ id });
   if (!task) notFound();
   const state = taskStateOf(task.state);
