@@ -112,3 +112,18 @@ for (const next of ["/%09/evil.example/x", "/%0A/evil.example", "/%5Cevil.exampl
     expect(new URL(page.url()).origin).toBe(origin);
   });
 }
+
+test("a client's own X-Forwarded-For does not dodge the sign-in throttle (no TRUST_PROXY)", async ({ page }, testInfo) => {
+  // Failures count toward 127.0.0.1 as a whole too: one project is enough, and a username of its own.
+  test.skip(testInfo.project.name !== "desktop", "desktop only");
+  const username = `nobody-xff-${Date.now().toString(36)}`;
+  for (let i = 0; i < 4; i++) {
+    await page.setExtraHTTPHeaders({ "x-forwarded-for": `198.51.100.${i + 1}`, "x-real-ip": `198.51.100.${i + 1}` });
+    await page.goto("/sign-in");
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign In" }).click();
+    const expected = i < 3 ? "The username or password is incorrect." : /Too many failed sign-ins/;
+    await expect(page.getByRole("alert").filter({ hasText: /incorrect|Too many/ })).toHaveText(expected);
+  }
+});
