@@ -17,7 +17,7 @@ export interface SaveEndpointOptions {
   /** undefined keeps the stored password (only while host, port, user and mode stay); null or "" removes it; text is encrypted before storing */
   password?: string | null;
   /** undefined keeps the stored TLS settings; null: plain TCP; the CA, certificate and key are stored encrypted */
-  tls?: (TlsConfig & { keepStoredMaterial?: boolean }) | null;
+  tls?: TlsConfig | null;
 }
 
 export interface SaveEndpointResult {
@@ -44,9 +44,8 @@ export async function saveEndpoint({ taskId, role, password, tls, ...fields }: S
         : { tls: tls !== null, tlsInsecure: Boolean(tls?.insecure), tlsServername: tls?.servername ?? null };
     const binding = endpointBinding({ taskId, role, host: fields.host, port: fields.port, username, mode: fields.mode, ...tlsFlags });
     const material = tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : null;
-    const keep = tls === undefined || (tls !== null && tls.keepStoredMaterial && !material?.ca && !material?.cert && !material?.key);
     const tlsEncrypted =
-      keep
+      tls === undefined
         ? before && before.tlsEncrypted && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username, ...tlsFlags })
           ? null // material bound to the old endpoint cannot follow it
           : undefined
@@ -60,7 +59,6 @@ export async function saveEndpoint({ taskId, role, password, tls, ...fields }: S
     const passwordDropped = password === undefined && moved && Boolean(before?.passwordEncrypted);
     const passwordEncrypted =
       password === undefined ? (passwordDropped ? null : undefined) : password ? encryptSecret(password, undefined, binding) : null;
-    // A password kept in place is re-bound when only what it was bound to stays the same.
     const data = { ...fields, username, ...tlsFlags, ...(passwordEncrypted !== undefined && { passwordEncrypted }), ...(tlsEncrypted !== undefined && { tlsEncrypted }) };
     await tx.endpoint.upsert({
       where: { taskId_role: { taskId, role } },
