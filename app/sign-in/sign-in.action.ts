@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies, headers } from "next/headers";
-import { describeError } from "@/server/engine/errors";
+import { describeError } from "@/server/errors";
 import type { ActionResult } from "@/server/auth/action-result";
 import { signIn } from "@/server/auth/sign-in";
 import { safeReturnPath, ZSignInSchema, type TSignIn } from "@/server/auth/sign-in.types";

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { DtsError, describeError, redact } from "../engine/errors";
+import { DtsError, describeError, redact } from "../errors";
 import type { ActionResult } from "./action-result";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
 

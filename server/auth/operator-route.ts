@@ -1,5 +1,5 @@
 import "server-only";
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
 
 /**

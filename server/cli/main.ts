@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, formatFlags, UsageError } from "./args";
 import { COMMANDS } from "./commands/index";
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 
 function version(): string {
   // From server/cli/ or from the bundle in .cache/: the nearest package.json up the tree is ours.

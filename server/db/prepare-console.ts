@@ -1,6 +1,6 @@
 // Run by scripts/start.mjs before the console starts (node --conditions=react-server --import tsx):
 // creates or upgrades the database, then makes sure an operator can sign in.
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 import { ensureAdmin } from "../auth/ensure-admin";
 import { deleteExpiredSessions } from "./session/delete-expired-sessions";
 import { closeDb } from "./client";

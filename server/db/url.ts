@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 
 /**
  * Where the console keeps its state. No `server-only` here: the start script, the CLI and tests read

@@ -1,5 +1,5 @@
 import "server-only";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import type { RemoveTaskKeysResult } from "../engine/remove-task-keys";
 import { findTaskByName } from "../db/task/find-task-by-name";
 import { setTaskState } from "../db/task/set-task-state";

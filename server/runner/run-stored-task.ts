@@ -1,6 +1,6 @@
 import "server-only";
 import os from "node:os";
-import { DtsError, describeError } from "../engine/errors";
+import { DtsError, describeError } from "../errors";
 import { SyncTask, type LoaderFactory, type SyncSnapshot } from "../engine/sync/sync-task";
 import { claimTaskLease } from "../db/task/claim-task-lease";
 import { releaseTaskLease } from "../db/task/release-task-lease";

@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import type { Endpoint } from "../engine/endpoint";
 import type { SyncTaskConfig } from "../engine/sync/sync-task";
 import { getTask } from "../db/task/get-task";

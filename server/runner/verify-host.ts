@@ -1,7 +1,7 @@
 import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { DtsError, redact } from "../engine/errors";
+import { DtsError, redact } from "../errors";
 import { projectRoot } from "../db/url";
 import { createVerificationRun } from "../db/verification/create-verification-run";
 import { findVerificationRuns } from "../db/verification/find-verification-runs";

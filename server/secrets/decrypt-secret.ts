@@ -1,5 +1,5 @@
 import { createDecipheriv } from "node:crypto";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { SECRET_AAD, SECRET_FORMAT } from "./encrypt-secret";
 import { secretKey } from "./secret-key";
 

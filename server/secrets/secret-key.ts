@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { dataDir, type Env } from "../db/url";
 
 /**

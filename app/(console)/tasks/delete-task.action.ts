@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { isEngineRunning, stopEngine } from "@/server/runner/engine-host";
 import { deleteTask } from "@/server/db/task/delete-task";

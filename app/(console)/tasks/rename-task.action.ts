@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
 import { ZRenameTaskSchema } from "@/server/db/task/task.types";

@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { engineExited, startEngine } from "@/server/runner/engine-host";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";

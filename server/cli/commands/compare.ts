@@ -1,6 +1,6 @@
 import type { CliCommand, CliIO } from "../command";
 import { UsageError, type ParsedArgs } from "../args";
-import { DtsError, describeError } from "../../engine/errors";
+import { DtsError, describeError } from "../../errors";
 import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
 import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
 

@@ -1,6 +1,6 @@
 import type { CliCommand } from "../command";
 import { UsageError, type ParsedArgs } from "../args";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
 import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
 

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { UsageError } from "../args";
 import type { CliCommand } from "../command";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { RdbParser } from "../../engine/rdb/parser";
 import { decodeValue } from "../../engine/rdb/decode-value";
 import { jsonBytes, jsonValue, libraryName } from "../../engine/rdb/dump-json";

@@ -1,7 +1,7 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
 import { parseDbList, parseDbMap, parseMode, parseRedisUri } from "../../engine/endpoint";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
 import { openWriter } from "../../engine/writer/open-writer";
 

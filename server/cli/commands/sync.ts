@@ -1,6 +1,6 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
 import { createTask } from "../../db/task/create-task";

@@ -1,5 +1,5 @@
 import type { RedisType } from "../keys/typed-value";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /** Opcodes and value types of the RDB format (Redis rdb.h; Valkey rdb.h for the VALKEY magic). */
 export const OP = {

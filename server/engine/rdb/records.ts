@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { OP, corrupt, moduleNameFromId, redisTypeOf, MODULE_OP } from "./constants";
 import { NEED, rd, readLen, readString, stringCopy } from "./primitives";
 import type { RdbParser } from "./parser";

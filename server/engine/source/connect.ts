@@ -1,5 +1,5 @@
 import net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /** A TCP connection to the source, or a DtsError saying in one sentence why there is none. */
 export function connectSource(host: string, port: number, timeoutMs: number, label: string): Promise<net.Socket> {

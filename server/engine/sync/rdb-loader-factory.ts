@@ -1,5 +1,5 @@
 import { RdbLoader } from "../loader";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import type { LoaderFactory } from "./sync-task";
 import type { RdbLoad } from "./shard-types";
 

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { DtsError, describeError } from "../errors";
+import { DtsError, describeError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { Redis, Cluster } from "ioredis";
-import { DtsError, describeError } from "../errors";
+import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { discoverTopology, masters, type Topology } from "../topology";

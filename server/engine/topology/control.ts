@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { sniffRedis } from "./sniff";
 
 /** The address and credentials of one node; an Endpoint fits. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { ReplyError, type RespValue } from "../resp/values";
 import { encodeCommand } from "../resp/encoder";
 import { PipelineConnection, type UnansweredCommand } from "./connection";

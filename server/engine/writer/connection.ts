@@ -1,5 +1,5 @@
 import net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";

@@ -1,4 +1,4 @@
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 import type { Arg, LazyArg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ApplyTarget } from "../sync/apply-target";

@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { cancelVerification } from "@/server/runner/verify-host";
 import { ZVerificationRunInputSchema } from "@/server/db/task/configure-task.types";

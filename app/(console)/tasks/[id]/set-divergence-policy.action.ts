@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { getTask } from "@/server/db/task/get-task";
 import { mergeTaskOptions } from "@/server/db/task/merge-task-options";

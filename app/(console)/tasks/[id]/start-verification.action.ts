@@ -1,6 +1,6 @@
 "use server";
 
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { startVerification } from "@/server/runner/verify-host";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";

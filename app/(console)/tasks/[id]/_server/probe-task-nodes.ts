@@ -1,7 +1,7 @@
 import "server-only";
 import { gatherSide, type Side } from "@/server/engine/precheck/context";
 import type { Endpoint } from "@/server/engine/endpoint";
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 import { findTasks } from "@/server/db/task/find-tasks";
 import { RUNNING_STATES } from "@/server/db/task/task.types";

@@ -1,7 +1,7 @@
 import "server-only";
 import { discoverTopology, masters, withControl } from "@/server/engine/topology";
 import { dataKeysPerDb } from "@/server/engine/keys/count-own-keys";
-import { describeError } from "@/server/engine/errors";
+import { describeError } from "@/server/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 
 export interface SourceDatabases {

@@ -1,5 +1,5 @@
 import "server-only";
-import { describeError } from "@/server/engine/errors";
+import { describeError } from "@/server/errors";
 import { precheckStoredTask } from "@/server/runner/precheck-stored-task";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { setTaskState } from "@/server/db/task/set-task-state";

@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { requireOperator } from "@/server/auth/require-operator";
 import { getTask } from "@/server/db/task/get-task";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { WIZARD_STEPS } from "@/server/db/task/configure-task.types";
 import { ZTaskStateSchema, type TTaskState } from "@/server/db/task/task.types";
 

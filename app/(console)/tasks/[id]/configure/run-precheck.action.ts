@@ -1,7 +1,7 @@
 "use server";
 
 import { operatorAction } from "@/server/auth/operator-action";
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
 import { configurableTask } from "../_server/wizard-task";

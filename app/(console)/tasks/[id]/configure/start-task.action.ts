@@ -1,7 +1,7 @@
 "use server";
 
 import { operatorAction } from "@/server/auth/operator-action";
-import { DtsError } from "@/server/engine/errors";
+import { DtsError } from "@/server/errors";
 import { startEngine } from "@/server/runner/engine-host";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";

@@ -13,7 +13,7 @@ export type DtsErrorCode =
   | "RDB_CORRUPT"
   | "RDB_UNSUPPORTED"
   | "CONFLICT"
-  /** a refused or inexact write stopped the task by its policy (sync/divergence.ts) */
+  /** a refused or inexact write stopped the task by its policy (engine/sync/divergence.ts) */
   | "DIVERGENCE"
   | "WRITE_REFUSED"
   | "PRECHECK_FAILED"
