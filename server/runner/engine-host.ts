@@ -2,7 +2,7 @@ import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
-import { projectRoot } from "../db/url";
+import { projectRoot } from "../paths";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { setTaskState } from "../db/task/set-task-state";
 import { findTasks } from "../db/task/find-tasks";

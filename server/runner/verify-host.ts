@@ -2,7 +2,7 @@ import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { DtsError, redact } from "../errors";
-import { projectRoot } from "../db/url";
+import { projectRoot } from "../paths";
 import { createVerificationRun } from "../db/verification/create-verification-run";
 import { findVerificationRuns } from "../db/verification/find-verification-runs";
 import { updateVerificationRun } from "../db/verification/update-verification-run";

@@ -1,7 +1,7 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
 import { closeDb } from "../../db/client";
-import { dataDir } from "../../db/url";
+import { dataDir } from "../../paths";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 

@@ -10,7 +10,7 @@ import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
-import { dataDir } from "../../db/url";
+import { dataDir } from "../../paths";
 import { ZTaskNameSchema } from "../../db/task/task.types";
 
 function usage<T>(fn: () => T): T {
