@@ -2,10 +2,10 @@
 // creates or upgrades the database, then makes sure an operator can sign in.
 import { describeError } from "../errors";
 import { ensureAdmin } from "../auth/ensure-admin";
-import { deleteExpiredSessions } from "./session/delete-expired-sessions";
-import { closeDb } from "./client";
-import { migrateDatabase } from "./migrate";
-import { databaseConfig, describeDatabase } from "./url";
+import { deleteExpiredSessions } from "../db/session/delete-expired-sessions";
+import { closeDb } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { databaseConfig, describeDatabase } from "../db/url";
 
 const log = (line: string) => console.log(line);
 
