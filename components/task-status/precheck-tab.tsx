@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "@/components/wizard/precheck-results";
 import { precheckKey, usePrecheck } from "@/components/wizard/use-precheck";
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
 import { taskStatusKey } from "./use-task-status";
 
 const RERUNNABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];

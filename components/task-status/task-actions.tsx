@@ -10,7 +10,7 @@ import { restartTaskAction } from "@/app/(console)/tasks/[id]/restart-task.actio
 import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
 import { taskStatusKey } from "./use-task-status";
 
 const CONFIGURABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];

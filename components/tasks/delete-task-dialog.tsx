@@ -6,8 +6,8 @@ import { deleteTaskAction } from "@/app/(console)/tasks/delete-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TaskSummary } from "@/server/db/task/task-summary";
-import { RUNNING_STATES } from "@/server/db/task/task.types";
+import type { TaskSummary } from "@/contracts/task-summary";
+import { RUNNING_STATES } from "@/contracts/task.types";
 
 export function DeleteTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (

@@ -1,4 +1,4 @@
-import type { TDivergencePolicy } from "@/server/db/task/task.types";
+import type { TDivergencePolicy } from "@/contracts/task.types";
 
 /** The wizard's choice for a write the destination refuses or the engine cannot apply exactly. */
 export const DIVERGENCE_POLICY_LEGEND = "When a write is refused or cannot be applied exactly";

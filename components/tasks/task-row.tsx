@@ -5,8 +5,8 @@ import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
 import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TaskSummary } from "@/server/db/task/task-summary";
-import { PAUSABLE_STATES, RUNNING_STATES, type TTaskState } from "@/server/db/task/task.types";
+import type { TaskSummary } from "@/contracts/task-summary";
+import { PAUSABLE_STATES, RUNNING_STATES, type TTaskState } from "@/contracts/task.types";
 import { formatDateTime, formatEndpoint, formatLatency, formatMode } from "./format";
 import { StateBadge } from "./state-badge";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { TextField } from "@/components/ui/text-field";
-import type { TInstanceMode, TInstanceType } from "@/server/db/endpoint/endpoint.types";
+import type { TInstanceMode, TInstanceType } from "@/contracts/endpoint.types";
 import { RadioGroup } from "./radio-group";
 
 export interface EndpointDraft {

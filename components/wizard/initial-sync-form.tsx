@@ -5,7 +5,7 @@ import { useState } from "react";
 import { saveInitialSyncAction } from "@/app/(console)/tasks/[id]/configure/save-initial-sync.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TDivergencePolicy, TInitialSync } from "@/server/db/task/task.types";
+import type { TDivergencePolicy, TInitialSync } from "@/contracts/task.types";
 import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";

@@ -7,8 +7,8 @@ import { saveInstancesAction } from "@/app/(console)/tasks/[id]/configure/save-i
 import { Button, buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import { ZConfigureInstancesSchema } from "@/server/db/task/configure-task.types";
-import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
+import { ZConfigureInstancesSchema } from "@/contracts/configure-task.types";
+import type { EndpointView } from "@/contracts/endpoint.types";
 import { EndpointFields, type EndpointDraft } from "./endpoint-fields";
 import { WizardNav } from "./wizard-frame";
 

@@ -6,7 +6,7 @@ import { saveObjectsAction } from "@/app/(console)/tasks/[id]/configure/save-obj
 import type { SourceDatabases } from "@/app/(console)/tasks/[id]/_server/source-databases";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TConflictMode } from "@/server/db/task/task.types";
+import type { TConflictMode } from "@/contracts/task.types";
 import { DbPicker } from "./db-picker";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";

@@ -6,7 +6,7 @@ import { projectRoot } from "../paths";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { setTaskState } from "../db/task/set-task-state";
 import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES } from "../db/task/task.types";
+import { RUNNING_STATES } from "../../contracts/task.types";
 
 /**
  * The console's side of the engine: one `redis-dts run-task` process per running task. The pages ask

@@ -4,7 +4,7 @@ import { createPrecheckRun } from "../db/precheck/create-precheck-run";
 import { updatePrecheckItem } from "../db/precheck/update-precheck-item";
 import { finishPrecheckRun } from "../db/precheck/finish-precheck-run";
 import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES } from "../db/task/task.types";
+import { RUNNING_STATES } from "../../contracts/task.types";
 import { loadTaskConfig } from "./task-config";
 
 export interface PrecheckStoredTaskOptions {

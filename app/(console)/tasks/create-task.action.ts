@@ -3,7 +3,7 @@
 import { operatorAction } from "@/server/auth/operator-action";
 import { createTask } from "@/server/db/task/create-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZCreateTaskSchema } from "@/server/db/task/task.types";
+import { ZCreateTaskSchema } from "@/contracts/task.types";
 
 export const createTaskAction = operatorAction(ZCreateTaskSchema, async ({ name, regionLabel }, { operator }) => {
   const task = await createTask({ name, regionLabel });

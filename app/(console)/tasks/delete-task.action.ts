@@ -4,7 +4,7 @@ import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { isEngineRunning, stopEngine } from "@/server/runner/engine-host";
 import { deleteTask } from "@/server/db/task/delete-task";
-import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { ZTaskIdInputSchema } from "@/contracts/task.types";
 import { removeStoredTaskKeys } from "@/server/runner/remove-stored-task-keys";
 
 /**

@@ -5,7 +5,7 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { isEngineRunning, stopEngine } from "@/server/runner/engine-host";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { PAUSABLE_STATES, ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { PAUSABLE_STATES, ZTaskIdInputSchema } from "@/contracts/task.types";
 
 /** Stops applying after a final checkpoint; the checkpoints are kept for Resume. */
 export const pauseTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {

@@ -3,7 +3,7 @@
 import { DtsError } from "@/server/errors";
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
-import { ZRenameTaskSchema } from "@/server/db/task/task.types";
+import { ZRenameTaskSchema } from "@/contracts/task.types";
 
 export const renameTaskAction = operatorAction(ZRenameTaskSchema, async ({ id, name, regionLabel }) => {
   const task = await updateTask({ id, data: { name, ...(regionLabel && { regionLabel }) } });

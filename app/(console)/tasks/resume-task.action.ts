@@ -6,7 +6,7 @@ import { engineExited, startEngine } from "@/server/runner/engine-host";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { ZTaskIdInputSchema } from "@/contracts/task.types";
 
 /** Back to work from the checkpoints: incremental when every shard has one, else the full sync again. */
 export const resumeTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {

@@ -11,7 +11,7 @@ import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 import { dataDir } from "../../paths";
-import { ZTaskNameSchema } from "../../db/task/task.types";
+import { ZTaskNameSchema } from "../../../contracts/task.types";
 
 function usage<T>(fn: () => T): T {
   try {

@@ -1,7 +1,7 @@
 import "server-only";
 import { decryptSecret } from "../../secrets/decrypt-secret";
 import { getDb } from "../client";
-import type { TEndpointRole } from "./endpoint.types";
+import type { TEndpointRole } from "../../../contracts/endpoint.types";
 
 export interface GetEndpointCredentialsOptions {
   taskId: string;

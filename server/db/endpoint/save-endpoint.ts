@@ -1,7 +1,7 @@
 import "server-only";
 import { encryptSecret } from "../../secrets/encrypt-secret";
 import { getDb } from "../client";
-import type { TEndpointRole, TInstanceMode, TInstanceType } from "./endpoint.types";
+import type { TEndpointRole, TInstanceMode, TInstanceType } from "../../../contracts/endpoint.types";
 
 export interface SaveEndpointOptions {
   taskId: string;

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../client";
-import type { TTaskState } from "./task.types";
+import type { TTaskState } from "../../../contracts/task.types";
 
 export interface SetTaskStateOptions {
   id: string;

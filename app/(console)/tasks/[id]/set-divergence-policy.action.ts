@@ -5,8 +5,8 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { getTask } from "@/server/db/task/get-task";
 import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZSetDivergencePolicySchema } from "@/server/db/task/configure-task.types";
-import { RUNNING_STATES } from "@/server/db/task/task.types";
+import { ZSetDivergencePolicySchema } from "@/contracts/configure-task.types";
+import { RUNNING_STATES } from "@/contracts/task.types";
 import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
 import { taskStateOf } from "./_server/wizard-task";
 

@@ -5,7 +5,7 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { startVerification } from "@/server/runner/verify-host";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZStartVerificationSchema } from "@/server/db/task/configure-task.types";
+import { ZStartVerificationSchema } from "@/contracts/configure-task.types";
 
 /** Data Verification: compares source and destination in a child process; the tab polls the run. */
 export const startVerificationAction = operatorAction(ZStartVerificationSchema, async ({ id, mode, rounds }, { operator }) => {

@@ -5,7 +5,7 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { isEngineRunning, stopEngine } from "@/server/runner/engine-host";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { ZTaskIdInputSchema } from "@/contracts/task.types";
 import { removeStoredTaskKeys } from "@/server/runner/remove-stored-task-keys";
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { getLatestPrecheckRun } from "@/server/db/precheck/get-latest-precheck-run";
 import { getTask } from "@/server/db/task/get-task";
-import { WIZARD_STEPS } from "@/server/db/task/configure-task.types";
+import { WIZARD_STEPS } from "@/contracts/configure-task.types";
 import { precheckFailure, precheckInFlight } from "./wizard-precheck";
 import { CONFIGURABLE_STATES, taskStateOf } from "./wizard-task";
 

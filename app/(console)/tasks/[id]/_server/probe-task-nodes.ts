@@ -4,7 +4,7 @@ import type { Endpoint } from "@/server/engine/endpoint";
 import { DtsError } from "@/server/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 import { findTasks } from "@/server/db/task/find-tasks";
-import { RUNNING_STATES } from "@/server/db/task/task.types";
+import { RUNNING_STATES } from "@/contracts/task.types";
 import { localAddressToward } from "./local-address";
 
 /** One node as the whitelist step shows it (nothing secret). */

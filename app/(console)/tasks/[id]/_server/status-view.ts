@@ -8,7 +8,7 @@ import { countDivergences } from "@/server/db/divergence/count-divergences";
 import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
 import type { TDivergentKeyRow } from "@/server/db/divergence/divergence.types";
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/server/db/task/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 

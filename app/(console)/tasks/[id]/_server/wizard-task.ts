@@ -4,8 +4,8 @@ import { requireOperator } from "@/server/auth/require-operator";
 import { getTask } from "@/server/db/task/get-task";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { DtsError } from "@/server/errors";
-import { WIZARD_STEPS } from "@/server/db/task/configure-task.types";
-import { ZTaskStateSchema, type TTaskState } from "@/server/db/task/task.types";
+import { WIZARD_STEPS } from "@/contracts/configure-task.types";
+import { ZTaskStateSchema, type TTaskState } from "@/contracts/task.types";
 
 /** States in which the channel may be (re)configured: the engine is not working on the task. */
 export const CONFIGURABLE_STATES: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];

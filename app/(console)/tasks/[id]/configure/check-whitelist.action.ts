@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
-import { ZTaskIdSchema } from "@/server/db/task/task.types";
+import { ZTaskIdSchema } from "@/contracts/task.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 import { probeTaskNodes } from "../_server/probe-task-nodes";
 

@@ -3,7 +3,7 @@
 import { operatorAction } from "@/server/auth/operator-action";
 import { DtsError } from "@/server/errors";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
-import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { ZTaskIdInputSchema } from "@/contracts/task.types";
 import { configurableTask } from "../_server/wizard-task";
 import { startConsolePrecheck } from "../_server/wizard-precheck";
 

@@ -3,7 +3,7 @@
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
 import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
-import { ZConfigureInitialSyncSchema } from "@/server/db/task/configure-task.types";
+import { ZConfigureInitialSyncSchema } from "@/contracts/configure-task.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 import { startConsolePrecheck } from "../_server/wizard-precheck";
 

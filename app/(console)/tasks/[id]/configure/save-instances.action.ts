@@ -8,8 +8,8 @@ import { deleteCheckpoints } from "@/server/db/checkpoint/delete-checkpoints";
 import { updateTask } from "@/server/db/task/update-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import type { z } from "zod";
-import { ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/server/db/task/configure-task.types";
-import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
+import { ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/contracts/configure-task.types";
+import type { EndpointView } from "@/contracts/endpoint.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 
 type Side = z.output<typeof ZEndpointFormSchema>;

@@ -5,7 +5,7 @@ import { DtsError } from "@/server/errors";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { updateTask } from "@/server/db/task/update-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZConfigureObjectsSchema } from "@/server/db/task/configure-task.types";
+import { ZConfigureObjectsSchema } from "@/contracts/configure-task.types";
 import { configurableTask, stepPath } from "../_server/wizard-task";
 
 /** Step 3: conflict mode, databases and their mapping. Next (and Back) make the precheck due again. */

@@ -5,7 +5,7 @@ import { DtsError } from "@/server/errors";
 import { startEngine } from "@/server/runner/engine-host";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
-import { ZTaskIdInputSchema } from "@/server/db/task/task.types";
+import { ZTaskIdInputSchema } from "@/contracts/task.types";
 import { precheckView } from "../_server/precheck-view";
 import { CONFIGURABLE_STATES } from "../_server/wizard-task";
 

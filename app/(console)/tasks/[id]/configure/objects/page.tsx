@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { ObjectsForm } from "@/components/wizard/objects-form";
 import { parseJsonField } from "@/server/db/json";
-import { ZDbMapSchema, ZSelectedDbsSchema } from "@/server/db/task/task.types";
+import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
 import { loadWizardTask } from "../../_server/wizard-task";
 import { readSourceDatabases } from "../../_server/source-databases";
 

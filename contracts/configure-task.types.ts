@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZInstanceModeSchema, ZInstanceTypeSchema } from "../endpoint/endpoint.types";
+import { ZInstanceModeSchema, ZInstanceTypeSchema } from "./endpoint.types";
 import { ZConflictModeSchema, ZDivergencePolicySchema, ZInitialSyncSchema, ZTaskIdSchema, ZTaskNameSchema } from "./task.types";
 
 /**
