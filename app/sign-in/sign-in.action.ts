@@ -2,7 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { describeError } from "@/server/errors";
-import type { ActionResult } from "@/server/auth/action-result";
+import type { ActionResult } from "@/contracts/action-result";
 import { signIn } from "@/server/auth/sign-in";
 import { safeReturnPath, ZSignInSchema, type TSignIn } from "@/server/auth/sign-in.types";
 import { requestAddress, requestIsHttps } from "@/server/auth/request-address";

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { DtsError, describeError, redact } from "../errors";
-import type { ActionResult } from "./action-result";
+import type { ActionResult } from "../../contracts/action-result";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again.";
