@@ -1,5 +1,5 @@
 /**
- * Parser throughput: `npx tsx server/engine/rdb/bench/parse-speed.ts [FILE.rdb] [--keys N]`.
+ * Parser throughput: `npx tsx bench/parse-speed.ts [FILE.rdb] [--keys N]`.
  * Without FILE it builds the reference "1M mixed" dataset of shared/notes/baselines.md (or --keys N
  * keys of it) in a local redis-server, SAVEs it and measures that dump.rdb. Reports the streaming
  * parse rate (file read in 64 KB chunks, CRC64 verified), the parse + decodeValue rate, and CRC64
@@ -9,10 +9,10 @@ import { openSync, readSync, closeSync, statSync, readFileSync, writeFileSync, c
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { startRedis, stopAll } from "../../../testing/redis-harness";
-import { RdbParser } from "../parser";
-import { decodeValue } from "../decode-value";
-import { Crc64 } from "../crc64";
+import { startRedis, stopAll } from "../server/testing/redis-harness";
+import { RdbParser } from "../server/engine/rdb/parser";
+import { decodeValue } from "../server/engine/rdb/decode-value";
+import { Crc64 } from "../server/engine/rdb/crc64";
 
 const CHUNK = 64 * 1024;
 

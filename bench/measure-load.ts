@@ -4,21 +4,21 @@
  * loaded into an empty server by `redis-dts rdb load` (peak RSS sampled) and, as the baseline, the
  * same RESTORE commands piped by `redis-cli --pipe`. Alternating runs, median of N.
  *
- *   npx tsx server/engine/loader/measure-load.ts [--keys 1000000] [--runs 3] [--seed 1]
+ *   npx tsx bench/measure-load.ts [--keys 1000000] [--runs 3] [--seed 1]
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { fillDataset } from "../../../bench/fill";
-import { RssSampler } from "../../../bench/rss-sampler";
-import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
-import { RdbParser } from "../rdb/parser";
-import { CommandBatch } from "../resp/encoder";
-import { RestorePayload } from "./restore-payload";
-import { rdbVersionFor } from "./rdb-compat";
+import { fillDataset } from "./fill";
+import { RssSampler } from "./rss-sampler";
+import { startRedis, stopAll, type RedisNode } from "../server/testing/redis-harness";
+import { RdbParser } from "../server/engine/rdb/parser";
+import { CommandBatch } from "../server/engine/resp/encoder";
+import { RestorePayload } from "../server/engine/loader/restore-payload";
+import { rdbVersionFor } from "../server/engine/loader/rdb-compat";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
