@@ -7,7 +7,7 @@ import { decodeValue } from "../../engine/rdb/decode-value";
 import { jsonBytes, jsonValue, libraryName } from "../../engine/rdb/dump-json";
 import { ENCODING_NAMES } from "../../engine/rdb/constants";
 import type { RdbEvent } from "../../engine/rdb/types";
-import type { TypedValue } from "../../engine/keys/typed-value";
+import type { TypedValue } from "../../engine/values/typed-value";
 
 const SUMMARY = `Print every key of an RDB file (any RDB version 1-12, Valkey's VALKEY080).
 

@@ -1,4 +1,4 @@
-import type { HashField, StreamGroup, StreamId, StreamValue, TypedValue, ZsetEntry } from "./typed-value";
+import type { HashField, StreamGroup, StreamId, StreamValue, TypedValue, ZsetEntry } from "../values/typed-value";
 import { printable } from "./printable";
 import { diffStreams } from "./diff-stream";
 

@@ -1,4 +1,4 @@
-import type { StreamConsumer, StreamGroup, StreamValue } from "./typed-value";
+import type { StreamConsumer, StreamGroup, StreamValue } from "../values/typed-value";
 import type { DiffOptions, ValueDifference } from "./canonical";
 import { printable } from "./printable";
 

@@ -4,7 +4,7 @@ import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness
 import { corpusFiles, keyEvents, parseAll, type CorpusFile } from "../rdb/corpus.test-helper";
 import { decodeValue } from "../rdb/decode-value";
 import type { LiveKey } from "../keys/read-key";
-import type { TypedValue } from "../keys/typed-value";
+import type { TypedValue } from "../values/typed-value";
 import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test-helper";
 
 /**

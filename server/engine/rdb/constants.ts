@@ -1,4 +1,4 @@
-import type { RedisType } from "../keys/typed-value";
+import type { RedisType } from "../values/typed-value";
 import { DtsError } from "../../errors";
 
 /** Opcodes and value types of the RDB format (Redis rdb.h; Valkey rdb.h for the VALKEY magic). */

@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import { readKeys } from "../keys/read-key";
 import { diffValues } from "../keys/canonical";
-import type { TypedValue } from "../keys/typed-value";
+import type { TypedValue } from "../values/typed-value";
 import { eventsText, keyEvents, parseChunks, splitEvery } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";
 import { iterateValue } from "./iterate-value";
