@@ -48,9 +48,6 @@ export const T = {
   HASH_LISTPACK_EX: 25,
 } as const;
 
-/** Valkey 9 reuses 22 for its own hash-with-field-expiry layout (field, value, absolute ms). */
-export const VALKEY_HASH_2 = 22;
-
 export const QUICKLIST_PLAIN = 1;
 export const QUICKLIST_PACKED = 2;
 

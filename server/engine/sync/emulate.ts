@@ -146,5 +146,3 @@ async function colocate(client: Client, argv: Buffer[], tmpPrefix: string, w: Em
     if (temps.length) await client.call("DEL", ...temps);
   }
 }
-
-export const _test = { storeLayout, b };
