@@ -1,9 +1,9 @@
 import type { Cluster, Redis } from "ioredis";
 import type { RdbEvent } from "../rdb/types";
 import type { DestinationWriter } from "../writer/types";
-import type { ApplyContext } from "./apply";
+import type { ApplyContext } from "../apply/apply";
 import type { DivergenceLog } from "./divergence";
-import type { ResumeFix } from "./refusal-redo";
+import type { ResumeFix } from "../apply/refusal-redo";
 import type { ShardLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 

@@ -9,7 +9,7 @@ import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
 import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
-import { clearShard } from "./clear-shard";
+import { clearShard } from "../apply/clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
 import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";

@@ -1,4 +1,4 @@
-import { commandName } from "./command-spec";
+import { commandName } from "../commands/command-spec";
 import { FENCE_SCRIPT, REDO_SCRIPT } from "./fence";
 import type { CommandFailure } from "../writer/types";
 

@@ -1,5 +1,5 @@
 import calculateSlot from "cluster-key-slot";
-import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type LearnedCommands, type StoreLayout } from "./command-spec";
+import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type LearnedCommands, type StoreLayout } from "../commands/command-spec";
 import { sortNeedsOtherKeys } from "../commands/keyword-keys";
 import { absoluteExpiry } from "./expiry";
 

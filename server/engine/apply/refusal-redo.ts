@@ -1,4 +1,4 @@
-import { COMMAND_SPECS, commandName, keyIndicesOf } from "./command-spec";
+import { COMMAND_SPECS, commandName, keyIndicesOf } from "../commands/command-spec";
 import { FENCE_SCRIPT } from "./fence";
 import type { CommandFailure } from "../writer/types";
 

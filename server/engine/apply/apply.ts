@@ -3,7 +3,7 @@ import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import type { ApplyTarget } from "./apply-target";
 import { planCommand, type PlanContext, type Step } from "./plan-command";
-import { commandName } from "./command-spec";
+import { commandName } from "../commands/command-spec";
 import { emulate, EmulationError, type EmulationWrites } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
 import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";

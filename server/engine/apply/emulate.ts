@@ -2,7 +2,7 @@ import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import { tmpKeyInSlot } from "../own-keys";
 import { georadiusKeys, sortKeys, sortNeedsOtherKeys } from "../commands/keyword-keys";
-import type { StoreLayout } from "./command-spec";
+import type { StoreLayout } from "../commands/command-spec";
 
 /**
  * Exact emulation of multi-key commands whose keys live in different slots of a cluster destination.

@@ -3,9 +3,9 @@
  * cannot run it as-is (a cluster where its keys live in different slots). The table covers what any
  * Redis from 2.8 to 7.4 writes to its replication stream; commands it does not know fall back to the
  * key positions the server itself reports (COMMAND INFO key specs, COMMAND GETKEYS), see
- * `../commands/command-keys.ts`.
+ * `./command-keys.ts`.
  */
-import { georadiusKeys, sortKeys } from "../commands/keyword-keys";
+import { georadiusKeys, sortKeys } from "./keyword-keys";
 
 export type CrossSlot =
   /** each key can be written on its own and the result is the same (DEL, MSET…) */
@@ -37,7 +37,7 @@ export interface CommandSpec {
   layout?(argv: Buffer[]): StoreLayout | null;
 }
 
-/** Where the keys of commands outside the table are, as the servers report them (../commands/command-keys.ts). */
+/** Where the keys of commands outside the table are, as the servers report them (command-keys.ts). */
 export interface LearnedCommands {
   get(name: string): CommandSpec | undefined;
   /** planning this call needs the destination first (COMMAND GETKEYS): await resolve(), then plan */

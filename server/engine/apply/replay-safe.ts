@@ -1,4 +1,4 @@
-import { commandName } from "./command-spec";
+import { commandName } from "../commands/command-spec";
 
 /**
  * Commands that write constants into fixed places of their own keys (a value, a field, a member, an

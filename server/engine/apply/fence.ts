@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
-import { commandName } from "./command-spec";
+import { commandName } from "../commands/command-spec";
 import { fenceKeyPrefix, slotTag } from "../own-keys";
 
 /**
