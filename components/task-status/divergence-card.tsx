@@ -1,4 +1,4 @@
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import type { TaskStatusView } from "@/server/console/status-view";
 import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
 import { formatCount, formatEventTime } from "./format";
 

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { runPrecheckAction } from "@/app/(console)/tasks/[id]/configure/run-precheck.action";
 import { startTaskAction } from "@/app/(console)/tasks/[id]/configure/start-task.action";
-import type { PrecheckView } from "@/app/(console)/tasks/[id]/_server/precheck-view";
+import type { PrecheckView } from "@/server/console/precheck-view";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "./precheck-results";
