@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
-import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
-import { stopTaskAction } from "@/app/(console)/tasks/[id]/stop-task.action";
-import { restartTaskAction } from "@/app/(console)/tasks/[id]/restart-task.action";
+import { pauseTaskAction } from "@/server/actions/pause-task.action";
+import { resumeTaskAction } from "@/server/actions/resume-task.action";
+import { stopTaskAction } from "@/server/actions/stop-task.action";
+import { restartTaskAction } from "@/server/actions/restart-task.action";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

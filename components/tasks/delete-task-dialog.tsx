@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteTaskAction } from "@/app/(console)/tasks/delete-task.action";
+import { deleteTaskAction } from "@/server/actions/delete-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

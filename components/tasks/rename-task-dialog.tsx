@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { renameTaskAction } from "@/app/(console)/tasks/rename-task.action";
+import { renameTaskAction } from "@/server/actions/rename-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";

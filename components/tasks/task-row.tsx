@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
-import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
+import { pauseTaskAction } from "@/server/actions/pause-task.action";
+import { resumeTaskAction } from "@/server/actions/resume-task.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TaskSummary } from "@/contracts/task-summary";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { saveInitialSyncAction } from "@/app/(console)/tasks/[id]/configure/save-initial-sync.action";
+import { saveInitialSyncAction } from "@/server/actions/save-initial-sync.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TDivergencePolicy, TInitialSync } from "@/contracts/task.types";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { saveInstancesAction } from "@/app/(console)/tasks/[id]/configure/save-instances.action";
+import { saveInstancesAction } from "@/server/actions/save-instances.action";
 import { Button, buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { saveObjectsAction } from "@/app/(console)/tasks/[id]/configure/save-objects.action";
+import { saveObjectsAction } from "@/server/actions/save-objects.action";
 import type { SourceDatabases } from "@/server/console/source-databases";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

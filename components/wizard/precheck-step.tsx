@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { runPrecheckAction } from "@/app/(console)/tasks/[id]/configure/run-precheck.action";
-import { startTaskAction } from "@/app/(console)/tasks/[id]/configure/start-task.action";
+import { runPrecheckAction } from "@/server/actions/run-precheck.action";
+import { startTaskAction } from "@/server/actions/start-task.action";
 import type { PrecheckView } from "@/server/console/precheck-view";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { checkWhitelistAction } from "@/app/(console)/tasks/[id]/configure/check-whitelist.action";
+import { checkWhitelistAction } from "@/server/actions/check-whitelist.action";
 import type { SideCheck, WhitelistCheck } from "@/server/console/probe-task-nodes";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

@@ -6,7 +6,7 @@ import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { updateTask } from "@/server/db/task/update-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZConfigureObjectsSchema } from "@/contracts/configure-task.types";
-import { configurableTask, stepPath } from "../../../../../server/console/wizard-task";
+import { configurableTask, stepPath } from "@/server/console/wizard-task";
 
 /** Step 3: conflict mode, databases and their mapping. Next (and Back) make the precheck due again. */
 export const saveObjectsAction = operatorAction(ZConfigureObjectsSchema, async ({ id, conflictMode, selectedDbs, dbMap, direction }, { operator }) => {

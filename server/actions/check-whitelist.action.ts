@@ -4,8 +4,8 @@ import { z } from "zod";
 import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
 import { ZTaskIdSchema } from "@/contracts/task.types";
-import { configurableTask, stepPath } from "../../../../../server/console/wizard-task";
-import { probeTaskNodes } from "../../../../../server/console/probe-task-nodes";
+import { configurableTask, stepPath } from "@/server/console/wizard-task";
+import { probeTaskNodes } from "@/server/console/probe-task-nodes";
 
 const ZCheckWhitelistSchema = z.object({ id: ZTaskIdSchema, advance: z.boolean() });
 

@@ -10,7 +10,7 @@ import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import type { z } from "zod";
 import { ZConfigureInstancesSchema, type ZEndpointFormSchema } from "@/contracts/configure-task.types";
 import type { EndpointView } from "@/contracts/endpoint.types";
-import { configurableTask, stepPath } from "../../../../../server/console/wizard-task";
+import { configurableTask, stepPath } from "@/server/console/wizard-task";
 
 type Side = z.output<typeof ZEndpointFormSchema>;
 

@@ -6,8 +6,8 @@ import { startEngine } from "@/server/runner/engine-host";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZTaskIdInputSchema } from "@/contracts/task.types";
-import { precheckView } from "../../../../../server/console/precheck-view";
-import { CONFIGURABLE_STATES } from "../../../../../server/console/wizard-task";
+import { precheckView } from "@/server/console/precheck-view";
+import { CONFIGURABLE_STATES } from "@/server/console/wizard-task";
 
 /** Starts a task whose latest precheck passed; the engine skips its own precheck (it just ran). */
 export const startTaskAction = operatorAction(ZTaskIdInputSchema, async ({ id }, { operator }) => {

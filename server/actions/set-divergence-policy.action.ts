@@ -8,7 +8,7 @@ import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZSetDivergencePolicySchema } from "@/contracts/configure-task.types";
 import { RUNNING_STATES } from "@/contracts/task.types";
 import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
-import { taskStateOf } from "../../../../server/console/wizard-task";
+import { taskStateOf } from "@/server/console/wizard-task";
 
 /**
  * Changes what a refused or inexact write does, on a task the engine is not running (it reads the

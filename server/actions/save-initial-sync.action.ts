@@ -4,8 +4,8 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { updateTask } from "@/server/db/task/update-task";
 import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
 import { ZConfigureInitialSyncSchema } from "@/contracts/configure-task.types";
-import { configurableTask, stepPath } from "../../../../../server/console/wizard-task";
-import { startConsolePrecheck } from "../../../../../server/console/wizard-precheck";
+import { configurableTask, stepPath } from "@/server/console/wizard-task";
+import { startConsolePrecheck } from "@/server/console/wizard-precheck";
 
 /**
  * Step 4: full + incremental, or incremental only, and what a refused or inexact write does. Next
