@@ -1,4 +1,4 @@
-import type { TaskStatusView } from "@/server/console/status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
 import { formatCount, formatEventTime } from "./format";
 

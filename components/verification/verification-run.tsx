@@ -1,4 +1,4 @@
-import type { VerificationRunView } from "@/server/console/verification-view";
+import type { VerificationRunView } from "@/contracts/verification-view.types";
 import { formatDateTime } from "@/components/tasks/format";
 import { formatCount, formatDuration } from "@/components/task-status/format";
 import { ScrollX } from "@/components/ui/scroll-x";

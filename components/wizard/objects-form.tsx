@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { saveObjectsAction } from "@/server/actions/save-objects.action";
-import type { SourceDatabases } from "@/server/console/source-databases";
+import type { SourceDatabases } from "@/contracts/source-databases.types";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TConflictMode } from "@/contracts/task.types";

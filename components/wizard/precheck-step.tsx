@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { runPrecheckAction } from "@/server/actions/run-precheck.action";
 import { startTaskAction } from "@/server/actions/start-task.action";
-import type { PrecheckView } from "@/server/console/precheck-view";
+import type { PrecheckView } from "@/contracts/precheck-view.types";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "./precheck-results";

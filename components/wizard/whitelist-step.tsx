@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { checkWhitelistAction } from "@/server/actions/check-whitelist.action";
-import type { SideCheck, WhitelistCheck } from "@/server/console/probe-task-nodes";
+import type { SideCheck, WhitelistCheck } from "@/contracts/whitelist-check.types";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { CopyCommand } from "./copy-command";

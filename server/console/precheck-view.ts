@@ -4,33 +4,7 @@ import { getTask } from "@/server/db/task/get-task";
 import { WIZARD_STEPS } from "@/contracts/configure-task.types";
 import { precheckFailure, precheckInFlight } from "./wizard-precheck";
 import { CONFIGURABLE_STATES, taskStateOf } from "./wizard-task";
-
-export interface PrecheckItemView {
-  itemId: string;
-  name: string;
-  status: "pending" | "passed" | "warning" | "failed";
-  message: string;
-  fix: string;
-}
-
-export interface PrecheckRunView {
-  id: string;
-  /** running = this console is still checking; interrupted = a console restart cut it short */
-  status: "running" | "passed" | "failed" | "interrupted";
-  startedAt: string;
-  finishedAt: string | null;
-  items: PrecheckItemView[];
-}
-
-export interface PrecheckView {
-  running: boolean;
-  run: PrecheckRunView | null;
-  /** the last console precheck could not start (e.g. the endpoints are incomplete) */
-  failure: string | null;
-  canStart: boolean;
-  /** why Start is not offered, for the operator */
-  startBlocked: string | null;
-}
+import type { PrecheckItemView, PrecheckRunView, PrecheckView } from "@/contracts/precheck-view.types";
 
 const ITEM_STATUSES = new Set(["pending", "passed", "warning", "failed"]);
 

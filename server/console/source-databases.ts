@@ -3,16 +3,7 @@ import { discoverTopology, masters, withControl } from "@/server/engine/topology
 import { dataKeysPerDb } from "@/server/engine/keys/count-own-keys";
 import { describeError } from "@/server/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
-
-export interface SourceDatabases {
-  /** database numbers the source offers: 0..databases-1 (a cluster: only 0) */
-  count: number;
-  /** data keys per database: INFO keyspace less redis-dts's own keys (a cluster: summed over its masters) */
-  keys: Record<number, number>;
-  sourceCluster: boolean;
-  /** why the numbers are a default rather than what the source reported */
-  note: string | null;
-}
+import type { SourceDatabases } from "@/contracts/source-databases.types";
 
 const DEFAULT_DATABASES = 16;
 

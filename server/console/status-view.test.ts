@@ -10,7 +10,8 @@ import { saveEndpoint } from "@/server/db/endpoint/save-endpoint";
 import { addDivergentKeys } from "@/server/db/divergence/add-divergent-keys";
 import { startEngine, stopEngine } from "@/server/runner/engine-host";
 import { startRedis, stopAll, waitFor, type RedisNode } from "@/server/testing/redis-harness";
-import { taskStatusView, type TaskStatusView } from "./status-view";
+import { taskStatusView } from "./status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 
 /**
  * The status page's data (also GET /api/tasks/:id/status): refused and inexact writes are in it,

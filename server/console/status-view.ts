@@ -6,84 +6,12 @@ import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
 import { parseJsonField } from "@/server/db/json";
 import { countDivergences } from "@/server/db/divergence/count-divergences";
 import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
-import type { TDivergentKeyRow } from "@/server/db/divergence/divergence.types";
+import type { TDivergentKeyRow } from "@/contracts/divergence.types";
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
 import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
-
-export interface LiveShard {
-  source: string;
-  replid: string | null;
-  offset: number | null;
-  appliedOffset: number | null;
-  phase: string;
-}
-
-/**
- * "Writes refused / applied inexactly": nothing diverges silently, so the figures are there even
- * when they are zero (the operator sees the rule is watched).
- */
-export interface TaskDivergenceView {
-  /** the task's policy (Task.options.onInexact) */
-  policy: TDivergencePolicy;
-  /**
-   * engine: the running engine's counts of diverging commands since it started (exact, not bounded);
-   * records: the recorded divergent keys, when no engine of this console runs the task
-   */
-  from: "engine" | "records";
-  refused: number;
-  inexact: number;
-  /** recorded keys over the task's life (bounded: MAX_DIVERGENT_KEYS rows); Data Verification checks them first */
-  recorded: { refused: number; inexact: number };
-  /** the newest recorded divergent keys, newest first */
-  keys: TDivergentKeyRow[];
-  /** why the policy paused the task (the task's error), while it is paused by it */
-  pausedBy: string | null;
-}
-
-/** Everything the status page polls, safe for the browser (no credentials). */
-export interface TaskStatusView {
-  id: string;
-  name: string;
-  regionLabel: string;
-  state: TTaskState;
-  error: string | null;
-  errorCode: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  wizardStep: number;
-  initialSync: string;
-  /** the engine process of this console */
-  engine: {
-    running: boolean;
-    /** its last status line; null when it has not reported (or runs elsewhere) */
-    live: {
-      state: string;
-      fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
-      shards: LiveShard[];
-      latencyMs: number | null;
-      opsPerSec: number;
-      error: string | null;
-      /** what holds the task back right now (a destination refusing writes, a source link retrying) */
-      warnings: string[];
-      /** the pub/sub forwarder of a cluster source; null for a standalone source (PUBLISH is in its stream) */
-      pubsub: { forwarded: number; dropped: number; link: "connecting" | "up" | "down"; problem: string | null } | null;
-      /** refused and inexact writes of this engine run, per shard, the last few */
-      divergence: DivergenceSummary;
-      updatedAt: string;
-    } | null;
-  };
-  divergence: TaskDivergenceView;
-  /** keys the full synchronization copies (INFO keyspace of the source masters), while initializing */
-  sourceKeys: number | null;
-  /** the newest stored metric sample (the figures when no live status is at hand) */
-  lastSample: { time: string; latencyMs: number | null; opsPerSec: number; keys: number; bytes: number; lagBytes: number } | null;
-  /** the stored replication positions, one per source master */
-  checkpoints: { sourceNode: string; replid: string; offset: number; phase: string; updatedAt: string }[];
-  serverTime: string;
-}
+import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
 
 /** divergent keys listed on the status page */
 export const DIVERGENT_KEYS_SHOWN = 10;

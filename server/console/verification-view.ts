@@ -5,23 +5,7 @@ import { findVerificationRuns } from "@/server/db/verification/find-verification
 import { updateVerificationRun } from "@/server/db/verification/update-verification-run";
 import { isVerificationRunning, VERIFICATION_STALE_MS } from "@/server/runner/verify-host";
 import type { CompareProgress, CompareSample, RecordedResult } from "@/server/engine/compare";
-
-export interface VerificationRunView {
-  id: string;
-  status: "running" | "equal" | "different" | "failed";
-  mode: string;
-  rounds: number;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
-  progress: CompareProgress | null;
-  result: { keys: number; missing: number; extra: number; different: number; byKind: Record<string, number>; durationMs: number; samplesTruncated: boolean } | null;
-  /** the task's recorded divergent keys, checked before the scan (runs before this check existed: null) */
-  recorded: RecordedResult | null;
-  differenceCount: number;
-  /** the first differing keys (the download has every kept one) */
-  differences: CompareSample[];
-}
+import type { VerificationRunView } from "@/contracts/verification-view.types";
 
 const ZSummary = z
   .object({
