@@ -8,7 +8,7 @@ import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
 import { z } from "zod";
 import { TaskStatusPage } from "@/components/task-status/task-status-page";
 import { STATUS_TABS, type StatusTab } from "@/components/task-status/tabs";
-import { taskStatusView } from "../../../../server/console/status-view";
+import { taskStatusView } from "@/server/console/status-view";
 
 export const metadata: Metadata = { title: "Task Status" };
 

@@ -3,8 +3,8 @@ import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { ObjectsForm } from "@/components/wizard/objects-form";
 import { parseJsonField } from "@/server/db/json";
 import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
-import { loadWizardTask } from "../../../../../../server/console/wizard-task";
-import { readSourceDatabases } from "../../../../../../server/console/source-databases";
+import { loadWizardTask } from "@/server/console/wizard-task";
+import { readSourceDatabases } from "@/server/console/source-databases";
 
 export const metadata: Metadata = { title: "Processing Mode and Objects" };
 
