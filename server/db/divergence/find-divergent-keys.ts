@@ -1,5 +1,5 @@
 import "server-only";
-import { printable } from "../../engine/keys/printable";
+import { printable } from "../../engine/values/printable";
 import { getDb } from "../client";
 import type { TDivergentKeyRow } from "../../../contracts/divergence.types";
 

@@ -3,7 +3,7 @@ import calculateSlot from "cluster-key-slot";
 import type { Cluster, Redis } from "ioredis";
 import { startCluster, startRedis, stopAll } from "../../testing/redis-harness";
 import { readKey } from "../keys/read-key";
-import { valuesEqual } from "../keys/canonical";
+import { valuesEqual } from "../keys/diff-values";
 import { emulate } from "./emulate";
 import { emulationTmpPrefix, isTaskKey, tmpKeyInSlot } from "../own-keys";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import { readKey, readKeys } from "./read-key";
-import { diffValues, valuesEqual } from "./canonical";
+import { diffValues, valuesEqual } from "./diff-values";
 import { serverCapabilities } from "./capabilities";
 import { toRunner } from "./command-runner";
 

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { expect } from "vitest";
-import { diffValues, type DiffOptions } from "../keys/canonical";
+import { diffValues, type DiffOptions } from "../keys/diff-values";
 import { readKeys, type LiveKey } from "../keys/read-key";
 import type { TypedValue } from "../values/typed-value";
 import { parseRedisUri } from "../endpoint";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
 import { readKeys } from "../keys/read-key";
-import { diffValues } from "../keys/canonical";
+import { diffValues } from "../keys/diff-values";
 import type { TypedValue } from "../values/typed-value";
 import { corpusFiles, keyEvents, parseAll } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";

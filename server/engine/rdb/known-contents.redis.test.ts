@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
 import { readKeys } from "../keys/read-key";
-import { diffValues } from "../keys/canonical";
+import { diffValues } from "../keys/diff-values";
 import { corpusFile, keyEvents, parseAll } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";
 import { jsonValue } from "./dump-json";

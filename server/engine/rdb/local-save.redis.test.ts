@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import { readKeys } from "../keys/read-key";
-import { diffValues } from "../keys/canonical";
+import { diffValues } from "../keys/diff-values";
 import type { TypedValue } from "../values/typed-value";
 import { eventsText, keyEvents, parseChunks, splitEvery } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";

@@ -1,5 +1,5 @@
 import type { HashField, StreamGroup, StreamId, StreamValue, TypedValue, ZsetEntry } from "../values/typed-value";
-import { printable } from "./printable";
+import { printable } from "../values/printable";
 import { diffStreams } from "./diff-stream";
 
 /**
