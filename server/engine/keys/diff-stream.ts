@@ -1,5 +1,5 @@
 import type { StreamConsumer, StreamGroup, StreamValue } from "../values/typed-value";
-import type { DiffOptions, ValueDifference } from "./diff-values";
+import type { DiffOptions, ValueDifference } from "./value-difference";
 import { printable } from "../values/printable";
 
 /**

@@ -1,36 +1,15 @@
 import type { HashField, StreamGroup, StreamId, StreamValue, TypedValue, ZsetEntry } from "../values/typed-value";
 import { printable } from "../values/printable";
 import { diffStreams } from "./diff-stream";
+import type { DiffOptions, ValueDifference } from "./value-difference";
+
+export type { DiffOptions, ValueDifference };
 
 /**
  * Equality of Redis values as Redis means it: set members, hash fields, zset members and stream
  * groups/consumers/PEL have no order; list items and stream entries do. Scores are compared exactly
  * (Object.is: -0 and 0 are different scores to ZSCORE's output, and RDB doubles are exact).
  */
-
-export interface DiffOptions {
-  /**
-   * Ignore consumers' seen-time and active-time: a server rewrites them when it applies a replicated
-   * XCLAIM or loads a RESTORE, so two faithful copies rarely agree on them.
-   */
-  ignoreConsumerTimes?: boolean;
-  /** Ignore PEL delivery times (same reason, for writers that re-deliver by command). */
-  ignoreDeliveryTimes?: boolean;
-  /**
-   * Ignore a consumer group's entries-read counter: Redis 7.0 does not replicate it exactly (a native
-   * replica's counter lags its master's after XREADGROUP), so it says nothing about the data.
-   */
-  ignoreEntriesRead?: boolean;
-  /** Allowed drift of hash-field expiry times in ms (default 0). */
-  timeToleranceMs?: number;
-}
-
-export interface ValueDifference {
-  /** "type": different types; "length": different element counts; "value": same count, other content */
-  kind: "type" | "length" | "value";
-  /** one line naming where the values part, e.g. `hash field "a\x00" differs` */
-  detail: string;
-}
 
 export function valuesEqual(a: TypedValue, b: TypedValue, opts: DiffOptions = {}): boolean {
   return diffValues(a, b, opts) === null;
