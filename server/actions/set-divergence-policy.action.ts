@@ -7,7 +7,7 @@ import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZSetDivergencePolicySchema } from "@/contracts/configure-task.types";
 import { RUNNING_STATES } from "@/contracts/task.types";
-import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
+import { DIVERGENCE_POLICY_SHORT } from "@/contracts/divergence-policy";
 import { taskStateOf } from "@/server/console/wizard-task";
 
 /**
