@@ -36,10 +36,17 @@ module.exports = {
     forbid("contracts-types-from-engine-only", "contracts/ may name engine types, nothing else of the server.", "^contracts/", "^(server/(?!engine/)|app/|components/)"),
     forbid(
       "engine-is-self-contained",
-      "The engine never touches the database, the console, the runner, the CLI or the contracts.",
+      "The engine never touches the database, the console, the runner or the CLI.",
       "^server/engine/",
-      "^(app|components|contracts)/|^server/(?!engine/|errors\\.ts|paths\\.ts)",
+      "^(app|components)/|^server/(?!engine/|errors\\.ts|paths\\.ts)",
     ),
+    forbid(
+      "engine-names-task-states-only",
+      "Of the contracts, the engine names the task states (a type), nothing else.",
+      "^server/engine/",
+      "^contracts/(?!task\\.types\\.ts$)",
+    ),
+    forbid("engine-contracts-types-only", "The engine imports no runtime code of the contracts.", "^server/engine/", "^contracts/", { to: { dependencyTypesNot: ["type-only"] } }),
     forbid("values-at-engine-bottom", "The value model is below everything else in the engine.", "^server/engine/values/", "^server/engine/(?!values/)"),
     forbid(
       "parsers-below-loader",

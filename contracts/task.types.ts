@@ -27,9 +27,7 @@ export const TASK_STATE_LABELS: Record<TTaskState, string> = {
   finished: "Finished",
 };
 
-/** States in which the engine is (or should be) working on the task. */
-export const RUNNING_STATES: readonly TTaskState[] = ["prechecking", "initializing", "synchronizing"];
-export const PAUSABLE_STATES: readonly TTaskState[] = ["initializing", "synchronizing"];
+// Groups of states and the moves between them: task-state-machine.ts.
 
 export const ZConflictModeSchema = z.enum(["intercept", "ignore"]);
 export type TConflictMode = z.infer<typeof ZConflictModeSchema>;

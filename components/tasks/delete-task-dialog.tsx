@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import type { TaskSummary } from "@/contracts/task-summary";
-import { RUNNING_STATES } from "@/contracts/task.types";
+import { STOPPABLE_STATES, isIn } from "@/contracts/task-state-machine";
 
 export function DeleteTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (
@@ -46,7 +46,7 @@ function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () =
       </div>
     );
   }
-  const running = RUNNING_STATES.includes(task.state) || task.state === "paused";
+  const running = isIn(STOPPABLE_STATES, task.state);
   return (
     <div className="space-y-3 text-sm text-slate-700">
       <p>

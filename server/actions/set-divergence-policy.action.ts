@@ -6,7 +6,7 @@ import { getTask } from "@/server/db/task/get-task";
 import { mergeTaskOptions } from "@/server/db/task/merge-task-options";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import { ZSetDivergencePolicySchema } from "@/contracts/configure-task.types";
-import { RUNNING_STATES } from "@/contracts/task.types";
+import { RUNNING_STATES, isIn } from "@/contracts/task-state-machine";
 import { DIVERGENCE_POLICY_SHORT } from "@/contracts/divergence-policy";
 import { taskStateOf } from "@/server/console/wizard-task";
 
@@ -18,7 +18,7 @@ export const setDivergencePolicyAction = operatorAction(ZSetDivergencePolicySche
   const task = await getTask({ id });
   if (!task) throw new DtsError("INVALID_CONFIG", "This task no longer exists.");
   const state = taskStateOf(task.state);
-  if (RUNNING_STATES.includes(state) || state === "finished") {
+  if (isIn(RUNNING_STATES, state) || state === "finished") {
     throw new DtsError("INVALID_CONFIG", "The policy for refused or inexact writes can be changed while the task is paused, failed or not started: pause it first.");
   }
   await mergeTaskOptions({ id, options: { onInexact } });

@@ -3,7 +3,8 @@ import { getLatestPrecheckRun } from "@/server/db/precheck/get-latest-precheck-r
 import { getTask } from "@/server/db/task/get-task";
 import { WIZARD_STEPS } from "@/contracts/configure-task.types";
 import { precheckFailure, precheckInFlight } from "./wizard-precheck";
-import { CONFIGURABLE_STATES, taskStateOf } from "./wizard-task";
+import { taskStateOf } from "./wizard-task";
+import { CONFIGURABLE_STATES, isIn } from "@/contracts/task-state-machine";
 import type { PrecheckItemView, PrecheckRunView, PrecheckView } from "@/contracts/precheck-view.types";
 
 const ITEM_STATUSES = new Set(["pending", "passed", "warning", "failed"]);
@@ -31,7 +32,7 @@ export async function precheckView(taskId: string): Promise<PrecheckView | null>
   const failure = precheckFailure(taskId);
   const state = taskStateOf(task.state);
   let startBlocked: string | null = null;
-  if (!CONFIGURABLE_STATES.includes(state)) startBlocked = "The task has already been started.";
+  if (!isIn(CONFIGURABLE_STATES, state)) startBlocked = "The task has already been started.";
   else if (task.wizardStep < WIZARD_STEPS.length) startBlocked = "Finish the configuration steps first; the last one runs the precheck.";
   else if (flight) startBlocked = "The precheck is running.";
   else if (!run) startBlocked = "Run the precheck first.";

@@ -4,7 +4,7 @@ import type { Endpoint } from "@/server/engine/endpoint";
 import { DtsError } from "@/server/errors";
 import { getEndpointCredentials } from "@/server/db/endpoint/get-endpoint-credentials";
 import { findTasks } from "@/server/db/task/find-tasks";
-import { RUNNING_STATES } from "@/contracts/task.types";
+import { RUNNING_STATES, isIn } from "@/contracts/task-state-machine";
 import { localAddressToward } from "./local-address";
 import type { NodeCheck, SideCheck, WhitelistCheck } from "@/contracts/whitelist-check.types";
 
@@ -52,7 +52,7 @@ export async function probeTaskNodes(taskId: string): Promise<WhitelistCheck> {
   if (!source?.host || !target?.host) throw new DtsError("INVALID_CONFIG", "Configure the source and destination instances first (step 1).");
   const [s, d, tasks] = await Promise.all([checkSide("source", source), checkSide("destination", target), findTasks({})]);
   const sharedDestination = tasks
-    .filter((t) => t.id !== taskId && RUNNING_STATES.includes(t.state) && t.destination?.host === target.host && t.destination.port === target.port)
+    .filter((t) => t.id !== taskId && isIn(RUNNING_STATES, t.state) && t.destination?.host === target.host && t.destination.port === target.port)
     .map((t) => t.name);
   return { source: s, destination: d, blocking: [...s.problems, ...d.problems], sharedDestination, checkedAt: new Date().toISOString() };
 }

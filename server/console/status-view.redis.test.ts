@@ -66,7 +66,7 @@ describe("taskStatusView: refused and inexact writes", () => {
     await addDivergentKeys({ taskId: id, kind: "inexact", shard, db: 3, command: "MOVE", keys: [Buffer.from("m")], reason: "its value is unknown here", phase: "incremental", time: at(2) });
     await addDivergentKeys({ taskId: id, kind: "refused", shard, db: null, command: "FUNCTION", keys: [], reason: "ERR Library already exists", phase: "incremental", time: at(3) });
     const reason = "paused at a refused or inexact write: the destination refused INCR x (db 0): WRONGTYPE Operation against a key holding the wrong kind of value";
-    await setTaskState({ id, state: "paused", error: { code: "DIVERGENCE", message: reason } });
+    await setTaskState({ id, move: "engine-end", state: "paused", error: { code: "DIVERGENCE", message: reason } });
 
     const v = await view(id);
     expect(v.state).toBe("paused");
@@ -80,7 +80,7 @@ describe("taskStatusView: refused and inexact writes", () => {
     expect(v.divergence.keys[0].time).toBe(at(3).toISOString());
 
     // a pause for another reason (the operator's) is no pause by the policy
-    await setTaskState({ id, state: "paused" });
+    await setTaskState({ id, move: "engine-end", state: "paused" });
     expect((await view(id)).divergence.pausedBy).toBeNull();
   });
 
@@ -89,7 +89,7 @@ describe("taskStatusView: refused and inexact writes", () => {
     const s = source.client();
     const t = target.client();
     await s.set("seed", "1");
-    await setTaskState({ id, state: "initializing" });
+    await setTaskState({ id, move: "engine-start", state: "initializing" });
     startEngine(id, { skipPrecheck: true });
     try {
       await waitFor(async () => (await view(id)).engine.live?.state === "synchronizing", 60_000, "the engine synchronizing");

@@ -48,11 +48,11 @@ async function run(taskId: string, operator: string): Promise<void> {
     const failed = result.items.filter((i) => i.status === "failed");
     const warnings = result.items.filter((i) => i.status === "warning").length;
     if (failed.length === 0) {
-      await setTaskState({ id: taskId, state: "not_started", from: ["precheck_failed"] });
+      await setTaskState({ id: taskId, move: "precheck-passed", state: "not_started" });
       await addTaskEvent({ taskId, level: "info", message: `Precheck passed${warnings ? ` with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""} (run by ${operator}).` });
     } else {
       const message = `Precheck failed: ${failed.map((i) => i.name).join(", ")}.`;
-      await setTaskState({ id: taskId, state: "precheck_failed", from: ["not_started", "precheck_failed"], error: { code: "PRECHECK_FAILED", message } });
+      await setTaskState({ id: taskId, move: "precheck-failed", state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
       await addTaskEvent({ taskId, level: "error", message: `${message} (run by ${operator})`, code: "PRECHECK_FAILED" });
     }
   } catch (err) {

@@ -6,9 +6,8 @@ import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { DtsError } from "@/server/errors";
 import { WIZARD_STEPS } from "@/contracts/configure-task.types";
 import { ZTaskStateSchema, type TTaskState } from "@/contracts/task.types";
+import { CONFIGURABLE_STATES, isIn } from "@/contracts/task-state-machine";
 
-/** States in which the channel may be (re)configured: the engine is not working on the task. */
-export const CONFIGURABLE_STATES: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];
 
 export function stepPath(taskId: string, step: number): string {
   const s = WIZARD_STEPS.find((w) => w.n === step) ?? WIZARD_STEPS[0];
@@ -30,7 +29,7 @@ export async function loadWizardTask(id: string, step: number) {
   const task = await getTask({ id });
   if (!task) notFound();
   const state = taskStateOf(task.state);
-  if (!CONFIGURABLE_STATES.includes(state)) redirect(`/tasks/${encodeURIComponent(id)}?notice=not-configurable`);
+  if (!isIn(CONFIGURABLE_STATES, state)) redirect(`/tasks/${encodeURIComponent(id)}?notice=not-configurable`);
   const reached = Math.min(Math.max(task.wizardStep, 1), WIZARD_STEPS.length);
   if (step > reached) redirect(stepPath(id, reached));
   const endpoints = await getEndpoints({ taskId: id });
@@ -42,7 +41,7 @@ export async function loadWizardTask(id: string, step: number) {
 export async function configurableTask(id: string) {
   const task = await getTask({ id });
   if (!task) throw new DtsError("INVALID_CONFIG", "This task no longer exists.");
-  if (!CONFIGURABLE_STATES.includes(taskStateOf(task.state))) {
+  if (!isIn(CONFIGURABLE_STATES, taskStateOf(task.state))) {
     throw new DtsError("INVALID_CONFIG", "Only a task that has not started, failed its precheck or failed can be reconfigured; this one is running, paused or finished.");
   }
   return task;

@@ -6,7 +6,6 @@ import { projectRoot } from "../paths";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { setTaskState } from "../db/task/set-task-state";
 import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES } from "../../contracts/task.types";
 
 /**
  * The console's side of the engine: one `redis-dts run-task` process per running task. The pages ask
@@ -78,7 +77,7 @@ export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {
 async function recordCrash(taskId: string, message: string): Promise<void> {
   try {
     await addTaskEvent({ taskId, level: "error", message });
-    await setTaskState({ id: taskId, state: "failed", from: RUNNING_STATES, error: { code: "INTERNAL", message } });
+    await setTaskState({ id: taskId, move: "engine-died", state: "failed", error: { code: "INTERNAL", message } });
   } catch {
     // the console keeps serving even when the database is briefly unavailable
   }

@@ -15,8 +15,10 @@ import { FunctionLibraries, type ShardLibraries } from "../loader/function-libra
 import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
+import type { TTaskState } from "../../../contracts/task.types";
 
-export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
+/** The task states an engine reports (the one list: contracts/task.types.ts); it never reports not_started. */
+export type TaskState = Exclude<TTaskState, "not_started">;
 
 export interface SyncTaskConfig {
   taskId: string;

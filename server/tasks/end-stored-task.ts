@@ -5,8 +5,8 @@ import { findTaskByName } from "../db/task/find-task-by-name";
 import { setTaskState } from "../db/task/set-task-state";
 import { deleteTask } from "../db/task/delete-task";
 import { addTaskEvent } from "../db/task-event/add-task-event";
-import { removeStoredTaskKeys } from "./remove-stored-task-keys";
-import { withTaskLease } from "./run-stored-task";
+import { removeStoredTaskKeys } from "../runner/remove-stored-task-keys";
+import { withTaskLease } from "../runner/run-stored-task";
 
 export interface EndStoredTaskOptions {
   name: string;
@@ -30,7 +30,7 @@ export async function endStoredTask({ name, how, echo }: EndStoredTaskOptions): 
       if (how === "finish") void addTaskEvent({ taskId: task.id, level, message }).catch(() => {});
     };
     if (how === "finish") {
-      await setTaskState({ id: task.id, state: "finished" });
+      await setTaskState({ id: task.id, move: "finish", state: "finished" });
       log("info", "task finished (redis-dts finish)");
     }
     const result = await removeStoredTaskKeys({ taskId: task.id, log });
