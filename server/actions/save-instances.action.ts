@@ -4,7 +4,6 @@ import { operatorAction } from "@/server/auth/operator-action";
 import { splitCredentials } from "@/server/engine/endpoint";
 import { saveEndpoint } from "@/server/db/endpoint/save-endpoint";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
-import { deleteCheckpoints } from "@/server/db/checkpoint/delete-checkpoints";
 import { updateTask } from "@/server/db/task/update-task";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
 import type { z } from "zod";
@@ -28,8 +27,9 @@ function credentials(form: Side, stored: EndpointView | undefined) {
 export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, async ({ id, name, source, destination }, { operator }) => {
   await configurableTask(id);
   const before = await getEndpoints({ taskId: id });
+  let moved = false;
   for (const [role, form] of [["source", source], ["destination", destination]] as const) {
-    await saveEndpoint({
+    const saved = await saveEndpoint({
       taskId: id,
       role,
       instanceType: form.instanceType,
@@ -39,14 +39,9 @@ export const saveInstancesAction = operatorAction(ZConfigureInstancesSchema, asy
       mode: form.mode,
       ...credentials(form, before[role]),
     });
+    // saveEndpoint clears the stored replication positions of an endpoint that moved
+    moved ||= saved.moved;
   }
-  // Stored replication positions belong to the old source and destination.
-  const moved = (["source", "destination"] as const).some((role) => {
-    const b = before[role];
-    const f = role === "source" ? source : destination;
-    return b && b.host && (b.host !== f.host || b.port !== f.port || b.mode !== f.mode);
-  });
-  if (moved) await deleteCheckpoints({ taskId: id });
   // The whitelist probe has to run again for the endpoints as saved now.
   await updateTask({ id, data: { name, wizardStep: 2 } });
   await addTaskEvent({ taskId: id, level: "info", message: `Source and destination instances saved by ${operator.username}${moved ? "; stored replication positions cleared" : ""}.` });

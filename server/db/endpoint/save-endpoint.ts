@@ -19,21 +19,22 @@ export interface SaveEndpointOptions {
 /**
  * Creates or replaces the source or destination of a task. Returns nothing secret. Pointing a task at
  * another deployment drops its checkpoints: they describe streams of the old one, and resuming from
- * them would skip the new destination's full synchronization.
+ * them would skip the new destination's full synchronization. Says whether it moved (and so whether
+ * the checkpoints went): this is the one place that rule is written.
  */
-export async function saveEndpoint({ taskId, role, password, ...fields }: SaveEndpointOptions): Promise<void> {
+export async function saveEndpoint({ taskId, role, password, ...fields }: SaveEndpointOptions): Promise<{ moved: boolean }> {
   const passwordEncrypted = password === undefined ? undefined : password ? encryptSecret(password) : null;
   const data = { ...fields, username: fields.username || null, ...(passwordEncrypted !== undefined && { passwordEncrypted }) };
-  await getDb().$transaction(async (tx) => {
+  return getDb().$transaction(async (tx) => {
     const before = await tx.endpoint.findUnique({ where: { taskId_role: { taskId, role } }, select: { host: true, port: true, mode: true } });
-    if (before && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode)) {
-      await tx.checkpoint.deleteMany({ where: { taskId } });
-    }
+    const moved = Boolean(before?.host && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode));
+    if (moved) await tx.checkpoint.deleteMany({ where: { taskId } });
     await tx.endpoint.upsert({
       where: { taskId_role: { taskId, role } },
       create: { taskId, role, ...data },
       update: data,
       select: { id: true },
     });
+    return { moved };
   });
 }
