@@ -1,7 +1,8 @@
 import type { CliCommand, CliIO } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
+import type { ParsedArgs } from "../args";
+import { choice, databaseOptions, endpointOption, noPositionals } from "../options";
 import { DtsError, describeError } from "../../errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import type { Endpoint } from "../../engine/endpoint";
 import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
 
 /**
@@ -19,31 +20,10 @@ interface Options {
 }
 
 function parseOptions(args: ParsedArgs): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-  const mode = f.mode ?? "full";
-  if (mode !== "full" && mode !== "quick") throw new UsageError("--mode must be full or quick");
-  return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    mode,
-  };
-}
-
-/** The endpoint parsers throw INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+  noPositionals(args);
+  const source = endpointOption(args, "source");
+  const target = endpointOption(args, "target");
+  return { source, target, ...databaseOptions(args), mode: choice(args, "mode", ["full", "quick"]) };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");

@@ -1,7 +1,7 @@
 import type { CliCommand } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
-import { DtsError } from "../../errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import type { ParsedArgs } from "../args";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import type { Endpoint } from "../../engine/endpoint";
 import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
 
 interface Options {
@@ -14,31 +14,10 @@ interface Options {
 
 /** Bad input is a usage problem (exit 2), whichever parser found it. */
 function parseOptions(args: ParsedArgs): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-  const conflict = f.conflict ?? "intercept";
-  if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-  return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    conflict,
-  };
-}
-
-/** The endpoint parsers throw DtsError INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+  noPositionals(args);
+  const source = endpointOption(args, "source");
+  const target = endpointOption(args, "target");
+  return { source, target, ...databaseOptions(args), conflict: choice(args, "conflict", CONFLICT_CHOICES) };
 }
 
 const MARK = { passed: "PASSED ", warning: "WARNING", failed: "FAILED " } as const;

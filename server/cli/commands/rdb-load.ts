@@ -1,6 +1,6 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
-import { parseDbList, parseDbMap, parseMode, parseRedisUri } from "../../engine/endpoint";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
 import { DtsError } from "../../errors";
 import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
 import { openWriter } from "../../engine/writer/open-writer";
@@ -29,12 +29,9 @@ const command: CliCommand = {
     const [file, extra] = args.positionals;
     if (!file) throw new UsageError("FILE is required");
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    if (typeof args.flags.target !== "string") throw new UsageError("--target URI is required");
-    const conflict = args.flags.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const target = parseRedisUri(args.flags.target, parseMode(args.flags["target-mode"], "target-mode"));
-    const dbs = parseDbList(args.flags.dbs);
-    const dbMap = parseDbMap(args.flags["db-map"]);
+    const target = endpointOption(args, "target");
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const { dbs, dbMap } = databaseOptions(args);
 
     const started = Date.now();
     const warned = new Set<string>();

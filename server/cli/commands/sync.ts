@@ -1,7 +1,7 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
-import { DtsError } from "../../errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { formatAddress, type Endpoint } from "../../engine/endpoint";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
 import { createTask } from "../../db/task/create-task";
 import { findTaskByName } from "../../db/task/find-task-by-name";
@@ -12,15 +12,6 @@ import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 import { dataDir } from "../../paths";
 import { ZTaskNameSchema } from "../../../contracts/task.types";
-
-function usage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
@@ -57,18 +48,12 @@ const command: CliCommand = {
     const validName = ZTaskNameSchema.safeParse(name);
     if (!validName.success) throw new UsageError(`--task: ${validName.error.issues[0].message}`);
     if (/[\x00-\x1f\x7f]/.test(name)) throw new UsageError("--task: a task name cannot contain control characters");
-    if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-    if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-    const source: Endpoint = usage(() => parseRedisUri(f.source as string, parseMode(f["source-mode"], "source-mode")));
-    const target: Endpoint = usage(() => parseRedisUri(f.target as string, parseMode(f["target-mode"], "target-mode")));
-    const dbs = usage(() => parseDbList(f.dbs));
-    const dbMap = usage(() => parseDbMap(f["db-map"]));
-    const conflict = f.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const initial = f["initial-sync"] ?? "full";
-    if (initial !== "full" && initial !== "incremental") throw new UsageError("--initial-sync must be full or incremental");
-    const onInexact = f["on-inexact"] ?? "pause";
-    if (onInexact !== "pause" && onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be pause, skip or fail");
+    const source: Endpoint = endpointOption(args, "source");
+    const target: Endpoint = endpointOption(args, "target");
+    const { dbs, dbMap } = databaseOptions(args);
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const initial = choice(args, "initial-sync", ["full", "incremental"]);
+    const onInexact = choice(args, "on-inexact", ["pause", "skip", "fail"]);
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
