@@ -7,7 +7,6 @@ import { createTask } from "../db/task/create-task";
 import { updateTask } from "../db/task/update-task";
 import { saveEndpoint } from "../db/endpoint/save-endpoint";
 import { findTaskEvents } from "../db/task-event/find-task-events";
-import { rdbLoaderFactory } from "../engine/sync/rdb-loader-factory";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../testing/redis-harness";
 import { runStoredTask } from "./run-stored-task";
@@ -60,7 +59,7 @@ describe("a stored task's own keys", () => {
     await s.set(`${OWN}:othertask:{0}`, "1");
     const controller = new AbortController();
     let last: SyncSnapshot | null = null;
-    const run = runStoredTask({ taskId: id, dataDir: dir, loader: rdbLoaderFactory, signal: controller.signal, stopState: "finished", skipPrecheck: true, onStatus: (x) => (last = x) });
+    const run = runStoredTask({ taskId: id, dataDir: dir, signal: controller.signal, stopState: "finished", skipPrecheck: true, onStatus: (x) => (last = x) });
     await waitFor(() => last?.state === "synchronizing", 30_000, "synchronizing");
     await s.incr("counter"); // not replay-safe: written under a fence
     await waitFor(async () => (await keysIn(target, 3, `${OWN}:${id}:fence:*`)).length === 1, 10_000, "a fence on the destination");

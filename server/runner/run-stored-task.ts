@@ -1,7 +1,7 @@
 import "server-only";
 import os from "node:os";
 import { DtsError, describeError } from "../errors";
-import { SyncTask, type LoaderFactory, type SyncSnapshot } from "../engine/sync/sync-task";
+import { SyncTask, type SyncSnapshot } from "../engine/sync/sync-task";
 import { claimTaskLease } from "../db/task/claim-task-lease";
 import { releaseTaskLease } from "../db/task/release-task-lease";
 import { takeOverTaskLease } from "../db/task/take-over-task-lease";
@@ -18,7 +18,6 @@ import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 export interface RunStoredTaskOptions {
   taskId: string;
   dataDir: string;
-  loader: LoaderFactory;
   /** aborting stops the task cleanly after a final checkpoint; its state becomes `stopState` */
   signal: AbortSignal;
   stopState?: "paused" | "finished";
@@ -88,7 +87,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
     // the status is reported every 100 ms, and at once when a shard's full sync ends (the moment
     // operators and scripts wait for); reportNow is defined below, before the task runs
-    const task = new SyncTask(cfg, store, o.loader, () => reportNow());
+    const task = new SyncTask(cfg, store, () => reportNow());
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
     let stored = resumable ? "synchronizing" : "initializing";

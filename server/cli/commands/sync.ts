@@ -9,7 +9,6 @@ import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
-import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 import { dataDir } from "../../paths";
 import { ZTaskNameSchema } from "../../../contracts/task.types";
 
@@ -82,7 +81,6 @@ const command: CliCommand = {
       const final = await runStoredTask({
         taskId: task.id,
         dataDir: dataDir(),
-        loader: rdbLoaderFactory,
         signal: io.signal,
         skipPrecheck: Boolean(f["skip-precheck"]),
         prepare,

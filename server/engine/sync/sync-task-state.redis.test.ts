@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../../testing/redis-harness";
 import { parseRedisUri } from "../endpoint";
-import { rdbLoaderFactory } from "./rdb-loader-factory";
 import { SyncTask, type SyncSnapshot, type SyncStore } from "./sync-task";
 import type { ShardCheckpoint } from "./shard-types";
 
@@ -33,7 +32,7 @@ async function runUntilChange(src: RedisNode, dst: RedisNode, store: SyncStore, 
   const cfg = { taskId: "state-test", source: parseRedisUri(src.uri, "standalone"), target: parseRedisUri(dst.uri, "standalone"), dbMap: new Map<number, number>(), conflict: "ignore" as const, initialSync: "full_and_incremental" as const, spoolDir };
   let seen: SyncSnapshot | null = null;
   let keysAtChange: Promise<number> | null = null;
-  const task = new SyncTask(cfg, store, rdbLoaderFactory, () => {
+  const task = new SyncTask(cfg, store, () => {
     if (seen) return;
     seen = task.snapshot();
     keysAtChange = dst.client().dbsize();

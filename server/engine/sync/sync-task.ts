@@ -14,6 +14,7 @@ import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRe
 import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
 import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
+import { rdbLoad } from "./rdb-load";
 import { learnCommandKeys } from "../commands/learn-command-keys";
 import type { TTaskState } from "../../../contracts/task.types";
 
@@ -43,19 +44,6 @@ export interface SyncStore {
   log(level: "info" | "warn" | "error", message: string): void;
   /** a divergence (divergence.ts): its event, and its keys kept for Data Verification. Must not throw. */
   divergence?(r: DivergenceRecord, decision: DivergenceDecision): void;
-}
-
-export interface LoaderFactory {
-  (opts: {
-    writer: DestinationWriter;
-    mapping: DbMapping;
-    conflict: "intercept" | "ignore";
-    log: SyncStore["log"];
-    onIssue?: (issue: LoadIssue) => void;
-    functions?: ShardLibraries | null;
-    /** names the loader's temporary keys (own-keys.ts) */
-    taskId?: string;
-  }): RdbLoad;
 }
 
 /** The status every consumer reads: the CLI's --json lines, the console's status page. */
@@ -99,7 +87,6 @@ export class SyncTask {
   constructor(
     private readonly cfg: SyncTaskConfig,
     private readonly store: SyncStore,
-    private readonly loader: LoaderFactory,
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
   ) {
@@ -199,7 +186,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
+            loader: (rerun, w, onIssue) => rdbLoad({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });

@@ -1,14 +1,28 @@
 import { RdbLoader } from "../loader";
 import { DtsError } from "../../errors";
-import type { LoaderFactory } from "./sync-task";
+import type { DestinationWriter } from "../writer/types";
+import type { ShardLibraries } from "../loader/function-libraries";
+import type { LoadIssue } from "../loader/types";
+import type { DbMapping } from "./db-mapping";
 import type { RdbLoad } from "./shard-types";
+
+export interface RdbLoadOptions {
+  writer: DestinationWriter;
+  mapping: DbMapping;
+  conflict: "intercept" | "ignore";
+  log(level: "info" | "warn" | "error", message: string): void;
+  onIssue?: (issue: LoadIssue) => void;
+  functions?: ShardLibraries | null;
+  /** names the loader's temporary keys (own-keys.ts) */
+  taskId?: string;
+}
 
 /**
  * The full-synchronization side of a shard: the RDB loader writing through the shard's writer. A
  * conflict in "Pre-check and Intercept" mode (a key someone wrote to the destination after the
  * precheck) fails the task once the load is done, naming the count; the events name the keys.
  */
-export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log, onIssue, functions, taskId }) => {
+export function rdbLoad({ writer, mapping, conflict, log, onIssue, functions, taskId }: RdbLoadOptions): RdbLoad {
   const loader = new RdbLoader(writer, {
     conflict,
     taskId,
@@ -42,4 +56,4 @@ export const rdbLoaderFactory: LoaderFactory = ({ writer, mapping, conflict, log
     },
   };
   return load;
-};
+}
