@@ -529,7 +529,7 @@ export class ShardSync {
       (async () => {
         await load?.finish();
         await this.writer.drained();
-        this.o.afterLoad?.(this.writer);
+        if (this.o.writerHandlers) this.writer.setHandlers(this.o.writerHandlers);
         this.status.fullSync.keys = load?.keys ?? 0;
         this.status.fullSync.done = true;
         this.o.fullSyncDone?.();

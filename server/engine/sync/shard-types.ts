@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { RdbEvent } from "../rdb/types";
-import type { DestinationWriter } from "../writer/types";
+import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import type { ApplyContext } from "../apply/apply";
 import type { DivergenceLog } from "./divergence";
 import type { ResumeFix } from "../apply/refusal-redo";
@@ -76,8 +76,8 @@ export interface ShardSyncOptions {
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;
   log(level: "info" | "warn" | "error", message: string): void;
-  /** the load is complete: the writer goes back to the incremental phase's handlers */
-  afterLoad?(writer: DestinationWriter): void;
+  /** the writer's handlers outside the full sync's load: put back on the writer when the load is complete */
+  writerHandlers?: WriterHandlers;
   /** the full synchronization is over (loaded, or continued without one): status readers may look now */
   fullSyncDone?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;

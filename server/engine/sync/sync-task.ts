@@ -199,7 +199,7 @@ export class SyncTask {
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
-            afterLoad: (w) => w.setHandlers(handlers),
+            writerHandlers: handlers,
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,
