@@ -11,6 +11,7 @@ import type { DivergenceRecord } from "./divergence";
 import { describeRefusal, isReplayEcho, refusalMessage } from "../apply/refusals";
 import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "../apply/refusal-redo";
 import { SendHorizon } from "./send-horizon";
+import { rdbLoad } from "./rdb-load";
 import { Fences, type FenceView } from "../apply/fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
@@ -471,9 +472,20 @@ export class ShardSync {
     // Even an "incremental data only" task loads a full resync it is forced into: without it,
     // the writes the master can no longer replay would be lost.
     if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
-    const load = this.o.loader(rerun || this.o.initialSync === "incremental_only", this.writer, (i) => {
-      if (i.kind === "conflict") return;
-      this.diverged({ kind: i.kind === "inexact" ? "inexact" : "refused", db: i.db ?? null, command: i.command ?? "RESTORE", keys: i.key ? [i.key] : [], reason: i.message }, null);
+    // keys of an earlier attempt may be there: they are this task's own, overwritten
+    const conflict = rerun || this.o.initialSync === "incremental_only" ? "ignore" : this.o.load.conflict;
+    const load = rdbLoad({
+      writer: this.writer,
+      mapping: this.o.load.mapping,
+      conflict,
+      log: (level, message) => this.o.log(level, message),
+      // every key it could not write exactly is a divergence
+      onIssue: (i) => {
+        if (i.kind === "conflict") return;
+        this.diverged({ kind: i.kind === "inexact" ? "inexact" : "refused", db: i.db ?? null, command: i.command ?? "RESTORE", keys: i.key ? [i.key] : [], reason: i.message }, null);
+      },
+      functions: this.o.functions,
+      taskId: this.o.taskId,
     });
     s.load = load;
     // Values go from the stream into RESTORE commands without a copy of their own, and the

@@ -7,14 +7,12 @@ import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
-import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
+import type { ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
 import { clearShard } from "../apply/clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
 import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
-import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
-import { rdbLoad } from "./rdb-load";
 import { learnCommandKeys } from "../commands/learn-command-keys";
 import type { TTaskState } from "../../../contracts/task.types";
 
@@ -170,7 +168,6 @@ export class SyncTask {
         };
         const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
-        const rerunOfFull = cp?.phase === "full";
         // the shard's libraries are tracked under the same name its checkpoint is saved under
         const shardId = cp?.sourceNode ?? formatAddress(node);
         shardIds.push({ shard: shardId, host: node.host, port: node.port });
@@ -186,7 +183,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => rdbLoad({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
+            load: { mapping, conflict: this.cfg.conflict },
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
