@@ -34,7 +34,7 @@ if (!existsSync(path.join(root, "server/db/generated/sqlite/client.ts")) || !exi
 }
 
 // The same module graph as the console: server-only modules load under the react-server condition.
-run(["--conditions=react-server", "--import", "tsx", path.join(root, "server/db/prepare-console.ts")], "preparing the database");
+run(["--conditions=react-server", "--import", "tsx", path.join(root, "server/start-up/prepare-console.ts")], "preparing the database");
 
 if (!dev) {
   await withBuildLock(root, distDir, async () => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { changeOwnPasswordAction } from "@/app/(console)/account/change-password.action";
+import { changeOwnPasswordAction } from "@/server/actions/change-password.action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";

@@ -2,14 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { createOperatorAction } from "@/app/(console)/operators/create-operator.action";
-import { deleteOperatorAction } from "@/app/(console)/operators/delete-operator.action";
-import { resetOperatorPasswordAction } from "@/app/(console)/operators/reset-operator-password.action";
-import { setOperatorRoleAction } from "@/app/(console)/operators/set-operator-role.action";
+import { createOperatorAction } from "@/server/actions/create-operator.action";
+import { deleteOperatorAction } from "@/server/actions/delete-operator.action";
+import { resetOperatorPasswordAction } from "@/server/actions/reset-operator-password.action";
+import { setOperatorRoleAction } from "@/server/actions/set-operator-role.action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import { ROLE_LABEL, type TRole } from "@/server/auth/roles";
+import { ROLE_LABEL, type TRole } from "@/contracts/roles";
 
 export interface OperatorRow {
   id: string;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(console)/sign-out.action";
+import { signOutAction } from "@/server/actions/sign-out.action";
 
 export function ConsoleHeader({ username, role }: { username: string; role: "admin" | "operator" | "viewer" }) {
   return (

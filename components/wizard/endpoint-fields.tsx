@@ -1,25 +1,12 @@
 "use client";
 
 import { TextField } from "@/components/ui/text-field";
-import type { TInstanceMode, TInstanceType } from "@/server/db/endpoint/endpoint.types";
+import type { TInstanceMode, TInstanceType } from "@/contracts/endpoint.types";
 import { RadioGroup } from "./radio-group";
 import { TlsFields } from "./tls-fields";
+import type { EndpointDraft } from "./endpoint-draft";
 
-export interface EndpointDraft {
-  instanceType: TInstanceType;
-  regionLabel: string;
-  host: string;
-  port: string;
-  mode: TInstanceMode;
-  password: string;
-  clearPassword: boolean;
-  tls: boolean;
-  tlsInsecure: boolean;
-  tlsServername: string;
-  tlsCa: string;
-  tlsCert: string;
-  tlsKey: string;
-}
+export type { EndpointDraft };
 
 const INSTANCE_TYPES = [
   { value: "self_managed" as const, label: "User-Created Database with a reachable host", description: "A Redis server or cluster this engine reaches by address, e.g. on a virtual machine." },

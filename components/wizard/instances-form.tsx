@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { saveInstancesAction } from "@/app/(console)/tasks/[id]/configure/save-instances.action";
+import { saveInstancesAction } from "@/server/actions/save-instances.action";
 import { Button, buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import { passwordReentryMessage, ZConfigureInstancesSchema } from "@/server/db/task/configure-task.types";
-import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
+import { passwordReentryMessage, ZConfigureInstancesSchema } from "@/contracts/configure-task.types";
+import type { EndpointView } from "@/contracts/endpoint.types";
 import { EndpointFields, type EndpointDraft } from "./endpoint-fields";
 import { WizardNav } from "./wizard-frame";
 

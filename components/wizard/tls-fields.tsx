@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 import { TextField } from "@/components/ui/text-field";
-import type { EndpointDraft } from "./endpoint-fields";
+import type { EndpointDraft } from "./endpoint-draft";
 
 function PemField({ label, name, value, onChange, error, hint }: { label: string; name: string; value: string; onChange: (v: string) => void; error?: string; hint: string }) {
   const id = useId();

@@ -3,7 +3,7 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { findSession } from "../db/session/find-session";
 import { hashSessionToken, SESSION_COOKIE } from "./session-token";
-import { roleOf, type TRole } from "./roles";
+import { roleOf, type TRole } from "../../contracts/roles";
 
 export interface SignedInOperator {
   id: string;

@@ -1,4 +1,4 @@
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 
 /**
  * A refusal that belongs to form fields (keys like "source.password"), for checks a zod schema cannot

@@ -1,11 +1,11 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { DtsError, describeError, redact } from "../engine/errors";
-import type { ActionResult } from "./action-result";
+import { DtsError, describeError, redact } from "../errors";
+import type { ActionResult } from "../../contracts/action-result";
 import { FieldError } from "./field-error";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
-import { forbiddenMessage, hasRole, type TRole } from "./roles";
+import { forbiddenMessage, hasRole, type TRole } from "../../contracts/roles";
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again.";
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
-import { forbiddenMessage, hasRole, type TRole } from "./roles";
+import { forbiddenMessage, hasRole, type TRole } from "../../contracts/roles";
 
 /**
  * Wraps a route handler (reading: a viewer may, unless `role` says more): 401 JSON without a session, 403 below the role; a thrown error becomes a 500 with one sentence

@@ -1,7 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { getCurrentOperator, type SignedInOperator } from "./current-operator";
-import { hasRole, type TRole } from "./roles";
+import { hasRole, type TRole } from "../../contracts/roles";
 
 /**
  * For pages and layouts: the signed-in operator, or a redirect to the sign-in page that comes back

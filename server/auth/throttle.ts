@@ -18,15 +18,8 @@ export function backoffMs(failures: number): number {
   return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (failures - FREE_FAILURES));
 }
 
-export interface RecentFailureCounts {
-  /** for this account from this address */
-  pair: number;
-  /** from this address, any account */
-  address: number;
-  /** for this account, any address */
-  account: number;
-  lastFailureAt: Date | null;
-}
+export type { RecentFailureCounts } from "../db/sign-in-attempt/find-recent-failures";
+import type { RecentFailureCounts } from "../db/sign-in-attempt/find-recent-failures";
 
 /** How long the caller must still wait (0 = may try now). */
 export function retryAfterMs(failures: RecentFailureCounts, now: Date): number {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError, type FlagSpec, type ParsedArgs } from "./args";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { parseMode, parseRedisUri, type Endpoint } from "../engine/endpoint";
 import { validateTlsMaterial, type TlsConfig } from "../engine/tls";
 

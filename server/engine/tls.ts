@@ -1,7 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { DtsError } from "./errors";
+import { DtsError } from "../errors";
 
 /**
  * TLS toward one side (issue 13, finding 6): every connection of that side (replication, writer,

@@ -52,7 +52,7 @@ describe("engine processes", () => {
     await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone", password: "argv-src-secret" });
     await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone", password: "argv-dst-secret" });
     await updateTask({ id: task.id, data: { selectedDbs: [0], dbMap: { "0": 0 }, wizardStep: 5 } });
-    await setTaskState({ id: task.id, state: "initializing" });
+    await setTaskState({ id: task.id, move: "start", state: "initializing" });
     startEngine(task.id, { skipPrecheck: true });
     try {
       await waitFor(() => engineStatus(task.id)?.state === "synchronizing", 60_000, "the engine synchronizing");

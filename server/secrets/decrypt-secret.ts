@@ -1,5 +1,5 @@
 import { createDecipheriv } from "node:crypto";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { BOUND_SECRET_FORMAT, SECRET_AAD, SECRET_FORMAT, boundAad } from "./encrypt-secret";
 import { secretKey } from "./secret-key";
 

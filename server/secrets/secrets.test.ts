@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { encryptSecret } from "./encrypt-secret";
 import { decryptSecret } from "./decrypt-secret";
 import { keyFromSecret, secretKey, secretKeyPath } from "./secret-key";

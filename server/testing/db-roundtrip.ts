@@ -84,11 +84,13 @@ export async function exerciseDataFunctions(): Promise<void> {
   expect(await updateTask({ id: "missing", data: { name: "x" } })).toBeNull();
 
   // compare-and-set: pausing a task that is not running changes nothing
-  expect(await setTaskState({ id: b.id, state: "paused", from: ["initializing", "synchronizing"] })).toBeNull();
-  const started = await setTaskState({ id: b.id, state: "initializing", from: ["not_started"] });
+  expect(await setTaskState({ id: b.id, move: "pause", state: "paused" })).toBeNull();
+  // a move leads only to its own states: pausing cannot finish a task
+  await expect(setTaskState({ id: b.id, move: "pause", state: "finished" })).rejects.toThrow(/cannot move to finished/);
+  const started = await setTaskState({ id: b.id, move: "start", state: "initializing" });
   expect(started?.state).toBe("initializing");
   expect(started?.startedAt).toBeInstanceOf(Date);
-  expect((await setTaskState({ id: b.id, state: "paused", from: ["initializing", "synchronizing"] }))?.state).toBe("paused");
+  expect((await setTaskState({ id: b.id, move: "pause", state: "paused" }))?.state).toBe("paused");
 
   // offsets beyond 2^53 survive exactly
   const big = 2n ** 60n + 7n;

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireOperator } from "@/server/auth/require-operator";
-import { ROLE_LABEL } from "@/server/auth/roles";
+import { ROLE_LABEL } from "@/contracts/roles";
 import { ChangePasswordForm } from "@/components/operators/change-password-form";
 
 export const metadata: Metadata = { title: "Your Account" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireOperator } from "@/server/auth/require-operator";
 import { findOperators } from "@/server/db/operator/find-operators";
-import { roleOf } from "@/server/auth/roles";
+import { roleOf } from "@/contracts/roles";
 import { OperatorsAdmin } from "@/components/operators/operators-admin";
 
 export const metadata: Metadata = { title: "Operators" };

@@ -1,8 +1,9 @@
 import type { CliCommand, CliIO } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
-import { DtsError, describeError } from "../../engine/errors";
-import { parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
-import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
+import type { ParsedArgs } from "../args";
+import { choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import { DtsError, describeError } from "../../errors";
+import type { Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
 
 /**
@@ -20,30 +21,11 @@ interface Options {
 }
 
 function parseOptions(args: ParsedArgs, io: CliIO): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  noPositionals(args);
   const warn = (line: string) => io.stderr.write(`redis-dts compare: ${line}\n`);
-  const mode = f.mode ?? "full";
-  if (mode !== "full" && mode !== "quick") throw new UsageError("--mode must be full or quick");
-  return {
-    source: endpointFromFlags("source", f, { warn }),
-    target: endpointFromFlags("target", f, { warn }),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    mode,
-  };
-}
-
-/** The endpoint parsers throw INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+  const source = endpointOption(args, "source", warn);
+  const target = endpointOption(args, "target", warn);
+  return { source, target, ...databaseOptions(args), mode: choice(args, "mode", ["full", "quick"]) };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");

@@ -1,8 +1,8 @@
 import type { CliCommand, CliIO } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
-import { DtsError } from "../../engine/errors";
-import { parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
-import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
+import type { ParsedArgs } from "../args";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import type { Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
 
 interface Options {
@@ -15,30 +15,11 @@ interface Options {
 
 /** Bad input is a usage problem (exit 2), whichever parser found it. */
 function parseOptions(args: ParsedArgs, io: CliIO): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  noPositionals(args);
   const warn = (line: string) => io.stderr.write(`redis-dts precheck: ${line}\n`);
-  const conflict = f.conflict ?? "intercept";
-  if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-  return {
-    source: endpointFromFlags("source", f, { warn }),
-    target: endpointFromFlags("target", f, { warn }),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    conflict,
-  };
-}
-
-/** The endpoint parsers throw DtsError INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+  const source = endpointOption(args, "source", warn);
+  const target = endpointOption(args, "target", warn);
+  return { source, target, ...databaseOptions(args), conflict: choice(args, "conflict", CONFLICT_CHOICES) };
 }
 
 const MARK = { passed: "PASSED ", warning: "WARNING", failed: "FAILED " } as const;

@@ -1,8 +1,8 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
-import { parseDbList, parseDbMap } from "../../engine/endpoint";
-import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
-import { DtsError } from "../../engine/errors";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { secretFlagSpecs } from "../endpoint-flags";
+import { DtsError } from "../../errors";
 import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
 import { openWriter } from "../../engine/writer/open-writer";
 
@@ -31,11 +31,9 @@ const command: CliCommand = {
     const [file, extra] = args.positionals;
     if (!file) throw new UsageError("FILE is required");
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    const conflict = args.flags.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const target = endpointFromFlags("target", args.flags, { warn: (line) => io.stderr.write(`redis-dts rdb load: ${line}\n`) });
-    const dbs = parseDbList(args.flags.dbs);
-    const dbMap = parseDbMap(args.flags["db-map"]);
+    const target = endpointOption(args, "target", (line) => io.stderr.write(`redis-dts rdb load: ${line}\n`));
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const { dbs, dbMap } = databaseOptions(args);
 
     const started = Date.now();
     const warned = new Set<string>();

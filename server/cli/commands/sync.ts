@@ -1,8 +1,8 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
-import { DtsError } from "../../engine/errors";
-import { parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
-import { endpointFromFlags, secretFlagSpecs } from "../endpoint-flags";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { formatAddress, type Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
 import { createTask } from "../../db/task/create-task";
 import { findTaskByName } from "../../db/task/find-task-by-name";
@@ -10,18 +10,8 @@ import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
-import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
-import { dataDir } from "../../db/url";
-import { ZTaskNameSchema } from "../../db/task/task.types";
-
-function usage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) throw new UsageError(err.message);
-    throw err;
-  }
-}
+import { dataDir } from "../../paths";
+import { ZTaskNameSchema } from "../../../contracts/task.types";
 
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
@@ -61,16 +51,12 @@ const command: CliCommand = {
     if (!validName.success) throw new UsageError(`--task: ${validName.error.issues[0].message}`);
     if (/[\x00-\x1f\x7f]/.test(name)) throw new UsageError("--task: a task name cannot contain control characters");
     const warn = (line: string) => io.stderr.write(`redis-dts sync: ${line}\n`);
-    const source: Endpoint = endpointFromFlags("source", f, { warn });
-    const target: Endpoint = endpointFromFlags("target", f, { warn });
-    const dbs = usage(() => parseDbList(f.dbs));
-    const dbMap = usage(() => parseDbMap(f["db-map"]));
-    const conflict = f.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const initial = f["initial-sync"] ?? "full";
-    if (initial !== "full" && initial !== "incremental") throw new UsageError("--initial-sync must be full or incremental");
-    const onInexact = f["on-inexact"] ?? "pause";
-    if (onInexact !== "pause" && onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be pause, skip or fail");
+    const source: Endpoint = endpointOption(args, "source", warn);
+    const target: Endpoint = endpointOption(args, "target", warn);
+    const { dbs, dbMap } = databaseOptions(args);
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const initial = choice(args, "initial-sync", ["full", "incremental"]);
+    const onInexact = choice(args, "on-inexact", ["pause", "skip", "fail"]);
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
@@ -99,7 +85,6 @@ const command: CliCommand = {
       const final = await runStoredTask({
         taskId: task.id,
         dataDir: dataDir(),
-        loader: rdbLoaderFactory,
         signal: io.signal,
         skipPrecheck: Boolean(f["skip-precheck"]),
         prepare,

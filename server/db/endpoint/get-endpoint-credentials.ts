@@ -1,10 +1,10 @@
 import "server-only";
 import { decryptSecret } from "../../secrets/decrypt-secret";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { formatAddress } from "../../engine/endpoint";
 import { getDb } from "../client";
 import { endpointBinding } from "./endpoint-binding";
-import type { TEndpointRole } from "./endpoint.types";
+import type { TEndpointRole } from "../../../contracts/endpoint.types";
 import type { TlsConfig } from "../../engine/tls";
 
 export interface GetEndpointCredentialsOptions {

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../client";
-import type { EndpointView, TEndpointRole } from "./endpoint.types";
+import type { EndpointView, TEndpointRole } from "../../../contracts/endpoint.types";
 
 export interface GetEndpointsOptions {
   taskId: string;

@@ -3,7 +3,7 @@ import { encryptSecret } from "../../secrets/encrypt-secret";
 import type { TlsConfig } from "../../engine/tls";
 import { getDb } from "../client";
 import { bindingChanged, endpointBinding } from "./endpoint-binding";
-import type { TEndpointRole, TInstanceMode, TInstanceType } from "./endpoint.types";
+import type { TEndpointRole, TInstanceMode, TInstanceType } from "../../../contracts/endpoint.types";
 
 export interface SaveEndpointOptions {
   taskId: string;
@@ -21,6 +21,8 @@ export interface SaveEndpointOptions {
 }
 
 export interface SaveEndpointResult {
+  /** host, port or mode changed: the task's replication positions were cleared */
+  moved: boolean;
   /** a stored password was removed because the endpoint now points elsewhere and none was given */
   passwordDropped: boolean;
 }
@@ -29,7 +31,8 @@ export interface SaveEndpointResult {
  * Creates or replaces the source or destination of a task. Returns nothing secret. Pointing a task at
  * another deployment drops its checkpoints: they describe streams of the old one, and resuming from
  * them would skip the new destination's full synchronization. It also drops a stored password that was
- * not given again: a secret is only ever sent where it was saved for (see endpoint-binding.ts).
+ * not given again: a secret is only ever sent where it was saved for (see endpoint-binding.ts). Says
+ * whether it moved (and so whether the checkpoints went): this is the one place that rule is written.
  */
 export async function saveEndpoint({ taskId, role, password, tls, ...fields }: SaveEndpointOptions): Promise<SaveEndpointResult> {
   const username = fields.username || null;
@@ -52,11 +55,10 @@ export async function saveEndpoint({ taskId, role, password, tls, ...fields }: S
         : material && (material.ca || material.cert || material.key)
           ? encryptSecret(JSON.stringify(material), undefined, binding)
           : null;
-    if (before && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode)) {
-      await tx.checkpoint.deleteMany({ where: { taskId } });
-    }
-    const moved = Boolean(before && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username, ...tlsFlags }));
-    const passwordDropped = password === undefined && moved && Boolean(before?.passwordEncrypted);
+    const relocated = Boolean(before?.host && (before.host !== fields.host || before.port !== fields.port || before.mode !== fields.mode));
+    if (relocated) await tx.checkpoint.deleteMany({ where: { taskId } });
+    const rebound = Boolean(before && bindingChanged({ taskId, role, ...before }, { taskId, role, ...fields, username, ...tlsFlags }));
+    const passwordDropped = password === undefined && rebound && Boolean(before?.passwordEncrypted);
     const passwordEncrypted =
       password === undefined ? (passwordDropped ? null : undefined) : password ? encryptSecret(password, undefined, binding) : null;
     const data = { ...fields, username, ...tlsFlags, ...(passwordEncrypted !== undefined && { passwordEncrypted }), ...(tlsEncrypted !== undefined && { tlsEncrypted }) };
@@ -66,6 +68,6 @@ export async function saveEndpoint({ taskId, role, password, tls, ...fields }: S
       update: data,
       select: { id: true },
     });
-    return { passwordDropped };
+    return { moved: relocated, passwordDropped };
   });
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { getDb } from "../client";
 
 export interface DeleteOperatorOptions {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZRoleSchema } from "../../auth/roles";
+import { ZRoleSchema } from "../../../contracts/roles";
 
 /** Forms and actions of the Operators and Account pages (no server-only: forms check the same rules). */
 export const ZOperatorUsernameSchema = z

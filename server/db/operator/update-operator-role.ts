@@ -1,7 +1,7 @@
 import "server-only";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { getDb } from "../client";
-import type { TRole } from "../../auth/roles";
+import type { TRole } from "../../../contracts/roles";
 
 export interface UpdateOperatorRoleOptions {
   id: string;

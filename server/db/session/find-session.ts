@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../client";
-import { idleTimeoutMs, TOUCH_INTERVAL_MS } from "../../auth/idle-timeout";
+import { idleTimeoutMs, TOUCH_INTERVAL_MS } from "./idle-timeout";
 
 export interface FindSessionOptions {
   tokenHash: string;

@@ -1,6 +1,16 @@
 import "server-only";
 import { getDb } from "../client";
-import type { RecentFailureCounts } from "../../auth/throttle";
+
+/** failed sign-ins counted for the throttle (server/auth/throttle.ts) */
+export interface RecentFailureCounts {
+  /** for this account from this address */
+  pair: number;
+  /** from this address, any account */
+  address: number;
+  /** for this account, any address */
+  account: number;
+  lastFailureAt: Date | null;
+}
 
 export interface FindRecentFailuresOptions {
   username: string;

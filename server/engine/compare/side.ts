@@ -2,7 +2,7 @@ import calculateSlot from "cluster-key-slot";
 import { run, type CommandRunner } from "../keys/command-runner";
 import { PipelineRunner } from "./pipeline-runner";
 import { countOwnKeys } from "../keys/count-own-keys";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { discoverTopology, masters, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
 

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
 import { probeNode, discoverTopology, withControl, addressOf, keyspaceCounts, type NodeProbe, type Topology, type TopologyNode } from "../topology";
 import { ownKeysPerDb } from "../keys/count-own-keys";
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import type { PrecheckOptions } from "./types";
 
 /** One node of a side with what probing it found. */

@@ -1,4 +1,4 @@
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import { DEFAULT_TIMEOUT_MS } from "../topology";
 import { countOwnKeysOf, gatherSide, type PrecheckContext } from "./context";
 import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type PrecheckOptions, type PrecheckResult } from "./types";

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { openSocket, tlsError, type TlsConfig } from "../tls";
 
 /** A TCP (or TLS) connection to the source, or a DtsError saying in one sentence why there is none. */

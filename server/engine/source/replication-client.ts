@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { AckSender } from "./ack-sender";
 import { connectionError, connectSource, seconds } from "./connect";

@@ -1,4 +1,4 @@
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 import type { SpoolStats } from "./spool";
 
 /**

@@ -1,22 +1,23 @@
 import { mkdirSync } from "node:fs";
 import { Redis, Cluster } from "ioredis";
-import { DtsError, describeError } from "../errors";
+import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
-import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
+import type { ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
-import { clearShard } from "./clear-shard";
+import { clearShard } from "../apply/clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
 import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
-import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
+import type { TTaskState } from "../../../contracts/task.types";
 
-export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
+/** The task states an engine reports (the one list: contracts/task.types.ts); it never reports not_started. */
+export type TaskState = Exclude<TTaskState, "not_started">;
 
 export interface SyncTaskConfig {
   taskId: string;
@@ -41,19 +42,6 @@ export interface SyncStore {
   log(level: "info" | "warn" | "error", message: string): void;
   /** a divergence (divergence.ts): its event, and its keys kept for Data Verification. Must not throw. */
   divergence?(r: DivergenceRecord, decision: DivergenceDecision): void;
-}
-
-export interface LoaderFactory {
-  (opts: {
-    writer: DestinationWriter;
-    mapping: DbMapping;
-    conflict: "intercept" | "ignore";
-    log: SyncStore["log"];
-    onIssue?: (issue: LoadIssue) => void;
-    functions?: ShardLibraries | null;
-    /** names the loader's temporary keys (own-keys.ts) */
-    taskId?: string;
-  }): RdbLoad;
 }
 
 /** The status every consumer reads: the CLI's --json lines, the console's status page. */
@@ -97,7 +85,6 @@ export class SyncTask {
   constructor(
     private readonly cfg: SyncTaskConfig,
     private readonly store: SyncStore,
-    private readonly loader: LoaderFactory,
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
   ) {
@@ -183,7 +170,6 @@ export class SyncTask {
         };
         const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
-        const rerunOfFull = cp?.phase === "full";
         // the shard's libraries are tracked under the same name its checkpoint is saved under
         const shardId = cp?.sourceNode ?? formatAddress(node);
         shardIds.push({ shard: shardId, host: node.host, port: node.port });
@@ -199,7 +185,7 @@ export class SyncTask {
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
+            load: { mapping, conflict: this.cfg.conflict },
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -212,7 +198,7 @@ export class SyncTask {
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
-            afterLoad: (w) => w.setHandlers(handlers),
+            writerHandlers: handlers,
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { sniffRedis } from "./sniff";
 import { tlsOptions, type TlsConfig } from "../tls";
 

@@ -1,7 +1,7 @@
 import { sniffRedis, type SniffKind } from "./sniff";
 import { openControl, addressOf, toDtsError, DEFAULT_TIMEOUT_MS, type NodeTarget, type ControlOptions } from "./control";
 import { parseInfo, type InfoFields } from "./info";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /** Who a Redis-speaking node is, from its INFO. */
 export interface ServerIdentity {

@@ -1,6 +1,6 @@
 import type net from "node:net";
 import { openSocket, tlsError, type TlsConfig } from "../tls";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";

@@ -1,6 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import type { Endpoint } from "../endpoint";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { LazyArg, encodeCommand, type Arg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ServerIdentity } from "../topology/probe";
