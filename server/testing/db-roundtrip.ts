@@ -51,7 +51,7 @@ export async function exerciseDataFunctions(): Promise<void> {
     password: "d-pw",
   });
   // undefined keeps the stored password while the endpoint stays where it was saved for
-  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.5", port: 7000, mode: "cluster", regionLabel: "x" })).toEqual({ passwordDropped: false });
+  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.5", port: 7000, mode: "cluster", regionLabel: "x" })).toEqual({ moved: false, passwordDropped: false });
   expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBe("s3cret-pw");
   // a row pointed elsewhere behind saveEndpoint's back cannot decrypt its secret (bound to host, port, user, mode)
   await getDb().endpoint.update({ where: { taskId_role: { taskId: b.id, role: "destination" } }, data: { host: "10.6.6.6" } });
@@ -61,7 +61,7 @@ export async function exerciseDataFunctions(): Promise<void> {
   await getDb().endpoint.update({ where: { taskId_role: { taskId: b.id, role: "destination" } }, data: { username: "dts" } });
   expect((await getEndpointCredentials({ taskId: b.id, role: "destination" }))?.password).toBe("d-pw");
   // moving without giving the password again drops it; null removes it
-  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster" })).toEqual({ passwordDropped: true });
+  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster" })).toEqual({ moved: true, passwordDropped: true });
   expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBeUndefined();
   await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster", password: "again" });
   expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBe("again");
