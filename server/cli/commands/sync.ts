@@ -34,7 +34,7 @@ function progressLine(s: SyncSnapshot): string {
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--wait] [--json]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -48,6 +48,7 @@ const command: CliCommand = {
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
     { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
     { name: "skip-precheck", value: false, help: "start without running the precheck" },
+    { name: "wait", value: false, help: "when another redis-dts process runs this task, wait until it stops (or its lease expires) instead of exiting with 1" },
     { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
   ],
   async run(args, io) {
@@ -102,6 +103,8 @@ const command: CliCommand = {
         skipPrecheck: Boolean(f["skip-precheck"]),
         prepare,
         echo,
+        waitForLease: Boolean(f.wait),
+        onWaiting: (message) => io.stderr.write(`[info] ${message}\n`),
         onStatus: (s) => {
           if (f.json) {
             const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub } = s;
