@@ -98,6 +98,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     const task = new SyncTask(cfg, store, o.loader, () => reportNow());
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
+    // a stop asked for during the precheck or the start-up is not missed
+    if (o.signal.aborted) task.stop();
     let stored = resumable ? "synchronizing" : "initializing";
     let lastMetric = 0;
     let lastStatusAt = 0;

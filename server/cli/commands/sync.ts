@@ -3,8 +3,7 @@ import { UsageError } from "../args";
 import { DtsError } from "../../engine/errors";
 import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
-import { createTask } from "../../db/task/create-task";
-import { findTaskByName } from "../../db/task/find-task-by-name";
+import { findOrCreateTaskByName } from "../../db/task/find-or-create-task-by-name";
 import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
@@ -75,7 +74,7 @@ const command: CliCommand = {
     }
 
     try {
-      const task = (await findTaskByName({ name })) ?? (await createTask({ name }));
+      const task = await findOrCreateTaskByName({ name });
       // Stored only once this process holds the task's lease: a second `sync` on a running task is
       // refused without changing what the first one runs.
       const prepare = async () => {
