@@ -14,6 +14,7 @@ import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 import { describeLeaseHolder, leaseHolderIsGone, ownLeaseHolder } from "./lease-holder";
+import { keepPruning, retentionSettings } from "./retention";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -50,6 +51,8 @@ const owner = ownLeaseHolder();
  */
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const store = dbSyncStore(o.taskId, o.echo);
+  // read first: a bad setting is an error before anything is touched
+  const retention = retentionSettings();
   let holder = await claimLease(o.taskId);
   if (holder !== null && o.waitForLease) holder = await waitForLease(o.taskId, holder, o.signal, o.onWaiting);
   if (holder !== null) {
@@ -59,6 +62,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     throw new DtsError("CONFLICT", `task "${name}" is already being run by another redis-dts process (${describeHolder(holder)}); stop it first`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
+  const stopPruning = keepPruning({ settings: retention, taskId: o.taskId, onError: (m) => store.log("warn", m) });
   const idle: SyncSnapshot = {
     state: "prechecking",
     fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false },
@@ -152,6 +156,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     return final;
   } finally {
     clearInterval(renew);
+    stopPruning();
     await store.flush();
     await releaseTaskLease({ id: o.taskId, owner }).catch(() => {});
   }

@@ -36,7 +36,7 @@ export class SyncProcess {
   stderr = "";
   readonly dataDir: string;
 
-  constructor(private readonly args: string[], dataDir?: string) {
+  constructor(private readonly args: string[], dataDir?: string, private readonly env: Record<string, string> = {}) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), "redis-dts-sync-"));
   }
 
@@ -44,7 +44,7 @@ export class SyncProcess {
     this.lines = [];
     const proc = spawn(path.join(root, "bin/redis-dts"), ["sync", "--json", ...this.args], {
       cwd: root,
-      env: { ...process.env, REDIS_DTS_DATA_DIR: this.dataDir, DATABASE_URL: "", REDIS_DTS_SECRET: "test-secret-for-sync-tests-0123456789" },
+      env: { ...process.env, REDIS_DTS_DATA_DIR: this.dataDir, DATABASE_URL: "", REDIS_DTS_SECRET: "test-secret-for-sync-tests-0123456789", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let buf = "";
@@ -135,8 +135,8 @@ export class SyncProcess {
 export function syncProcessPool() {
   const procs: SyncProcess[] = [];
   return {
-    start(args: string[], dataDir?: string): SyncProcess {
-      const p = new SyncProcess(args, dataDir);
+    start(args: string[], dataDir?: string, env?: Record<string, string>): SyncProcess {
+      const p = new SyncProcess(args, dataDir, env);
       procs.push(p);
       return p.start();
     },
