@@ -67,6 +67,21 @@ describe("redis-dts rdb load", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it("one exit policy: anything not written exits 1 (module values, module data alike); --skip-unsupported accepts what the destination cannot take", async () => {
+    const node = await startRedis();
+    const moduleValue = corpusFile("redis_40_with_module.rdb").path;
+    const moduleAux = corpusFile("redis_60_with_module_aux.rdb").path;
+    for (const file of [moduleValue, moduleAux]) {
+      const strict = await cli(file, "--target", node.uri, "--conflict", "ignore");
+      expect(strict.code, `${file}: ${strict.stderr}`).toBe(1);
+      expect(strict.stderr.trim().split("\n").pop()).toMatch(/^redis-dts rdb load: .* could not be written as they are \(first: module .*\); --skip-unsupported accepts that and exits 0$/);
+      const accepted = await cli(file, "--target", node.uri, "--conflict", "ignore", "--skip-unsupported");
+      expect(accepted.code, `${file}: ${accepted.stderr}`).toBe(0);
+      expect(accepted.stderr).toMatch(/warning: module/);
+    }
+    expect(await node.client().get("simplekey")).toBe("someval");
+  });
+
   it("fails with one line for a corrupt file, a missing file and bad flags (a stack only with --debug)", async () => {
     const node = await startRedis();
     const truncated = path.join(tmp, "truncated.rdb");

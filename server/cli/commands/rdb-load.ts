@@ -12,18 +12,22 @@ destinations, values above 8 MB) with ordinary commands in bounded batches. TTLs
 keys already expired are skipped and counted. --conflict intercept (default) reports keys that
 already exist and leaves them alone (exit 1); --conflict ignore overwrites them. A cluster
 destination has only database 0: map other databases with --db-map 1:0 or select with --dbs.
-Prints a summary (keys written, skipped as expired, bytes, seconds) and exits 0 on success.`;
+Prints a summary (keys written, skipped as expired, bytes, seconds) and exits 0 when every key
+was written. Anything not written exits 1: keys the destination refused, and what it cannot take
+(module values and module data of a type it does not load, function libraries, values written
+inexactly); --skip-unsupported accepts the latter (warnings, exit 0), never a refused write.`;
 
 const command: CliCommand = {
   name: "rdb load",
   summary: SUMMARY,
-  usage: "rdb load FILE --target URI [--target-mode standalone|cluster] [--conflict intercept|ignore] [--dbs 0,1] [--db-map 1:0]",
+  usage: "rdb load FILE --target URI [--target-mode standalone|cluster] [--conflict intercept|ignore] [--dbs 0,1] [--db-map 1:0] [--skip-unsupported]",
   flags: [
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
+    { name: "skip-unsupported", value: false, help: "exit 0 when the only things not written are what the destination cannot take (module types, functions, inexact values); they are still named" },
   ],
   async run(args, io) {
     const [file, extra] = args.positionals;
@@ -46,6 +50,9 @@ const command: CliCommand = {
     };
     const writer = await openWriter(target, { clientName: "redis-dts-rdb-load", onEvent: (e) => warn(e.message) });
     let stats: LoadStats;
+    // every inexact item (module data, a function library, a value written without a part): the
+    // summary keeps only the first issues
+    let inexact = 0;
     const stop = () => writer.destroy();
     io.signal.addEventListener("abort", stop, { once: true });
     try {
@@ -54,6 +61,7 @@ const command: CliCommand = {
         dbs,
         dbMap,
         onIssue: (i) => {
+          if (i.kind === "inexact") inexact++;
           if (i.kind === "module" || i.kind === "inexact") warn(`warning: ${i.message}`);
         },
       });
@@ -79,8 +87,16 @@ const command: CliCommand = {
     );
     const firstConflict = stats.issues.find((i) => i.kind === "conflict");
     if (stats.conflicts > 0) throw new DtsError("CONFLICT", `${stats.conflicts} keys already existed in the destination and were left as they were (first: ${firstConflict?.message ?? "?"}); use --conflict ignore to overwrite them`);
-    const firstRefused = stats.issues.find((i) => i.kind === "refused" || i.kind === "module");
-    if (stats.failed > 0) throw new DtsError("WRITE_REFUSED", `the destination refused ${stats.failed} keys (first: ${firstRefused?.message ?? "?"})`);
+    const moduleValues = Object.values(stats.modulesRefused).reduce((a, b) => a + b, 0);
+    const refused = stats.failed - moduleValues;
+    const firstRefused = stats.issues.find((i) => i.kind === "refused");
+    if (refused > 0) throw new DtsError("WRITE_REFUSED", `the destination refused ${refused} keys (first: ${firstRefused?.message ?? "?"})`);
+    // what the destination cannot take: one exit policy with `sync` (--skip-unsupported accepts it)
+    const unsupported = stats.issues.filter((i) => i.kind === "module" || i.kind === "inexact");
+    if (moduleValues + inexact > 0 && !args.flags["skip-unsupported"]) {
+      const what = [moduleValues ? `${moduleValues} module values` : "", inexact ? `${inexact} other items (module data, functions, values written inexactly)` : ""].filter(Boolean).join(" and ");
+      throw new DtsError("WRITE_REFUSED", `${what} could not be written as they are (first: ${unsupported[0]?.message ?? "?"}); --skip-unsupported accepts that and exits 0`);
+    }
     return 0;
   },
 };
