@@ -15,7 +15,7 @@ destination has only database 0: map other databases with --db-map 1:0 or select
 Prints a summary (keys written, skipped as expired, bytes, seconds) and exits 0 when every key
 was written. Anything not written exits 1: keys the destination refused, and what it cannot take
 (module values and module data of a type it does not load, function libraries, values written
-inexactly); --skip-unsupported accepts the latter (warnings, exit 0), never a refused write.`;
+inexactly); --skip-unsupported accepts them (still named on stderr, exit 0).`;
 
 const command: CliCommand = {
   name: "rdb load",
@@ -27,7 +27,7 @@ const command: CliCommand = {
     { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
-    { name: "skip-unsupported", value: false, help: "exit 0 when the only things not written are what the destination cannot take (module types, functions, inexact values); they are still named" },
+    { name: "skip-unsupported", value: false, help: "exit 0 although keys or items were not written (refused, module types, functions, inexact values); they are still named" },
   ],
   async run(args, io) {
     const [file, extra] = args.positionals;
@@ -62,7 +62,7 @@ const command: CliCommand = {
         dbMap,
         onIssue: (i) => {
           if (i.kind === "inexact") inexact++;
-          if (i.kind === "module" || i.kind === "inexact") warn(`warning: ${i.message}`);
+          if (i.kind === "module" || i.kind === "inexact" || i.kind === "refused") warn(`warning: ${i.message}`);
         },
       });
       stats = await loadRdbFile(file, loader, { signal: io.signal, onProgress: io.isTTY ? (p) => progress(io, file, p, started) : undefined });
@@ -87,15 +87,17 @@ const command: CliCommand = {
     );
     const firstConflict = stats.issues.find((i) => i.kind === "conflict");
     if (stats.conflicts > 0) throw new DtsError("CONFLICT", `${stats.conflicts} keys already existed in the destination and were left as they were (first: ${firstConflict?.message ?? "?"}); use --conflict ignore to overwrite them`);
+    // one exit policy with `sync`: any key or item not written exits 1 unless --skip-unsupported
     const moduleValues = Object.values(stats.modulesRefused).reduce((a, b) => a + b, 0);
     const refused = stats.failed - moduleValues;
-    const firstRefused = stats.issues.find((i) => i.kind === "refused");
-    if (refused > 0) throw new DtsError("WRITE_REFUSED", `the destination refused ${refused} keys (first: ${firstRefused?.message ?? "?"})`);
-    // what the destination cannot take: one exit policy with `sync` (--skip-unsupported accepts it)
-    const unsupported = stats.issues.filter((i) => i.kind === "module" || i.kind === "inexact");
-    if (moduleValues + inexact > 0 && !args.flags["skip-unsupported"]) {
-      const what = [moduleValues ? `${moduleValues} module values` : "", inexact ? `${inexact} other items (module data, functions, values written inexactly)` : ""].filter(Boolean).join(" and ");
-      throw new DtsError("WRITE_REFUSED", `${what} could not be written as they are (first: ${unsupported[0]?.message ?? "?"}); --skip-unsupported accepts that and exits 0`);
+    if (refused + moduleValues + inexact > 0 && !args.flags["skip-unsupported"]) {
+      const what = [
+        refused ? `${refused} keys refused by the destination` : "",
+        moduleValues ? `${moduleValues} module values it cannot load` : "",
+        inexact ? `${inexact} items it cannot take as they are (module data, functions, values written inexactly)` : "",
+      ].filter(Boolean);
+      const first = stats.issues.find((i) => i.kind === "refused" || i.kind === "module" || i.kind === "inexact");
+      throw new DtsError("WRITE_REFUSED", `not everything was written: ${what.join(", ")} (first: ${first?.message ?? "?"}); --skip-unsupported accepts that and exits 0`);
     }
     return 0;
   },

@@ -33,7 +33,7 @@ function progressLine(s: SyncSnapshot): string {
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--wait] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -48,6 +48,7 @@ const command: CliCommand = {
     { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
     { name: "skip-precheck", value: false, help: "start without running the precheck" },
     { name: "wait", value: false, help: "when another redis-dts process runs this task, wait until it stops (or its lease expires) instead of exiting with 1" },
+    { name: "skip-unsupported", value: false, help: "exit 0 when stopped although writes were refused or applied inexactly under --on-inexact skip (they are still recorded); without it such a run exits 1" },
     { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
   ],
   async run(args, io) {
@@ -132,7 +133,16 @@ const command: CliCommand = {
       if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}${final.error ? `: ${final.error}` : ""}\n`);
       if (final.state === "failed" || final.state === "precheck_failed") return 1;
       // paused by the divergence policy: a script must not read this as a clean stop
-      return final.divergence.haltedBy ? 4 : 0;
+      if (final.divergence.haltedBy) return 4;
+      // one exit policy with `rdb load`: writes skipped under --on-inexact skip are not a clean run
+      const d = final.divergence;
+      if (d.refused + d.inexact > 0 && !f["skip-unsupported"]) {
+        io.stderr.write(
+          `redis-dts sync: not everything was written: ${d.refused} writes refused by the destination, ${d.inexact} not applied exactly (their keys are in the task's events; Data Verification checks them first); --skip-unsupported accepts that and exits 0\n`,
+        );
+        return 1;
+      }
+      return 0;
     } finally {
       await closeDb();
     }
