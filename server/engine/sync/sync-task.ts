@@ -338,9 +338,29 @@ export class SyncTask {
 
   private async closeAll(): Promise<void> {
     await this.pubsub?.stop();
-    await Promise.all(this.writers.map((w) => w.close().catch(() => w.destroy())));
+    // Stopping is bounded: a destination that is down (or stalled) never answers what is in flight.
+    // What it has not acknowledged stays after the checkpoint each shard saved, and is sent again on
+    // resume.
+    let unanswered = false;
+    await Promise.all(
+      this.writers.map((w) =>
+        withinMs(w.close(), CLOSE_WRITERS_MS).catch(() => {
+          unanswered = true;
+          w.destroy();
+        }),
+      ),
+    );
+    if (unanswered && this.stopping) this.store.log("warn", `stopped without the destination's answer to every write sent (${formatAddress(this.cfg.target)} unreachable or stalled): the checkpoints stay at the last acknowledged writes, and a resume sends the rest again`);
     for (const c of this.controls) c.disconnect();
   }
+}
+
+const CLOSE_WRITERS_MS = 3000;
+
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DtsError("TIMEOUT", `no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
 }
 
 /** What the destination and each source master hold (function-libraries.ts), read at the task's start. */
