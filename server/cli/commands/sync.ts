@@ -41,7 +41,7 @@ const command: CliCommand = {
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
-    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: same number; cluster: 0)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: the same number; into a cluster destination every database goes to 0, and the precheck warns about merged databases)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
     { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
