@@ -112,7 +112,7 @@ const command: CliCommand = {
               JSON.stringify({
                 state,
                 fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes },
-                shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })),
+                shards: shards.map(({ source, replid, offset, appliedOffset, waiting }) => ({ source, replid, offset, appliedOffset, ...(waiting ? { waiting } : {}) })),
                 latencyMs,
                 opsPerSec,
                 ...(warnings.length ? { warnings } : {}),

@@ -3,6 +3,7 @@ import { DtsError, describeError } from "../errors";
 import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
+import { describeSourceWait, readSourceSyncConfig, type SourceSyncConfig } from "./source-wait";
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
 import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
@@ -577,6 +578,7 @@ export class ShardSync {
           void busy.then(finish);
         },
         notice: (message) => this.o.log("warn", message),
+        waiting: (step) => this.onSourceWait(step),
       };
       const client = new ReplicationClient(
         {
@@ -593,6 +595,25 @@ export class ShardSync {
       this.client = client;
       this.status.phase = "connecting";
       client.start();
+    });
+  }
+
+  private sourceSyncConfig: Promise<SourceSyncConfig | null> | null = null;
+  private sourceWaitStep: "psync" | "rdb" | null = null;
+
+  /** The status says why the shard waits while its source prepares a full resync. */
+  private onSourceWait(step: "psync" | "rdb" | null): void {
+    const wasOurs = this.sourceWaitStep !== null;
+    this.sourceWaitStep = step;
+    if (step === null) {
+      if (wasOurs) this.status.waiting = null;
+      return;
+    }
+    this.status.waiting = describeSourceWait(step, null);
+    // the source's settings name the delay; read once per shard, only when it waits
+    this.sourceSyncConfig ??= readSourceSyncConfig({ ...this.o.source, host: this.node.host, port: this.node.port });
+    void this.sourceSyncConfig.then((cfg) => {
+      if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
     });
   }
 }

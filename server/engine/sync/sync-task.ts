@@ -60,7 +60,7 @@ export interface LoaderFactory {
 export interface SyncSnapshot {
   state: TaskState;
   fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
-  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"] }>;
+  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"]; /** why it waits (the source preparing a full resync, a broken stream), null when it does not */ waiting?: string | null }>;
   latencyMs: number | null;
   opsPerSec: number;
   /**
@@ -128,7 +128,7 @@ export class SyncTask {
         totalBytes: totals.every((t) => t !== null) && totals.length ? totals.reduce((a, b) => a! + b!, 0) : null,
         done,
       },
-      shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase })),
+      shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase, waiting: s.waiting })),
       latencyMs: latencies.length ? Math.max(...latencies) : null,
       opsPerSec: this.lastOps.rate,
       warnings: this.warnings(shards),
