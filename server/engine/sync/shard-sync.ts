@@ -509,12 +509,14 @@ export class ShardSync {
               await this.writer.drained();
               this.o.afterLoad?.(this.writer);
               this.status.fullSync.keys = load?.keys ?? 0;
-              this.status.fullSync.done = true;
-              this.o.fullSyncDone?.();
               const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
               this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
               await this.probeFencing();
               startIncremental(base, 0, null);
+              // "done" only once the shard is incremental with its offsets: a status (and the task's
+              // state, which follows it) never says done beside a shard still at offset 0
+              this.status.fullSync.done = true;
+              this.o.fullSyncDone?.();
               await this.tick();
             })(),
           );
