@@ -11,6 +11,7 @@ import { runStoredTask } from "../../runner/run-stored-task";
 import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 import { dataDir } from "../../db/url";
 import { ZTaskNameSchema } from "../../db/task/task.types";
+import { FullSyncBar } from "../progress-bar";
 
 function usage<T>(fn: () => T): T {
   try {
@@ -93,8 +94,10 @@ const command: CliCommand = {
           },
         });
       };
-      const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(`[${level}] ${message}\n`);
       let last = "";
+      // on a terminal the status line is redrawn in place: an event is written above it
+      const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(io.isTTY ? `\r\x1b[K[${level}] ${message}\n${last}` : `[${level}] ${message}\n`);
+      const bar = new FullSyncBar();
       const final = await runStoredTask({
         taskId: task.id,
         dataDir: dataDir(),
@@ -122,7 +125,9 @@ const command: CliCommand = {
               }) + "\n",
             );
           } else {
-            const line = progressLine(s);
+            // a terminal shows the full sync as a bar, then one status line; a pipe gets lines as before
+            const copying = io.isTTY && s.state === "initializing" && !s.fullSync.done && s.fullSync.bytes > 0;
+            const line = copying ? bar.render(s.fullSync, Date.now()) : progressLine(s);
             if (io.isTTY) io.stderr.write(`\r\x1b[K${line}`);
             else if (line !== last) io.stderr.write(line + "\n");
             last = line;
