@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+/** Shared with server/http/security-headers.ts. */
+const STATIC_SECURITY_HEADERS = JSON.parse(readFileSync(path.join(root, "server/http/static-security-headers.json"), "utf8"));
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -13,6 +16,11 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   turbopack: { root },
   outputFileTracingRoot: root,
+  // Headers that do not depend on the request, on every response (static files included); the
+  // Content-Security-Policy with its per-request nonce and HSTS come from proxy.ts.
+  async headers() {
+    return [{ source: "/:path*", headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) }];
+  },
   // The build folder stays .next: another distDir makes `next build` rewrite tsconfig.json.
 };
 

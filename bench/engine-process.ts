@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SyncStatusLine } from "../server/testing/sync-process";
+import { readJsonLines } from "../server/runner/child-process";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -63,22 +64,15 @@ export class EngineProcess {
     this.startedAt = Date.now();
     const proc = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) !== -1) {
-        const text = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const line: TimedLine = { ...JSON.parse(text), at: Date.now() };
-          this.lines.push(line);
-          for (const l of this.listeners) l(line);
-        } catch {
-          this.stderr += `(stdout) ${text}\n`;
-        }
-      }
-    });
+    readJsonLines(
+      proc.stdout!,
+      (value) => {
+        const line = { ...(value as object), at: Date.now() } as TimedLine;
+        this.lines.push(line);
+        for (const l of this.listeners) l(line);
+      },
+      (text) => (this.stderr += `(stdout) ${text}\n`),
+    );
     proc.stderr!.on("data", (d: Buffer) => {
       // keep the head (first errors) and the tail; a long run must not grow this without bound
       this.stderr += d.toString();

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeError } from "../server/engine/errors";
+import { describeError } from "../server/errors";
 import { stopAll } from "../server/testing/redis-harness";
 import { ConsoleProbe } from "./console-probe";
 import { parseOptions, type BenchContext } from "./context";

@@ -57,6 +57,27 @@ export async function runSql(statements: [sql: string, params: unknown[]][]): Pr
   }
 }
 
+/** Reads rows straight from the run's database (SQLite or PostgreSQL); `?` placeholders. */
+export async function querySql<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+  const url = process.env.E2E_DATABASE_URL;
+  if (url && /^postgres/.test(url)) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      let n = 0;
+      return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(path.join(process.env.E2E_DATA_DIR ?? "", "e2e.db"), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
 export function uniqueName(testInfo: TestInfo, what: string) {
   return `${what} ${testInfo.project.name} ${Date.now().toString(36)}`;
 }

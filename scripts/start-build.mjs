@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const SOURCE_DIRS = ["app", "components", "server", "prisma"];
+const SOURCE_DIRS = ["app", "components", "contracts", "server", "prisma"];
 const ROOT_FILES = ["next.config.js", "postcss.config.mjs", "proxy.ts", "tsconfig.json", "package.json", "package-lock.json"];
 const CODE = /\.(ts|tsx|js|mjs|cjs|jsx|css|json|prisma|sql)$/;
 const SKIP_DIRS = new Set(["node_modules", "generated", "testing", "fixtures", ".next"]);

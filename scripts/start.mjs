@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: create or upgrade the database (offline), build the console when there is no build or
 // the sources changed since the last one, then serve it on PORT (default 3000).
-// `npm run dev` (--dev): database, then `next dev`.
+// `npm run dev` (--dev): database, then Next in development mode. Both through scripts/serve.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -34,7 +34,7 @@ if (!existsSync(path.join(root, "server/db/generated/sqlite/client.ts")) || !exi
 }
 
 // The same module graph as the console: server-only modules load under the react-server condition.
-run(["--conditions=react-server", "--import", "tsx", path.join(root, "server/db/prepare-console.ts")], "preparing the database");
+run(["--conditions=react-server", "--import", "tsx", path.join(root, "server/start-up/prepare-console.ts")], "preparing the database");
 
 if (!dev) {
   await withBuildLock(root, distDir, async () => {
@@ -46,10 +46,10 @@ if (!dev) {
   });
 }
 
-const args = dev ? [nextBin, "dev", "-p", port] : [nextBin, "start", "-p", port];
-if (process.env.HOST) args.push("-H", process.env.HOST);
+// scripts/serve.mjs: Next behind a server that decides the client's address (TRUST_PROXY).
+const args = [path.join(root, "scripts/serve.mjs"), ...(dev ? ["--dev"] : [])];
 console.log(`redis-dts: console on http://${process.env.HOST || "localhost"}:${port}`);
-const child = spawn(process.execPath, args, { stdio: "inherit", env });
+const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
 }

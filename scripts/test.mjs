@@ -24,7 +24,7 @@ if (!existsSync(chromium)) {
   process.exit(2);
 }
 
-const only = process.argv.slice(2); // e.g. `npm test -- unit`, `npm test -- e2e` or `npm test -- types`
+const only = process.argv.slice(2); // e.g. `npm test -- unit`, `npm test -- e2e`, `npm test -- types` or `npm test -- imports`
 const want = (s) => only.length === 0 || only.includes(s);
 mkdirSync(".tmp", { recursive: true });
 let passed = 0;
@@ -37,6 +37,18 @@ let code = 0;
 if (want("types")) {
   console.log("npm test: type check (tsc --noEmit)");
   const r = spawnSync("npx", ["tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
+  if (r.status === 0) passed += 1;
+  else {
+    failed += 1;
+    code = 1;
+  }
+}
+
+// The import rules of ARCHITECTURE.md (.dependency-cruiser.cjs): an arrow pointing up a floor, or a
+// cycle, fails the suite. One entry in the count.
+if (want("imports")) {
+  console.log("npm test: import rules (dependency-cruiser)");
+  const r = spawnSync(process.execPath, ["scripts/check-imports.mjs"], { stdio: "inherit" });
   if (r.status === 0) passed += 1;
   else {
     failed += 1;

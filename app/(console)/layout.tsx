@@ -6,7 +6,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const operator = await requireOperator();
   return (
     <div className="min-h-screen">
-      <ConsoleHeader username={operator.username} />
+      <ConsoleHeader username={operator.username} role={operator.role} />
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
     </div>
   );

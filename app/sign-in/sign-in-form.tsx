@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { signInAction } from "./sign-in.action";
+import { signInAction } from "@/server/actions/sign-in.action";
 
 export function SignInForm({ next }: { next: string }) {
   const router = useRouter();

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
+import type { EndpointView } from "@/contracts/endpoint.types";
 import { formatMode } from "@/components/tasks/format";
-import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
-import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy } from "@/server/db/task/task.types";
+import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
+import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy } from "@/contracts/task.types";
 
 function policyOf(options: Record<string, unknown>): TDivergencePolicy {
   const parsed = ZDivergencePolicySchema.safeParse(options.onInexact);

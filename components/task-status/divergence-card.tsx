@@ -1,5 +1,5 @@
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
-import { DIVERGENCE_POLICY_SHORT } from "@/components/tasks/divergence-policy";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
+import { DIVERGENCE_POLICY_SHORT } from "@/contracts/divergence-policy";
 import { formatCount, formatEventTime } from "./format";
 
 function Figure({ label, value, hint, testId }: { label: string; value: number; hint: string; testId: string }) {

@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
-import { setDivergencePolicyAction } from "@/app/(console)/tasks/[id]/set-divergence-policy.action";
-import { DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
+import { resumeTaskAction } from "@/server/actions/resume-task.action";
+import { setDivergencePolicyAction } from "@/server/actions/set-divergence-policy.action";
+import { DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { taskStatusKey } from "./use-task-status";

@@ -1,4 +1,4 @@
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
 
 /** What the operator can do next in each state (the meaning itself is TASK_STATE_MEANING). */
 export const TASK_STATE_NEXT: Record<TTaskState, string> = {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 import { formatLatency } from "@/components/tasks/format";
 import { formatRate } from "./format";
 import { MetricChart, type ChartPoint } from "./metric-chart";

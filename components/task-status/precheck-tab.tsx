@@ -2,16 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { runPrecheckAction } from "@/app/(console)/tasks/[id]/configure/run-precheck.action";
-import { startTaskAction } from "@/app/(console)/tasks/[id]/configure/start-task.action";
+import { runPrecheckAction } from "@/server/actions/run-precheck.action";
+import { startTaskAction } from "@/server/actions/start-task.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "@/components/wizard/precheck-results";
 import { precheckKey, usePrecheck } from "@/components/wizard/use-precheck";
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
+import { CONFIGURABLE_STATES, isIn } from "@/contracts/task-state-machine";
 import { taskStatusKey } from "./use-task-status";
 
-const RERUNNABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];
 
 /** The latest precheck, and "Precheck Again" for a task that is not running. */
 export function PrecheckTab({ taskId, state }: { taskId: string; state: TTaskState }) {
@@ -28,7 +28,7 @@ export function PrecheckTab({ taskId, state }: { taskId: string; state: TTaskSta
   const running = Boolean(data?.running || data?.run?.status === "running" || again.isPending);
   return (
     <div className="space-y-3">
-      {RERUNNABLE.includes(state) && (
+      {isIn(CONFIGURABLE_STATES, state) && (
         <div className="flex flex-wrap items-center gap-2">
           <Button variant="secondary" disabled={running} onClick={() => again.mutate({ id: taskId })}>
             Precheck Again

@@ -1,4 +1,4 @@
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 import { formatLatency } from "@/components/tasks/format";
 import { formatBytes, formatCount, formatDuration, formatRate } from "./format";
 

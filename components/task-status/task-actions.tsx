@@ -3,18 +3,17 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
-import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
-import { stopTaskAction } from "@/app/(console)/tasks/[id]/stop-task.action";
-import { restartTaskAction } from "@/app/(console)/tasks/[id]/restart-task.action";
+import { pauseTaskAction } from "@/server/actions/pause-task.action";
+import { resumeTaskAction } from "@/server/actions/resume-task.action";
+import { stopTaskAction } from "@/server/actions/stop-task.action";
+import { restartTaskAction } from "@/server/actions/restart-task.action";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
+import { CONFIGURABLE_STATES, STOPPABLE_STATES, isIn } from "@/contracts/task-state-machine";
 import { taskStatusKey } from "./use-task-status";
 
-const CONFIGURABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];
-const STOPPABLE: readonly TTaskState[] = ["prechecking", "initializing", "synchronizing", "paused"];
 
 /** What the operator can do with the task in its current state; each action drives the engine. */
 export function TaskActions({ taskId, taskName, state }: { taskId: string; taskName: string; state: TTaskState }) {
@@ -31,7 +30,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
-        {CONFIGURABLE.includes(state) && (
+        {isIn(CONFIGURABLE_STATES, state) && (
           <Link href={`/tasks/${taskId}/configure`} className={buttonClass(state === "failed" ? "secondary" : "primary")}>
             Configure Synchronization Channel
           </Link>
@@ -51,7 +50,7 @@ export function TaskActions({ taskId, taskName, state }: { taskId: string; taskN
             {resume.isPending ? "Resuming…" : "Resume"}
           </Button>
         )}
-        {STOPPABLE.includes(state) && (
+        {isIn(STOPPABLE_STATES, state) && (
           <Button variant="secondary" className="!text-red-700" disabled={busy} onClick={() => setConfirmStop(true)}>
             Stop
           </Button>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 import { StateBadge } from "@/components/tasks/state-badge";
 import { TASK_STATE_MEANING } from "@/components/tasks/state-meaning";
 import { formatDateTime } from "@/components/tasks/format";

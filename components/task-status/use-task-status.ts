@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { TaskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
 
 export const taskStatusKey = (taskId: string) => ["task-status", taskId] as const;
 

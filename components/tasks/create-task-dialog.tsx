@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { createTaskAction } from "@/app/(console)/tasks/create-task.action";
+import { createTaskAction } from "@/server/actions/create-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import { generateTaskName } from "@/server/db/task/generate-task-name";
+import { generateTaskName } from "@/contracts/generate-task-name";
 
 export function CreateTaskDialog({ open, onClose, region }: { open: boolean; onClose: () => void; region: string | null }) {
   return (

@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteTaskAction } from "@/app/(console)/tasks/delete-task.action";
+import { deleteTaskAction } from "@/server/actions/delete-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TaskSummary } from "@/server/db/task/task-summary";
-import { RUNNING_STATES } from "@/server/db/task/task.types";
+import type { TaskSummary } from "@/contracts/task-summary";
+import { STOPPABLE_STATES, isIn } from "@/contracts/task-state-machine";
 
 export function DeleteTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (
@@ -46,7 +46,7 @@ function DeleteTaskConfirm({ task, onClose }: { task: TaskSummary; onClose: () =
       </div>
     );
   }
-  const running = RUNNING_STATES.includes(task.state) || task.state === "paused";
+  const running = isIn(STOPPABLE_STATES, task.state);
   return (
     <div className="space-y-3 text-sm text-slate-700">
       <p>

@@ -1,4 +1,4 @@
-import type { EndpointSummary } from "@/server/db/task/task-summary";
+import type { EndpointSummary } from "@/contracts/task-summary";
 
 export function formatLatency(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return "—";

@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { renameTaskAction } from "@/app/(console)/tasks/rename-task.action";
+import { renameTaskAction } from "@/server/actions/rename-task.action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TaskSummary } from "@/server/db/task/task-summary";
+import type { TaskSummary } from "@/contracts/task-summary";
 
 export function RenameTaskDialog({ task, onClose }: { task: TaskSummary | null; onClose: () => void }) {
   return (

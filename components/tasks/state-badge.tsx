@@ -1,4 +1,4 @@
-import { TASK_STATE_LABELS, type TTaskState } from "@/server/db/task/task.types";
+import { TASK_STATE_LABELS, type TTaskState } from "@/contracts/task.types";
 
 const STYLES: Record<TTaskState, string> = {
   not_started: "bg-slate-100 text-slate-700 ring-slate-300",

@@ -1,4 +1,4 @@
-import type { TTaskState } from "@/server/db/task/task.types";
+import type { TTaskState } from "@/contracts/task.types";
 
 /** What each state means and what the operator can do next. */
 export const TASK_STATE_MEANING: Record<TTaskState, string> = {

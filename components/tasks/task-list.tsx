@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { TaskSummary } from "@/server/db/task/task-summary";
+import type { TaskSummary } from "@/contracts/task-summary";
 import { CreateTaskDialog } from "./create-task-dialog";
 import { DeleteTaskDialog } from "./delete-task-dialog";
 import { EmptyState } from "./empty-state";

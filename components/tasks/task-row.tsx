@@ -1,17 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { pauseTaskAction } from "@/app/(console)/tasks/pause-task.action";
-import { resumeTaskAction } from "@/app/(console)/tasks/resume-task.action";
+import { pauseTaskAction } from "@/server/actions/pause-task.action";
+import { resumeTaskAction } from "@/server/actions/resume-task.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TaskSummary } from "@/server/db/task/task-summary";
-import { PAUSABLE_STATES, RUNNING_STATES, type TTaskState } from "@/server/db/task/task.types";
+import type { TaskSummary } from "@/contracts/task-summary";
+import { CONFIGURABLE_STATES, PAUSABLE_STATES, RUNNING_STATES, isIn } from "@/contracts/task-state-machine";
 import { formatDateTime, formatEndpoint, formatLatency, formatMode } from "./format";
 import { StateBadge } from "./state-badge";
 
 /** States in which the channel (source, destination, objects) may still be configured. */
-const CONFIGURABLE: readonly TTaskState[] = ["not_started", "precheck_failed", "failed"];
 
 export const TASK_GRID = "md:grid md:grid-cols-[minmax(0,1.6fr)_minmax(0,1.9fr)_8.5rem_5rem_8.5rem_minmax(0,1.7fr)] md:items-center md:gap-4";
 
@@ -68,7 +67,7 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
         <div className="text-slate-700 tabular-nums">
           {label("Latency")}
           {/* a stopped task's last sample would read as if it were still following */}
-          {formatLatency(RUNNING_STATES.includes(task.state) ? task.latencyMs : null)}
+          {formatLatency(isIn(RUNNING_STATES, task.state) ? task.latencyMs : null)}
         </div>
         <div className="text-slate-700 tabular-nums">
           {label("Created")}
@@ -79,7 +78,7 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
       </div>
 
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1.5 pt-1 text-sm md:pt-0">
-        {CONFIGURABLE.includes(task.state) && (
+        {isIn(CONFIGURABLE_STATES, task.state) && (
           <Link href={`/tasks/${task.id}/configure`} className="text-blue-700 hover:text-blue-900 hover:underline">
             Configure Synchronization Channel
           </Link>
@@ -87,7 +86,7 @@ export function TaskRow({ task, onRename, onDelete, onError }: { task: TaskSumma
         <Link href={`/tasks/${task.id}`} className="text-blue-700 hover:text-blue-900 hover:underline">
           View
         </Link>
-        {PAUSABLE_STATES.includes(task.state) && (
+        {isIn(PAUSABLE_STATES, task.state) && (
           <Button variant="link" disabled={busy} onClick={() => pause.mutate({ id: task.id }, { onError: (e) => onError(e.message) })}>
             Pause
           </Button>

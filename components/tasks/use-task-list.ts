@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { TaskSummary } from "@/server/db/task/task-summary";
+import type { TaskSummary } from "@/contracts/task-summary";
 
 export interface TaskListData {
   tasks: TaskSummary[];

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import type { ActionResult } from "@/server/auth/action-result";
+import type { ActionResult } from "@/contracts/action-result";
 
 /** A server action's `{ error }` as a thrown value, so react-query's error state carries it. */
 export class ActionError extends Error {

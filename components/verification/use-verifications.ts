@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { VerificationRunView } from "@/app/(console)/tasks/[id]/_server/verification-view";
+import type { VerificationRunView } from "@/contracts/verification-view.types";
 import { getJson } from "@/components/task-status/use-task-status";
 
 export const verificationsKey = (taskId: string) => ["verifications", taskId] as const;

@@ -1,4 +1,4 @@
-import type { VerificationRunView } from "@/app/(console)/tasks/[id]/_server/verification-view";
+import type { VerificationRunView } from "@/contracts/verification-view.types";
 import { formatDateTime } from "@/components/tasks/format";
 import { formatCount, formatDuration } from "@/components/task-status/format";
 import { ScrollX } from "@/components/ui/scroll-x";

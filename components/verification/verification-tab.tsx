@@ -2,8 +2,8 @@
 
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { startVerificationAction } from "@/app/(console)/tasks/[id]/start-verification.action";
-import { cancelVerificationAction } from "@/app/(console)/tasks/[id]/cancel-verification.action";
+import { startVerificationAction } from "@/server/actions/start-verification.action";
+import { cancelVerificationAction } from "@/server/actions/cancel-verification.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { RadioGroup } from "@/components/wizard/radio-group";

@@ -1,18 +1,12 @@
 "use client";
 
 import { TextField } from "@/components/ui/text-field";
-import type { TInstanceMode, TInstanceType } from "@/server/db/endpoint/endpoint.types";
+import type { TInstanceMode, TInstanceType } from "@/contracts/endpoint.types";
 import { RadioGroup } from "./radio-group";
+import { TlsFields } from "./tls-fields";
+import type { EndpointDraft } from "./endpoint-draft";
 
-export interface EndpointDraft {
-  instanceType: TInstanceType;
-  regionLabel: string;
-  host: string;
-  port: string;
-  mode: TInstanceMode;
-  password: string;
-  clearPassword: boolean;
-}
+export type { EndpointDraft };
 
 const INSTANCE_TYPES = [
   { value: "self_managed" as const, label: "User-Created Database with a reachable host", description: "A Redis server or cluster this engine reaches by address, e.g. on a virtual machine." },
@@ -36,6 +30,8 @@ export function EndpointFields({
   errors,
   hasPassword,
   storedUser,
+  reentry,
+  hasTlsMaterial = false,
 }: {
   role: "source" | "destination";
   value: EndpointDraft;
@@ -43,6 +39,10 @@ export function EndpointFields({
   errors: Record<string, string | undefined>;
   hasPassword: boolean;
   storedUser: string | null;
+  /** set when the side was pointed elsewhere: its stored password will not follow */
+  reentry: string | null;
+  /** a CA, client certificate or key is stored for this side */
+  hasTlsMaterial?: boolean;
 }) {
   const err = (field: string) => errors[`${role}.${field}`];
   const source = role === "source";
@@ -85,7 +85,11 @@ export function EndpointFields({
       />
     </div>
   );
-  const stored = hasPassword ? `A password is stored${storedUser ? ` for user ${storedUser}` : ""}: leave the field empty to keep it.` : "No password is stored.";
+  const stored = reentry
+    ? "The stored password stays with the old address: enter the password for the new one."
+    : hasPassword
+      ? `A password is stored${storedUser ? ` for user ${storedUser}` : ""}: leave the field empty to keep it.`
+      : "No password is stored.";
   const password = (
     <div className="space-y-1.5">
       <TextField
@@ -94,7 +98,7 @@ export function EndpointFields({
         type="password"
         value={value.password}
         onChange={(e) => onChange({ password: e.target.value, clearPassword: false })}
-        error={err("password")}
+        error={err("password") ?? (reentry && value.password === "" && !value.clearPassword ? reentry : undefined)}
         autoComplete="new-password"
         hint={
           source
@@ -105,7 +109,7 @@ export function EndpointFields({
       {hasPassword && (
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" className="size-4 accent-blue-600" checked={value.clearPassword} onChange={(e) => onChange({ clearPassword: e.target.checked, password: "" })} />
-          Remove the stored password (the server needs none)
+          {reentry ? "The server at the new address needs no password" : "Remove the stored password (the server needs none)"}
         </label>
       )}
     </div>
@@ -139,6 +143,7 @@ export function EndpointFields({
         </>
       )}
       {password}
+      <TlsFields role={role} value={value} onChange={onChange} errors={errors} hasTlsMaterial={hasTlsMaterial && !reentry} />
     </fieldset>
   );
 }

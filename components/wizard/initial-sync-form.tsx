@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { saveInitialSyncAction } from "@/app/(console)/tasks/[id]/configure/save-initial-sync.action";
+import { saveInitialSyncAction } from "@/server/actions/save-initial-sync.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TDivergencePolicy, TInitialSync } from "@/server/db/task/task.types";
-import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/components/tasks/divergence-policy";
+import type { TDivergencePolicy, TInitialSync } from "@/contracts/task.types";
+import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";
 

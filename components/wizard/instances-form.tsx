@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { saveInstancesAction } from "@/app/(console)/tasks/[id]/configure/save-instances.action";
+import { saveInstancesAction } from "@/server/actions/save-instances.action";
 import { Button, buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import { ZConfigureInstancesSchema } from "@/server/db/task/configure-task.types";
-import type { EndpointView } from "@/server/db/endpoint/endpoint.types";
+import { passwordReentryMessage, ZConfigureInstancesSchema } from "@/contracts/configure-task.types";
+import type { EndpointView } from "@/contracts/endpoint.types";
 import { EndpointFields, type EndpointDraft } from "./endpoint-fields";
 import { WizardNav } from "./wizard-frame";
 
@@ -21,6 +21,12 @@ function draftOf(e: EndpointView | undefined, region: string): EndpointDraft {
     mode: e?.mode === "cluster" ? "cluster" : "standalone",
     password: "",
     clearPassword: false,
+    tls: Boolean(e?.tls),
+    tlsInsecure: Boolean(e?.tlsInsecure),
+    tlsServername: e?.tlsServername ?? "",
+    tlsCa: "",
+    tlsCert: "",
+    tlsKey: "",
   };
 }
 
@@ -31,15 +37,19 @@ export function InstancesForm({ taskId, name: initialName, regionLabel, endpoint
   const [source, setSource] = useState(() => draftOf(endpoints.source, regionLabel));
   const [destination, setDestination] = useState(() => draftOf(endpoints.destination, regionLabel));
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const reentrySource = passwordReentryMessage("source", endpoints.source, source);
+  const reentryDestination = passwordReentryMessage("destination", endpoints.destination, destination);
   const save = useActionMutation(saveInstancesAction, { onSuccess: (data) => router.push(data.next) });
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const input = { id: taskId, name, source, destination };
     const parsed = ZConfigureInstancesSchema.safeParse(input);
-    if (!parsed.success) {
+    const reentry = { "source.password": reentrySource, "destination.password": reentryDestination };
+    if (!parsed.success || reentrySource || reentryDestination) {
       const next: Record<string, string> = {};
-      for (const issue of parsed.error.issues) next[issue.path.join(".")] ??= issue.message;
+      for (const issue of parsed.error?.issues ?? []) next[issue.path.join(".")] ??= issue.message;
+      for (const [key, message] of Object.entries(reentry)) if (message) next[key] ??= message;
       setErrors(next);
       // Bring the first problem into view (a long form on a phone).
       requestAnimationFrame(() => document.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
@@ -68,8 +78,8 @@ export function InstancesForm({ taskId, name: initialName, regionLabel, endpoint
         />
       </div>
       <div className="grid gap-5 lg:grid-cols-2">
-        <EndpointFields role="source" value={source} onChange={(p) => setSource((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.source?.hasPassword)} storedUser={endpoints.source?.username ?? null} />
-        <EndpointFields role="destination" value={destination} onChange={(p) => setDestination((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.destination?.hasPassword)} storedUser={endpoints.destination?.username ?? null} />
+        <EndpointFields role="source" value={source} onChange={(p) => setSource((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.source?.hasPassword)} storedUser={endpoints.source?.username ?? null} reentry={reentrySource} hasTlsMaterial={Boolean(endpoints.source?.hasTlsMaterial)} />
+        <EndpointFields role="destination" value={destination} onChange={(p) => setDestination((s) => ({ ...s, ...p }))} errors={errors} hasPassword={Boolean(endpoints.destination?.hasPassword)} storedUser={endpoints.destination?.username ?? null} reentry={reentryDestination} hasTlsMaterial={Boolean(endpoints.destination?.hasTlsMaterial)} />
       </div>
       <WizardNav
         back={

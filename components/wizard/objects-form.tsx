@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { saveObjectsAction } from "@/app/(console)/tasks/[id]/configure/save-objects.action";
-import type { SourceDatabases } from "@/app/(console)/tasks/[id]/_server/source-databases";
+import { saveObjectsAction } from "@/server/actions/save-objects.action";
+import type { SourceDatabases } from "@/contracts/source-databases.types";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TConflictMode } from "@/server/db/task/task.types";
+import type { TConflictMode } from "@/contracts/task.types";
 import { DbPicker } from "./db-picker";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";

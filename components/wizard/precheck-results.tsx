@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { PrecheckItemView, PrecheckView } from "@/app/(console)/tasks/[id]/_server/precheck-view";
+import type { PrecheckItemView, PrecheckView } from "@/contracts/precheck-view.types";
 import { formatDateTime } from "@/components/tasks/format";
 
 const STATUS: Record<PrecheckItemView["status"], { label: string; style: string; dot: string }> = {

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { runPrecheckAction } from "@/app/(console)/tasks/[id]/configure/run-precheck.action";
-import { startTaskAction } from "@/app/(console)/tasks/[id]/configure/start-task.action";
-import type { PrecheckView } from "@/app/(console)/tasks/[id]/_server/precheck-view";
+import { runPrecheckAction } from "@/server/actions/run-precheck.action";
+import { startTaskAction } from "@/server/actions/start-task.action";
+import type { PrecheckView } from "@/contracts/precheck-view.types";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "./precheck-results";

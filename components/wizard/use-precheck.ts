@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { PrecheckView } from "@/app/(console)/tasks/[id]/_server/precheck-view";
+import type { PrecheckView } from "@/contracts/precheck-view.types";
 
 export const precheckKey = (taskId: string) => ["precheck", taskId] as const;
 

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { checkWhitelistAction } from "@/app/(console)/tasks/[id]/configure/check-whitelist.action";
-import type { SideCheck, WhitelistCheck } from "@/app/(console)/tasks/[id]/_server/probe-task-nodes";
+import { checkWhitelistAction } from "@/server/actions/check-whitelist.action";
+import type { SideCheck, WhitelistCheck } from "@/contracts/whitelist-check.types";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { CopyCommand } from "./copy-command";

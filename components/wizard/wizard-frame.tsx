@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { WIZARD_STEPS } from "@/server/db/task/configure-task.types";
+import { WIZARD_STEPS } from "@/contracts/configure-task.types";
 
 /** The wizard's page frame: title, task name, and where the operator is among the five steps. */
 export function WizardFrame({ taskId, taskName, step, reached, children }: { taskId: string; taskName: string; step: number; reached: number; children: ReactNode }) {

@@ -3,10 +3,12 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { findSession } from "../db/session/find-session";
 import { hashSessionToken, SESSION_COOKIE } from "./session-token";
+import { roleOf, type TRole } from "../../contracts/roles";
 
 export interface SignedInOperator {
   id: string;
   username: string;
+  role: TRole;
   sessionId: string;
 }
 
@@ -16,5 +18,5 @@ export const getCurrentOperator = cache(async (): Promise<SignedInOperator | nul
   if (!token || token.length > 200) return null;
   const session = await findSession({ tokenHash: hashSessionToken(token) });
   if (!session) return null;
-  return { id: session.operator.id, username: session.operator.username, sessionId: session.id };
+  return { id: session.operator.id, username: session.operator.username, role: roleOf(session.operator.role), sessionId: session.id };
 });

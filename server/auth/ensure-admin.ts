@@ -32,7 +32,7 @@ export async function ensureAdmin({ password, reset, log }: EnsureAdminOptions):
   }
   const chosen = password || generatePassword();
   try {
-    await createOperator({ username: ADMIN_USERNAME, passwordHash: await hashPassword(chosen) });
+    await createOperator({ username: ADMIN_USERNAME, passwordHash: await hashPassword(chosen), role: "admin" });
   } catch (err) {
     // Another process created it at the same moment.
     if ((err as { code?: string }).code === "P2002") return "exists";

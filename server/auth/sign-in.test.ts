@@ -40,11 +40,15 @@ describe("backoff", () => {
     expect([3, 4, 5].map(backoffMs)).toEqual([2000, 4000, 8000]);
     expect(backoffMs(40)).toBe(5 * 60 * 1000);
     const last = new Date(1_000_000);
-    expect(retryAfterMs({ account: 4, address: 0, lastFailureAt: last }, new Date(1_001_000))).toBe(3000);
-    expect(retryAfterMs({ account: 4, address: 0, lastFailureAt: last }, new Date(1_010_000))).toBe(0);
+    const none = { pair: 0, address: 0, account: 0 };
+    expect(retryAfterMs({ ...none, pair: 4, address: 4, account: 4, lastFailureAt: last }, new Date(1_001_000))).toBe(3000);
+    expect(retryAfterMs({ ...none, pair: 4, address: 4, account: 4, lastFailureAt: last }, new Date(1_010_000))).toBe(0);
     // a shared address gets three times the slack of one account
-    expect(retryAfterMs({ account: 0, address: 8, lastFailureAt: last }, last)).toBe(0);
-    expect(retryAfterMs({ account: 0, address: 9, lastFailureAt: last }, last)).toBe(2000);
+    expect(retryAfterMs({ ...none, address: 8, lastFailureAt: last }, last)).toBe(0);
+    expect(retryAfterMs({ ...none, address: 9, lastFailureAt: last }, last)).toBe(2000);
+    // an account flooded from elsewhere slows an address that failed for it, never a clean one
+    expect(retryAfterMs({ ...none, account: 90, lastFailureAt: last }, last)).toBe(0);
+    expect(retryAfterMs({ ...none, pair: 1, address: 1, account: 90, lastFailureAt: last }, last)).toBe(5 * 60 * 1000);
   });
 });
 
@@ -67,12 +71,14 @@ describe("sign-in", () => {
     // refusals while throttled are not counted, so waiting is enough
     expect(await attempt("wrong", 2_100)).toEqual({ ok: false, reason: "invalid" });
     expect(await attempt("wrong", 2_200)).toMatchObject({ reason: "throttled", retryAfterSeconds: 4 });
-    // per account: another address is throttled too
-    expect(await attempt("first-password", 2_300, "10.9.9.9")).toMatchObject({ reason: "throttled" });
+    // another address that never failed is not locked out by this one's failures
+    expect(await attempt("wrong", 2_300, "10.9.9.9")).toEqual({ ok: false, reason: "invalid" });
     // unknown accounts are refused the same way
     expect(await signIn({ username: "nobody", password: "x", address: "10.0.0.2", now: at(0) })).toEqual({ ok: false, reason: "invalid" });
 
-    const ok = await attempt("first-password", 6_200);
+    // 10.9.9.9's failure for the same account counts toward this address's wait (it failed too)
+    expect(await attempt("first-password", 6_200)).toMatchObject({ reason: "throttled" });
+    const ok = await attempt("first-password", 6_400);
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;
     const session = await findSession({ tokenHash: hashSessionToken(ok.token), now: at(6_300) });
@@ -82,8 +88,38 @@ describe("sign-in", () => {
     // sessions expire
     expect(await findSession({ tokenHash: hashSessionToken(ok.token), now: new Date(ok.expiresAt.getTime() + 1) })).toBeNull();
     // success resets the backoff
-    expect(await attempt("wrong", 6_400)).toEqual({ ok: false, reason: "invalid" });
-    expect(await attempt("first-password", 6_500)).toMatchObject({ ok: true });
+    expect(await attempt("wrong", 6_500)).toEqual({ ok: false, reason: "invalid" });
+    expect(await attempt("first-password", 6_600)).toMatchObject({ ok: true });
+  });
+
+  it("counts parallel guesses before checking any: of 100 at once only the free ones reach the password", async () => {
+    const now = new Date("2031-01-01T00:00:00Z");
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => signIn({ username: "admin", password: i === 99 ? "first-password" : `guess-${i}`, address: "10.1.1.1", now })),
+    );
+    const invalid = results.filter((r) => !r.ok && r.reason === "invalid").length;
+    const signedIn = results.filter((r) => r.ok).length;
+    const throttled = results.filter((r) => !r.ok && r.reason === "throttled").length;
+    // at most the three free failures (the right password among them only if it came early enough)
+    expect(invalid + signedIn).toBeLessThanOrEqual(3);
+    expect(invalid + signedIn + throttled).toBe(100);
+    // every checked guess is recorded, and only those
+    const recorded = await getDb().signInAttempt.count({ where: { address: "10.1.1.1", time: now } });
+    expect(recorded).toBe(invalid + signedIn);
+  });
+
+  it("slows every address that failed for a flooded account, never a clean address with the right password", async () => {
+    const now = new Date("2032-01-01T00:00:00Z");
+    const flood = Array.from({ length: 12 }, (_, i) => `10.2.0.${i}`);
+    for (const address of flood) expect(await signIn({ username: "admin", password: "guess", address, now })).toEqual({ ok: false, reason: "invalid" });
+    // a flooding address is slowed at its next attempt, a new one after its first failure
+    expect(await signIn({ username: "admin", password: "guess", address: flood[0], now })).toMatchObject({ reason: "throttled" });
+    expect(await signIn({ username: "admin", password: "guess", address: "10.3.0.1", now })).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn({ username: "admin", password: "first-password", address: "10.3.0.1", now })).toMatchObject({ reason: "throttled" });
+    // the operator at a clean address signs in at once
+    expect(await signIn({ username: "admin", password: "first-password", address: "10.4.0.1", now })).toMatchObject({ ok: true });
+    // and that does not clear the flood's failures
+    expect(await signIn({ username: "admin", password: "guess", address: flood[1], now })).toMatchObject({ reason: "throttled" });
   });
 
   it("resets the admin password on request and signs its sessions out", async () => {

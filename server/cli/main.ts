@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, formatFlags, UsageError } from "./args";
 import { COMMANDS } from "./commands/index";
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 
 function version(): string {
   // From server/cli/ or from the bundle in .cache/: the nearest package.json up the tree is ours.
@@ -13,14 +13,16 @@ function version(): string {
 }
 
 function topHelp(): string {
-  const names = Object.keys(COMMANDS).sort();
+  // the commands people run, one line each; the console's own (run-task, verify-task) are left out
+  const listed = Object.entries(COMMANDS).filter(([, c]) => !c.internal);
+  const width = Math.max(...listed.map(([name]) => name.length)) + 2;
   return [
     "redis-dts: data transmission service for Redis (full + incremental synchronization)",
     "",
     "Usage: redis-dts <command> [options]",
     "",
     "Commands:",
-    ...names.map((n) => `  ${n}`),
+    ...listed.map(([name, c]) => `  ${name.padEnd(width)}${c.brief}`),
     "",
     "Options:",
     "  --help       show help (also: redis-dts <command> --help)",
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     stderr.write(`redis-dts: unknown command '${argv.slice(0, 2).join(" ")}' (see redis-dts --help)\n`);
     return 2;
   }
-  const command = await COMMANDS[match.name]();
+  const command = await COMMANDS[match.name].load();
   const debug = match.rest.includes("--debug");
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -11,7 +11,7 @@ import { databaseConfig, type DatabaseConfig } from "./url";
  * (`omit: { passwordEncrypted: false }`), so a page cannot leak them by returning a row.
  */
 const OMIT = {
-  endpoint: { passwordEncrypted: true },
+  endpoint: { passwordEncrypted: true, tlsEncrypted: true },
   operator: { passwordHash: true },
 } as const;
 

@@ -1,4 +1,4 @@
-import { DtsError, describeError } from "../engine/errors";
+import { DtsError, describeError } from "../errors";
 import { readMigrations, type MigrateLog, type MigrateResult } from "./migrations";
 import { migrateSqlite } from "./migrate-sqlite";
 import { migratePostgres } from "./migrate-postgres";

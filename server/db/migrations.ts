@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { projectRoot } from "./url";
+import { projectRoot } from "../paths";
 
 /** One committed migration: prisma/migrations/<provider>/<name>/migration.sql */
 export interface MigrationFile {

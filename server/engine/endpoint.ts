@@ -1,4 +1,5 @@
-import { DtsError } from "./errors";
+import { DtsError } from "../errors";
+import type { TlsConfig } from "./tls";
 
 export type InstanceMode = "standalone" | "cluster";
 
@@ -10,11 +11,13 @@ export interface Endpoint {
   username?: string;
   password?: string;
   mode: InstanceMode;
+  /** TLS for every connection to this deployment (rediss://, or the TLS flags / wizard section) */
+  tls?: TlsConfig;
 }
 
-/** Accepts `redis://[user:password@]host:port` (password only: `redis://:pw@host:port`). */
+/** Accepts `redis[s]://[user:password@]host:port` (password only: `redis://:pw@host:port`); rediss:// is TLS. */
 export function parseRedisUri(uri: string, mode: InstanceMode = "standalone"): Endpoint {
-  const what = "URI must look like redis://[user:password@]host:port";
+  const what = "URI must look like redis://[user:password@]host:port (rediss:// for TLS)";
   if (typeof uri !== "string" || uri.length === 0) throw new DtsError("INVALID_URI", `empty URI: ${what}`);
   if (uri.length > 4096) throw new DtsError("INVALID_URI", `URI too long: ${what}`);
   let url: URL;
@@ -24,7 +27,7 @@ export function parseRedisUri(uri: string, mode: InstanceMode = "standalone"): E
     const port = badPort(uri);
     throw new DtsError("INVALID_URI", port !== null ? `invalid port '${port}': a port is a number from 1 to 65535` : `not a URI: ${what}`);
   }
-  if (url.protocol !== "redis:") throw new DtsError("INVALID_URI", `unsupported scheme '${url.protocol}': ${what}`);
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new DtsError("INVALID_URI", `unsupported scheme '${url.protocol}': ${what}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (!host) throw new DtsError("INVALID_URI", `missing host: ${what}`);
   if (!url.port) throw new DtsError("INVALID_URI", `missing port: ${what}`);
@@ -33,12 +36,12 @@ export function parseRedisUri(uri: string, mode: InstanceMode = "standalone"): E
   if (url.pathname && url.pathname !== "/") throw new DtsError("INVALID_URI", `unexpected path '${url.pathname}': ${what}`);
   const username = url.username ? decodeURIComponent(url.username) : undefined;
   const password = url.password ? decodeURIComponent(url.password) : undefined;
-  return { host, port, username, password, mode };
+  return { host, port, username, password, mode, ...(url.protocol === "rediss:" && { tls: {} }) };
 }
 
 /** The port text of a redis:// URI that new URL() refused because of its port (null: not that). */
 function badPort(uri: string): string | null {
-  const m = /^redis:\/\/(?:[^/]*@)?(?:\[[^\]]*\]|[^:/@[\]]+):([^/@]*)\/?$/i.exec(uri);
+  const m = /^rediss?:\/\/(?:[^/]*@)?(?:\[[^\]]*\]|[^:/@[\]]+):([^/@]*)\/?$/i.exec(uri);
   if (!m || (/^\d{1,5}$/.test(m[1]) && Number(m[1]) >= 1 && Number(m[1]) <= 65535)) return null;
   return m[1].replace(/[^\x20-\x7e]/g, "?").slice(0, 20);
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { describeError } from "./errors";
+import { describeError } from "../errors";
 import { formatAddress, type Endpoint } from "./endpoint";
 import { taskKeyPattern } from "./own-keys";
 import { discoverTopology, keyspaceCounts, masters, parseInfo, withControl } from "./topology";

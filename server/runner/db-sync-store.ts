@@ -7,7 +7,7 @@ import { saveCheckpointHorizon } from "../db/checkpoint/save-checkpoint-horizon"
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
 import { describeRecord } from "../engine/sync/divergence";
-import { decodeResume, encodeResume } from "../engine/sync/refusal-redo";
+import { decodeResume, encodeResume } from "../engine/apply/refusal-redo";
 
 /** divergences named one by one in the events before they are summed up every 10 s */
 const NAMED_DIVERGENCES = 50;

@@ -1,12 +1,10 @@
 import "server-only";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
-import { projectRoot } from "../db/url";
+import { isAlive, keepTail, processRegistry, readJsonLines, spawnRedisDts, stopProcess } from "./child-process";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { setTaskState } from "../db/task/set-task-state";
 import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES } from "../db/task/task.types";
 
 /**
  * The console's side of the engine: one `redis-dts run-task` process per running task. The pages ask
@@ -17,11 +15,10 @@ interface Running {
   proc: ChildProcess;
   status: SyncSnapshot | null;
   updatedAt: number;
-  stderrTail: string;
 }
 
-const g = globalThis as unknown as { __redisDtsEngines?: Map<string, Running>; __redisDtsResumed?: boolean };
-const running = (g.__redisDtsEngines ??= new Map());
+const g = globalThis as unknown as { __redisDtsResumed?: boolean };
+const running = processRegistry<Running>("Engines");
 
 export function engineStatus(taskId: string): (SyncSnapshot & { live: boolean; updatedAt: number }) | null {
   const r = running.get(taskId);
@@ -31,45 +28,28 @@ export function engineStatus(taskId: string): (SyncSnapshot & { live: boolean; u
 
 export function isEngineRunning(taskId: string): boolean {
   const r = running.get(taskId);
-  return Boolean(r && r.proc.exitCode === null && r.proc.signalCode === null);
+  return Boolean(r && isAlive(r.proc));
 }
 
 /** Starts the task's engine process (no-op when it already runs here). */
 export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {}): void {
   if (isEngineRunning(taskId)) return;
-  const bin = path.join(projectRoot(), "bin", "redis-dts");
   const args = ["run-task", "--id", taskId, ...(opts.skipPrecheck ? ["--skip-precheck"] : [])];
-  const proc = spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
-    cwd: projectRoot(),
-    env: process.env,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
-  const entry: Running = { proc, status: null, updatedAt: Date.now(), stderrTail: "" };
+  const proc = spawnRedisDts(args, { stdout: "pipe" });
+  const entry: Running = { proc, status: null, updatedAt: Date.now() };
   running.set(taskId, entry);
-  let buf = "";
-  proc.stdout!.on("data", (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) !== -1) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      try {
-        entry.status = JSON.parse(line) as SyncSnapshot;
-        entry.updatedAt = Date.now();
-      } catch {
-        // not a status line
-      }
-    }
+  // one status line per second (anything else on stdout is not a status line)
+  readJsonLines(proc.stdout!, (status) => {
+    entry.status = status as SyncSnapshot;
+    entry.updatedAt = Date.now();
   });
-  proc.stderr!.on("data", (d: Buffer) => {
-    entry.stderrTail = (entry.stderrTail + d.toString()).slice(-4000);
-  });
+  const stderr = keepTail(proc.stderr!, 4000);
   proc.on("error", (err) => void recordCrash(taskId, `the engine process could not start: ${err.message}`));
   // "close": after the last stderr line is read, which the crash message quotes
   proc.on("close", (code, signal) => {
     if (running.get(taskId) === entry && code !== 0 && code !== 1) {
       // 1 = the task failed or its precheck did, already recorded by the engine itself.
-      const last = entry.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+      const last = stderr.lastLine();
       void recordCrash(taskId, `the engine process ended unexpectedly (${signal ?? `exit ${code}`})${last ? `: ${last}` : ""}`);
     }
   });
@@ -78,7 +58,7 @@ export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {
 async function recordCrash(taskId: string, message: string): Promise<void> {
   try {
     await addTaskEvent({ taskId, level: "error", message });
-    await setTaskState({ id: taskId, state: "failed", from: RUNNING_STATES, error: { code: "INTERNAL", message } });
+    await setTaskState({ id: taskId, move: "engine-died", state: "failed", error: { code: "INTERNAL", message } });
   } catch {
     // the console keeps serving even when the database is briefly unavailable
   }
@@ -90,7 +70,7 @@ async function recordCrash(taskId: string, message: string): Promise<void> {
  */
 export async function engineExited(taskId: string, timeoutMs: number): Promise<boolean> {
   const r = running.get(taskId);
-  if (!r || r.proc.exitCode !== null || r.proc.signalCode !== null) return true;
+  if (!r || !isAlive(r.proc)) return true;
   let timer: NodeJS.Timeout | undefined;
   const gone = await Promise.race([
     new Promise<boolean>((resolve) => r.proc.once("exit", () => resolve(true))),
@@ -103,13 +83,8 @@ export async function engineExited(taskId: string, timeoutMs: number): Promise<b
 /** Asks the engine to stop after a final checkpoint; resolves when it has exited. */
 export async function stopEngine(taskId: string, state: "paused" | "finished"): Promise<void> {
   const r = running.get(taskId);
-  if (!r || r.proc.exitCode !== null || r.proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => r.proc.once("exit", () => resolve()));
-  if (r.proc.connected) r.proc.send({ stop: state });
-  else r.proc.kill("SIGTERM");
-  const timeout = setTimeout(() => r.proc.kill("SIGKILL"), 30_000);
-  await exited;
-  clearTimeout(timeout);
+  if (!r) return;
+  await stopProcess(r.proc, 30_000, () => (r.proc.connected ? r.proc.send({ stop: state }) : r.proc.kill("SIGTERM")));
 }
 
 /** After a console start: tasks that were running start again (their engine resumes from checkpoints). */
@@ -126,7 +101,3 @@ export async function resumeTasks(): Promise<number> {
   }
   return n;
 }
-
-process.once("exit", () => {
-  for (const r of running.values()) r.proc.kill("SIGTERM");
-});

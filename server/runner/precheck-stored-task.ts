@@ -4,7 +4,7 @@ import { createPrecheckRun } from "../db/precheck/create-precheck-run";
 import { updatePrecheckItem } from "../db/precheck/update-precheck-item";
 import { finishPrecheckRun } from "../db/precheck/finish-precheck-run";
 import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES } from "../db/task/task.types";
+import { RUNNING_STATES, isIn } from "../../contracts/task-state-machine";
 import { loadTaskConfig } from "./task-config";
 
 export interface PrecheckStoredTaskOptions {
@@ -20,7 +20,7 @@ export async function precheckStoredTask({ taskId, conflict }: PrecheckStoredTas
     taskId,
     items: PRECHECK_ITEMS.map((i) => ({ itemId: i.id, name: i.name, status: "pending", message: "", fix: "" })),
   });
-  const others = (await findTasks({})).filter((t) => t.id !== taskId && RUNNING_STATES.includes(t.state) && t.destination);
+  const others = (await findTasks({})).filter((t) => t.id !== taskId && isIn(RUNNING_STATES, t.state) && t.destination);
   const result = await runPrecheck({
     source: cfg.source,
     target: cfg.target,

@@ -1,5 +1,5 @@
 import "server-only";
-import { describeError } from "../engine/errors";
+import { describeError } from "../errors";
 import type { Endpoint } from "../engine/endpoint";
 import { removeTaskKeys, type RemoveTaskKeysResult } from "../engine/remove-task-keys";
 import { getEndpointCredentials } from "../db/endpoint/get-endpoint-credentials";

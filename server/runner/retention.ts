@@ -1,5 +1,5 @@
 import "server-only";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { pruneMetricSamples } from "../db/metric/prune-metric-samples";
 import { pruneTaskEvents } from "../db/task-event/prune-task-events";
 

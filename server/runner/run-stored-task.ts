@@ -1,6 +1,7 @@
 import "server-only";
-import { DtsError, describeError } from "../engine/errors";
-import { SyncTask, type LoaderFactory, type SyncSnapshot } from "../engine/sync/sync-task";
+import os from "node:os";
+import { DtsError, describeError } from "../errors";
+import { SyncTask, type SyncSnapshot } from "../engine/sync/sync-task";
 import { claimTaskLease } from "../db/task/claim-task-lease";
 import { releaseTaskLease } from "../db/task/release-task-lease";
 import { takeOverTaskLease } from "../db/task/take-over-task-lease";
@@ -19,7 +20,6 @@ import { keepPruning, retentionSettings } from "./retention";
 export interface RunStoredTaskOptions {
   taskId: string;
   dataDir: string;
-  loader: LoaderFactory;
   /** aborting stops the task cleanly after a final checkpoint; its state becomes `stopState` */
   signal: AbortSignal;
   stopState?: "paused" | "finished";
@@ -82,24 +82,24 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     // included): the keys found there are its own, not a conflict.
     const startedBefore = checkpoints.length > 0;
     if (!o.skipPrecheck) {
-      await setTaskState({ id: o.taskId, state: "prechecking" });
+      await setTaskState({ id: o.taskId, move: "engine-precheck", state: "prechecking" });
       o.onStatus?.(idle);
       const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict });
       if (!result.passed) {
         const failedItems = result.items.filter((i) => i.status === "failed");
         const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}`).join("; ")}`;
         store.log("error", message);
-        await setTaskState({ id: o.taskId, state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
+        await setTaskState({ id: o.taskId, move: "engine-precheck", state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
         const snap = { ...idle, state: "precheck_failed" as const, error: message };
         o.onStatus?.(snap);
         return snap;
       }
     }
-    await setTaskState({ id: o.taskId, state: resumable ? "synchronizing" : "initializing" });
+    await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
     store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
     // the status is reported every 100 ms, and at once when a shard's full sync ends (the moment
     // operators and scripts wait for); reportNow is defined below, before the task runs
-    const task = new SyncTask(cfg, store, o.loader, () => reportNow());
+    const task = new SyncTask(cfg, store, () => reportNow());
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
     // a stop asked for during the precheck or the start-up is not missed
@@ -118,7 +118,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       o.onStatus?.(snap);
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
-        await setTaskState({ id: o.taskId, state: snap.state, from: ["initializing", "synchronizing"] });
+        await setTaskState({ id: o.taskId, move: "engine-progress", state: snap.state });
       }
       if (Date.now() - lastMetric >= 5000) {
         lastMetric = Date.now();
@@ -139,15 +139,15 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     }
     const final = task.snapshot();
     if (final.state === "failed") {
-      await setTaskState({ id: o.taskId, state: "failed", error: { code: final.divergence.haltedBy ? "DIVERGENCE" : undefined, message: final.error ?? "the task failed" } });
+      await setTaskState({ id: o.taskId, move: "engine-end", state: "failed", error: { code: final.divergence.haltedBy ? "DIVERGENCE" : undefined, message: final.error ?? "the task failed" } });
     } else if (final.divergence.haltedBy) {
       // the divergence policy paused it: the reason stays on the task until it is resumed
       final.state = "paused";
       final.error = `paused at a refused or inexact write: ${final.divergence.haltedBy}`;
-      await setTaskState({ id: o.taskId, state: "paused", error: { code: "DIVERGENCE", message: final.error } });
+      await setTaskState({ id: o.taskId, move: "engine-end", state: "paused", error: { code: "DIVERGENCE", message: final.error } });
     } else {
       final.state = o.stopState ?? "paused";
-      await setTaskState({ id: o.taskId, state: final.state });
+      await setTaskState({ id: o.taskId, move: "engine-end", state: final.state });
       store.log("info", final.state === "paused" ? "task paused; it resumes from its checkpoints" : "task finished");
       // the engine is stopped: its heartbeat can no longer write the key again
       if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });

@@ -1,15 +1,15 @@
 import "server-only";
 import path from "node:path";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import type { Endpoint } from "../engine/endpoint";
 import type { SyncTaskConfig } from "../engine/sync/sync-task";
 import { getTask } from "../db/task/get-task";
 import { getEndpointCredentials } from "../db/endpoint/get-endpoint-credentials";
 import { z } from "zod";
 import { parseJsonField } from "../db/json";
-import { ZTaskOptionsSchema } from "../db/task/task.types";
+import { ZTaskOptionsSchema } from "../../contracts/task.types";
 
-export type { TTaskOptions } from "../db/task/task.types";
+export type { TTaskOptions } from "../../contracts/task.types";
 
 /** Everything the engine needs to run a stored task, passwords decrypted (never log or return this). */
 export async function loadTaskConfig(taskId: string, dataDir: string): Promise<SyncTaskConfig & { name: string; state: string }> {

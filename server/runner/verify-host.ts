@@ -1,8 +1,7 @@
 import "server-only";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { DtsError, redact } from "../engine/errors";
-import { projectRoot } from "../db/url";
+import type { ChildProcess } from "node:child_process";
+import { DtsError, redact } from "../errors";
+import { isAlive, keepTail, processRegistry, spawnRedisDts, stopProcess } from "./child-process";
 import { createVerificationRun } from "../db/verification/create-verification-run";
 import { findVerificationRuns } from "../db/verification/find-verification-runs";
 import { updateVerificationRun } from "../db/verification/update-verification-run";
@@ -16,40 +15,30 @@ import { updateVerificationRun } from "../db/verification/update-verification-ru
 interface Running {
   taskId: string;
   proc: ChildProcess;
-  stderrTail: string;
 }
 
-const g = globalThis as unknown as { __redisDtsVerifications?: Map<string, Running> };
-const running = (g.__redisDtsVerifications ??= new Map());
+const running = processRegistry<Running>("Verifications");
 
 /** A run whose process has not written for this long is dead (it writes every 5 s). */
 export const VERIFICATION_STALE_MS = 30_000;
 
 export function isVerificationRunning(runId: string): boolean {
   const r = running.get(runId);
-  return Boolean(r && r.proc.exitCode === null && r.proc.signalCode === null);
+  return Boolean(r && isAlive(r.proc));
 }
 
 export async function startVerification(taskId: string, mode: "full" | "quick", rounds = 3): Promise<string> {
   for (const [, r] of running) {
-    if (r.taskId === taskId && r.proc.exitCode === null && r.proc.signalCode === null) {
+    if (r.taskId === taskId && isAlive(r.proc)) {
       throw new DtsError("INVALID_CONFIG", "A verification of this task is already running; wait for it or cancel it.");
     }
   }
   const run = await createVerificationRun({ taskId, mode });
   await updateVerificationRun({ id: run.id, summary: { mode, rounds, heartbeatAt: new Date().toISOString() } });
-  const bin = path.join(projectRoot(), "bin", "redis-dts");
   const args = ["verify-task", "--id", taskId, "--run", run.id, "--mode", mode, "--rounds", String(rounds)];
-  const proc = spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
-    cwd: projectRoot(),
-    env: process.env,
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-  });
-  const entry: Running = { taskId, proc, stderrTail: "" };
-  running.set(run.id, entry);
-  proc.stderr!.on("data", (d: Buffer) => {
-    entry.stderrTail = (entry.stderrTail + d.toString()).slice(-2000);
-  });
+  const proc = spawnRedisDts(args, { stdout: "ignore" });
+  running.set(run.id, { taskId, proc });
+  const stderr = keepTail(proc.stderr!, 2000);
   const fail = (message: string) => void markIfStillRunning(taskId, run.id, message);
   proc.on("error", (err) => fail(`The verification process could not start: ${err.message}`));
   // "close": after the last stderr line is read, which the crash message quotes
@@ -57,7 +46,7 @@ export async function startVerification(taskId: string, mode: "full" | "quick", 
     running.delete(run.id);
     // 0 and 1 are "equal" and "different or failed", both recorded by the process itself.
     if (code !== 0 && code !== 1) {
-      const last = entry.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+      const last = stderr.lastLine();
       fail(`The verification process ended unexpectedly (${signal ?? `exit ${code}`})${last ? `: ${redact(last)}` : ""}`);
     }
   });
@@ -67,12 +56,8 @@ export async function startVerification(taskId: string, mode: "full" | "quick", 
 /** Cancels a running verification; resolves when its process has recorded it and exited. */
 export async function cancelVerification(runId: string): Promise<boolean> {
   const r = running.get(runId);
-  if (!r || r.proc.exitCode !== null || r.proc.signalCode !== null) return false;
-  const exited = new Promise<void>((resolve) => r.proc.once("exit", () => resolve()));
-  r.proc.kill("SIGTERM");
-  const timeout = setTimeout(() => r.proc.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timeout);
+  if (!r || !isAlive(r.proc)) return false;
+  await stopProcess(r.proc, 10_000);
   return true;
 }
 
@@ -84,7 +69,3 @@ async function markIfStillRunning(taskId: string, runId: string, message: string
     // the console keeps serving even when the database is briefly unavailable
   }
 }
-
-process.once("exit", () => {
-  for (const r of running.values()) r.proc.kill("SIGTERM");
-});

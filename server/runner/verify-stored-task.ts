@@ -1,6 +1,6 @@
 import "server-only";
 import { compare, type CompareMode, type CompareProgress, type CompareResult, type RecordedResult } from "../engine/compare";
-import { describeError, redact } from "../engine/errors";
+import { describeError, redact } from "../errors";
 import { updateVerificationRun } from "../db/verification/update-verification-run";
 import { listDivergentKeyBytes } from "../db/divergence/list-divergent-key-bytes";
 import { loadTaskConfig } from "./task-config";

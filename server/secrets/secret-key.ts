@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DtsError } from "../engine/errors";
-import { dataDir, type Env } from "../db/url";
+import { DtsError } from "../errors";
+import { dataDir, type Env } from "../paths";
 
 /**
  * The 32-byte key that encrypts stored passwords: from REDIS_DTS_SECRET, else ./data/secret.key,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DtsError } from "../engine/errors";
+import { DtsError } from "../errors";
 import { encryptSecret } from "./encrypt-secret";
 import { decryptSecret } from "./decrypt-secret";
 import { keyFromSecret, secretKey, secretKeyPath } from "./secret-key";
@@ -79,5 +79,13 @@ describe("AES-256-GCM secrets", () => {
     expect(message).not.toContain("hunter2");
     expect(() => decryptSecret("plaintext-password", key)).toThrow(/expected encrypted format/);
     expect(() => decryptSecret("v1.AAAA.BBBB.CCCC", key)).toThrow(/damaged/);
+  });
+
+  it("bind a value to what it was given for: another binding, or none, cannot read it", () => {
+    const bound = encryptSecret("hunter2", key, '["t1","source","10.0.0.1",6379,null,"standalone"]');
+    expect(bound.startsWith("v2.")).toBe(true);
+    expect(decryptSecret(bound, key, '["t1","source","10.0.0.1",6379,null,"standalone"]')).toBe("hunter2");
+    expect(() => decryptSecret(bound, key, '["t1","source","10.6.6.6",6379,null,"standalone"]')).toThrow(/saved for another address/);
+    expect(() => decryptSecret(bound, key)).toThrow(/bound to an endpoint/);
   });
 });

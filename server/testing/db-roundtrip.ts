@@ -33,7 +33,7 @@ export async function exerciseDataFunctions(): Promise<void> {
 
   const raw = await getDb().endpoint.findMany({ where: { taskId: b.id }, omit: { passwordEncrypted: false } });
   for (const row of raw) {
-    expect(row.passwordEncrypted).toMatch(/^v1\./);
+    expect(row.passwordEncrypted).toMatch(/^v2\./);
     // (a short fragment like "pw" can occur by chance in base64; the whole password cannot)
     expect(row.passwordEncrypted).not.toContain("s3cret-pw");
     expect(row.passwordEncrypted).not.toContain(Buffer.from("s3cret-pw").toString("base64url").slice(0, 8));
@@ -51,9 +51,21 @@ export async function exerciseDataFunctions(): Promise<void> {
     username: "dts",
     password: "d-pw",
   });
-  // undefined keeps the stored password, null removes it
-  await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster" });
+  // undefined keeps the stored password while the endpoint stays where it was saved for
+  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.5", port: 7000, mode: "cluster", regionLabel: "x" })).toEqual({ passwordDropped: false });
   expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBe("s3cret-pw");
+  // a row pointed elsewhere behind saveEndpoint's back cannot decrypt its secret (bound to host, port, user, mode)
+  await getDb().endpoint.update({ where: { taskId_role: { taskId: b.id, role: "destination" } }, data: { host: "10.6.6.6" } });
+  await expect(getEndpointCredentials({ taskId: b.id, role: "destination" })).rejects.toThrow(/Destination 10\.6\.6\.6:6380: .*saved for another address/);
+  await getDb().endpoint.update({ where: { taskId_role: { taskId: b.id, role: "destination" } }, data: { host: "10.0.0.9", username: "default" } });
+  await expect(getEndpointCredentials({ taskId: b.id, role: "destination" })).rejects.toThrow(/saved for another address/);
+  await getDb().endpoint.update({ where: { taskId_role: { taskId: b.id, role: "destination" } }, data: { username: "dts" } });
+  expect((await getEndpointCredentials({ taskId: b.id, role: "destination" }))?.password).toBe("d-pw");
+  // moving without giving the password again drops it; null removes it
+  expect(await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster" })).toEqual({ passwordDropped: true });
+  expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBeUndefined();
+  await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster", password: "again" });
+  expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBe("again");
   await saveEndpoint({ taskId: b.id, role: "source", host: "10.0.0.6", port: 7000, mode: "cluster", password: null });
   expect((await getEndpointCredentials({ taskId: b.id, role: "source" }))?.password).toBeUndefined();
 
@@ -73,11 +85,13 @@ export async function exerciseDataFunctions(): Promise<void> {
   expect(await updateTask({ id: "missing", data: { name: "x" } })).toBeNull();
 
   // compare-and-set: pausing a task that is not running changes nothing
-  expect(await setTaskState({ id: b.id, state: "paused", from: ["initializing", "synchronizing"] })).toBeNull();
-  const started = await setTaskState({ id: b.id, state: "initializing", from: ["not_started"] });
+  expect(await setTaskState({ id: b.id, move: "pause", state: "paused" })).toBeNull();
+  // a move leads only to its own states: pausing cannot finish a task
+  await expect(setTaskState({ id: b.id, move: "pause", state: "finished" })).rejects.toThrow(/cannot move to finished/);
+  const started = await setTaskState({ id: b.id, move: "start", state: "initializing" });
   expect(started?.state).toBe("initializing");
   expect(started?.startedAt).toBeInstanceOf(Date);
-  expect((await setTaskState({ id: b.id, state: "paused", from: ["initializing", "synchronizing"] }))?.state).toBe("paused");
+  expect((await setTaskState({ id: b.id, move: "pause", state: "paused" }))?.state).toBe("paused");
 
   // offsets beyond 2^53 survive exactly
   const big = 2n ** 60n + 7n;

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis, Cluster } from "ioredis";
 import { freePort } from "./free-port";
+import type { TestCerts } from "./tls-certs";
 
 /**
  * Real redis-server processes for tests: started on free ports in a temp folder, stopped (and their
@@ -23,6 +24,16 @@ export interface RedisOptions {
   port?: number;
   /** an RDB file the server loads at startup (copied into its folder as dump.rdb) */
   rdbFile?: string;
+  /** TLS only: the port is a tls-port (plain port 0), replication and the cluster bus over TLS too */
+  tls?: { certs: TestCerts; authClients?: boolean };
+}
+
+/** What a test client needs to reach a node of these options (password, TLS with the client certificate). */
+export function clientOptions(opts: RedisOptions): { password?: string; tls?: { ca: string; cert: string; key: string } } {
+  return {
+    password: opts.password,
+    ...(opts.tls && { tls: { ca: opts.tls.certs.ca, cert: opts.tls.certs.clientCert, key: opts.tls.certs.clientKey } }),
+  };
 }
 
 export interface RedisNode {
@@ -67,7 +78,11 @@ export function assertRedisInstalled(binary = "redis-server"): void {
 }
 
 function configText(port: number, dir: string, opts: RedisOptions): string {
-  const lines = [`port ${port}`, `dir ${dir}`, `logfile ${path.join(dir, "redis.log")}`, `pidfile ${path.join(dir, "redis.pid")}`];
+  const t = opts.tls;
+  const tlsLines = t
+    ? [`port 0`, `tls-port ${port}`, `tls-cert-file ${t.certs.serverCertFile}`, `tls-key-file ${t.certs.serverKeyFile}`, `tls-ca-cert-file ${t.certs.caFile}`, `tls-auth-clients ${t.authClients ? "yes" : "no"}`, "tls-replication yes", "tls-cluster yes"]
+    : [`port ${port}`];
+  const lines = [...tlsLines, `dir ${dir}`, `logfile ${path.join(dir, "redis.log")}`, `pidfile ${path.join(dir, "redis.pid")}`];
   const merged: Record<string, string | string[]> = { ...BASE_CONFIG, ...(opts.config ?? {}) };
   for (const [k, v] of Object.entries(merged)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k} ${one}`);
   if (opts.password !== undefined) lines.push(`requirepass ${opts.password}`);
@@ -79,7 +94,7 @@ async function waitReady(node: RedisNode, proc: ChildProcess, timeoutMs = 15_000
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`redis-server on ${node.port} exited: ${node.logTail(20)}`);
-    const c = new Redis({ host: node.host, port: node.port, password: node.options.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    const c = new Redis({ host: node.host, port: node.port, ...clientOptions(node.options), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     c.on("error", () => {});
     try {
       await c.connect();
@@ -121,9 +136,9 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisNode> {
     port,
     dir,
     options: opts,
-    uri: `redis://${opts.password !== undefined ? `:${encodeURIComponent(opts.password)}@` : ""}127.0.0.1:${port}`,
+    uri: `${opts.tls ? "rediss" : "redis"}://${opts.password !== undefined ? `:${encodeURIComponent(opts.password)}@` : ""}127.0.0.1:${port}`,
     client() {
-      const c = new Redis({ host: "127.0.0.1", port, password: opts.password, maxRetriesPerRequest: 3, lazyConnect: false });
+      const c = new Redis({ host: "127.0.0.1", port, ...clientOptions(opts), maxRetriesPerRequest: 3, lazyConnect: false });
       c.on("error", () => {});
       record.clients.add(c);
       return c;
@@ -195,6 +210,7 @@ export async function startCluster(opts: { masters?: number; replicasPerMaster?:
   }
   const args = ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-replicas", String(perMaster), "--cluster-yes"];
   if (opts.password) args.push("-a", opts.password, "--no-auth-warning");
+  if (opts.tls) args.push("--tls", "--cacert", opts.tls.certs.caFile, "--cert", opts.tls.certs.clientCertFile, "--key", opts.tls.certs.clientKeyFile);
   const created = spawnSync("redis-cli", args, { encoding: "utf8", timeout: 60_000 });
   if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}\n${created.stderr}`);
   for (const n of nodes) await waitFor(async () => (await info(n, "cluster", "CLUSTER INFO")).includes("cluster_state:ok"), 30_000, `cluster_state:ok on ${n.port}`);
@@ -228,7 +244,7 @@ export async function startCluster(opts: { masters?: number; replicasPerMaster?:
     replicas: () => byRole("slave"),
     uri: nodes[0].uri,
     client() {
-      const c = new Cluster(nodes.map((n) => ({ host: n.host, port: n.port })), { redisOptions: { password: opts.password } });
+      const c = new Cluster(nodes.map((n) => ({ host: n.host, port: n.port })), { redisOptions: clientOptions(opts) });
       c.on("error", () => {});
       clusterClients.add(c);
       return c;
@@ -241,7 +257,7 @@ const clusterClients = new Set<Cluster>();
 
 /** INFO section text (or another command's text reply) from a node, on a short-lived connection. */
 export async function info(node: RedisNode, section = "", command?: string): Promise<string> {
-  const c = new Redis({ host: node.host, port: node.port, password: node.options.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const c = new Redis({ host: node.host, port: node.port, ...clientOptions(node.options), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   c.on("error", () => {});
   try {
     await c.connect();

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./redis-harness";
+import { readJsonLines } from "../runner/child-process";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -36,7 +37,12 @@ export class SyncProcess {
   stderr = "";
   readonly dataDir: string;
 
-  constructor(private readonly args: string[], dataDir?: string, private readonly env: Record<string, string> = {}) {
+  constructor(
+    private readonly args: string[],
+    dataDir?: string,
+    /** extra environment, e.g. REDIS_DTS_SOURCE_PASSWORD */
+    private readonly env: Record<string, string> = {},
+  ) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), "redis-dts-sync-"));
   }
 
@@ -47,20 +53,11 @@ export class SyncProcess {
       env: { ...process.env, REDIS_DTS_DATA_DIR: this.dataDir, DATABASE_URL: "", REDIS_DTS_SECRET: "test-secret-for-sync-tests-0123456789", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) !== -1) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          this.lines.push(JSON.parse(line));
-        } catch {
-          this.stderr += `(stdout) ${line}\n`;
-        }
-      }
-    });
+    readJsonLines(
+      proc.stdout!,
+      (line) => this.lines.push(line as SyncStatusLine),
+      (line) => (this.stderr += `(stdout) ${line}\n`),
+    );
     proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.proc = proc;
     return this;

@@ -1,7 +1,9 @@
 import type { CliCommand, CliIO } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
-import { DtsError, describeError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import type { ParsedArgs } from "../args";
+import { choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import { DtsError, describeError } from "../../errors";
+import type { Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import { compare, type CompareMode, type CompareProgress, type CompareResult } from "../../engine/compare";
 
 /**
@@ -18,32 +20,12 @@ interface Options {
   mode: CompareMode;
 }
 
-function parseOptions(args: ParsedArgs): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-  const mode = f.mode ?? "full";
-  if (mode !== "full" && mode !== "quick") throw new UsageError("--mode must be full or quick");
-  return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    mode,
-  };
-}
-
-/** The endpoint parsers throw INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+function parseOptions(args: ParsedArgs, io: CliIO): Options {
+  noPositionals(args);
+  const warn = (line: string) => io.stderr.write(`redis-dts compare: ${line}\n`);
+  const source = endpointOption(args, "source", warn);
+  const target = endpointOption(args, "target", warn);
+  return { source, target, ...databaseOptions(args), mode: choice(args, "mode", ["full", "quick"]) };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -111,13 +93,15 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to compare, e.g. 0,1 (default: those holding keys on either side)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "mode", value: true, valueName: "MODE", help: "full (default) or quick" },
     { name: "json", value: false, help: 'print one JSON object {"equal","keys","missing","extra","different","samples":[…]}' },
   ],
   async run(args, io) {
-    return runCompare(parseOptions(args), Boolean(args.flags.json), Boolean(args.flags.debug), io);
+    return runCompare(parseOptions(args, io), Boolean(args.flags.json), Boolean(args.flags.debug), io);
   },
 };
 

@@ -1,7 +1,7 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
 import { closeDb } from "../../db/client";
-import { endStoredTask } from "../../runner/end-stored-task";
+import { endStoredTask } from "../../tasks/end-stored-task";
 
 /**
  * `finish` and `delete`: end a stored task for good. Both remove the task's own keys

@@ -1,17 +1,25 @@
 import type { CliCommand } from "../command";
 
+export interface CommandEntry {
+  /** one line for `redis-dts --help` */
+  brief: string;
+  /** started by the console, not by people: works, but `--help` does not list it */
+  internal?: boolean;
+  load(): Promise<CliCommand>;
+}
+
 /**
  * Every command of `redis-dts`, loaded lazily so `--help` stays instant and one command's
  * dependencies are not loaded for another.
  */
-export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
-  "run-task": async () => (await import("./run-task")).default,
-  "sync": async () => (await import("./sync")).default,
-  "verify-task": async () => (await import("./verify-task")).default,
-  compare: async () => (await import("./compare")).default,
-  finish: async () => (await import("./finish")).default,
-  delete: async () => (await import("./delete")).default,
-  precheck: async () => (await import("./precheck")).default,
-  "rdb dump": async () => (await import("./rdb-dump")).default,
-  "rdb load": async () => (await import("./rdb-load")).default,
+export const COMMANDS: Record<string, CommandEntry> = {
+  sync: { brief: "synchronize a source to a destination: full data, then every write (resumes when run again)", load: async () => (await import("./sync")).default },
+  precheck: { brief: "check source and destination before a synchronization: every item with its cause and fix", load: async () => (await import("./precheck")).default },
+  compare: { brief: "verify the data: compare both sides key by key (exit 0 equal, 1 different)", load: async () => (await import("./compare")).default },
+  "rdb dump": { brief: "print an RDB file as one JSON object per key", load: async () => (await import("./rdb-dump")).default },
+  "rdb load": { brief: "restore an RDB file into a standalone or cluster destination", load: async () => (await import("./rdb-load")).default },
+  finish: { brief: "end a stopped task for good and remove its own keys from both sides", load: async () => (await import("./finish")).default },
+  delete: { brief: "remove a stopped task's own keys from both sides, then the task", load: async () => (await import("./delete")).default },
+  "run-task": { brief: "run a task stored by the console", internal: true, load: async () => (await import("./run-task")).default },
+  "verify-task": { brief: "verify a task's data for the console", internal: true, load: async () => (await import("./verify-task")).default },
 };

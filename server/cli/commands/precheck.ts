@@ -1,7 +1,8 @@
-import type { CliCommand } from "../command";
-import { UsageError, type ParsedArgs } from "../args";
-import { DtsError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, type Endpoint } from "../../engine/endpoint";
+import type { CliCommand, CliIO } from "../command";
+import type { ParsedArgs } from "../args";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import type { Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import { runPrecheck, type PrecheckResult } from "../../engine/precheck";
 
 interface Options {
@@ -13,32 +14,12 @@ interface Options {
 }
 
 /** Bad input is a usage problem (exit 2), whichever parser found it. */
-function parseOptions(args: ParsedArgs): Options {
-  const f = args.flags;
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-  if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-  const conflict = f.conflict ?? "intercept";
-  if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-  return {
-    source: asUsage(() => parseRedisUri(String(f.source), parseMode(f["source-mode"], "source-mode")), "--source: "),
-    target: asUsage(() => parseRedisUri(String(f.target), parseMode(f["target-mode"], "target-mode")), "--target: "),
-    dbs: asUsage(() => parseDbList(f.dbs)),
-    dbMap: asUsage(() => parseDbMap(f["db-map"])),
-    conflict,
-  };
-}
-
-/** The endpoint parsers throw DtsError INVALID_URI / INVALID_CONFIG: on the command line that is a usage error. */
-function asUsage<T>(parse: () => T, prefix = ""): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) {
-      throw new UsageError(err.message.startsWith("--") ? err.message : `${prefix}${err.message}`);
-    }
-    throw err;
-  }
+function parseOptions(args: ParsedArgs, io: CliIO): Options {
+  noPositionals(args);
+  const warn = (line: string) => io.stderr.write(`redis-dts precheck: ${line}\n`);
+  const source = endpointOption(args, "source", warn);
+  const target = endpointOption(args, "target", warn);
+  return { source, target, ...databaseOptions(args), conflict: choice(args, "conflict", CONFLICT_CHOICES) };
 }
 
 const MARK = { passed: "PASSED ", warning: "WARNING", failed: "FAILED " } as const;
@@ -66,13 +47,15 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize, e.g. 0,1 (default: those holding keys)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: destination must be empty) or ignore (overwrite)" },
     { name: "json", value: false, help: 'print one JSON object {"passed", "items": [{"id","name","status","message","fix"}]}' },
   ],
   async run(args, io) {
-    const o = parseOptions(args);
+    const o = parseOptions(args, io);
     const result = await runPrecheck({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, conflict: o.conflict });
     if (args.flags.json) {
       const items = result.items.map(({ id, name, status, message, fix }) => ({ id, name, status, message, fix }));

@@ -1,13 +1,13 @@
 import { createReadStream } from "node:fs";
 import { UsageError } from "../args";
 import type { CliCommand } from "../command";
-import { DtsError } from "../../engine/errors";
+import { DtsError } from "../../errors";
 import { RdbParser } from "../../engine/rdb/parser";
 import { decodeValue } from "../../engine/rdb/decode-value";
 import { jsonBytes, jsonValue, libraryName } from "../../engine/rdb/dump-json";
 import { ENCODING_NAMES } from "../../engine/rdb/constants";
 import type { RdbEvent } from "../../engine/rdb/types";
-import type { TypedValue } from "../../engine/keys/typed-value";
+import type { TypedValue } from "../../engine/values/typed-value";
 
 const SUMMARY = `Print every key of an RDB file (any RDB version 1-12, Valkey's VALKEY080).
 

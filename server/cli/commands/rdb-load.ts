@@ -1,12 +1,12 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
-import { parseDbList, parseDbMap, parseMode, parseRedisUri } from "../../engine/endpoint";
-import { DtsError } from "../../engine/errors";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { secretFlagSpecs } from "../endpoint-flags";
+import { DtsError, describeError } from "../../errors";
 import { clusterDbError } from "../../engine/loader/loader";
 import { RdbLoader, loadRdbFile, type LoadProgress, type LoadStats } from "../../engine/loader";
 import { openWriter } from "../../engine/writer/open-writer";
 import { verifyRdbFile } from "../../engine/loader/verify-rdb-file";
-import { describeError } from "../../engine/errors";
 import { statSync } from "node:fs";
 
 const SUMMARY = `Load an RDB file into a Redis deployment (standalone or cluster).
@@ -32,6 +32,7 @@ const command: CliCommand = {
   flags: [
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("target"),
     { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
@@ -42,12 +43,9 @@ const command: CliCommand = {
     const [file, extra] = args.positionals;
     if (!file) throw new UsageError("FILE is required");
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    if (typeof args.flags.target !== "string") throw new UsageError("--target URI is required");
-    const conflict = args.flags.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const target = parseRedisUri(args.flags.target, parseMode(args.flags["target-mode"], "target-mode"));
-    const dbs = parseDbList(args.flags.dbs);
-    const dbMap = parseDbMap(args.flags["db-map"]);
+    const target = endpointOption(args, "target", (line) => io.stderr.write(`redis-dts rdb load: ${line}\n`));
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const { dbs, dbMap } = databaseOptions(args);
 
     const started = Date.now();
     if (!args.flags["no-verify"]) {

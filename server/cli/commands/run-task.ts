@@ -1,9 +1,8 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
 import { closeDb } from "../../db/client";
-import { dataDir } from "../../db/url";
+import { dataDir } from "../../paths";
 import { runStoredTask } from "../../runner/run-stored-task";
-import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
 
 /**
  * Runs a task stored by the console. The console starts one such process per running task, so a
@@ -40,7 +39,6 @@ const command: CliCommand = {
       const final = await runStoredTask({
         taskId: id,
         dataDir: dataDir(),
-        loader: rdbLoaderFactory,
         signal: controller.signal,
         get stopState() {
           return stopState;

@@ -1,26 +1,17 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
-import { DtsError } from "../../engine/errors";
-import { parseRedisUri, parseMode, parseDbList, parseDbMap, formatAddress, type Endpoint } from "../../engine/endpoint";
+import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { formatAddress, type Endpoint } from "../../engine/endpoint";
+import { secretFlagSpecs } from "../endpoint-flags";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
 import { findOrCreateTaskByName } from "../../db/task/find-or-create-task-by-name";
 import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
-import { rdbLoaderFactory } from "../../engine/sync/rdb-loader-factory";
-import { dataDir } from "../../db/url";
-import { ZTaskNameSchema } from "../../db/task/task.types";
+import { dataDir } from "../../paths";
+import { ZTaskNameSchema } from "../../../contracts/task.types";
 import { FullSyncBar } from "../progress-bar";
-
-function usage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof DtsError && (err.code === "INVALID_URI" || err.code === "INVALID_CONFIG")) throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
@@ -41,6 +32,8 @@ const command: CliCommand = {
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "source-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
+    ...secretFlagSpecs("source"),
+    ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: the same number; into a cluster destination every database goes to 0, and the precheck warns about merged databases)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
@@ -59,18 +52,13 @@ const command: CliCommand = {
     const validName = ZTaskNameSchema.safeParse(name);
     if (!validName.success) throw new UsageError(`--task: ${validName.error.issues[0].message}`);
     if (/[\x00-\x1f\x7f]/.test(name)) throw new UsageError("--task: a task name cannot contain control characters");
-    if (typeof f.source !== "string") throw new UsageError("--source URI is required");
-    if (typeof f.target !== "string") throw new UsageError("--target URI is required");
-    const source: Endpoint = usage(() => parseRedisUri(f.source as string, parseMode(f["source-mode"], "source-mode")));
-    const target: Endpoint = usage(() => parseRedisUri(f.target as string, parseMode(f["target-mode"], "target-mode")));
-    const dbs = usage(() => parseDbList(f.dbs));
-    const dbMap = usage(() => parseDbMap(f["db-map"]));
-    const conflict = f.conflict ?? "intercept";
-    if (conflict !== "intercept" && conflict !== "ignore") throw new UsageError("--conflict must be intercept or ignore");
-    const initial = f["initial-sync"] ?? "full";
-    if (initial !== "full" && initial !== "incremental") throw new UsageError("--initial-sync must be full or incremental");
-    const onInexact = f["on-inexact"] ?? "pause";
-    if (onInexact !== "pause" && onInexact !== "skip" && onInexact !== "fail") throw new UsageError("--on-inexact must be pause, skip or fail");
+    const warn = (line: string) => io.stderr.write(`redis-dts sync: ${line}\n`);
+    const source: Endpoint = endpointOption(args, "source", warn);
+    const target: Endpoint = endpointOption(args, "target", warn);
+    const { dbs, dbMap } = databaseOptions(args);
+    const conflict = choice(args, "conflict", CONFLICT_CHOICES);
+    const initial = choice(args, "initial-sync", ["full", "incremental"]);
+    const onInexact = choice(args, "on-inexact", ["pause", "skip", "fail"]);
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
@@ -80,8 +68,8 @@ const command: CliCommand = {
       // Stored only once this process holds the task's lease: a second `sync` on a running task is
       // refused without changing what the first one runs.
       const prepare = async () => {
-        await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null });
-        await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null });
+        await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: source.mode, username: source.username ?? null, password: source.password ?? null, tls: source.tls ?? null });
+        await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: target.mode, username: target.username ?? null, password: target.password ?? null, tls: target.tls ?? null });
         await updateTask({
           id: task.id,
           data: {
@@ -101,7 +89,6 @@ const command: CliCommand = {
       const final = await runStoredTask({
         taskId: task.id,
         dataDir: dataDir(),
-        loader: rdbLoaderFactory,
         signal: io.signal,
         skipPrecheck: Boolean(f["skip-precheck"]),
         prepare,

@@ -1,7 +1,7 @@
 import "server-only";
-import { redact } from "../../engine/errors";
+import { redact } from "../../errors";
 import { getDb } from "../client";
-import { MAX_DIVERGENT_KEYS } from "./divergence.types";
+import { MAX_DIVERGENT_KEYS } from "../../../contracts/divergence.types";
 
 export interface AddDivergentKeysOptions {
   taskId: string;

@@ -1,7 +1,7 @@
 import "server-only";
-import { printable } from "../../engine/keys/printable";
+import { printable } from "../../engine/values/printable";
 import { getDb } from "../client";
-import type { TDivergentKeyRow } from "./divergence.types";
+import type { TDivergentKeyRow } from "../../../contracts/divergence.types";
 
 export interface FindDivergentKeysOptions {
   taskId: string;

@@ -25,9 +25,9 @@ describe("saveEndpoint", () => {
     const src = { taskId: task.id, role: "source" as const, host: "10.0.0.1", port: 7000, mode: "cluster" as const };
     await saveEndpoint(src);
     await saveCheckpoint({ taskId: task.id, sourceNode: "10.0.0.1:7000", replid: "r".repeat(40), offset: 100n, phase: "incremental" });
-    await saveEndpoint({ ...src, password: "same place, new password" });
+    expect(await saveEndpoint({ ...src, password: "same place, new password" })).toEqual({ moved: false });
     expect(await getCheckpoints({ taskId: task.id })).toHaveLength(1);
-    await saveEndpoint({ ...src, port: 7001 });
+    expect(await saveEndpoint({ ...src, port: 7001 })).toEqual({ moved: true });
     expect(await getCheckpoints({ taskId: task.id })).toHaveLength(0);
   });
 });

@@ -7,12 +7,14 @@ export interface CreateSessionOptions {
   tokenHash: string;
   expiresAt: Date;
   userAgent?: string;
+  /** the sign-in time: the idle timeout counts from it */
+  now?: Date;
 }
 
-export async function createSession({ operatorId, tokenHash, expiresAt, userAgent }: CreateSessionOptions) {
+export async function createSession({ operatorId, tokenHash, expiresAt, userAgent, now = new Date() }: CreateSessionOptions) {
   const db = getDb();
   const [session] = await db.$transaction([
-    db.session.create({ data: { operatorId, tokenHash, expiresAt, userAgent: (userAgent ?? "").slice(0, 300) } }),
+    db.session.create({ data: { operatorId, tokenHash, expiresAt, lastSeenAt: now, userAgent: (userAgent ?? "").slice(0, 300) } }),
     db.operator.update({ where: { id: operatorId }, data: { lastSignInAt: new Date() }, select: { id: true } }),
   ]);
   return session;

@@ -8,9 +8,12 @@ export interface ClearSignInFailuresOptions {
   olderThan: Date;
 }
 
-/** After a successful sign-in the backoff starts over for that account and address. */
+/**
+ * After a successful sign-in the backoff starts over for that account from that address only:
+ * failures from other addresses (someone else guessing) keep slowing those addresses.
+ */
 export async function clearSignInFailures({ username, address, olderThan }: ClearSignInFailuresOptions): Promise<void> {
   await getDb().signInAttempt.deleteMany({
-    where: { OR: [{ succeeded: false, username }, { succeeded: false, address }, { time: { lt: olderThan } }] },
+    where: { OR: [{ succeeded: false, username, address }, { time: { lt: olderThan } }] },
   });
 }

@@ -1,29 +1,39 @@
 import "server-only";
 import { getDb } from "../client";
 
+/** failed sign-ins counted for the throttle (server/auth/throttle.ts) */
+export interface RecentFailureCounts {
+  /** for this account from this address */
+  pair: number;
+  /** from this address, any account */
+  address: number;
+  /** for this account, any address */
+  account: number;
+  lastFailureAt: Date | null;
+}
+
 export interface FindRecentFailuresOptions {
   username: string;
   address: string;
   since: Date;
+  /** the caller's own attempt, recorded before this count */
+  excludeId?: string;
 }
 
-export interface RecentFailures {
-  /** failed attempts for this account (from any address) since `since` */
-  account: number;
-  /** failed attempts from this address (for any account) since `since` */
-  address: number;
-  /** the latest of those failures */
-  lastFailureAt: Date | null;
-}
-
-export async function findRecentFailures({ username, address, since }: FindRecentFailuresOptions): Promise<RecentFailures> {
+/** Failed (and still pending) attempts since `since`, for the backoff (server/auth/throttle.ts). */
+export async function findRecentFailures({ username, address, since, excludeId }: FindRecentFailuresOptions): Promise<RecentFailureCounts> {
   const db = getDb();
-  const byAccount = { username, succeeded: false, time: { gte: since } };
-  const byAddress = { address, succeeded: false, time: { gte: since } };
-  const [account, fromAddress, last] = await Promise.all([
-    db.signInAttempt.count({ where: byAccount }),
-    db.signInAttempt.count({ where: byAddress }),
-    db.signInAttempt.findFirst({ where: { OR: [byAccount, byAddress] }, orderBy: { time: "desc" }, select: { time: true } }),
+  const base = { succeeded: false, time: { gte: since }, ...(excludeId && { id: { not: excludeId } }) };
+  const [pair, fromAddress, account] = await Promise.all([
+    db.signInAttempt.count({ where: { ...base, username, address } }),
+    db.signInAttempt.count({ where: { ...base, address } }),
+    db.signInAttempt.count({ where: { ...base, username } }),
   ]);
-  return { account, address: fromAddress, lastFailureAt: last?.time ?? null };
+  // The account's failures from elsewhere slow this address only once it failed for the account too.
+  const last = await db.signInAttempt.findFirst({
+    where: { ...base, OR: pair > 0 ? [{ username }, { address }] : [{ address }] },
+    orderBy: { time: "desc" },
+    select: { time: true },
+  });
+  return { pair, address: fromAddress, account, lastFailureAt: last?.time ?? null };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { redact } from "../../engine/errors";
+import { redact } from "../../errors";
 import { getDb } from "../client";
 import type { TEventLevel } from "./task-event.types";
 

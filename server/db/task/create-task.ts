@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../client";
-import { generateTaskName } from "./generate-task-name";
+import { generateTaskName } from "../../../contracts/generate-task-name";
 
 export interface CreateTaskOptions {
   /** default: an auto-generated name (editable later, need not be unique) */

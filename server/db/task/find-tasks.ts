@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../client";
-import { ZTaskStateSchema } from "./task.types";
-import type { EndpointSummary, TaskSummary } from "./task-summary";
+import { ZTaskStateSchema } from "../../../contracts/task.types";
+import type { EndpointSummary, TaskSummary } from "../../../contracts/task-summary";
 
 export interface FindTasksOptions {
   /** only tasks with this region label; undefined = all */

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb } from "../client";
 import { parseJsonField, toJsonField } from "../json";
-import type { TTaskOptions } from "./task.types";
+import type { TTaskOptions } from "../../../contracts/task.types";
 
 export interface MergeTaskOptionsOptions {
   id: string;

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../client";
 import { toJsonField } from "../json";
-import type { TConflictMode, TDbMap, TInitialSync } from "./task.types";
+import type { TConflictMode, TDbMap, TInitialSync } from "../../../contracts/task.types";
 
 export interface UpdateTaskOptions {
   id: string;

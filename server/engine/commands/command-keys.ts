@@ -1,4 +1,4 @@
-import { COMMAND_SPECS, KEYLESS, type CommandSpec, type LearnedCommands, type StoreLayout } from "../sync/command-spec";
+import { COMMAND_SPECS, KEYLESS, type CommandSpec, type LearnedCommands, type StoreLayout } from "./command-spec";
 import { findKeys, parseCommandRow, type CommandKeyInfo } from "./key-specs";
 
 /** Asks a server: `COMMAND INFO name` rows, `COMMAND GETKEYS argv…` key names (errors are thrown). */

@@ -1,8 +1,8 @@
 import type { Cluster, Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import { withControl } from "../topology";
-import { COMMAND_SPECS, KEYLESS } from "../sync/command-spec";
+import { COMMAND_SPECS, KEYLESS } from "./command-spec";
 import { CommandKeys, type KeyServer } from "./command-keys";
 import { parseCommandTable } from "./key-specs";
 

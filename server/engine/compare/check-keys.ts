@@ -1,6 +1,6 @@
 import type { CommandRunner } from "../keys/command-runner";
 import { readKeys, type LiveKey } from "../keys/read-key";
-import { diffValues } from "../keys/canonical";
+import { diffValues } from "../keys/diff-values";
 import { asInt } from "../keys/reply";
 import { readShapes, type KeyShape } from "./key-shape";
 import { sideFailure, type Side } from "./side";

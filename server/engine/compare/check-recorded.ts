@@ -1,4 +1,4 @@
-import { printable } from "../keys/printable";
+import { printable } from "../values/printable";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";
 import { RecheckQueue, cancelled } from "./recheck-queue";
 import type { CompareSample, RecordedKey, RecordedResult } from "./types";

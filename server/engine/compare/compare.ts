@@ -1,4 +1,4 @@
-import { printable } from "../keys/printable";
+import { printable } from "../values/printable";
 import { openSide, sideFailure, type Side } from "./side";
 import { scanKeys } from "./scan-keys";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";

@@ -22,7 +22,7 @@ export class PipelineRunner implements CommandRunner {
   }
 
   static async open(node: Endpoint, db: number): Promise<PipelineRunner> {
-    const conn = await PipelineConnection.open({ host: node.host, port: node.port, username: node.username, password: node.password, clientName: "redis-dts-compare" });
+    const conn = await PipelineConnection.open({ host: node.host, port: node.port, username: node.username, password: node.password, tls: node.tls, clientName: "redis-dts-compare" });
     conn.select(db);
     return new PipelineRunner(conn);
   }

@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import type { Finding } from "./check-keys";
 
 /**

@@ -2,7 +2,7 @@ import calculateSlot from "cluster-key-slot";
 import { run, type CommandRunner } from "../keys/command-runner";
 import { PipelineRunner } from "./pipeline-runner";
 import { countOwnKeys } from "../keys/count-own-keys";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { discoverTopology, masters, keyspaceCounts, parseInfo, sniffRedis, SLOT_COUNT, type TopologyNode } from "../topology";
 
@@ -110,7 +110,8 @@ export async function openSide(endpoint: Endpoint, role: "source" | "target", si
  */
 async function explain(endpoint: Endpoint, role: string, err: DtsError): Promise<DtsError> {
   if (err.code === "CONNECT_FAILED" || err.code === "TIMEOUT" || err.code === "PROTOCOL_ERROR") {
-    const sniff = await sniffRedis(endpoint.host, endpoint.port, 3000);
+    const sniff = await sniffRedis(endpoint.host, endpoint.port, 3000, endpoint.tls);
+    if (sniff.kind === "tls") return new DtsError("CONNECT_FAILED", `${role}: ${sniff.message}. ${sniff.fix ?? ""}`.trim(), { cause: err });
     if (sniff.kind !== "redis") {
       const code = sniff.kind === "http" || sniff.kind === "other" ? "NOT_REDIS" : sniff.kind === "silent" || sniff.kind === "timeout" ? "TIMEOUT" : "CONNECT_FAILED";
       return new DtsError(code, `${role}: ${sniff.message}`, { cause: err });

@@ -1,6 +1,6 @@
-import type { StreamConsumer, StreamGroup, StreamValue } from "./typed-value";
-import type { DiffOptions, ValueDifference } from "./canonical";
-import { printable } from "./printable";
+import type { StreamConsumer, StreamGroup, StreamValue } from "../values/typed-value";
+import type { DiffOptions, ValueDifference } from "./value-difference";
+import { printable } from "../values/printable";
 
 /**
  * Stream equality on canonical streams (groups, consumers and PELs already sorted): entries in

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { run, toRunner, type CommandArg, type CommandRunner } from "./command-runner";
-import type { HashField, RedisType, TypedValue, ZsetEntry } from "./typed-value";
+import type { HashField, RedisType, TypedValue, ZsetEntry } from "../values/typed-value";
 import { asArray, asBuffer, asInt, asScore, asText, flatPairs } from "./reply";
 import { completeStream, parseStreamFull, type StreamInfo } from "./read-stream";
 import { serverCapabilities } from "./capabilities";

@@ -1,4 +1,4 @@
-import type { StreamConsumer, StreamEntry, StreamGroup, StreamPendingEntry, StreamValue } from "./typed-value";
+import type { StreamConsumer, StreamEntry, StreamGroup, StreamPendingEntry, StreamValue } from "../values/typed-value";
 import { asArray, asBuffer, asInt, asRecord, asText } from "./reply";
 import { run, type CommandRunner } from "./command-runner";
 

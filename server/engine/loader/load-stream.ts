@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from "node:fs";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RdbParser } from "../rdb/parser";
 import type { RdbLoader } from "./loader";
 import type { LoadStats } from "./types";

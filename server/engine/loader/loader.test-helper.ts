@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { expect } from "vitest";
-import { diffValues, type DiffOptions } from "../keys/canonical";
+import { diffValues, type DiffOptions } from "../keys/diff-values";
 import { readKeys, type LiveKey } from "../keys/read-key";
-import type { TypedValue } from "../keys/typed-value";
+import type { TypedValue } from "../values/typed-value";
 import { parseRedisUri } from "../endpoint";
 import type { RedisNode } from "../../testing/redis-harness";
 import { openWriter } from "../writer/open-writer";

@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import type { RdbEvent, RdbKeyEntry, RdbKeyEvent } from "../rdb/types";
 import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";

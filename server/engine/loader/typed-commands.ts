@@ -1,4 +1,4 @@
-import type { HashField, StreamValue } from "../keys/typed-value";
+import type { HashField, StreamValue } from "../values/typed-value";
 import { iterateValue } from "../rdb/iterate-value";
 import type { RdbKeyEntry } from "../rdb/types";
 import type { Arg } from "../resp/encoder";

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RdbParser } from "../rdb/parser";
 
 export interface VerifyRdbFileOptions {

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Endpoint } from "../endpoint";
 import { probeNode, discoverTopology, withControl, addressOf, keyspaceCounts, type NodeProbe, type Topology, type TopologyNode } from "../topology";
 import { ownKeysPerDb } from "../keys/count-own-keys";
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import type { PrecheckOptions } from "./types";
 
 /** One node of a side with what probing it found. */
@@ -111,7 +111,7 @@ export function blockedReason(side: Side): string | undefined {
 }
 
 export function credentialsOf(side: Side, node: { host: string; port: number }) {
-  return { host: node.host, port: node.port, username: side.endpoint.username, password: side.endpoint.password };
+  return { host: node.host, port: node.port, username: side.endpoint.username, password: side.endpoint.password, tls: side.endpoint.tls };
 }
 
 /** Runs fn on a control connection to one node of a side. */

@@ -1,4 +1,4 @@
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import { DEFAULT_TIMEOUT_MS } from "../topology";
 import { countOwnKeysOf, gatherSide, type PrecheckContext } from "./context";
 import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type PrecheckOptions, type PrecheckResult } from "./types";
@@ -13,12 +13,15 @@ import { targetInUseItem, sameDeploymentItem } from "./items/deployment";
 import { heartbeatItem } from "./items/heartbeat";
 import { pubsubItem } from "./items/pubsub";
 import { modulesItem } from "./items/modules";
+import { tlsItem } from "./items/tls";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
   target_connectivity: (c) => connectivityItem(c.target, c.timeoutMs),
   source_auth: (c) => authItem(c.source),
   target_auth: (c) => authItem(c.target),
+  source_tls: (c) => tlsItem(c.source),
+  target_tls: (c) => tlsItem(c.target),
   source_version: (c) => sourceVersionItem(c.source),
   target_version: (c) => targetVersionItem(c.source, c.target),
   source_psync: psyncItem,

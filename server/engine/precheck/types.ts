@@ -48,6 +48,8 @@ export const PRECHECK_ITEMS = [
   { id: "target_connectivity", name: "Destination database connectivity" },
   { id: "source_auth", name: "Source database authentication" },
   { id: "target_auth", name: "Destination database authentication" },
+  { id: "source_tls", name: "Source TLS handshake and certificate" },
+  { id: "target_tls", name: "Destination TLS handshake and certificate" },
   { id: "source_version", name: "Source database version" },
   { id: "target_version", name: "Destination database version" },
   { id: "source_psync", name: "Source PSYNC permission" },

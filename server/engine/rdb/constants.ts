@@ -1,5 +1,5 @@
-import type { RedisType } from "../keys/typed-value";
-import { DtsError } from "../errors";
+import type { RedisType } from "../values/typed-value";
+import { DtsError } from "../../errors";
 
 /** Opcodes and value types of the RDB format (Redis rdb.h; Valkey rdb.h for the VALKEY magic). */
 export const OP = {
@@ -47,9 +47,6 @@ export const T = {
   HASH_METADATA: 24,
   HASH_LISTPACK_EX: 25,
 } as const;
-
-/** Valkey 9 reuses 22 for its own hash-with-field-expiry layout (field, value, absolute ms). */
-export const VALKEY_HASH_2 = 22;
 
 export const QUICKLIST_PLAIN = 1;
 export const QUICKLIST_PACKED = 2;

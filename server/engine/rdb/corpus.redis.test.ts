@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
 import { readKeys } from "../keys/read-key";
-import { diffValues } from "../keys/canonical";
-import type { TypedValue } from "../keys/typed-value";
+import { diffValues } from "../keys/diff-values";
+import type { TypedValue } from "../values/typed-value";
 import { corpusFiles, keyEvents, parseAll } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";
 import type { RdbKeyEvent } from "./types";
@@ -17,7 +17,7 @@ import type { RdbKeyEvent } from "./types";
 /**
  * Files redis-server 7.0 refuses: module data without the module, and a zipmap whose count byte
  * is 255 (Redis 2.x meant "unknown"; Redis >= 6.2's integrity check rejects it). All three are
- * checked against their published contents in known-contents.test.ts.
+ * checked against their published contents in known-contents.redis.test.ts.
  */
 const NOT_LOADABLE = new Set(["redis_40_with_module.rdb", "redis_60_with_module_aux.rdb", "zipmap_big_len.rdb"]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { corpusFiles, parseChunks, splitEvery } from "./corpus.test-helper";
 import { decodeValue } from "./decode-value";
 import { RdbParser } from "./parser";

@@ -1,5 +1,5 @@
-import type { HashField, StreamEntry, TypedValue, ZsetEntry } from "../keys/typed-value";
-import { DtsError } from "../errors";
+import type { HashField, StreamEntry, TypedValue, ZsetEntry } from "../values/typed-value";
+import { DtsError } from "../../errors";
 import { iterateValue } from "./iterate-value";
 import type { RdbKeyEntry } from "./types";
 

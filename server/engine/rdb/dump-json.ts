@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import type { TypedValue } from "../keys/typed-value";
+import type { TypedValue } from "../values/typed-value";
 
 /**
  * The JSON shape of `redis-dts rdb dump --json` (a contract scripts rely on; documented in the

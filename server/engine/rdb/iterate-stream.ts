@@ -1,4 +1,4 @@
-import type { StreamConsumer, StreamEntry, StreamGroup, StreamPendingEntry } from "../keys/typed-value";
+import type { StreamConsumer, StreamEntry, StreamGroup, StreamPendingEntry } from "../values/typed-value";
 import { T, corrupt } from "./constants";
 import { readStreamListpack } from "./stream-listpack";
 import type { IterateOptions, ValueBatch } from "./types";

@@ -1,4 +1,4 @@
-import type { HashField, ZsetEntry } from "../keys/typed-value";
+import type { HashField, ZsetEntry } from "../values/typed-value";
 import { MODULE_OP, QUICKLIST_PLAIN, T, corrupt, moduleNameFromId } from "./constants";
 import { readIntset, readZipmap } from "./intset-zipmap";
 import { ListpackCursor } from "./listpack";

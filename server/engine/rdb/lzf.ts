@@ -1,5 +1,5 @@
 import { constants } from "node:buffer";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { corrupt } from "./constants";
 
 /**

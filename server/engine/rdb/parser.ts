@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { OP, corrupt, redisTypeOf } from "./constants";
 import { Crc64, crcOfByteHi, crcOfByteLo, crcWindow } from "./crc64";
 import { WINDOW_BASE, WINDOW_BYTES } from "./crc64-wasm";

@@ -1,7 +1,23 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { OP, corrupt, moduleNameFromId, redisTypeOf, MODULE_OP } from "./constants";
 import { NEED, rd, readLen, readString, stringCopy } from "./primitives";
-import type { RdbParser } from "./parser";
+import type { RdbEvent, RdbMagic } from "./types";
+
+/**
+ * What a record changes in the parser (RdbParser has these members): declared here so the records
+ * do not import the parser that calls them.
+ */
+export interface RecordSink {
+  magic: RdbMagic;
+  db: number;
+  expireAt: number | null;
+  idle: number | undefined;
+  freq: number | undefined;
+  readonly emit: (e: RdbEvent) => void;
+  startValue(rdbType: number, key: Buffer, abs: number): void;
+  startModuleAux(moduleName: string, when: number, abs: number): void;
+  startEnd(abs: number): void;
+}
 
 /**
  * One top-level record at buf[p]: an opcode with its operands, or the type byte and name of a key
@@ -9,7 +25,7 @@ import type { RdbParser } from "./parser";
  * NEED means "wait for more input and start this record again". Returns the position after the
  * record, or p itself when the parser switched to walking a value / module data.
  */
-export function parseRecord(P: RdbParser, buf: Uint8Array, p: number, end: number, base: number): number {
+export function parseRecord(P: RecordSink, buf: Uint8Array, p: number, end: number, base: number): number {
   const op = buf[p];
   let q = p + 1;
   switch (op) {
@@ -120,7 +136,7 @@ function readStrings(buf: Uint8Array, p: number, end: number, base: number, n: n
 }
 
 /** Redis 7.0 RC1/RC2 function record: name, engine, has-description, [description], code. */
-function preGaFunction(P: RdbParser, buf: Uint8Array, p: number, end: number, base: number): number {
+function preGaFunction(P: RecordSink, buf: Uint8Array, p: number, end: number, base: number): number {
   const head = readStrings(buf, p, end, base, 2);
   if (head === null) return NEED;
   let q = readLen(buf, rd.s, end, base);

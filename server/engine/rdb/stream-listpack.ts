@@ -1,4 +1,4 @@
-import type { StreamEntry } from "../keys/typed-value";
+import type { StreamEntry } from "../values/typed-value";
 import { corrupt } from "./constants";
 import { ListpackCursor } from "./listpack";
 

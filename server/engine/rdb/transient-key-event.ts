@@ -1,4 +1,4 @@
-import type { RedisType } from "../keys/typed-value";
+import type { RedisType } from "../values/typed-value";
 import { copyOut } from "./primitives";
 import type { RdbKeyEvent } from "./types";
 

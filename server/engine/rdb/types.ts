@@ -1,4 +1,4 @@
-import type { HashField, RedisType, StreamEntry, StreamValue, ZsetEntry } from "../keys/typed-value";
+import type { HashField, RedisType, StreamEntry, StreamValue, ZsetEntry } from "../values/typed-value";
 
 /**
  * The contract of the streaming RDB parser (server/engine/rdb/parser.ts) and of the off-hot-path

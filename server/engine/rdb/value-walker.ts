@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { corrupt, MODULE_OP, QUICKLIST_PACKED, QUICKLIST_PLAIN, T, moduleNameFromId } from "./constants";
 import { validateIntset, validateZipmap } from "./intset-zipmap";
 import { validateListpack } from "./listpack";

@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /**
  * What the RESP decoder produces. Bulk strings stay Buffers (binary-safe, zero-copy when they sit

@@ -1,15 +1,16 @@
-import net from "node:net";
-import { DtsError } from "../errors";
+import type net from "node:net";
+import { DtsError } from "../../errors";
+import { openSocket, tlsError, type TlsConfig } from "../tls";
 
-/** A TCP connection to the source, or a DtsError saying in one sentence why there is none. */
-export function connectSource(host: string, port: number, timeoutMs: number, label: string): Promise<net.Socket> {
+/** A TCP (or TLS) connection to the source, or a DtsError saying in one sentence why there is none. */
+export function connectSource(host: string, port: number, timeoutMs: number, label: string, tls?: TlsConfig): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const { socket, ready } = openSocket(host, port, tls);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new DtsError("TIMEOUT", `could not connect to the source ${label} within ${seconds(timeoutMs)}`));
     }, timeoutMs);
-    socket.once("connect", () => {
+    socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners("error");
       socket.setNoDelay(true);
@@ -28,6 +29,8 @@ export function connectSource(host: string, port: number, timeoutMs: number, lab
 
 export function connectionError(err: unknown, label: string): DtsError {
   if (err instanceof DtsError) return err;
+  const secure = tlsError(err, `the source ${label}`, "source");
+  if (secure) return secure;
   const code = (err as NodeJS.ErrnoException)?.code;
   const why =
     code === "ECONNREFUSED" ? "connection refused (is Redis listening on that port?)"

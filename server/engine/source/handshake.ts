@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { encodeCommand } from "../resp/encoder";
 import { seconds } from "./connect";
 import type { ReplyLines } from "./reply-lines";

@@ -1,6 +1,6 @@
 import { ReplicationClient } from "./replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationClientOptions, ReplicationHandler } from "./types";
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 
 /**
  * Test consumer: records every call of a ReplicationClient, marks each command applied as soon as it

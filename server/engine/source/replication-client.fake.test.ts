@@ -4,7 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RdbParser } from "../rdb/parser";
 import type { RdbKeyEvent } from "../rdb/types";
 import { corpusFile } from "../rdb/corpus.test-helper";

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { AckSender } from "./ack-sender";
 import { connectionError, connectSource, seconds } from "./connect";
@@ -23,7 +23,7 @@ import type { ReplicationClientOptions, ReplicationHandler, ReplicationState, Re
  * checkpoint. Within a session, -LOADING / -NOMASTERLINK (a master not ready to serve) are retried.
  */
 export class ReplicationClient {
-  private readonly o: Required<Omit<ReplicationClientOptions, "username" | "password" | "checkpoint" | "listeningPort">> & ReplicationClientOptions;
+  private readonly o: Required<Omit<ReplicationClientOptions, "username" | "password" | "checkpoint" | "listeningPort" | "tls">> & ReplicationClientOptions;
   private readonly label: string;
   private readonly spool: Spool<SourceEvent>;
   private readonly dispatcher: StreamDispatcher;
@@ -143,7 +143,7 @@ export class ReplicationClient {
       if (this.linkDown) return;
       try {
         this.state = "connecting";
-        const socket = await connectSource(this.o.host, this.o.port, this.o.connectTimeoutMs, this.label);
+        const socket = await connectSource(this.o.host, this.o.port, this.o.connectTimeoutMs, this.label, this.o.tls);
         if (this.linkDown) {
           socket.destroy();
           return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { ReplyLines } from "./reply-lines";
 
 const timeout = () => new DtsError("TIMEOUT", "silent");

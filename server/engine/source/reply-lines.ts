@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 const LF = 10;
 const MAX_LINE = 8 * 1024;

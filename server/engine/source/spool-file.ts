@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /** One entry of the spool: replication bytes, or a small marker between them (JSON-safe). */
 export type SpoolRecord<E> = { kind: "data"; data: Buffer } | { kind: "event"; event: E };

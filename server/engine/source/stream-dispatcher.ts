@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { ProtocolError, type RespValue } from "../resp/values";
 import type { SpoolRecord } from "./spool";

@@ -1,4 +1,4 @@
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 import type { SpoolStats } from "./spool";
 
 /**
@@ -90,6 +90,8 @@ export interface ReplicationHandler {
 }
 
 export interface ReplicationClientOptions {
+  /** TLS toward the source (undefined: plain TCP) */
+  tls?: import("../tls").TlsConfig;
   host: string;
   port: number;
   username?: string;

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { ioredisOptions } from "../ioredis-options";
 import type { Topology } from "../topology";
 

@@ -1,4 +1,4 @@
-import { printable } from "../keys/printable";
+import { printable } from "../values/printable";
 
 /**
  * Nothing diverges silently: every write the destination refuses and every command the engine cannot

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { describeError } from "../errors";
+import { describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { OWN_KEY_PREFIX } from "../own-keys";

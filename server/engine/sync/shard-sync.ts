@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { DtsError, describeError } from "../errors";
+import { DtsError, describeError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
@@ -8,12 +8,13 @@ import { describeSourceWait, readSourceSyncConfig, type SourceSyncConfig } from 
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
 import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
-import { Applier, type InexactCommand } from "./apply";
+import { Applier, type InexactCommand } from "../apply/apply";
 import type { DivergenceRecord } from "./divergence";
-import { describeRefusal, isReplayEcho, refusalMessage } from "./refusals";
-import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "./refusal-redo";
+import { describeRefusal, isReplayEcho, refusalMessage } from "../apply/refusals";
+import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "../apply/refusal-redo";
 import { SendHorizon } from "./send-horizon";
-import { Fences, type FenceView } from "./fence";
+import { rdbLoad } from "./rdb-load";
+import { Fences, type FenceView } from "../apply/fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
 import { OffsetTracker } from "./offset-tracker";
 import { emulationTmpPrefix } from "../own-keys";
@@ -382,230 +383,281 @@ export class ShardSync {
     return this.stream();
   }
 
+  /**
+   * One connection to the master, in three phases that read top to bottom below: the handshake
+   * (PSYNC: a full resync or a continuation), the full synchronization (the RDB through the parser
+   * into the loader) and the incremental phase (each command through the applier). Resolves with
+   * the error that ended the session (null when stopped).
+   */
   private stream(): Promise<DtsError | null> {
     return new Promise((resolve) => {
       const resume = this.resumePoint();
-      let parser: RdbParser | null = null;
-      let load: RdbLoad | null = null;
-      let loadBlocked = false;
-      let applier: Applier | null = null;
-      let base = 0;
-      /** what the applier or loader is finishing while the stream is paused */
-      let busy: Promise<void> | null = null;
-      const fail = (err: unknown) => {
-        // the writer failed on purpose (onWriterLost): the next session replays
-        if (this.writerLost) return;
-        this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
-        client.close(this.fatal);
-      };
-      const startIncremental = (offset: number, db: number, replay: FenceView | null, replayUntil = -1) => {
-        const tracker = new OffsetTracker(offset, db);
-        this.tracker = tracker;
-        const saveHorizon = this.o.saveHorizon;
-        this.horizon = saveHorizon ? new SendHorizon(Math.max(offset, replayUntil), (h) => saveHorizon(this.shardId, h)) : null;
-        this.writer.setHandlers({
-          onCommandError: (f) => this.onRefused(f),
-          // a write applied while an earlier one of its slot was still being retried: their order may be inverted
-          onOrderHazard: (h) => {
-            const { command, keys } = describeRefusal(h.argv);
-            const db = tracker.at(h.tag).db;
-            this.diverged({ kind: "inexact", db, command, keys, reason: `applied by ${h.node} while an earlier write to its slot was being retried: their order may be inverted` }, { offset: h.tag, db });
-          },
-          // with fences a lost connection replays from what surely ran; without them (the destination
-          // refuses scripts) writes of unknown outcome are sent again and may apply twice
-          onUncertain: this.fencing
-            ? (cmds) => this.onWriterLost(cmds)
-            : (cmds) => {
-                for (const c of cmds) {
-                  const { command, keys } = describeRefusal(c.argv);
-                  const db = tracker.at(c.tag).db;
-                  this.diverged({ kind: "inexact", db, command, keys, reason: "its outcome was lost with the destination connection and it was sent again (the destination refuses scripts, so it may have been applied twice)" }, { offset: c.tag, db });
-                }
-                return "resend";
-              },
-        });
-        applier = new Applier(this.writer, this.o.plan, {
-          inexact: (c: InexactCommand) =>
-            this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
-          info: (m) => this.o.log("info", m),
-          done: (end) => tracker.done(end),
-          settled: () => {
-            this.lastSaved = -1;
-            return this.tick();
-          },
-        }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
-        this.applier = applier;
-        if (replayUntil > offset) applier.setReplayWindow(replayUntil);
-        this.status.phase = "incremental";
-      };
-      const pauseUntil = (p: Promise<void>) => {
-        client.pause();
-        const settled: Promise<void> = p.then(() => client.resume(), fail).finally(() => {
-          if (busy === settled) busy = null;
-        });
-        busy = settled;
-      };
+      const s: Session = { client: null!, resume, parser: null, load: null, loadBlocked: false, applier: null, base: 0, busy: null };
       const handler: ReplicationHandler = {
-        fullResync: (info: FullResyncInfo) => {
-          const rerun = this.checkpoint !== null || this.status.fullSync.keys > 0;
-          this.status.phase = "full";
-          this.status.waiting = null;
-          this.resumeFix = undefined;
-          this.replayUntil = -1;
-          this.status.replid = info.replid;
-          this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
-          this.tracker = null;
-          base = info.offset;
-          this.o.log("info", `${this.status.source}: full synchronization started (replid ${info.replid}, offset ${info.offset}${info.rdbLength ? `, RDB ${info.rdbLength} bytes` : ""})`);
-          // Until the load completes a restart must start over (and may overwrite what this attempt wrote).
-          this.checkpoint = { sourceNode: this.shardId, replid: info.replid, offset: info.offset, db: 0, phase: "full" };
-          void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
-          // Even an "incremental data only" task loads a full resync it is forced into: without it,
-          // the writes the master can no longer replay would be lost.
-          if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
-          load = this.o.loader(rerun || this.o.initialSync === "incremental_only", this.writer, (i) => {
-            if (i.kind === "conflict") return;
-            this.diverged({ kind: i.kind === "inexact" ? "inexact" : "refused", db: i.db ?? null, command: i.command ?? "RESTORE", keys: i.key ? [i.key] : [], reason: i.message }, null);
-          });
-          // Values go from the stream into RESTORE commands without a copy of their own, and the
-          // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
-          parser = new RdbParser(
-            (e) => {
-              if (!load!.event(e)) loadBlocked = true;
-            },
-            { transientValues: true, validateEncoded: false },
-          );
-          if (rerun) {
-            const clear = this.o.clearShard;
-            pauseUntil(
-              // what the interrupted attempt still had in the writer lands first, then goes
-              this.writer.drained().then(async () => {
-                const n = clear ? await clear(this.o.slots) : 0;
-                // the libraries only this master held go too: its RDB loads what it holds now
-                const libs = this.o.functions?.restart(clear !== undefined) ?? [];
-                for (const argv of libs) if (!this.writer.broadcast(0, argv, 0, 0)) await this.writer.ready();
-                if (libs.length) await this.writer.drained();
-                if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
-                // a new history: offsets may start over, the old fences would hide new writes
-                if (this.fencing !== false) await this.fences.reset(this.o.control(), this.o.destDbs);
-              }),
-            );
-          }
-        },
-        rdbData: (chunk) => {
-          try {
-            parser!.write(chunk);
-          } catch (err) {
-            return fail(err);
-          }
-          this.status.fullSync.bytes += chunk.length;
-          this.status.fullSync.keys = load?.keys ?? 0;
-          if (loadBlocked || this.writer.full) {
-            loadBlocked = false;
-            pauseUntil(load!.ready());
-          }
-        },
-        rdbEnd: () => {
-          try {
-            parser!.end();
-          } catch (err) {
-            return fail(err);
-          }
-          pauseUntil(
-            (async () => {
-              await load?.finish();
-              await this.writer.drained();
-              this.o.afterLoad?.(this.writer);
-              this.status.fullSync.keys = load?.keys ?? 0;
-              const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
-              this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
-              await this.probeFencing();
-              startIncremental(base, 0, null);
-              // "done" only once the shard is incremental with its offsets: a status (and the task's
-              // state, which follows it) never says done beside a shard still at offset 0
-              this.status.fullSync.done = true;
-              this.o.fullSyncDone?.();
-              await this.tick();
-            })(),
-          );
-        },
-        continued: (info: ContinueInfo) => {
-          this.status.waiting = null;
-          this.status.replid = info.replid;
-          this.status.fullSync.done = true;
-          this.o.fullSyncDone?.();
-          if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);
-          else this.o.log("info", `${this.status.source}: partial resynchronization from offset ${info.offset}, no full sync`);
-          // What ran already past the checkpoint (a kill, a lost destination connection) is skipped.
-          pauseUntil(
-            (async () => {
-              await this.probeFencing();
-              const replay = this.fencing ? await this.fences.read(this.o.control(), this.o.destDbs) : null;
-              // the commands up to the stored horizon may have run before this process started
-              startIncremental(info.offset, resume?.db ?? 0, replay, this.replayUntil);
-              const fix = this.resumeFix;
-              if (fix && resume && info.offset === resume.offset && fix.skipTo > info.offset) {
-                this.applyRedo(fix, info.offset);
-                applier!.skipUntil(fix.skipTo);
-              } else this.resumeFix = undefined;
-            })(),
-          );
-        },
-        command: (cmd: ReplicatedCommand) => {
-          this.tracker!.delivered(cmd.startOffset, cmd.db);
-          this.status.commands++;
-          const argv = cmd.argv;
-          if (argv.length >= 3 && argv[1].length === this.hbKey.length && argv[1].toString() === this.hbKey) {
-            this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
-          }
-          if (this.halted) return;
-          const entry = { argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw };
-          // nothing past the stored send horizon is handed over before a new one is stored
-          const stored = this.horizon?.before(cmd.startOffset);
-          if (stored) {
-            pauseUntil(stored.then(() => applier!.apply(entry) ?? undefined));
-            return;
-          }
-          const wait = applier!.apply(entry);
-          if (applier!.failed) return;
-          if (wait) pauseUntil(wait);
-          else if (this.writer.full) pauseUntil(this.writer.ready());
-        },
+        fullResync: (info) => this.startFullSync(s, info),
+        rdbData: (chunk) => this.loadRdbChunk(s, chunk),
+        rdbEnd: () => this.finishFullSync(s),
+        continued: (info) => this.continueIncremental(s, info),
+        command: (cmd) => this.applyCommand(s, cmd),
         control: (cmd) => {
           if (!this.tracker) return;
           this.tracker.delivered(cmd.startOffset, cmd.db);
           this.tracker.done(cmd.endOffset);
         },
-        end: (error) => {
-          // A command (or the load's end) still being handed to the writer belongs to this session:
-          // the next session continues right after it, so it must be complete first.
-          const finish = () => {
-            this.abandonSession = null;
-            resolve(error);
-          };
-          if (!busy || this.stopped || this.halted) return finish();
-          this.abandonSession = finish;
-          void busy.then(finish);
-        },
+        end: (error) => this.endSession(s, error, resolve),
         notice: (message) => this.o.log("warn", message),
         waiting: (step) => this.onSourceWait(step),
       };
-      const client = new ReplicationClient(
-        {
-          host: this.node.host,
-          port: this.node.port,
-          username: this.o.source.username,
-          password: this.o.source.password,
-          checkpoint: resume ? { replid: resume.replid, offset: resume.offset, db: resume.db } : undefined,
-          appliedOffset: () => this.applied().offset,
-          spoolDir: this.o.spoolDir,
-        },
-        handler,
-      );
-      this.client = client;
-      this.status.phase = "connecting";
-      client.start();
+      s.client = this.handshake(resume, handler);
     });
+  }
+
+  // ── Handshake ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Connects to the master and asks to continue from `resume` (PSYNC), else for everything. */
+  private handshake(resume: ShardCheckpoint | undefined, handler: ReplicationHandler): ReplicationClient {
+    const client = new ReplicationClient(
+      {
+        host: this.node.host,
+        port: this.node.port,
+        username: this.o.source.username,
+        password: this.o.source.password,
+        tls: this.o.source.tls,
+        checkpoint: resume ? { replid: resume.replid, offset: resume.offset, db: resume.db } : undefined,
+        appliedOffset: () => this.applied().offset,
+        spoolDir: this.o.spoolDir,
+      },
+      handler,
+    );
+    this.client = client;
+    this.status.phase = "connecting";
+    client.start();
+    return client;
+  }
+
+  /** Stops reading the stream until `p` settles (the writer or the loader catches up); a failure ends the session. */
+  private pauseUntil(s: Session, p: Promise<void>): void {
+    s.client.pause();
+    const settled: Promise<void> = p.then(() => s.client.resume(), (err) => this.failSession(s, err)).finally(() => {
+      if (s.busy === settled) s.busy = null;
+    });
+    s.busy = settled;
+  }
+
+  private failSession(s: Session, err: unknown): void {
+    // the writer failed on purpose (onWriterLost): the next session replays
+    if (this.writerLost) return;
+    this.fatal = err instanceof DtsError ? err : new DtsError("INTERNAL", describeError(err));
+    s.client.close(this.fatal);
+  }
+
+  private endSession(s: Session, error: DtsError | null, resolve: (error: DtsError | null) => void): void {
+    // A command (or the load's end) still being handed to the writer belongs to this session:
+    // the next session continues right after it, so it must be complete first.
+    const finish = () => {
+      this.abandonSession = null;
+      resolve(error);
+    };
+    if (!s.busy || this.stopped || this.halted) return finish();
+    this.abandonSession = finish;
+    void s.busy.then(finish);
+  }
+
+  // ── Full synchronization ──────────────────────────────────────────────────────────────────────
+
+  /** The master sends its whole data set: a new checkpoint, a new loader, and (on a rerun) a clean slate. */
+  private startFullSync(s: Session, info: FullResyncInfo): void {
+    const rerun = this.checkpoint !== null || this.status.fullSync.keys > 0;
+    this.status.phase = "full";
+    this.status.waiting = null;
+    this.resumeFix = undefined;
+    this.replayUntil = -1;
+    this.status.replid = info.replid;
+    this.status.fullSync = { keys: 0, bytes: 0, totalBytes: info.rdbLength, done: false };
+    this.tracker = null;
+    s.base = info.offset;
+    this.o.log("info", `${this.status.source}: full synchronization started (replid ${info.replid}, offset ${info.offset}${info.rdbLength ? `, RDB ${info.rdbLength} bytes` : ""})`);
+    // Until the load completes a restart must start over (and may overwrite what this attempt wrote).
+    this.checkpoint = { sourceNode: this.shardId, replid: info.replid, offset: info.offset, db: 0, phase: "full" };
+    void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
+    // Even an "incremental data only" task loads a full resync it is forced into: without it,
+    // the writes the master can no longer replay would be lost.
+    if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
+    // keys of an earlier attempt may be there: they are this task's own, overwritten
+    const conflict = rerun || this.o.initialSync === "incremental_only" ? "ignore" : this.o.load.conflict;
+    const load = rdbLoad({
+      writer: this.writer,
+      mapping: this.o.load.mapping,
+      conflict,
+      log: (level, message) => this.o.log(level, message),
+      // every key it could not write exactly is a divergence
+      onIssue: (i) => {
+        if (i.kind === "conflict") return;
+        this.diverged({ kind: i.kind === "inexact" ? "inexact" : "refused", db: i.db ?? null, command: i.command ?? "RESTORE", keys: i.key ? [i.key] : [], reason: i.message }, null);
+      },
+      functions: this.o.functions,
+      taskId: this.o.taskId,
+    });
+    s.load = load;
+    // Values go from the stream into RESTORE commands without a copy of their own, and the
+    // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
+    s.parser = new RdbParser(
+      (e) => {
+        if (!load.event(e)) s.loadBlocked = true;
+      },
+      { transientValues: true, validateEncoded: false },
+    );
+    if (rerun) this.pauseUntil(s, this.clearInterruptedLoad());
+  }
+
+  /** A full sync started over: what the interrupted attempt wrote leaves the destination first. */
+  private async clearInterruptedLoad(): Promise<void> {
+    const clear = this.o.clearShard;
+    // what the interrupted attempt still had in the writer lands first, then goes
+    await this.writer.drained();
+    const n = clear ? await clear(this.o.slots) : 0;
+    // the libraries only this master held go too: its RDB loads what it holds now
+    const libs = this.o.functions?.restart(clear !== undefined) ?? [];
+    for (const argv of libs) if (!this.writer.broadcast(0, argv, 0, 0)) await this.writer.ready();
+    if (libs.length) await this.writer.drained();
+    if (n > 0) this.o.log("info", `${this.status.source}: removed ${n} keys an interrupted earlier full synchronization had written`);
+    // a new history: offsets may start over, the old fences would hide new writes
+    if (this.fencing !== false) await this.fences.reset(this.o.control(), this.o.destDbs);
+  }
+
+  private loadRdbChunk(s: Session, chunk: Buffer): void {
+    try {
+      s.parser!.write(chunk);
+    } catch (err) {
+      return this.failSession(s, err);
+    }
+    this.status.fullSync.bytes += chunk.length;
+    this.status.fullSync.keys = s.load?.keys ?? 0;
+    if (s.loadBlocked || this.writer.full) {
+      s.loadBlocked = false;
+      this.pauseUntil(s, s.load!.ready());
+    }
+  }
+
+  /** The RDB ended: once the loader's writes are acknowledged, the incremental phase starts at its offset. */
+  private finishFullSync(s: Session): void {
+    try {
+      s.parser!.end();
+    } catch (err) {
+      return this.failSession(s, err);
+    }
+    const load = s.load;
+    this.pauseUntil(
+      s,
+      (async () => {
+        await load?.finish();
+        await this.writer.drained();
+        if (this.o.writerHandlers) this.writer.setHandlers(this.o.writerHandlers);
+        this.status.fullSync.keys = load?.keys ?? 0;
+        const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
+        this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
+        await this.probeFencing();
+        this.startIncremental(s, s.base, 0, null);
+        // "done" only once the shard is incremental with its offsets: a status (and the task's
+        // state, which follows it) never says done beside a shard still at offset 0
+        this.status.fullSync.done = true;
+        this.o.fullSyncDone?.();
+        await this.tick();
+      })(),
+    );
+  }
+
+  // ── Incremental ───────────────────────────────────────────────────────────────────────────────
+
+  /** The master continues from the checkpoint (PSYNC +CONTINUE): no full sync. */
+  private continueIncremental(s: Session, info: ContinueInfo): void {
+    this.status.waiting = null;
+    this.status.replid = info.replid;
+    this.status.fullSync.done = true;
+    this.o.fullSyncDone?.();
+    if (info.replid !== info.previousReplid) this.o.log("info", `${this.status.source}: continuing under the new replication id ${info.replid}`);
+    else this.o.log("info", `${this.status.source}: partial resynchronization from offset ${info.offset}, no full sync`);
+    const resume = s.resume;
+    // What ran already past the checkpoint (a kill, a lost destination connection) is skipped.
+    this.pauseUntil(
+      s,
+      (async () => {
+        await this.probeFencing();
+        const replay = this.fencing ? await this.fences.read(this.o.control(), this.o.destDbs) : null;
+        // the commands up to the stored horizon may have run before this process started
+        this.startIncremental(s, info.offset, resume?.db ?? 0, replay, this.replayUntil);
+        const fix = this.resumeFix;
+        if (fix && resume && info.offset === resume.offset && fix.skipTo > info.offset) {
+          this.applyRedo(fix, info.offset);
+          s.applier!.skipUntil(fix.skipTo);
+        } else this.resumeFix = undefined;
+      })(),
+    );
+  }
+
+  /** From `offset` on, every command goes through a new applier; the writer's callbacks report what diverges. */
+  private startIncremental(s: Session, offset: number, db: number, replay: FenceView | null, replayUntil = -1): void {
+    const tracker = new OffsetTracker(offset, db);
+    this.tracker = tracker;
+    const saveHorizon = this.o.saveHorizon;
+    this.horizon = saveHorizon ? new SendHorizon(Math.max(offset, replayUntil), (h) => saveHorizon(this.shardId, h)) : null;
+    this.writer.setHandlers({
+      onCommandError: (f) => this.onRefused(f),
+      // a write applied while an earlier one of its slot was still being retried: their order may be inverted
+      onOrderHazard: (h) => {
+        const { command, keys } = describeRefusal(h.argv);
+        const db = tracker.at(h.tag).db;
+        this.diverged({ kind: "inexact", db, command, keys, reason: `applied by ${h.node} while an earlier write to its slot was being retried: their order may be inverted` }, { offset: h.tag, db });
+      },
+      // with fences a lost connection replays from what surely ran; without them (the destination
+      // refuses scripts) writes of unknown outcome are sent again and may apply twice
+      onUncertain: this.fencing
+        ? (cmds) => this.onWriterLost(cmds)
+        : (cmds) => {
+            for (const c of cmds) {
+              const { command, keys } = describeRefusal(c.argv);
+              const db = tracker.at(c.tag).db;
+              this.diverged({ kind: "inexact", db, command, keys, reason: "its outcome was lost with the destination connection and it was sent again (the destination refuses scripts, so it may have been applied twice)" }, { offset: c.tag, db });
+            }
+            return "resend";
+          },
+    });
+    const applier = new Applier(this.writer, this.o.plan, {
+      inexact: (c: InexactCommand) =>
+        this.diverged({ kind: c.kind, db: c.db, command: c.command, keys: c.keys, reason: c.message }, { offset: c.offset, db: tracker.at(c.offset).db }),
+      info: (m) => this.o.log("info", m),
+      done: (end) => tracker.done(end),
+      settled: () => {
+        this.lastSaved = -1;
+        return this.tick();
+      },
+    }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
+    s.applier = applier;
+    this.applier = applier;
+    if (replayUntil > offset) applier.setReplayWindow(replayUntil);
+    this.status.phase = "incremental";
+  }
+
+  private applyCommand(s: Session, cmd: ReplicatedCommand): void {
+    this.tracker!.delivered(cmd.startOffset, cmd.db);
+    this.status.commands++;
+    const argv = cmd.argv;
+    if (argv.length >= 3 && argv[1].length === this.hbKey.length && argv[1].toString() === this.hbKey) {
+      this.hbPending.push([cmd.endOffset, Number(argv[2].toString())]);
+    }
+    if (this.halted) return;
+    const applier = s.applier!;
+    const entry = { argv, db: cmd.db, start: cmd.startOffset, end: cmd.endOffset, receivedAt: Date.now(), raw: cmd.raw };
+    // nothing past the stored send horizon is handed over before a new one is stored
+    const stored = this.horizon?.before(cmd.startOffset);
+    if (stored) {
+      this.pauseUntil(s, stored.then(() => applier.apply(entry) ?? undefined));
+      return;
+    }
+    const wait = applier.apply(entry);
+    if (applier.failed) return;
+    if (wait) this.pauseUntil(s, wait);
+    else if (this.writer.full) this.pauseUntil(s, this.writer.ready());
   }
 
   private roleWatch: SourceRoleWatch | null = null;
@@ -622,7 +674,7 @@ export class ShardSync {
     if (!this.o.rediscover || this.o.slots.length === 0 || this.status.phase !== "incremental" || this.stopped || this.demoted) return;
     if (Date.now() - this.lastRoleCheck < 2000) return;
     this.lastRoleCheck = Date.now();
-    this.roleWatch ??= new SourceRoleWatch({ username: this.o.source.username, password: this.o.source.password });
+    this.roleWatch ??= new SourceRoleWatch({ username: this.o.source.username, password: this.o.source.password, tls: this.o.source.tls });
     const watched = formatAddress(this.node);
     const role = await this.roleWatch.check(this.node);
     if (role?.role !== "replica" || this.stopped || watched !== formatAddress(this.node) || this.status.phase !== "incremental") return;
@@ -649,6 +701,22 @@ export class ShardSync {
       if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
     });
   }
+}
+
+/** What one replication session (one connection to the master) holds while it runs. */
+interface Session {
+  client: ReplicationClient;
+  /** the checkpoint this session asked to continue from */
+  resume: ShardCheckpoint | undefined;
+  parser: RdbParser | null;
+  load: RdbLoad | null;
+  /** the loader asked for a pause: the stream waits for it */
+  loadBlocked: boolean;
+  applier: Applier | null;
+  /** the offset the RDB of a full sync stands for */
+  base: number;
+  /** what the applier or loader is finishing while the stream is paused */
+  busy: Promise<void> | null;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Cluster, Redis } from "ioredis";
 import type { RdbEvent } from "../rdb/types";
-import type { DestinationWriter } from "../writer/types";
-import type { ApplyContext } from "./apply";
+import type { DestinationWriter, WriterHandlers } from "../writer/types";
+import type { ApplyContext } from "../apply/apply";
 import type { DivergenceLog } from "./divergence";
-import type { ResumeFix } from "./refusal-redo";
+import type { ResumeFix } from "../apply/refusal-redo";
 import type { ShardLibraries } from "../loader/function-libraries";
-import type { LoadIssue } from "../loader/types";
+import type { DbMapping } from "./db-mapping";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
 export interface ShardCheckpoint {
@@ -50,7 +50,7 @@ export interface ShardStatus {
 
 export interface ShardSyncOptions {
   taskId: string;
-  source: { host: string; port: number; username?: string; password?: string };
+  source: { host: string; port: number; username?: string; password?: string; tls?: import("../tls").TlsConfig };
   /** the master's slot ranges (empty for a standalone source) */
   slots: Array<[number, number]>;
   writer: DestinationWriter;
@@ -59,11 +59,8 @@ export interface ShardSyncOptions {
   plan: ApplyContext;
   checkpoint: ShardCheckpoint | null;
   initialSync: "full_and_incremental" | "incremental_only";
-  /**
-   * creates the RDB loader for a full synchronization; `rerun` = keys of an earlier attempt may exist;
-   * `onIssue` hears every key it could not write exactly
-   */
-  loader(rerun: boolean, writer: DestinationWriter, onIssue: (issue: LoadIssue) => void): RdbLoad;
+  /** how a full synchronization loads the RDB: the task's databases and its conflict mode (a rerun ignores conflicts) */
+  load: { mapping: DbMapping; conflict: "intercept" | "ignore" };
   /** a new writer for one whose connection broke with writes of unknown outcome (the old one is closed) */
   reopenWriter(old: DestinationWriter): Promise<DestinationWriter>;
   /** the destination databases this shard writes to (where its fences live) */
@@ -76,8 +73,8 @@ export interface ShardSyncOptions {
   /** first synchronized source database: the heartbeat is written there */
   heartbeatDb: number;
   log(level: "info" | "warn" | "error", message: string): void;
-  /** the load is complete: the writer goes back to the incremental phase's handlers */
-  afterLoad?(writer: DestinationWriter): void;
+  /** the writer's handlers outside the full sync's load: put back on the writer when the load is complete */
+  writerHandlers?: WriterHandlers;
   /** the full synchronization is over (loaded, or continued without one): status readers may look now */
   fullSyncDone?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { ioredisOptions } from "../ioredis-options";
+import type { TlsConfig } from "../tls";
 
 export type SourceRole = { role: "master" } | { role: "replica"; master: string };
 
@@ -14,7 +15,7 @@ export class SourceRoleWatch {
   private address = "";
   private inFlight = false;
 
-  constructor(private readonly auth: { username?: string; password?: string }) {}
+  constructor(private readonly auth: { username?: string; password?: string; tls?: TlsConfig }) {}
 
   /** The node's role, or null when it cannot be asked now (unreachable, ROLE refused). */
   async check(node: { host: string; port: number }): Promise<SourceRole | null> {

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { ioredisOptions } from "../ioredis-options";
+import type { TlsConfig } from "../tls";
 
 /**
  * Why a shard waits for its source before a full synchronization, said in words: a Redis 7 source
@@ -20,7 +21,7 @@ export function describeSourceWait(step: "psync" | "rdb", cfg: SourceSyncConfig 
 }
 
 /** repl-diskless-sync and its delay, or null when CONFIG GET is not allowed (or renamed). */
-export async function readSourceSyncConfig(source: { host: string; port: number; username?: string; password?: string }): Promise<SourceSyncConfig | null> {
+export async function readSourceSyncConfig(source: { host: string; port: number; username?: string; password?: string; tls?: TlsConfig }): Promise<SourceSyncConfig | null> {
   const c = new Redis(ioredisOptions(source, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 }));
   c.on("error", () => {});
   try {

@@ -1,22 +1,23 @@
 import { mkdirSync } from "node:fs";
 import { Redis, Cluster } from "ioredis";
-import { DtsError, describeError } from "../errors";
+import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
-import type { RdbLoad, ShardCheckpoint, ShardStatus } from "./shard-types";
+import type { ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
-import { clearShard } from "./clear-shard";
+import { clearShard } from "../apply/clear-shard";
 import { DivergenceLog, describeRecord, type DivergencePolicy, type DivergenceRecord, type DivergenceSummary, type DivergenceDecision } from "./divergence";
 import { FunctionLibraries, type ShardLibraries } from "../loader/function-libraries";
-import type { LoadIssue } from "../loader/types";
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
+import type { TTaskState } from "../../../contracts/task.types";
 
-export type TaskState = "prechecking" | "precheck_failed" | "initializing" | "synchronizing" | "paused" | "failed" | "finished";
+/** The task states an engine reports (the one list: contracts/task.types.ts); it never reports not_started. */
+export type TaskState = Exclude<TTaskState, "not_started">;
 
 export interface SyncTaskConfig {
   taskId: string;
@@ -41,19 +42,6 @@ export interface SyncStore {
   log(level: "info" | "warn" | "error", message: string): void;
   /** a divergence (divergence.ts): its event, and its keys kept for Data Verification. Must not throw. */
   divergence?(r: DivergenceRecord, decision: DivergenceDecision): void;
-}
-
-export interface LoaderFactory {
-  (opts: {
-    writer: DestinationWriter;
-    mapping: DbMapping;
-    conflict: "intercept" | "ignore";
-    log: SyncStore["log"];
-    onIssue?: (issue: LoadIssue) => void;
-    functions?: ShardLibraries | null;
-    /** names the loader's temporary keys (own-keys.ts) */
-    taskId?: string;
-  }): RdbLoad;
 }
 
 /** The status every consumer reads: the CLI's --json lines, the console's status page. */
@@ -97,7 +85,6 @@ export class SyncTask {
   constructor(
     private readonly cfg: SyncTaskConfig,
     private readonly store: SyncStore,
-    private readonly loader: LoaderFactory,
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
   ) {
@@ -147,6 +134,7 @@ export class SyncTask {
     }
     const pubsub = this.pubsub?.status();
     if (pubsub?.problem) out.add(pubsub.problem);
+    for (const line of insecureTlsNotes(this.cfg)) out.add(line);
     return [...out];
   }
 
@@ -154,6 +142,7 @@ export class SyncTask {
   async run(): Promise<void> {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
+      for (const line of insecureTlsNotes(this.cfg)) this.store.log("warn", line);
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
@@ -181,7 +170,6 @@ export class SyncTask {
         };
         const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers.push(writer);
-        const rerunOfFull = cp?.phase === "full";
         // the shard's libraries are tracked under the same name its checkpoint is saved under
         const shardId = cp?.sourceNode ?? formatAddress(node);
         shardIds.push({ shard: shardId, host: node.host, port: node.port });
@@ -190,14 +178,14 @@ export class SyncTask {
         this.shards.push(
           new ShardSync({
             taskId: this.cfg.taskId,
-            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password },
+            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
             slots: topology.mode === "cluster" ? node.slots : [],
             writer,
             control: () => this.control(),
             plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            loader: (rerun, w, onIssue) => this.loader({ writer: w, mapping, conflict: rerun || rerunOfFull ? "ignore" : this.cfg.conflict, log: this.store.log, onIssue, functions: libs, taskId: this.cfg.taskId }),
+            load: { mapping, conflict: this.cfg.conflict },
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
@@ -210,7 +198,7 @@ export class SyncTask {
             spoolDir: this.cfg.spoolDir,
             heartbeatDb: mapping.selected[0] ?? 0,
             log: (level, m) => this.store.log(level, m),
-            afterLoad: (w) => w.setHandlers(handlers),
+            writerHandlers: handlers,
             fullSyncDone: () => this.onChange?.(),
             saveCheckpoint: (c) => this.store.saveCheckpoint(c),
             saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,
@@ -286,11 +274,11 @@ export class SyncTask {
 
   private control(): Redis | Cluster {
     if (this.controls[0]) return this.controls[0];
-    const { host, port, username, password } = this.cfg.target;
+    const { host, port, username, password, tls } = this.cfg.target;
     const c =
       this.cfg.target.mode === "cluster"
-        ? new Cluster([{ host, port }], { redisOptions: ioredisOptions({ host, port, username, password }) })
-        : new Redis(ioredisOptions({ host, port, username, password }));
+        ? new Cluster([{ host, port }], { redisOptions: ioredisOptions({ host, port, username, password, tls }) })
+        : new Redis(ioredisOptions({ host, port, username, password, tls }));
     c.on("error", () => {});
     this.controls.push(c);
     return c;
@@ -407,4 +395,12 @@ function takeCheckpoint(list: ShardCheckpoint[], address: string, replids: strin
   }
   if (i === -1) i = list.findIndex((c) => c.sourceNode === address);
   return i === -1 ? null : list.splice(i, 1)[0];
+}
+
+/** TLS without certificate verification is said on the status page and in the events, every run. */
+function insecureTlsNotes(cfg: { source: Endpoint; target: Endpoint }): string[] {
+  const out: string[] = [];
+  if (cfg.source.tls?.insecure) out.push("TLS toward the source does not verify the server certificate (--source-tls-insecure)");
+  if (cfg.target.tls?.insecure) out.push("TLS toward the destination does not verify the server certificate (--target-tls-insecure)");
+  return out;
 }

@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /**
  * CLUSTER NODES, parsed with every figure a server sends checked: at most MAX_NODES lines, node ids

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { sniffRedis } from "./sniff";
+import { tlsOptions, type TlsConfig } from "../tls";
 
 /** The address and credentials of one node; an Endpoint fits. */
 export interface NodeTarget {
@@ -8,6 +9,8 @@ export interface NodeTarget {
   port: number;
   username?: string;
   password?: string;
+  /** TLS toward this node (undefined: plain TCP) */
+  tls?: TlsConfig;
 }
 
 export interface ControlOptions {
@@ -54,6 +57,7 @@ export async function openControl(target: NodeTarget, opts: ControlOptions = {})
     reconnectOnError: () => false,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
+    ...(target.tls && { tls: tlsOptions(target.tls, target.host) }),
   });
   client.on("error", () => {});
   try {
@@ -119,7 +123,7 @@ export async function withControl<T>(target: NodeTarget, opts: ControlOptions, f
   } catch (err) {
     if (isProtocolMismatch(err)) {
       // one raw PING names what answers instead (an HTTP server, something else)
-      const s = await sniffRedis(target.host, target.port, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const s = await sniffRedis(target.host, target.port, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, target.tls);
       throw new DtsError("NOT_REDIS", s.kind === "http" || s.kind === "other" ? s.message : `${addressOf(target)} does not speak the Redis protocol: check the port`, { cause: err });
     }
     if (isConnectionFailure(err)) throw toDtsError(err, addressOf(target), target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);

@@ -1,7 +1,7 @@
 import { sniffRedis, type SniffKind } from "./sniff";
 import { openControl, addressOf, toDtsError, DEFAULT_TIMEOUT_MS, type NodeTarget, type ControlOptions } from "./control";
 import { parseInfo, type InfoFields } from "./info";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 
 /** Who a Redis-speaking node is, from its INFO. */
 export interface ServerIdentity {
@@ -28,6 +28,8 @@ export interface NodeProbe {
   /** host:port ([v6]:port) */
   address: string;
   status: ProbeStatus;
+  /** what to do about a failure, when the probe knows better than the generic advice (TLS) */
+  fix?: string;
   /** one sentence: the cause when status is not ok, a summary when ok */
   message: string;
   /** a TCP connection was made */
@@ -64,13 +66,13 @@ export function identify(info: InfoFields): ServerIdentity {
 export async function probeNode(target: NodeTarget, opts: ControlOptions = {}): Promise<NodeProbe> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = { host: target.host, port: target.port, address: addressOf(target) };
-  const sniff = await sniffRedis(target.host, target.port, timeoutMs);
+  const sniff = await sniffRedis(target.host, target.port, timeoutMs, target.tls);
   if (sniff.kind === "http" || sniff.kind === "other") {
     return { ...base, status: "not_redis", message: sniff.message, reachable: true, isRedis: false, speaks: sniff.kind === "http" ? "http" : "unknown", authOk: false };
   }
   if (sniff.kind !== "redis") {
     const reachable = sniff.kind === "silent" || sniff.kind === "closed";
-    return { ...base, status: sniff.kind, message: sniff.message, reachable, isRedis: false, authOk: false };
+    return { ...base, status: sniff.kind, message: sniff.message, reachable, isRedis: false, authOk: false, ...(sniff.fix && { fix: sniff.fix }) };
   }
   let client;
   try {

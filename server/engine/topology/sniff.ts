@@ -1,4 +1,4 @@
-import net from "node:net";
+import { describeTlsFailure, openSocket, type TlsConfig } from "../tls";
 
 /**
  * What answers on a TCP port, found with one raw PING before any Redis client is involved: a client
@@ -14,6 +14,7 @@ export type SniffKind =
   | "refused" // nobody listens on the port
   | "timeout" // no TCP connection within the timeout (host down, firewall drops packets)
   | "unresolved" // the host name does not resolve
+  | "tls" // the TLS handshake or the server's certificate failed
   | "error"; // any other socket error
 
 export interface SniffResult {
@@ -22,6 +23,8 @@ export interface SniffResult {
   message: string;
   /** the first line the port answered, printable characters only, at most 80 */
   answer?: string;
+  /** for kind "tls": what to do about it */
+  fix?: string;
 }
 
 const PING = "*1\r\n$4\r\nPING\r\n";
@@ -41,13 +44,15 @@ export function classifyAnswer(buf: Buffer): SniffKind {
   return "other";
 }
 
-export function sniffRedis(host: string, port: number, timeoutMs: number): Promise<SniffResult> {
+export function sniffRedis(host: string, port: number, timeoutMs: number, tls?: TlsConfig): Promise<SniffResult> {
   const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   return new Promise((resolve) => {
     let connected = false;
     let received = Buffer.alloc(0);
     let done = false;
-    const socket = net.connect({ host, port });
+    const { socket, ready } = openSocket(host, port, tls);
+    let tcp = false;
+    socket.once("connect", () => (tcp = true));
     const finish = (r: SniffResult) => {
       if (done) return;
       done = true;
@@ -56,11 +61,12 @@ export function sniffRedis(host: string, port: number, timeoutMs: number): Promi
       resolve(r);
     };
     const timer = setTimeout(() => {
-      if (!connected) finish({ kind: "timeout", message: `no TCP connection to ${where} within ${timeoutMs} ms (host down, wrong address, or a firewall dropping packets)` });
+      if (!connected && tcp) finish({ kind: "tls", message: `${where} accepted the TCP connection but the TLS handshake did not complete within ${timeoutMs} ms`, fix: "Check that the port serves TLS (tls-port), or connect without TLS." });
+      else if (!connected) finish({ kind: "timeout", message: `no TCP connection to ${where} within ${timeoutMs} ms (host down, wrong address, or a firewall dropping packets)` });
       else if (received.length > 0) finish(fromAnswer(received));
       else finish({ kind: "silent", message: `${where} accepted the TCP connection but did not answer PING within ${timeoutMs} ms: it is not a responding Redis server` });
     }, timeoutMs);
-    socket.once("connect", () => {
+    socket.once(ready, () => {
       connected = true;
       socket.write(PING);
     });
@@ -74,6 +80,11 @@ export function sniffRedis(host: string, port: number, timeoutMs: number): Promi
     });
     socket.once("error", (err: NodeJS.ErrnoException) => {
       if (received.length > 0) return finish(fromAnswer(received));
+      // TLS 1.3 servers refuse a missing client certificate after the client saw the handshake end.
+      const alert = typeof err.code === "string" && err.code.startsWith("ERR_SSL_");
+      const secure = tls && ((tcp && !connected) || alert) ? describeTlsFailure(err, where) : null;
+      if (secure) return finish({ kind: "tls", message: secure.message, fix: secure.fix });
+      if (tls && tcp && !connected) return finish({ kind: "tls", message: `TLS to ${where} failed: ${err.code ?? err.message}`, fix: "Check that the port serves TLS and the certificates given." });
       if (err.code === "ECONNREFUSED") finish({ kind: "refused", message: `connection to ${where} refused: nothing listens on port ${port}` });
       else if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN") finish({ kind: "unresolved", message: `host name '${host}' does not resolve` });
       else if (err.code === "ECONNRESET" && connected) finish({ kind: "closed", message: `${where} reset the connection without answering PING: it is not a Redis server (or it refuses this client)` });

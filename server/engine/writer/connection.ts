@@ -1,5 +1,6 @@
-import net from "node:net";
-import { DtsError } from "../errors";
+import type net from "node:net";
+import { openSocket, tlsError, type TlsConfig } from "../tls";
+import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";
@@ -10,6 +11,8 @@ export interface ConnectionOptions {
   port: number;
   username?: string;
   password?: string;
+  /** TLS toward this node (undefined: plain TCP) */
+  tls?: TlsConfig;
   /** default 10 s */
   connectTimeoutMs?: number;
   /** commands pending and no byte from the server for this long: the link is dead (default 60 s) */
@@ -105,6 +108,7 @@ export class PipelineConnection {
   private callId = 0;
   private lastHeard = Date.now();
   private readonly watchdog: NodeJS.Timeout;
+  private readonly readyEvent: "connect" | "secureConnect";
 
   private constructor(private readonly opts: ConnectionOptions) {
     this.address = opts.host.includes(":") ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;
@@ -113,11 +117,13 @@ export class PipelineConnection {
     this.stagingBytes = opts.stagingBytes ?? 256 * 1024;
     this.out = Buffer.allocUnsafe(this.stagingBytes);
     this.decoder = new RespDecoder((v) => this.onValue(v));
-    this.socket = net.connect({ host: opts.host, port: opts.port });
+    const { socket, ready } = openSocket(opts.host, opts.port, opts.tls);
+    this.socket = socket;
+    this.readyEvent = ready;
     this.socket.setNoDelay(true);
     this.socket.on("data", (chunk) => this.onData(chunk));
     this.socket.on("drain", () => this.onSocketDrain());
-    this.socket.on("error", (err) => this.fail(new DtsError("CONNECT_FAILED", `connection to ${this.address} failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+    this.socket.on("error", (err) => this.fail(tlsError(err, this.address, "target") ?? new DtsError("CONNECT_FAILED", `connection to ${this.address} failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
     this.socket.on("close", () => this.fail(new DtsError("CONNECT_FAILED", `connection to ${this.address} closed by the server`)));
     const replyTimeout = opts.replyTimeoutMs ?? 60_000;
     this.watchdog = setInterval(() => {
@@ -132,7 +138,7 @@ export class PipelineConnection {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => conn.fail(new DtsError("TIMEOUT", `connecting to ${conn.address} timed out after ${timeoutMs} ms`)), timeoutMs);
       conn.sink = { onReply() {}, onDrain() {}, onClose: (err) => (clearTimeout(timer), reject(err)) };
-      conn.socket.once("connect", () => (clearTimeout(timer), (conn.sink = NO_SINK), resolve()));
+      conn.socket.once(conn.readyEvent, () => (clearTimeout(timer), (conn.sink = NO_SINK), resolve()));
     });
     try {
       if (opts.password !== undefined) {

@@ -1,4 +1,4 @@
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 import { ReplyError, type RespValue } from "../resp/values";
 import type { RingEntry } from "./command-ring";
 import type { ConnectionSink, PipelineConnection, UnansweredCommand } from "./connection";

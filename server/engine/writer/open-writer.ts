@@ -1,5 +1,5 @@
 import type { Endpoint } from "../endpoint";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { discoverTopology, identify, addressOf } from "../topology";
 import { PipelinedWriter } from "./pipelined-writer";
 import type { NodeLink } from "./node-link";

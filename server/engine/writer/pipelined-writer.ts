@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import type { ReplyError } from "../resp/values";
 import type { RingEntry } from "./command-ring";
 import { FLAG_ASKING, type UnansweredCommand } from "./connection";

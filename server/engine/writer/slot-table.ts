@@ -1,4 +1,4 @@
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { discoverTopology, masters, type NodeTarget, type Topology } from "../topology";
 
 export const SLOT_COUNT = 16384;

@@ -1,7 +1,6 @@
-import type { DtsError } from "../errors";
+import type { DtsError } from "../../errors";
 import type { Arg, LazyArg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
-import type { ApplyTarget } from "../sync/apply-target";
 import type { ServerIdentity } from "../topology/probe";
 
 /** `flags` bits of a write (bit 0 is the writer's own ASKING marker). */
@@ -98,8 +97,10 @@ export interface WriterStats {
  * The one write path used by the RDB loader and the incremental apply, for standalone and cluster
  * destinations. Writes are pipelined and acknowledged in order per node; `watermark()` tells which
  * tags are acknowledged everywhere. Argument buffers must not be modified after a write.
+ * The apply stage reads it through its own narrower ApplyTarget (structurally: the writer imports
+ * nothing from the layers that use it).
  */
-export interface DestinationWriter extends ApplyTarget {
+export interface DestinationWriter {
   readonly mode: "standalone" | "cluster";
   readonly server: ServerIdentity;
   /** addresses of the nodes written to (cluster: the masters) */
@@ -112,6 +113,10 @@ export interface DestinationWriter extends ApplyTarget {
    */
   writeEncoded(db: number, command: Buffer | LazyArg, key: Buffer | string | null, tag?: number, flags?: number): boolean;
   broadcast(db: number, argv: readonly Arg[], tag?: number, flags?: number): boolean;
+  /** Resolves when every queued write has been acknowledged. */
+  drained(): Promise<void>;
+  /** Resolves when the writer accepts writes again (`full` is false). */
+  ready(): Promise<void>;
   /** replaces the given callbacks (the others stay) */
   setHandlers(handlers: WriterHandlers): void;
   /** true while writes should pause (in-flight bounds reached or a fault is being handled) */

@@ -1,6 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import type { Endpoint } from "../endpoint";
-import { DtsError } from "../errors";
+import { DtsError } from "../../errors";
 import { LazyArg, encodeCommand, type Arg } from "../resp/encoder";
 import type { ReplyError } from "../resp/values";
 import type { ServerIdentity } from "../topology/probe";
@@ -307,6 +307,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
           port: link.port,
           username: this.endpoint.username,
           password: this.endpoint.password,
+          tls: this.endpoint.tls,
           connectTimeoutMs: this.opts.connectTimeoutMs ?? 5000,
           maxInFlightCommands: this.opts.maxInFlightCommands,
           maxInFlightBytes: this.opts.maxInFlightBytes,

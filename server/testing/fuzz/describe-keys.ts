@@ -1,5 +1,5 @@
 import { readKey, type LiveKey } from "../../engine/keys/read-key";
-import { printable } from "../../engine/keys/printable";
+import { printable } from "../../engine/values/printable";
 import type { CompareSample } from "../../engine/compare";
 import { formatOp, mentions, type Op } from "./op";
 import type { SideLink } from "./side-link";

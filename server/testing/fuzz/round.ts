@@ -17,7 +17,7 @@ import { PublishWatch } from "./publish-watch";
 import { describeSample } from "./describe-keys";
 import { caughtUp, synchronizing, waitForked } from "./sync-waits";
 import { Keyspace } from "./keyspace";
-import { printable } from "../../engine/keys/printable";
+import { printable } from "../../engine/values/printable";
 
 /**
  * One fuzz round: seed the source, start `redis-dts sync --json`, run the generated workload during

@@ -4,11 +4,11 @@ import { requireOperator } from "@/server/auth/require-operator";
 import { getTask } from "@/server/db/task/get-task";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { parseJsonField } from "@/server/db/json";
-import { ZDbMapSchema, ZSelectedDbsSchema } from "@/server/db/task/task.types";
+import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
 import { z } from "zod";
 import { TaskStatusPage } from "@/components/task-status/task-status-page";
 import { STATUS_TABS, type StatusTab } from "@/components/task-status/tabs";
-import { taskStatusView } from "./_server/status-view";
+import { taskStatusView } from "@/server/console/status-view";
 
 export const metadata: Metadata = { title: "Task Status" };
 

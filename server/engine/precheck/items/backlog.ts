@@ -1,5 +1,5 @@
 import { infoNumber, parseInfo, type InfoFields } from "../../topology";
-import { describeError } from "../../errors";
+import { describeError } from "../../../errors";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, dataNodes, formatBytes, listSome, onNode, type CheckedNode, type PrecheckContext } from "../context";
 

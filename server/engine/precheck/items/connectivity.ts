@@ -1,7 +1,7 @@
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { listSome, plural, type CheckedNode, type Side } from "../context";
 
-const UNREACHABLE = new Set(["refused", "timeout", "silent", "closed", "unresolved", "not_redis", "error"]);
+const UNREACHABLE = new Set(["refused", "timeout", "silent", "closed", "unresolved", "not_redis", "error", "tls"]);
 
 function describe(n: CheckedNode): string {
   return `${n.address} (${n.role}): ${n.probe.message}`;

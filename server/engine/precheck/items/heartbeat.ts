@@ -1,4 +1,4 @@
-import { describeError } from "../../errors";
+import { describeError } from "../../../errors";
 import { OWN_KEY_PREFIX, heartbeatKey } from "../../own-keys";
 import { majorMinor } from "../../topology";
 import { failed, passed, warning, type PrecheckItem } from "../types";

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { describeError } from "../../errors";
+import { describeError } from "../../../errors";
 import { listModules, moduleGaps, type NodeModules } from "../../modules/module-list";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, dataNodes, listSome, onNode, plural, type PrecheckContext, type Side } from "../context";

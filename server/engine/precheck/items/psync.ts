@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { describeError } from "../../errors";
+import { describeError } from "../../../errors";
 import { majorMinor } from "../../topology";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, listSome, onNode, usableNodes, plural, type CheckedNode, type PrecheckContext } from "../context";

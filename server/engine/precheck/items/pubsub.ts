@@ -1,4 +1,4 @@
-import { describeError } from "../../errors";
+import { describeError } from "../../../errors";
 import { majorMinor } from "../../topology";
 import { passed, warning, failed, type PrecheckItem } from "../types";
 import { blockedReason, dataNodes, listSome, onNode, plural, type CheckedNode, type PrecheckContext, type Side } from "../context";

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { loadWizardTask, stepPath } from "../_server/wizard-task";
+import { loadWizardTask, stepPath } from "@/server/console/wizard-task";
 
 /** "Configure Synchronization Channel" opens at the step the operator reached last. */
 export default async function ConfigurePage({ params }: { params: Promise<{ id: string }> }) {

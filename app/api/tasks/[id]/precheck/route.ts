@@ -1,5 +1,5 @@
 import { operatorRoute } from "@/server/auth/operator-route";
-import { precheckView } from "@/app/(console)/tasks/[id]/_server/precheck-view";
+import { precheckView } from "@/server/console/precheck-view";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,5 +1,5 @@
 import { operatorRoute } from "@/server/auth/operator-route";
-import { taskStatusView } from "@/app/(console)/tasks/[id]/_server/status-view";
+import { taskStatusView } from "@/server/console/status-view";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,5 +1,5 @@
 import { operatorRoute } from "@/server/auth/operator-route";
-import { verificationRunsView } from "@/app/(console)/tasks/[id]/_server/verification-view";
+import { verificationRunsView } from "@/server/console/verification-view";
 
 type Context = { params: Promise<{ id: string }> };
 

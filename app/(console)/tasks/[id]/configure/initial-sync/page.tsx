@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { InitialSyncForm } from "@/components/wizard/initial-sync-form";
 import { parseJsonField } from "@/server/db/json";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema } from "@/server/db/task/task.types";
-import { loadWizardTask } from "../../_server/wizard-task";
+import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema } from "@/contracts/task.types";
+import { loadWizardTask } from "@/server/console/wizard-task";
 
 export const metadata: Metadata = { title: "Initial Synchronization" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { InstancesForm } from "@/components/wizard/instances-form";
-import { loadWizardTask } from "../../_server/wizard-task";
+import { loadWizardTask } from "@/server/console/wizard-task";
 
 export const metadata: Metadata = { title: "Configure Source and Destination Instances" };
 

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { ObjectsForm } from "@/components/wizard/objects-form";
 import { parseJsonField } from "@/server/db/json";
-import { ZDbMapSchema, ZSelectedDbsSchema } from "@/server/db/task/task.types";
-import { loadWizardTask } from "../../_server/wizard-task";
-import { readSourceDatabases } from "../../_server/source-databases";
+import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
+import { loadWizardTask } from "@/server/console/wizard-task";
+import { readSourceDatabases } from "@/server/console/source-databases";
 
 export const metadata: Metadata = { title: "Processing Mode and Objects" };
 

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { PrecheckStep } from "@/components/wizard/precheck-step";
-import { loadWizardTask } from "../../_server/wizard-task";
-import { precheckView } from "../../_server/precheck-view";
+import { loadWizardTask } from "@/server/console/wizard-task";
+import { precheckView } from "@/server/console/precheck-view";
 
 export const metadata: Metadata = { title: "Precheck" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { WhitelistStep } from "@/components/wizard/whitelist-step";
-import { loadWizardTask } from "../../_server/wizard-task";
+import { loadWizardTask } from "@/server/console/wizard-task";
 
 export const metadata: Metadata = { title: "Set Whitelist and Next" };
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { operatorRoute } from "@/server/auth/operator-route";
 import { parseJsonField } from "@/server/db/json";
 import { findVerificationRuns } from "@/server/db/verification/find-verification-runs";
-import { parseDifferences } from "@/app/(console)/tasks/[id]/_server/verification-view";
+import { parseDifferences } from "@/server/console/verification-view";
 
 type Context = { params: Promise<{ id: string; runId: string }> };
 

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb } from "@/server/db/client";
+import { createTask } from "@/server/db/task/create-task";
+import { updateTask } from "@/server/db/task/update-task";
+import { setTaskState } from "@/server/db/task/set-task-state";
+import { saveEndpoint } from "@/server/db/endpoint/save-endpoint";
+import { addDivergentKeys } from "@/server/db/divergence/add-divergent-keys";
+import { startEngine, stopEngine } from "@/server/runner/engine-host";
+import { startRedis, stopAll, waitFor, type RedisNode } from "@/server/testing/redis-harness";
+import { taskStatusView } from "./status-view";
+import type { TaskStatusView } from "@/contracts/task-status-view.types";
+
+/**
+ * The status page's data (also GET /api/tasks/:id/status): refused and inexact writes are in it,
+ * zero included, from the recorded keys when no engine runs and from the engine while it runs.
+ */
+
+let dir: string;
+let source: RedisNode;
+let target: RedisNode;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-status-view-"));
+  process.env.DATABASE_URL = `file:${path.join(dir, "status.db")}`;
+  process.env.REDIS_DTS_DATA_DIR = dir;
+  process.env.REDIS_DTS_SECRET = "status-view-test-secret-0123456789";
+  [source, target] = await Promise.all([startRedis(), startRedis()]);
+});
+
+afterAll(async () => {
+  await stopAll();
+  await closeDb();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function storedTask(name: string, onInexact?: "pause" | "skip" | "fail") {
+  const task = await createTask({ name });
+  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone" });
+  await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone" });
+  await updateTask({ id: task.id, data: { selectedDbs: [0], dbMap: { "0": 0 }, wizardStep: 5, ...(onInexact && { options: { onInexact } }) } });
+  return task.id;
+}
+
+/** What the API sends: the view through JSON. */
+async function view(taskId: string): Promise<TaskStatusView> {
+  const v = await taskStatusView(taskId);
+  expect(v).not.toBeNull();
+  return JSON.parse(JSON.stringify(v));
+}
+
+describe("taskStatusView: refused and inexact writes", () => {
+  it("shows zero for a task without divergences, and the policy (pause by default)", async () => {
+    const id = await storedTask("no divergence");
+    const v = await view(id);
+    expect(v.divergence).toEqual({ policy: "pause", from: "records", refused: 0, inexact: 0, recorded: { refused: 0, inexact: 0 }, keys: [], pausedBy: null });
+  });
+
+  it("counts the recorded keys, lists the newest first with their command, database, reason and shard, and says why the policy paused the task", async () => {
+    const id = await storedTask("recorded divergences", "skip");
+    const shard = `${source.host}:${source.port}`;
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    await addDivergentKeys({ taskId: id, kind: "refused", shard, db: 0, command: "MSET", keys: [Buffer.from("a"), Buffer.from([0x62, 0x00, 0xff])], reason: "OOM command not allowed", phase: "incremental", time: at(1) });
+    await addDivergentKeys({ taskId: id, kind: "inexact", shard, db: 3, command: "MOVE", keys: [Buffer.from("m")], reason: "its value is unknown here", phase: "incremental", time: at(2) });
+    await addDivergentKeys({ taskId: id, kind: "refused", shard, db: null, command: "FUNCTION", keys: [], reason: "ERR Library already exists", phase: "incremental", time: at(3) });
+    const reason = "paused at a refused or inexact write: the destination refused INCR x (db 0): WRONGTYPE Operation against a key holding the wrong kind of value";
+    await setTaskState({ id, move: "engine-end", state: "paused", error: { code: "DIVERGENCE", message: reason } });
+
+    const v = await view(id);
+    expect(v.state).toBe("paused");
+    expect(v.divergence).toMatchObject({ policy: "skip", from: "records", refused: 3, inexact: 1, recorded: { refused: 3, inexact: 1 }, pausedBy: reason });
+    expect(v.divergence.keys.map((k) => [k.kind, k.command, k.key, k.db, k.reason, k.shard])).toEqual([
+      ["refused", "FUNCTION", null, null, "ERR Library already exists", shard],
+      ["inexact", "MOVE", "m", 3, "its value is unknown here", shard],
+      ["refused", "MSET", '"b\\x00\\xff"', 0, "OOM command not allowed", shard],
+      ["refused", "MSET", "a", 0, "OOM command not allowed", shard],
+    ]);
+    expect(v.divergence.keys[0].time).toBe(at(3).toISOString());
+
+    // a pause for another reason (the operator's) is no pause by the policy
+    await setTaskState({ id, move: "engine-end", state: "paused" });
+    expect((await view(id)).divergence.pausedBy).toBeNull();
+  });
+
+  it("takes the figures from the running engine, then from the records once it stops", async () => {
+    const id = await storedTask("live divergences", "skip");
+    const s = source.client();
+    const t = target.client();
+    await s.set("seed", "1");
+    await setTaskState({ id, move: "engine-start", state: "initializing" });
+    startEngine(id, { skipPrecheck: true });
+    try {
+      await waitFor(async () => (await view(id)).engine.live?.state === "synchronizing", 60_000, "the engine synchronizing");
+      const running = await view(id);
+      expect(running.engine.live?.divergence).toMatchObject({ policy: "skip", refused: 0, inexact: 0 });
+      expect(running.divergence).toMatchObject({ from: "engine", refused: 0, inexact: 0 });
+
+      // the destination refuses INCR on a list: skipped, counted by the engine, its key recorded
+      await t.rpush("x", "a");
+      await s.incr("x");
+      await waitFor(async () => {
+        const v = await view(id);
+        return v.divergence.refused === 1 && v.divergence.keys.length === 1;
+      }, 30_000, "the refused write in the status");
+      const v = await view(id);
+      expect(v.state).toBe("synchronizing");
+      expect(v.divergence).toMatchObject({ from: "engine", refused: 1, inexact: 0, recorded: { refused: 1, inexact: 0 }, pausedBy: null });
+      expect(v.divergence.keys[0]).toMatchObject({ kind: "refused", command: "INCR", key: "x", db: 0, shard: `${source.host}:${source.port}` });
+      expect(v.divergence.keys[0].reason).toMatch(/^WRONGTYPE/);
+      expect(v.engine.live?.divergence.shards).toEqual([{ source: `${source.host}:${source.port}`, refused: 1, inexact: 0 }]);
+      // the task goes on under "skip"
+      await s.set("after", "yes");
+      await waitFor(async () => (await t.get("after")) === "yes", 15_000, "a write after the refused one");
+    } finally {
+      await stopEngine(id, "finished");
+    }
+    const stopped = await view(id);
+    expect(stopped.engine.running).toBe(false);
+    expect(stopped.divergence).toMatchObject({ from: "records", refused: 1, inexact: 0 });
+  });
+});

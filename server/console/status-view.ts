@@ -1,0 +1,77 @@
+import "server-only";
+import { engineStatus, isEngineRunning } from "@/server/runner/engine-host";
+import { getTask } from "@/server/db/task/get-task";
+import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
+import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
+import { parseJsonField } from "@/server/db/json";
+import { countDivergences } from "@/server/db/divergence/count-divergences";
+import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
+import type { TDivergentKeyRow } from "@/contracts/divergence.types";
+import type { DivergenceSummary } from "@/server/engine/sync/divergence";
+import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { taskStateOf } from "./wizard-task";
+import { sourceKeyEstimate } from "./source-key-estimate";
+import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
+
+/** divergent keys listed on the status page */
+export const DIVERGENT_KEYS_SHOWN = 10;
+
+export async function taskStatusView(taskId: string): Promise<TaskStatusView | null> {
+  const task = await getTask({ id: taskId });
+  if (!task) return null;
+  const state = taskStateOf(task.state);
+  const [checkpoints, samples, recorded, keys] = await Promise.all([
+    getCheckpoints({ taskId }),
+    findMetricSamples({ taskId, take: 1 }),
+    countDivergences({ taskId }),
+    findDivergentKeys({ taskId, take: DIVERGENT_KEYS_SHOWN }),
+  ]);
+  const live = engineStatus(taskId);
+  const running = isEngineRunning(taskId);
+  const sample = samples[0];
+  const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
+  const counting = running && live?.divergence ? live.divergence : null;
+  return {
+    id: task.id,
+    name: task.name,
+    regionLabel: task.regionLabel,
+    state,
+    error: task.error,
+    errorCode: task.errorCode,
+    createdAt: task.createdAt.toISOString(),
+    startedAt: task.startedAt?.toISOString() ?? null,
+    finishedAt: task.finishedAt?.toISOString() ?? null,
+    wizardStep: task.wizardStep,
+    initialSync: task.initialSync,
+    engine: {
+      running,
+      live: live && {
+        state: live.state,
+        fullSync: live.fullSync,
+        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase) })),
+        latencyMs: live.latencyMs,
+        opsPerSec: live.opsPerSec,
+        error: live.error ?? null,
+        warnings: live.warnings ?? [],
+        pubsub: live.pubsub ? { forwarded: live.pubsub.forwarded, dropped: live.pubsub.dropped, link: live.pubsub.link, problem: live.pubsub.problem } : null,
+        divergence: live.divergence ?? { policy, refused: 0, inexact: 0, shards: [], recent: [] },
+        updatedAt: new Date(live.updatedAt).toISOString(),
+      },
+    },
+    divergence: {
+      policy,
+      from: counting ? "engine" : "records",
+      refused: counting ? counting.refused : recorded.refused,
+      inexact: counting ? counting.inexact : recorded.inexact,
+      recorded,
+      keys,
+      pausedBy: state === "paused" && task.errorCode === "DIVERGENCE" ? (task.error ?? "a write was refused or could not be applied exactly") : null,
+    },
+    sourceKeys: state === "initializing" ? sourceKeyEstimate(taskId) : null,
+    lastSample: sample
+      ? { time: sample.time.toISOString(), latencyMs: sample.latencyMs, opsPerSec: sample.opsPerSec, keys: sample.keys, bytes: sample.bytes, lagBytes: sample.lagBytes }
+      : null,
+    checkpoints: checkpoints.map((c) => ({ sourceNode: c.sourceNode, replid: c.replid, offset: Number(c.offset), phase: c.phase, updatedAt: c.updatedAt.toISOString() })),
+    serverTime: new Date().toISOString(),
+  };
+}

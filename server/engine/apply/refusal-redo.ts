@@ -1,0 +1,94 @@
+import { COMMAND_SPECS, commandName, keyIndicesOf } from "../commands/command-spec";
+import { FENCE_SCRIPT } from "./fence";
+import type { CommandFailure } from "../writer/types";
+
+/**
+ * When the divergence policy pauses a shard at a refused write, the writes pipelined after it have
+ * run already (the destination answered them before the shard stopped). A resume continues from the
+ * refused command's offset, so it must not apply those again, and must apply the refused ones once
+ * the operator fixed the cause. The checkpoint carries both:
+ * - `skipTo`: every write of a command starting below it was acknowledged (or refused): skipped;
+ * - `redo`: the refused writes as the source meant them, applied once at resume under a marker key
+ *   checked and set in the same script (a crash in between cannot apply one twice).
+ * A refused write sent again after later writes to the same key ran is applied out of order: its keys
+ * are recorded as divergent, so Data Verification checks them first.
+ */
+
+export interface RedoWrite {
+  /** destination database */
+  db: number;
+  /** routing key (null: keyless) */
+  key: Buffer | null;
+  argv: Buffer[];
+}
+
+export interface ResumeFix {
+  skipTo: number;
+  redo: RedoWrite[];
+}
+
+/** redo lists longer than this are cut: the rest are reported as inexact (their keys recorded) */
+export const MAX_REDO = 10_000;
+
+/** The write the source meant, from what was sent: unwrapped from the fence script. */
+export function unfenced(argv: Buffer[]): Buffer[] {
+  if (argv.length > 6 && commandName(argv[0]) === "eval" && argv[1].equals(FENCE_SCRIPT)) return argv.slice(6);
+  return argv;
+}
+
+/** The key a write is routed by (its first key), null for a keyless command. */
+export function routingKey(argv: Buffer[]): Buffer | null {
+  if (argv.length < 2) return null;
+  const spec = COMMAND_SPECS.get(commandName(argv[0]));
+  if (!spec) return argv[1];
+  try {
+    const idx = keyIndicesOf(spec, argv);
+    if (idx === null) return argv[1]; // only the server knows: as for a command outside the table
+    return idx.length ? argv[idx[0]] : null;
+  } catch {
+    return argv[1];
+  }
+}
+
+/**
+ * The writes a refusal leaves undone: the refused write itself; for an error inside EXEC the one
+ * command of the transaction that failed; for EXECABORT (the transaction did not run) all of them.
+ * `txWrites` gives a recent transaction's framed writes (MULTI, writes…, EXEC) by its tag.
+ */
+export function undoneWrites(f: CommandFailure, db: number, txWrites: (tag: number) => Buffer[][] | undefined): RedoWrite[] {
+  const name = commandName(f.argv[0] ?? Buffer.alloc(0));
+  if (name === "exec") {
+    const framed = txWrites(f.tag);
+    if (!framed) return [];
+    const inner = framed.slice(1, -1);
+    const pick = f.inTransaction && f.innerIndex !== undefined ? [inner[f.innerIndex]].filter(Boolean) : inner;
+    return pick.map((argv) => {
+      const w = unfenced(argv);
+      return { db, key: routingKey(w), argv: w };
+    });
+  }
+  // a command refused while queued inside MULTI: the EXECABORT that follows redoes the whole transaction
+  if (txWrites(f.tag)) return [];
+  const w = unfenced(f.argv);
+  if (commandName(w[0]) === "multi") return [];
+  return [{ db, key: routingKey(w), argv: w }];
+}
+
+export function encodeResume(r: ResumeFix | null | undefined): string | null {
+  if (!r) return null;
+  return JSON.stringify({ skipTo: r.skipTo, redo: r.redo.map((w) => ({ db: w.db, key: w.key?.toString("base64") ?? null, argv: w.argv.map((a) => a.toString("base64")) })) });
+}
+
+export function decodeResume(text: string | null | undefined): ResumeFix | undefined {
+  if (!text) return undefined;
+  try {
+    const j = JSON.parse(text) as { skipTo: number; redo: Array<{ db: number; key: string | null; argv: string[] }> };
+    if (!Number.isFinite(j.skipTo) || !Array.isArray(j.redo)) return undefined;
+    return {
+      skipTo: j.skipTo,
+      redo: j.redo.map((w) => ({ db: Number(w.db) || 0, key: w.key === null ? null : Buffer.from(w.key, "base64"), argv: w.argv.map((a) => Buffer.from(a, "base64")) })),
+    };
+  } catch {
+    return undefined;
+  }
+}

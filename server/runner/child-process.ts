@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { projectRoot } from "../paths";
+
+/**
+ * What every parent of a `redis-dts` process does the same way: the console's engine and
+ * verification hosts, the tests' and the benchmark's sync processes. No `server-only`: tests and
+ * bench/ use it too.
+ */
+
+/** Calls `onValue` with each JSON line of `stream`, `onOther` with a line that is not JSON. */
+export function readJsonLines(stream: Readable, onValue: (value: unknown) => void, onOther: (line: string) => void = () => {}): void {
+  let buf = "";
+  stream.on("data", (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) !== -1) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        onOther(line);
+        continue;
+      }
+      onValue(value);
+    }
+  });
+}
+
+/** Keeps the last `max` characters of a stream (stderr, for the message when a process dies). */
+export function keepTail(stream: Readable, max: number): { text(): string; lastLine(): string } {
+  let tail = "";
+  stream.on("data", (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-max);
+  });
+  return { text: () => tail, lastLine: () => tail.trim().split("\n").slice(-1)[0] ?? "" };
+}
+
+/**
+ * Starts `bin/redis-dts` from the checkout with the flags of its shebang (the console cannot rely on
+ * the shebang: it runs it through this Node). stderr is piped; stdout only when asked; an IPC channel
+ * lets the parent ask for a clean stop.
+ */
+export function spawnRedisDts(args: string[], opts: { stdout: "pipe" | "ignore" }): ChildProcess {
+  const bin = path.join(projectRoot(), "bin", "redis-dts");
+  return spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
+    cwd: projectRoot(),
+    env: process.env,
+    stdio: ["ignore", opts.stdout, "pipe", "ipc"],
+  });
+}
+
+export function isAlive(proc: ChildProcess): boolean {
+  return proc.exitCode === null && proc.signalCode === null;
+}
+
+/**
+ * Asks a process to stop (`ask`, by default SIGTERM), and kills it when it has not exited after
+ * `graceMs`. Resolves when it has exited; at once when it already had.
+ */
+export async function stopProcess(proc: ChildProcess, graceMs: number, ask: () => void = () => proc.kill("SIGTERM")): Promise<void> {
+  if (!isAlive(proc)) return;
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  ask();
+  const timeout = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timeout);
+}
+
+/**
+ * A registry of running processes that survives module reloads (Next.js dev reloads server modules;
+ * the processes keep running), and whose processes get SIGTERM when this process exits.
+ */
+export function processRegistry<T extends { proc: ChildProcess }>(name: string): Map<string, T> {
+  const g = globalThis as unknown as Record<string, Map<string, T> | undefined>;
+  const key = `__redisDts${name}`;
+  if (!g[key]) {
+    const map = new Map<string, T>();
+    g[key] = map;
+    process.once("exit", () => {
+      for (const r of map.values()) r.proc.kill("SIGTERM");
+    });
+  }
+  return g[key];
+}
