@@ -5,6 +5,13 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   try {
+    // metric samples and events of every task (a stopped task's engine prunes nothing)
+    const { keepPruning, retentionSettings } = await import("./server/runner/retention");
+    keepPruning({ settings: retentionSettings(), onError: (m) => console.error(`redis-dts: ${m}`) });
+  } catch (err) {
+    console.error(`redis-dts: old metric samples and events are not pruned: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
     const { resumeTasks } = await import("./server/runner/engine-host");
     const n = await resumeTasks();
     if (n > 0) console.log(`redis-dts: resumed ${n} task${n === 1 ? "" : "s"} that were running`);

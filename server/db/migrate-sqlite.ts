@@ -21,7 +21,8 @@ export function migrateSqlite(file: string, migrations: MigrationFile[], log: Mi
   if (fresh) chmodSync(file, 0o600);
   try {
     // WAL lets the console read while the engine writes checkpoints and metrics; it sticks to the file.
-    db.pragma("journal_mode = WAL");
+    // (asked first: switching needs a lock the others opening the file at once may hold)
+    if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
     db.exec(TABLE);
     const result: MigrateResult = { applied: [], changed: [] };
     const recorded = new Map(

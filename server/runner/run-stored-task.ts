@@ -14,6 +14,8 @@ import { loadTaskConfig } from "./task-config";
 import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
+import { describeLeaseHolder, leaseHolderIsGone, ownLeaseHolder } from "./lease-holder";
+import { keepPruning, retentionSettings } from "./retention";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -31,10 +33,16 @@ export interface RunStoredTaskOptions {
    * settings (the CLI's flags), so a process that is refused the task never changes it.
    */
   prepare?(): Promise<void>;
+  /**
+   * When another process holds the task: wait until its lease is free (the holder stopped, died or
+   * let its lease expire) instead of failing. `onWaiting` hears once why it waits.
+   */
+  waitForLease?: boolean;
+  onWaiting?(message: string): void;
 }
 
 const LEASE_MS = 30_000;
-const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+const owner = ownLeaseHolder();
 
 /**
  * Runs a stored task in this process until stopped or failed: lease, precheck, the engine, and the
@@ -43,14 +51,18 @@ const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
  */
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const store = dbSyncStore(o.taskId, o.echo);
-  const holder = await claimLease(o.taskId);
+  // read first: a bad setting is an error before anything is touched
+  const retention = retentionSettings();
+  let holder = await claimLease(o.taskId);
+  if (holder !== null && o.waitForLease) holder = await waitForLease(o.taskId, holder, o.signal, o.onWaiting);
   if (holder !== null) {
     const name = (await getTask({ id: o.taskId }))?.name ?? o.taskId;
     // said where the operators of both processes look: the task's events
-    await addTaskEvent({ taskId: o.taskId, level: "warn", message: `another redis-dts process (${owner.split(":").slice(0, 2).join(":")}) was refused this task: it is being run by ${describeHolder(holder)}` }).catch(() => {});
+    await addTaskEvent({ taskId: o.taskId, level: "warn", message: `another redis-dts process (${describeLeaseHolder(owner)}) was refused this task: it is being run by ${describeHolder(holder)}` }).catch(() => {});
     throw new DtsError("CONFLICT", `task "${name}" is already being run by another redis-dts process (${describeHolder(holder)}); stop it first`);
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
+  const stopPruning = keepPruning({ settings: retention, taskId: o.taskId, onError: (m) => store.log("warn", m) });
   const idle: SyncSnapshot = {
     state: "prechecking",
     fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false },
@@ -90,6 +102,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     const task = new SyncTask(cfg, store, () => reportNow());
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
+    // a stop asked for during the precheck or the start-up is not missed
+    if (o.signal.aborted) task.stop();
     let stored = resumable ? "synchronizing" : "initializing";
     let lastMetric = 0;
     let lastStatusAt = 0;
@@ -142,6 +156,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     return final;
   } finally {
     clearInterval(renew);
+    stopPruning();
     await store.flush();
     await releaseTaskLease({ id: o.taskId, owner }).catch(() => {});
   }
@@ -161,27 +176,54 @@ export async function withTaskLease<T>(taskId: string, name: string, fn: () => P
   }
 }
 
-/**
- * Takes the task's lease; a lease left by a process of this machine that no longer exists (killed
- * with -9, a console restart) is taken over at once instead of waiting for it to expire. Returns null
- * when the lease is ours, else who holds it.
- */
-async function claimLease(taskId: string): Promise<string | null> {
-  if (await claimTaskLease({ id: taskId, owner, ttlMs: LEASE_MS })) return null;
-  const holder = (await getTask({ id: taskId }))?.leaseOwner ?? "another process";
-  const [host, pid] = holder.split(":");
-  if (host !== os.hostname() || !/^\d+$/.test(pid ?? "")) return holder;
-  try {
-    process.kill(Number(pid), 0);
-    return holder;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ESRCH") return holder;
-  }
-  return (await takeOverTaskLease({ id: taskId, from: holder, owner, ttlMs: LEASE_MS })) ? null : holder;
+interface Holder {
+  owner: string;
+  expiresAt: Date | null;
 }
 
-/** "host:pid:startTime" → "process 1234 on host" */
-function describeHolder(holder: string): string {
-  const [host, pid] = holder.split(":");
-  return pid && /^\d+$/.test(pid) ? `process ${pid} on ${host}` : holder;
+/**
+ * Takes the task's lease; a lease left by a process of this machine that no longer runs (killed
+ * with -9 and not yet reaped, a pid since given to another process, a console restart) is taken over
+ * at once instead of waiting for it to expire. Returns null when the lease is ours, else who holds it.
+ */
+async function claimLease(taskId: string): Promise<Holder | null> {
+  if (await claimTaskLease({ id: taskId, owner, ttlMs: LEASE_MS })) return null;
+  const task = await getTask({ id: taskId });
+  const holder: Holder = { owner: task?.leaseOwner ?? "another process", expiresAt: task?.leaseExpiresAt ?? null };
+  if (!task?.leaseOwner || !leaseHolderIsGone(task.leaseOwner)) return holder;
+  return (await takeOverTaskLease({ id: taskId, from: task.leaseOwner, owner, ttlMs: LEASE_MS })) ? null : holder;
+}
+
+/** Polls for the lease until it is ours (null) or the signal aborts (the holder then). */
+async function waitForLease(taskId: string, first: Holder, signal: AbortSignal, onWaiting?: (message: string) => void): Promise<Holder | null> {
+  onWaiting?.(`waiting for ${describeHolder(first)} to stop running this task`);
+  let holder: Holder | null = first;
+  while (holder !== null && !signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1000);
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+    if (!signal.aborted) holder = await claimLease(taskId);
+  }
+  return holder;
+}
+
+/**
+ * "process 1234 on host"; for a holder on another machine (nothing here can tell whether it still
+ * runs) also when its lease expires, which is when it is considered gone if it stopped renewing it.
+ */
+function describeHolder(holder: Holder): string {
+  const who = describeLeaseHolder(holder.owner);
+  const h = holder.owner.split(":")[0];
+  if (h === hostname() || !holder.expiresAt) return who;
+  return `${who}; its lease expires at ${holder.expiresAt.toISOString()} unless that process renews it`;
+}
+
+function hostname(): string {
+  return owner.split(":")[0];
 }

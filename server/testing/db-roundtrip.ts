@@ -16,6 +16,7 @@ import { addTaskEvent } from "../db/task-event/add-task-event";
 import { findTaskEvents } from "../db/task-event/find-task-events";
 import { addMetricSample } from "../db/metric/add-metric-sample";
 import { getDb } from "../db/client";
+import { findOrCreateTaskByName } from "../db/task/find-or-create-task-by-name";
 
 /**
  * Writes and reads a task through the console's own data functions, against whatever DATABASE_URL
@@ -112,6 +113,12 @@ export async function exerciseDataFunctions(): Promise<void> {
   expect(await claimTaskLease({ id: b.id, owner: "p1", ttlMs: 60_000 })).toBe(true);
   expect(await claimTaskLease({ id: b.id, owner: "p2", ttlMs: 60_000 })).toBe(false);
   expect(await claimTaskLease({ id: b.id, owner: "p1", ttlMs: 60_000 })).toBe(true);
+
+  // many callers on one new name at once (sync processes starting together) get one task
+  const raced = await Promise.all(Array.from({ length: 8 }, () => findOrCreateTaskByName({ name: "raced" })));
+  expect(new Set(raced.map((t) => t.id)).size).toBe(1);
+  expect(await getDb().task.count({ where: { name: "raced" } })).toBe(1);
+  await deleteTask({ id: raced[0].id });
 
   expect(await deleteTask({ id: b.id })).toBe(true);
   expect(await deleteTask({ id: b.id })).toBe(false);

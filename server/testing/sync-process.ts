@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export interface SyncStatusLine {
   state: string;
   fullSync: { keys: number; bytes: number; done: boolean };
-  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null }>;
+  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; waiting?: string }>;
   latencyMs: number | null;
   opsPerSec: number;
   warnings?: string[];

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -72,6 +72,56 @@ describe("redis-dts rdb load", () => {
     expect(r.stderr).toMatch(/only database 0: map it with --db-map 2:0/);
     const ok = await cli(multi, "--target", cluster.uri, "--target-mode", "cluster", "--db-map", "2:0");
     expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("one exit policy: anything not written exits 1 (module values, module data alike); --skip-unsupported accepts what the destination cannot take", async () => {
+    const node = await startRedis();
+    const moduleValue = corpusFile("redis_40_with_module.rdb").path;
+    const moduleAux = corpusFile("redis_60_with_module_aux.rdb").path;
+    for (const file of [moduleValue, moduleAux]) {
+      const strict = await cli(file, "--target", node.uri, "--conflict", "ignore");
+      expect(strict.code, `${file}: ${strict.stderr}`).toBe(1);
+      expect(strict.stderr.trim().split("\n").pop()).toMatch(/^redis-dts rdb load: not everything was written: .* \(first: module .*\); --skip-unsupported accepts that and exits 0$/);
+      const accepted = await cli(file, "--target", node.uri, "--conflict", "ignore", "--skip-unsupported");
+      expect(accepted.code, `${file}: ${accepted.stderr}`).toBe(0);
+      expect(accepted.stderr).toMatch(/warning: module/);
+    }
+    expect(await node.client().get("simplekey")).toBe("someval");
+  });
+
+  it("reads the whole file first: a truncated or damaged file writes nothing; with --no-verify the error says how many keys were written", async () => {
+    const source = await startRedis();
+    const sc = source.client();
+    for (let i = 0; i < 20_000; i += 1000) {
+      const p = sc.pipeline();
+      for (let j = i; j < i + 1000; j++) p.set(`key:${j}`, `value-${j}-${"x".repeat(j % 50)}`);
+      await p.exec();
+    }
+    await sc.save();
+    const good = readFileSync(path.join(source.dir, "dump.rdb"));
+    const truncated = path.join(tmp, "half.rdb");
+    writeFileSync(truncated, good.subarray(0, Math.floor(good.length / 2)));
+    const flipped = path.join(tmp, "flipped.rdb");
+    const bad = Buffer.from(good);
+    bad[Math.floor(bad.length * 0.8)] ^= 0x01;
+    writeFileSync(flipped, bad);
+
+    const node = await startRedis();
+    for (const [file, why] of [[truncated, /truncated/], [flipped, /checksum mismatch|corrupt|invalid|unknown/i]] as const) {
+      const r = await cli(file, "--target", node.uri);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^redis-dts rdb load: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is damaged, nothing was written: `));
+      expect(r.stderr).toMatch(why);
+      expect(await node.client().dbsize()).toBe(0);
+    }
+    const unverified = await cli(truncated, "--target", node.uri, "--no-verify");
+    expect(unverified.code).toBe(1);
+    const written = Number(/; (\d+) keys were written before it and stay on the destination\n$/.exec(unverified.stderr)?.[1]);
+    expect(written, unverified.stderr).toBeGreaterThan(0);
+    expect(await node.client().dbsize()).toBe(written);
+    expect((await cli(path.join(source.dir, "dump.rdb"), "--target", node.uri, "--conflict", "ignore")).code).toBe(0);
+    expect(await node.client().dbsize()).toBe(20_000);
   });
 
   it("fails with one line for a corrupt file, a missing file and bad flags (a stack only with --debug)", async () => {

@@ -4,14 +4,14 @@ import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../op
 import { formatAddress, type Endpoint } from "../../engine/endpoint";
 import { secretFlagSpecs } from "../endpoint-flags";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
-import { createTask } from "../../db/task/create-task";
-import { findTaskByName } from "../../db/task/find-task-by-name";
+import { findOrCreateTaskByName } from "../../db/task/find-or-create-task-by-name";
 import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { dataDir } from "../../paths";
 import { ZTaskNameSchema } from "../../../contracts/task.types";
+import { FullSyncBar } from "../progress-bar";
 
 function progressLine(s: SyncSnapshot): string {
   const shards = s.shards.map((x) => `${x.source} ${x.appliedOffset ?? "-"}/${x.offset ?? "-"}`).join(", ");
@@ -25,7 +25,7 @@ function progressLine(s: SyncSnapshot): string {
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -35,12 +35,14 @@ const command: CliCommand = {
     ...secretFlagSpecs("source"),
     ...secretFlagSpecs("target"),
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
-    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: same number; cluster: 0)" },
+    { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: the same number; into a cluster destination every database goes to 0, and the precheck warns about merged databases)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
     { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
     { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
     { name: "skip-precheck", value: false, help: "start without running the precheck" },
+    { name: "wait", value: false, help: "when another redis-dts process runs this task, wait until it stops (or its lease expires) instead of exiting with 1" },
+    { name: "skip-unsupported", value: false, help: "exit 0 when stopped although writes were refused or applied inexactly under --on-inexact skip (they are still recorded); without it such a run exits 1" },
     { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
   ],
   async run(args, io) {
@@ -62,7 +64,7 @@ const command: CliCommand = {
     }
 
     try {
-      const task = (await findTaskByName({ name })) ?? (await createTask({ name }));
+      const task = await findOrCreateTaskByName({ name });
       // Stored only once this process holds the task's lease: a second `sync` on a running task is
       // refused without changing what the first one runs.
       const prepare = async () => {
@@ -80,8 +82,10 @@ const command: CliCommand = {
           },
         });
       };
-      const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(`[${level}] ${message}\n`);
       let last = "";
+      // on a terminal the status line is redrawn in place: an event is written above it
+      const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(io.isTTY ? `\r\x1b[K[${level}] ${message}\n${last}` : `[${level}] ${message}\n`);
+      const bar = new FullSyncBar();
       const final = await runStoredTask({
         taskId: task.id,
         dataDir: dataDir(),
@@ -89,6 +93,8 @@ const command: CliCommand = {
         skipPrecheck: Boolean(f["skip-precheck"]),
         prepare,
         echo,
+        waitForLease: Boolean(f.wait),
+        onWaiting: (message) => io.stderr.write(`[info] ${message}\n`),
         onStatus: (s) => {
           if (f.json) {
             const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub } = s;
@@ -96,7 +102,7 @@ const command: CliCommand = {
               JSON.stringify({
                 state,
                 fullSync: { keys: fullSync.keys, bytes: fullSync.bytes, done: fullSync.done, totalBytes: fullSync.totalBytes },
-                shards: shards.map(({ source, replid, offset, appliedOffset }) => ({ source, replid, offset, appliedOffset })),
+                shards: shards.map(({ source, replid, offset, appliedOffset, waiting }) => ({ source, replid, offset, appliedOffset, ...(waiting ? { waiting } : {}) })),
                 latencyMs,
                 opsPerSec,
                 ...(warnings.length ? { warnings } : {}),
@@ -106,7 +112,9 @@ const command: CliCommand = {
               }) + "\n",
             );
           } else {
-            const line = progressLine(s);
+            // a terminal shows the full sync as a bar, then one status line; a pipe gets lines as before
+            const copying = io.isTTY && s.state === "initializing" && !s.fullSync.done && s.fullSync.bytes > 0;
+            const line = copying ? bar.render(s.fullSync, Date.now()) : progressLine(s);
             if (io.isTTY) io.stderr.write(`\r\x1b[K${line}`);
             else if (line !== last) io.stderr.write(line + "\n");
             last = line;
@@ -117,7 +125,16 @@ const command: CliCommand = {
       if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}${final.error ? `: ${final.error}` : ""}\n`);
       if (final.state === "failed" || final.state === "precheck_failed") return 1;
       // paused by the divergence policy: a script must not read this as a clean stop
-      return final.divergence.haltedBy ? 4 : 0;
+      if (final.divergence.haltedBy) return 4;
+      // one exit policy with `rdb load`: writes skipped under --on-inexact skip are not a clean run
+      const d = final.divergence;
+      if (d.refused + d.inexact > 0 && !f["skip-unsupported"]) {
+        io.stderr.write(
+          `redis-dts sync: not everything was written: ${d.refused} writes refused by the destination, ${d.inexact} not applied exactly (their keys are in the task's events; Data Verification checks them first); --skip-unsupported accepts that and exits 0\n`,
+        );
+        return 1;
+      }
+      return 0;
     } finally {
       await closeDb();
     }

@@ -2,13 +2,14 @@ import "server-only";
 import { getDb } from "../client";
 
 export interface PruneMetricSamplesOptions {
-  taskId: string;
+  /** one task's samples; every task's when absent */
+  taskId?: string;
   /** delete samples older than this */
   before: Date;
 }
 
-/** One sample a second adds up: keep the window the charts show. */
+/** A sample every few seconds per task adds up: keep the retention window (server/runner/retention.ts). */
 export async function pruneMetricSamples({ taskId, before }: PruneMetricSamplesOptions): Promise<number> {
-  const result = await getDb().metricSample.deleteMany({ where: { taskId, time: { lt: before } } });
+  const result = await getDb().metricSample.deleteMany({ where: { ...(taskId && { taskId }), time: { lt: before } } });
   return result.count;
 }

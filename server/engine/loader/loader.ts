@@ -384,6 +384,6 @@ function kept(e: RdbKeyEvent): RdbKeyEntry {
   return { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
 }
 
-function clusterDbError(from: number, to: number): DtsError {
+export function clusterDbError(from: number, to: number): DtsError {
   return new DtsError("INVALID_CONFIG", `database ${from} would be written to database ${to}, but a cluster destination has only database 0: map it with --db-map ${from}:0 or leave it out with --dbs`);
 }

@@ -14,6 +14,12 @@ export interface HandshakeOptions {
   handshakeTimeoutMs: number;
   readTimeoutMs: number;
   notice: (message: string) => void;
+  /**
+   * What the handshake waits for while the master prepares: "psync" (no answer to PSYNC yet: a
+   * diskless master waits repl-diskless-sync-delay for more replicas), "rdb" (+FULLRESYNC came, the
+   * payload has not: the master saves the RDB to disk first), null once it goes on.
+   */
+  waiting?: (step: "psync" | "rdb" | null) => void;
 }
 
 export interface RdbPreamble {
@@ -90,6 +96,7 @@ export async function replicaHandshake(socket: net.Socket, lines: ReplyLines, o:
   // replicas, sending "\n" meanwhile): from here on the silence limit is the replication timeout.
   const cp = o.checkpoint;
   const psyncArgs = cp ? ["PSYNC", cp.replid, String(cp.offset + 1)] : ["PSYNC", "?", "-1"];
+  o.waiting?.("psync");
   const reply = await ask(psyncArgs, "PSYNC", o.readTimeoutMs);
   const protocol: PsyncProtocol = "psync";
   if (reply.startsWith("+FULLRESYNC")) {
@@ -97,11 +104,14 @@ export async function replicaHandshake(socket: net.Socket, lines: ReplyLines, o:
     if (!m) throw new DtsError("PROTOCOL_ERROR", `the source ${o.label} sent a malformed PSYNC reply: "${reply.slice(0, 80)}"`);
     const offset = Number(m[2]);
     if (!Number.isSafeInteger(offset)) throw new DtsError("PROTOCOL_ERROR", `the source ${o.label} announced an impossible offset ${m[2]}`);
+    o.waiting?.("rdb");
     const preamble = await readPreamble(readReply, o);
+    o.waiting?.(null);
     if ("retry" in preamble) return { kind: "retry", reason: preamble.retry };
     const info: FullResyncInfo = { replid: m[1], offset, protocol, transfer: preamble.transfer, rdbLength: preamble.rdbLength };
     return { kind: "full", info, preamble, replconf, rest: lines.takeRest() };
   }
+  o.waiting?.(null);
   if (reply.startsWith("+CONTINUE")) {
     if (!cp) throw new DtsError("PROTOCOL_ERROR", `the source ${o.label} answered +CONTINUE to a PSYNC without checkpoint`);
     const m = /^\+CONTINUE(?: ([0-9A-Za-z]{1,64}))?\s*$/.exec(reply);

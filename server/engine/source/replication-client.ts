@@ -159,6 +159,13 @@ export class ReplicationClient {
           handshakeTimeoutMs: this.o.handshakeTimeoutMs,
           readTimeoutMs: this.o.readTimeoutMs,
           notice: (m) => this.notice(m),
+          waiting: (step) => {
+            try {
+              this.handler.waiting?.(step);
+            } catch {
+              /* informational, like a notice */
+            }
+          },
         });
         if (this.linkDown) return;
         if (result.kind !== "retry") return this.beginTransfer(result);

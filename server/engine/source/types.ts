@@ -67,6 +67,8 @@ export interface ReplicatedCommand {
 }
 
 export interface ReplicationHandler {
+  /** the handshake waits for the master to prepare a full resync (see HandshakeOptions.waiting) */
+  waiting?(step: "psync" | "rdb" | null): void;
   /** a new dataset follows: RDB bytes, then rdbEnd (also after a PSYNC that the master refused) */
   fullResync(info: FullResyncInfo): void;
   /** the RDB exactly, in pieces, framing removed (feed it to the RDB parser) */

@@ -3,6 +3,8 @@ import { DtsError, describeError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { RdbParser } from "../rdb/parser";
+import { SourceRoleWatch } from "./source-role-watch";
+import { describeSourceWait, readSourceSyncConfig, type SourceSyncConfig } from "./source-wait";
 import { ReplicationClient } from "../source/replication-client";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "../source/types";
 import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDecision } from "../writer/types";
@@ -113,7 +115,10 @@ export class ShardSync {
       },
     });
     this.heartbeat.start();
-    const timer = setInterval(() => void this.tick(), 1000);
+    const timer = setInterval(() => {
+      void this.tick();
+      void this.watchRole();
+    }, 1000);
     // Latency is measured when the heartbeat's write is acknowledged, to within 50 ms.
     const latency = setInterval(() => this.measureLatency(), 50);
     try {
@@ -135,12 +140,16 @@ export class ShardSync {
         this.status.waiting = `replication stream interrupted: ${error ? describeError(error) : "closed"}`;
         const delay = Math.min(500 * 2 ** Math.min(attempt, 5), 15_000);
         this.o.log("warn", `${this.status.source}: replication stream interrupted (${error ? describeError(error) : "closed"}); reconnecting in ${delay} ms`);
-        await sleep(delay);
-        if (attempt > 0 && this.o.rediscover && this.o.slots.length > 0) await this.followFailover();
+        // a demoted master (planned failover) is left at once; a broken stream is first retried as is
+        const demoted = this.demoted;
+        this.demoted = false;
+        if (!demoted) await sleep(delay);
+        if ((attempt > 0 || demoted) && this.o.rediscover && this.o.slots.length > 0) await this.followFailover();
       }
     } finally {
       clearInterval(timer);
       clearInterval(latency);
+      this.roleWatch?.close();
       this.heartbeat.stop();
       if (this.halting) await this.halting;
       await this.tick();
@@ -397,6 +406,7 @@ export class ShardSync {
         },
         end: (error) => this.endSession(s, error, resolve),
         notice: (message) => this.o.log("warn", message),
+        waiting: (step) => this.onSourceWait(step),
       };
       s.client = this.handshake(resume, handler);
     });
@@ -544,12 +554,14 @@ export class ShardSync {
         await this.writer.drained();
         if (this.o.writerHandlers) this.writer.setHandlers(this.o.writerHandlers);
         this.status.fullSync.keys = load?.keys ?? 0;
-        this.status.fullSync.done = true;
-        this.o.fullSyncDone?.();
         const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
         this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
         await this.probeFencing();
         this.startIncremental(s, s.base, 0, null);
+        // "done" only once the shard is incremental with its offsets: a status (and the task's
+        // state, which follows it) never says done beside a shard still at offset 0
+        this.status.fullSync.done = true;
+        this.o.fullSyncDone?.();
         await this.tick();
       })(),
     );
@@ -646,6 +658,48 @@ export class ShardSync {
     if (applier.failed) return;
     if (wait) this.pauseUntil(s, wait);
     else if (this.writer.full) this.pauseUntil(s, this.writer.ready());
+  }
+
+  private roleWatch: SourceRoleWatch | null = null;
+  private lastRoleCheck = 0;
+  /** the source node was found demoted to a replica: the next session starts on the current master */
+  private demoted = false;
+
+  /**
+   * Every few seconds of the incremental phase (cluster sources): is the source node still a master?
+   * After a planned failover it is a replica that would go on forwarding its new master's stream;
+   * the session ends and the shard moves to the master of its slots with PSYNC.
+   */
+  private async watchRole(): Promise<void> {
+    if (!this.o.rediscover || this.o.slots.length === 0 || this.status.phase !== "incremental" || this.stopped || this.demoted) return;
+    if (Date.now() - this.lastRoleCheck < 2000) return;
+    this.lastRoleCheck = Date.now();
+    this.roleWatch ??= new SourceRoleWatch({ username: this.o.source.username, password: this.o.source.password, tls: this.o.source.tls });
+    const watched = formatAddress(this.node);
+    const role = await this.roleWatch.check(this.node);
+    if (role?.role !== "replica" || this.stopped || watched !== formatAddress(this.node) || this.status.phase !== "incremental") return;
+    this.demoted = true;
+    this.o.log("warn", `${watched}: this source node is now a replica of ${role.master} (a planned failover or a role change); moving to the current master of its slots`);
+    this.client?.close(new DtsError("CONNECT_FAILED", `${watched} is no longer a master`));
+  }
+
+  private sourceSyncConfig: Promise<SourceSyncConfig | null> | null = null;
+  private sourceWaitStep: "psync" | "rdb" | null = null;
+
+  /** The status says why the shard waits while its source prepares a full resync. */
+  private onSourceWait(step: "psync" | "rdb" | null): void {
+    const wasOurs = this.sourceWaitStep !== null;
+    this.sourceWaitStep = step;
+    if (step === null) {
+      if (wasOurs) this.status.waiting = null;
+      return;
+    }
+    this.status.waiting = describeSourceWait(step, null);
+    // the source's settings name the delay; read once per shard, only when it waits
+    this.sourceSyncConfig ??= readSourceSyncConfig({ ...this.o.source, host: this.node.host, port: this.node.port });
+    void this.sourceSyncConfig.then((cfg) => {
+      if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
+    });
   }
 }
 

@@ -48,7 +48,7 @@ export interface SyncStore {
 export interface SyncSnapshot {
   state: TaskState;
   fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean };
-  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"] }>;
+  shards: Array<{ source: string; replid: string | null; offset: number | null; appliedOffset: number | null; phase: ShardStatus["phase"]; /** why it waits (the source preparing a full resync, a broken stream), null when it does not */ waiting?: string | null }>;
   latencyMs: number | null;
   opsPerSec: number;
   /**
@@ -115,7 +115,7 @@ export class SyncTask {
         totalBytes: totals.every((t) => t !== null) && totals.length ? totals.reduce((a, b) => a! + b!, 0) : null,
         done,
       },
-      shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase })),
+      shards: shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: s.phase, waiting: s.waiting })),
       latencyMs: latencies.length ? Math.max(...latencies) : null,
       opsPerSec: this.lastOps.rate,
       warnings: this.warnings(shards),
@@ -326,9 +326,29 @@ export class SyncTask {
 
   private async closeAll(): Promise<void> {
     await this.pubsub?.stop();
-    await Promise.all(this.writers.map((w) => w.close().catch(() => w.destroy())));
+    // Stopping is bounded: a destination that is down (or stalled) never answers what is in flight.
+    // What it has not acknowledged stays after the checkpoint each shard saved, and is sent again on
+    // resume.
+    let unanswered = false;
+    await Promise.all(
+      this.writers.map((w) =>
+        withinMs(w.close(), CLOSE_WRITERS_MS).catch(() => {
+          unanswered = true;
+          w.destroy();
+        }),
+      ),
+    );
+    if (unanswered && this.stopping) this.store.log("warn", `stopped without the destination's answer to every write sent (${formatAddress(this.cfg.target)} unreachable or stalled): the checkpoints stay at the last acknowledged writes, and a resume sends the rest again`);
     for (const c of this.controls) c.disconnect();
   }
+}
+
+const CLOSE_WRITERS_MS = 3000;
+
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DtsError("TIMEOUT", `no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
 }
 
 /** What the destination and each source master hold (function-libraries.ts), read at the task's start. */

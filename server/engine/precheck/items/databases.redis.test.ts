@@ -135,10 +135,14 @@ describe("db_mapping", () => {
     expect(d.message).toMatch(/names db7, which is not selected/);
   });
 
-  it("a cluster destination takes only db 0: fails db 1 unless mapped to 0", async () => {
+  it("a cluster destination takes only db 0: every selected database goes there by default (a merge warning); a map elsewhere fails", async () => {
     await fill(source, 1, 2);
     const cluster = endpointOf(clusterTarget.nodes[0], "cluster");
-    const bad = item(await precheck({ source: endpointOf(source), target: cluster, dbs: [0, 1] }), "db_mapping");
+    // the default the engine applies and `sync --help` documents ("cluster: 0")
+    const merged = item(await precheck({ source: endpointOf(source), target: cluster, dbs: [0, 1] }), "db_mapping");
+    expect(merged.status, merged.message).toBe("warning");
+    expect(merged.message).toMatch(/^Selected: db0 → db0, db1 → db0; db0 \+ db1 are merged into db0: a key present in several of them keeps only the last value written/);
+    const bad = item(await precheck({ source: endpointOf(source), target: cluster, dbs: [0, 1], dbMap: new Map([[1, 1]]) }), "db_mapping");
     expect(bad.status).toBe("failed");
     expect(bad.message).toMatch(/^A cluster destination has only db 0, but db1 → db1/);
     expect(bad.fix).toMatch(/--db-map 1:0/);

@@ -22,8 +22,10 @@ export function selectedDbs(ctx: PrecheckContext): { dbs: number[]; given: boole
   return { dbs: [...dbs].sort((a, b) => a - b), given: false };
 }
 
+/** Where a source database goes: the mapping given, else the same number (a cluster destination: 0, as the engine applies it). */
 export function mappedDb(ctx: PrecheckContext, db: number): number {
-  return ctx.opts.dbMap?.get(db) ?? db;
+  const cluster = ctx.target.topology?.mode === "cluster" || ctx.target.endpoint.mode === "cluster";
+  return ctx.opts.dbMap?.get(db) ?? (cluster ? 0 : db);
 }
 
 /** CONFIG GET databases, or undefined when the account may not run CONFIG (or it is renamed). */
