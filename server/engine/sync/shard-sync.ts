@@ -278,6 +278,12 @@ export class ShardSync {
 
   private ticking: Promise<void> = Promise.resolve();
 
+  /** stores `cp` after any save in progress, so it never lands before an older one; a failure is an error event */
+  private store(cp: ShardCheckpoint, what: string): Promise<void> {
+    const save = () => this.o.saveCheckpoint(cp).catch((err) => this.o.log("error", `${this.status.source}: checkpoint ${what} not saved: ${describeError(err)}`));
+    return (this.ticking = this.ticking.then(save));
+  }
+
   private async saveApplied(): Promise<void> {
     // A failed writer no longer knows what it had in flight: its watermark would overstate.
     if (!this.tracker || !this.status.replid || this.status.phase === "full" || this.writer.failure || this.halting) return;
@@ -359,7 +365,7 @@ export class ShardSync {
       const { offset, db } = this.tracker.applied(wm);
       this.checkpoint = { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
       this.lastSaved = offset;
-      void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
+      void this.store(this.checkpoint, "after the lost destination connection");
       this.o.log("warn", `${this.status.source}: the destination connection broke with ${cmds.length} writes of unknown outcome; replaying from offset ${offset}, skipping what already ran`);
     }
     // everything handed over may have run: the replay from the surely-applied offset echoes it
@@ -479,7 +485,7 @@ export class ShardSync {
     this.o.log("info", `${this.status.source}: full synchronization started (replid ${info.replid}, offset ${info.offset}${info.rdbLength ? `, RDB ${info.rdbLength} bytes` : ""})`);
     // Until the load completes a restart must start over (and may overwrite what this attempt wrote).
     this.checkpoint = { sourceNode: this.shardId, replid: info.replid, offset: info.offset, db: 0, phase: "full" };
-    void this.o.saveCheckpoint(this.checkpoint).catch(() => {});
+    void this.store(this.checkpoint, "of the full synchronization's start");
     // Even an "incremental data only" task loads a full resync it is forced into: without it,
     // the writes the master can no longer replay would be lost.
     if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
