@@ -7,6 +7,7 @@ import { commandName } from "../commands/command-spec";
 import { emulate, EmulationError, type EmulationWrites } from "./emulate";
 import { isReplaySafe } from "./replay-safe";
 import { covers, fenceable, type FenceId, type Fences, type FenceView } from "./fence";
+import { FenceBatch, type BatchTarget } from "./fence-batch";
 import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
 import { clearShard } from "./clear-shard";
 import type { ShardLibraries } from "../loader/function-libraries";
@@ -74,7 +75,11 @@ export interface ApplyShared {
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
 /** a FUNCTION LOAD/DELETE/FLUSH, planned and sent in the task's order of such commands (apply-functions.ts) */
 type LibraryStep = { kind: "library"; db: number; entry: CommandEntry };
-type Planned = (Step | LibraryStep) & Partial<FenceId> & { source?: CommandEntry };
+/** `inTx`: a write framed in the source's own MULTI/EXEC (never joins a fence batch: MULTI does not nest) */
+type Planned = (Step | LibraryStep) & Partial<FenceId> & { source?: CommandEntry; inTx?: boolean };
+
+/** writes bigger than this are fenced one by one (a batch copies its writes once more) */
+const MAX_BATCHED_WRITE = 16 * 1024;
 
 /** Transactions bigger than this are applied in order without MULTI instead of buffered without bound. */
 const MAX_TX_COMMANDS = 10_000;
@@ -117,6 +122,20 @@ export class Applier {
     private readonly shared: ApplyShared = { functions: null },
   ) {
     this.ctx = { ...ctx, receivedAt: 0 };
+    // a standalone destination fences transactions of writes, a cluster one each write (fence.ts)
+    const target = out as ApplyTarget & Partial<BatchTarget>;
+    if (fence && !ctx.cluster && typeof target.writeBatch === "function" && (target as { mode?: string }).mode !== "cluster") this.batch = new FenceBatch(target as BatchTarget, fence.fences);
+  }
+
+  private readonly batch: FenceBatch | null = null;
+
+  /** Hands an open fence batch to the writer now (before reading what the writer acknowledged). */
+  flushBatch(): void {
+    try {
+      this.batch?.close();
+    } catch {
+      // the writer failed: its failure ends the session, and the replay starts from the fences
+    }
   }
 
   get failed(): boolean {
@@ -254,6 +273,28 @@ export class Applier {
     return key ? f.fences.wrap(step.argv, key, id) : step.argv;
   }
 
+  /**
+   * A write of a standalone destination with fences: "skip" when a replay finds it ran, "queued" in
+   * the open fence batch (a write that must not run twice opens one), "full" when the batch it closed
+   * found the writer full, "alone" when it goes by itself, fenced one by one (too big for a batch, or
+   * a command a transaction cannot hold), after the open batch.
+   */
+  private batched(step: Planned & { kind: "write" }, f: ApplyFence, raw: Buffer | null, tag: number): "skip" | "queued" | "full" | "alone" {
+    const id = step as FenceId;
+    if (f.replay) {
+      if (!covers(f.replay.max, id)) f.replay = null;
+      else if (f.replay.ran(step.key, id, step.db)) return "skip";
+    }
+    const batch = this.batch!;
+    const size = raw ? raw.length : 0;
+    if (!fenceable(step.argv) || size > MAX_BATCHED_WRITE || (!batch.open && isReplaySafe(step.argv)) || (!raw && tooBig(step.argv))) {
+      batch.close();
+      return "alone";
+    }
+    const echo = tag < this.replayUntil ? WRITE_REPLAYED : 0;
+    return batch.add(step.db, step.argv, raw, tag, id, echo) ? "queued" : "full";
+  }
+
   /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
   private remember(name: string, argv: Buffer[]): void {
     if (name === "eval" && argv[1]) this.scripts.set(sha1(argv[1]), argv[1]);
@@ -272,8 +313,18 @@ export class Applier {
       const step = steps[i];
       switch (step.kind) {
         case "write": {
-          // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
-          const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
+          let argv: Buffer[] | null;
+          if (f && step.offset !== undefined && this.batch !== null && !step.inTx) {
+            const raw = from?.raw !== undefined && step.argv === from.argv && steps.length === 1 ? from.raw : null;
+            const r = this.batched(step, f, raw, tag);
+            if (r === "queued") break;
+            if (r === "full") return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
+            argv = r === "alone" ? this.fenced(step, f) : null;
+          } else {
+            this.batch?.close();
+            // With fences nothing is resent by the writer itself: a lost connection restarts the replay.
+            argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
+          }
           if (!argv) break;
           // a fenced write skips itself if it ran; an unfenced one of the replay window may echo an error
           const echo = argv === step.argv && tag < this.replayUntil ? WRITE_REPLAYED : 0;
@@ -288,14 +339,17 @@ export class Applier {
           break;
         }
         case "broadcast": {
+          this.batch?.close();
           const argv = f && step.offset !== undefined ? this.fenced(step, f) : step.argv;
           const echo = tag < this.replayUntil ? WRITE_REPLAYED : 0;
           if (argv && !this.out.broadcast(step.db, argv, tag, (f ? 0 : isReplaySafe(argv) ? WRITE_REPLAY_SAFE : 0) | echo)) return this.continueAfter(this.out.ready(), steps.slice(i + 1), tag, end);
           break;
         }
         case "emulate":
+          this.batch?.close();
           return this.continueAfter(this.emulate(step, tag), steps.slice(i + 1), tag, end);
         case "library": {
+          this.batch?.close();
           // a replay: like a broadcast, it ran when any fence is past it
           if (f && step.offset !== undefined && f.replay) {
             if (!covers(f.replay.max, step as FenceId)) f.replay = null;
@@ -304,6 +358,7 @@ export class Applier {
           return this.continueAfter(this.applyLibrary(step.entry, tag), steps.slice(i + 1), tag, end);
         }
         case "flush": {
+          this.batch?.close();
           // a replay: when anything after this flush ran, the flush itself did (it is drained around)
           if (f && step.offset !== undefined && f.replay) {
             if (!covers(f.replay.max, step as FenceId)) f.replay = null;
@@ -312,6 +367,7 @@ export class Applier {
           return this.continueAfter(this.flush(step, tag), steps.slice(i + 1), tag, end);
         }
         case "report": {
+          this.batch?.close();
           const source = step.source ?? from;
           const halt = this.events.inexact({
             kind: step.refused ? "refused" : "inexact",
@@ -433,7 +489,7 @@ export class Applier {
     if (!this.oneTransaction(writes, anchor)) return this.run(steps, this.txStart, exec.end);
     const framed: Planned[] = [
       { kind: "write", db: writes[0].db, argv: [b("MULTI")], key: anchor },
-      ...writes.map((w) => ({ ...w, key: w.key ?? anchor })),
+      ...writes.map((w) => ({ ...w, key: w.key ?? anchor, inTx: true })),
       { kind: "write", db: writes[writes.length - 1].db, argv: [b("EXEC")], key: anchor },
     ];
     if (this.txMemory.size >= 1024) this.txMemory.delete(this.txMemory.keys().next().value!);
@@ -462,6 +518,12 @@ export class Applier {
     const slot = calculateSlot(anchor);
     return writes.every((w) => w.key !== null && calculateSlot(w.key) === slot);
   }
+}
+
+function tooBig(argv: Buffer[]): boolean {
+  let n = 0;
+  for (let i = 0; i < argv.length; i++) if ((n += argv[i].length) > MAX_BATCHED_WRITE) return true;
+  return false;
 }
 
 function sha1(body: Buffer): string {

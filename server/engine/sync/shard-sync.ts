@@ -245,6 +245,8 @@ export class ShardSync {
    * which lags by up to a second: resuming from there would apply those commands twice.
    */
   private resumePoint(): ShardCheckpoint | undefined {
+    // the commands reported done are all with the writer, none left in an open fence batch
+    this.applier?.flushBatch();
     if (this.tracker && this.status.replid) {
       const { offset, db } = this.tracker.handedOver();
       return { sourceNode: this.shardId, replid: this.status.replid, offset, db, phase: "incremental" };
@@ -253,6 +255,7 @@ export class ShardSync {
   }
 
   private applied(): { offset: number; db: number } {
+    this.applier?.flushBatch();
     return this.tracker ? this.tracker.applied(this.writer.watermark()) : { offset: 0, db: 0 };
   }
 

@@ -1,3 +1,4 @@
+import type { ReplyError } from "../resp/values";
 /**
  * The FIFO of commands sent on one connection and not yet answered, as parallel typed arrays: one slot
  * per command, no object or closure per command. A command's bytes stay where they were encoded
@@ -8,6 +9,11 @@ export const KIND_COMMAND = 0;
 export const KIND_INTERNAL = 1;
 /** a control command awaited through a Promise (setup, rare) */
 export const KIND_CALL = 2;
+/**
+ * one command inside a transaction batch (MULTI, a queued command): its reply (OK, QUEUED or a
+ * refusal) is checked by the connection; the batch's bytes and outcome sit on its EXEC entry
+ */
+export const KIND_PART = 3;
 
 /** What the owner gets back for one command (the reply handler's argument is reused: do not keep it). */
 export class RingEntry {
@@ -20,6 +26,13 @@ export class RingEntry {
   slot = -1;
   db = 0;
   flags = 0;
+  /** a batch refused before it ran (EXECABORT): the index of the command the server refused while queueing */
+  part = -1;
+  /**
+   * a batch whose MULTI was refused: its commands ran one by one (no transaction); these are the
+   * ones refused, by index
+   */
+  loose: Array<[number, ReplyError]> | null = null;
   /** the encoded command (allocates a view: only on the error path) */
   bytes(): Buffer {
     return this.seg.subarray(this.start, this.end);

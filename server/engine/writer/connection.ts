@@ -4,7 +4,7 @@ import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";
-import { CommandRing, KIND_CALL, KIND_COMMAND, KIND_INTERNAL, RingEntry } from "./command-ring";
+import { CommandRing, KIND_CALL, KIND_COMMAND, KIND_INTERNAL, KIND_PART, RingEntry } from "./command-ring";
 
 export interface ConnectionOptions {
   host: string;
@@ -64,6 +64,7 @@ export class CommandError extends Error {
 const ASKING = encodeCommand(["ASKING"]);
 /** staging buffers kept for reuse per connection */
 const MAX_SPARE = 8;
+const NO_PART = Buffer.alloc(0);
 const NO_SINK: ConnectionSink = { onReply() {}, onDrain() {}, onClose() {} };
 
 /**
@@ -205,9 +206,11 @@ export class PipelineConnection {
    * Queues an already encoded command (small ones are copied into the staging buffer, large ones sent
    * as they are), or a LazyArg that writes a whole encoded command (into the staging buffer, at once).
    */
-  writeEncoded(cmd: Buffer | LazyArg, tag = 0, seq = 0, slot = -1, flags = 0): boolean {
+  writeEncoded(cmd: Buffer | LazyArg, tag = 0, seq = 0, slot = -1, flags = 0, parts = 0): boolean {
     this.ensureOpen();
     if (flags & FLAG_ASKING) this.stage(KIND_INTERNAL, ASKING, 0, 0, -1);
+    // a transaction batch: one ring slot per reply before EXEC's, the bytes on the last one
+    for (let i = 0; i < parts; i++) this.ring.push(KIND_PART, NO_PART, 0, 0, tag, seq, slot, this.currentDb, 0);
     if (cmd instanceof LazyArg) {
       const size = cmd.byteLength;
       if (size > this.stagingBytes >>> 2) {
@@ -335,6 +338,28 @@ export class PipelineConnection {
     }
   }
 
+  /** the replies of the current batch before its EXEC (see onPart) */
+  private partsSeen = 0;
+  private partError: ReplyError | null = null;
+  private partErrorAt = -1;
+  private loose: Array<[number, ReplyError]> | null = null;
+
+  /**
+   * A reply inside a transaction batch. A refusal while queueing (OOM, LOADING, an unknown command)
+   * makes the server abort the whole transaction: the EXEC's EXECABORT is then reported as that
+   * refusal, at its index. A refused MULTI means the commands ran one by one: what each answered counts.
+   */
+  private onPart(reply: RespValue): void {
+    const at = this.partsSeen++;
+    if (!(reply instanceof ReplyError)) return;
+    if (at === 0) this.loose = [];
+    if (this.loose !== null) this.loose.push([at, reply]);
+    else if (this.partError === null) {
+      this.partError = reply;
+      this.partErrorAt = at;
+    }
+  }
+
   private onValue(reply: RespValue): void {
     if (reply instanceof RespPush || this.failure) return;
     if (this.ring.count === 0) {
@@ -343,10 +368,24 @@ export class PipelineConnection {
     }
     const e = this.entry;
     this.ring.shift(e);
-    if (e.kind === KIND_COMMAND) {
+    if (e.kind === KIND_PART) this.onPart(reply);
+    else if (e.kind === KIND_COMMAND) {
       this.inFlightBytes -= e.end - e.start;
       this.answered++;
+      if (this.partsSeen > 0) {
+        if (this.loose !== null) e.loose = this.loose;
+        else if (this.partError !== null && reply instanceof ReplyError) {
+          reply = this.partError;
+          e.part = this.partErrorAt;
+        }
+        this.partsSeen = 0;
+        this.partError = null;
+        this.partErrorAt = -1;
+        this.loose = null;
+      }
       this.sink.onReply(reply, e);
+      e.part = -1;
+      e.loose = null;
     } else if (e.kind === KIND_CALL) {
       const call = this.calls.get(e.tag);
       this.calls.delete(e.tag);

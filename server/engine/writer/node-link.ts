@@ -1,6 +1,7 @@
 import type { DtsError } from "../../errors";
 import { ReplyError, type RespValue } from "../resp/values";
 import type { RingEntry } from "./command-ring";
+import { WRITE_BATCH } from "./types";
 import type { ConnectionSink, PipelineConnection, UnansweredCommand } from "./connection";
 
 /** What a link reports to (the writer). */
@@ -38,7 +39,8 @@ export class NodeLink implements ConnectionSink {
         // only EXEC puts errors inside an array reply: one per failed command of the transaction
         for (let i = 0; i < reply.length; i++) if (reply[i] instanceof ReplyError) this.w.onInnerError(this, reply[i] as ReplyError, e, i);
       }
-      if (this.w.refusedSlots !== null && e.slot >= 0 && this.w.refusedSlots[e.slot] === 1) this.w.onOvertaken(this, e);
+      // a batch (slot -1, several keys) overtook a refused write when any slot is marked
+      if (this.w.refusedSlots !== null && (e.slot >= 0 ? this.w.refusedSlots[e.slot] === 1 : (e.flags & WRITE_BATCH) !== 0)) this.w.onOvertaken(this, e);
       this.w.onAck();
     }
   }

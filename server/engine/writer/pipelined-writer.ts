@@ -3,10 +3,10 @@ import type { ReplyError } from "../resp/values";
 import type { RingEntry } from "./command-ring";
 import { FLAG_ASKING, type UnansweredCommand } from "./connection";
 import type { NodeLink } from "./node-link";
-import { describeCommand, parseCommand } from "./parse-command";
+import { commandFrames, describeCommand, parseCommand } from "./parse-command";
 import { classifyReplyError } from "./reply-errors";
-import { WRITE_REPLAY_SAFE, WRITE_REPLAYED, WRITE_UNCERTAIN, type UncertainCommand } from "./types";
-import { ATTEMPT_SHIFT, WriterBase, type RetryItem } from "./writer-base";
+import { WRITE_BATCH, WRITE_REPLAY_SAFE, WRITE_REPLAYED, WRITE_UNCERTAIN, type UncertainCommand } from "./types";
+import { ATTEMPT_SHIFT, WriterBase, partsOf, type RetryItem } from "./writer-base";
 
 export { NodeLink } from "./node-link";
 
@@ -22,14 +22,17 @@ export class PipelinedWriter extends WriterBase {
   onOvertaken(link: NodeLink, e: RingEntry): void {
     this.stats.orderHazards++;
     // a copy: the staging buffer the entry points into is reused (connection.ts)
-    const argv = parseCommand(Buffer.from(e.bytes()));
-    this.opts.onOrderHazard?.({ argv, tag: e.tag, node: link.address });
-    this.event({ kind: "order-hazard", node: link.address, message: `${describeCommand(argv)} was applied while an earlier write in its slot was refused by ${link.address}: their order may be inverted` });
+    const bytes = Buffer.from(e.bytes());
+    // a batch: each of its commands (not MULTI, the fence, EXEC) may have overtaken the refused write
+    const list = e.flags & WRITE_BATCH ? commandFrames(bytes).slice(1, -2).map(([a, z]) => parseCommand(bytes.subarray(a, z))) : [parseCommand(bytes)];
+    for (const argv of list) this.opts.onOrderHazard?.({ argv, tag: e.tag, node: link.address });
+    if (list.length) this.event({ kind: "order-hazard", node: link.address, message: `${describeCommand(list[0])} was applied while an earlier write in its slot was refused by ${link.address}: their order may be inverted` });
   }
 
   onErrorReply(link: NodeLink, err: ReplyError, e: RingEntry): void {
     // a copy: the staging buffer the entry points into is reused once its commands are answered
     const bytes = Buffer.from(e.bytes());
+    if (e.flags & WRITE_BATCH) return this.onBatchError(link, err, e, bytes);
     const c = classifyReplyError(err);
     if (c.kind === "final" || (this.mode === "standalone" && (c.kind === "moved" || c.kind === "ask"))) {
       this.stats.acknowledged++;
@@ -70,8 +73,50 @@ export class PipelinedWriter extends WriterBase {
    */
   onInnerError(link: NodeLink, err: ReplyError, e: RingEntry, index: number): void {
     this.stats.errors++;
-    const argv = parseCommand(Buffer.from(e.bytes()));
+    // in a batch, the failed command itself (the first of its commands is MULTI)
+    const argv = e.flags & WRITE_BATCH ? batchCommand(Buffer.from(e.bytes()), index + 1) : parseCommand(Buffer.from(e.bytes()));
     this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, inTransaction: true, innerIndex: index, db: e.db });
+  }
+
+  /**
+   * A batch (writeBatch) answered with an error. Its MULTI refused: its commands ran one by one, the
+   * refused ones are reported. Refused while queueing (EXECABORT: nothing ran): resent whole when the
+   * refusal passes (OOM, LOADING…); a command refused for good is reported and the others sent again
+   * without it (as they would have run had they been sent one by one). The fence write itself refused
+   * for good: the writer fails (the batch cannot run exactly-once).
+   */
+  private onBatchError(link: NodeLink, err: ReplyError, e: RingEntry, bytes: Buffer): void {
+    const report = (at: number, error: ReplyError) =>
+      this.opts.onCommandError?.({ error, tag: e.tag, argv: batchCommand(bytes, at), node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, db: e.db });
+    const frames = commandFrames(bytes);
+    if (e.loose) {
+      this.stats.acknowledged++;
+      for (const [at, error] of e.loose) if (at > 0) (this.stats.errors++, report(at, error));
+      this.checkWaiters();
+      return;
+    }
+    const c = classifyReplyError(err);
+    if (c.kind === "retry" && e.part >= 0) {
+      const attempts = (e.flags >>> ATTEMPT_SHIFT) + 1;
+      const flags = (e.flags & ((1 << ATTEMPT_SHIFT) - 1)) | (Math.min(attempts, 31) << ATTEMPT_SHIFT);
+      this.retry.push({ bytes, tag: e.tag, seq: e.seq, slot: -1, db: e.db, flags, link, askTo: null });
+      // any write accepted before this batch is resent may overtake it
+      (this.refusedSlots ??= new Uint8Array(16384)).fill(1);
+      this.halt(`${link.address}: ${err.message}`, true);
+      this.checkWaiters();
+      return;
+    }
+    if (e.part < 1 || e.part >= frames.length - 2) {
+      this.fail(new DtsError("WRITE_REFUSED", `${link.address} refused a transaction of fenced writes: ${err.message}`));
+      return;
+    }
+    this.stats.errors++;
+    report(e.part, err);
+    const [from, to] = frames[e.part];
+    const rest = Buffer.concat([bytes.subarray(0, from), bytes.subarray(to)]);
+    this.retry.push({ bytes: rest, tag: e.tag, seq: e.seq, slot: -1, db: e.db, flags: e.flags, link, askTo: null });
+    this.halt(`${link.address}: ${err.message}`, false);
+    this.checkWaiters();
   }
 
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void {
@@ -169,7 +214,7 @@ export class PipelinedWriter extends WriterBase {
         }
         if (this.mode === "standalone") link.conn!.select(h.db);
         this.stats.written++;
-        if (h.bytes !== null) link.conn!.writeEncoded(h.bytes, h.tag, ++this.seq, h.slot, h.flags);
+        if (h.bytes !== null) link.conn!.writeEncoded(h.bytes, h.tag, ++this.seq, h.slot, h.flags, partsOf(h.bytes, h.flags));
         else link.conn!.write(h.argv!, h.tag, ++this.seq, h.slot, h.flags);
       }
     } catch (err) {
@@ -193,7 +238,7 @@ export class PipelinedWriter extends WriterBase {
     }
     if (this.mode === "standalone") link.conn!.select(item.db);
     this.stats.retried++;
-    link.conn!.writeEncoded(item.bytes, item.tag, item.seq, item.slot, item.askTo !== null ? item.flags | FLAG_ASKING : item.flags);
+    link.conn!.writeEncoded(item.bytes, item.tag, item.seq, item.slot, item.askTo !== null ? item.flags | FLAG_ASKING : item.flags, partsOf(item.bytes, item.flags));
   }
 
   protected fail(err: DtsError): void {
@@ -204,6 +249,13 @@ export class PipelinedWriter extends WriterBase {
     for (const w of waiters) w.reject(err);
     this.destroy();
   }
+}
+
+/** command `at` of a batch's bytes, decoded */
+function batchCommand(bytes: Buffer, at: number): Buffer[] {
+  const frames = commandFrames(bytes);
+  const f = frames[Math.min(at, frames.length - 1)];
+  return parseCommand(bytes.subarray(f[0], f[1]));
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -13,6 +13,11 @@ export const WRITE_UNCERTAIN = 4;
  * already: an error that says so (BUSYGROUP, an XADD id at or below the top...) is not a divergence
  */
 export const WRITE_REPLAYED = 8;
+/**
+ * set by the writer on a transaction batch (writeBatch): MULTI, commands, EXEC encoded as one entry,
+ * answered, refused and resent as a whole (see PipelinedWriter.onBatchError)
+ */
+export const WRITE_BATCH = 16;
 
 export interface WriterEvent {
   kind: "retrying" | "redirected" | "reconnected" | "connection-lost" | "uncertain" | "order-hazard";
@@ -113,6 +118,13 @@ export interface DestinationWriter {
    */
   writeEncoded(db: number, command: Buffer | LazyArg, key: Buffer | string | null, tag?: number, flags?: number): boolean;
   broadcast(db: number, argv: readonly Arg[], tag?: number, flags?: number): boolean;
+  /**
+   * Standalone destinations: a whole MULTI … EXEC transaction, already encoded (`command` holds
+   * `parts` + 1 commands, the last one EXEC). It is one write: acknowledged when EXEC is answered,
+   * resent whole when the server refused it before running it (EXECABORT after OOM, LOADING…); a
+   * command the server refused for good while queueing it is reported and the rest sent again.
+   */
+  writeBatch?(db: number, command: Buffer | LazyArg, parts: number, tag?: number, flags?: number): boolean;
   /** Resolves when every queued write has been acknowledged. */
   drained(): Promise<void>;
   /** Resolves when the writer accepts writes again (`full` is false). */

@@ -8,7 +8,8 @@ import type { RingEntry } from "./command-ring";
 import { PipelineConnection, type UnansweredCommand } from "./connection";
 import { NodeLink, type LinkOwner } from "./node-link";
 import { SlotTable } from "./slot-table";
-import type { DestinationWriter, WriterEvent, WriterHandlers, WriterOptions, WriterStats } from "./types";
+import { WRITE_BATCH, type DestinationWriter, type WriterEvent, type WriterHandlers, type WriterOptions, type WriterStats } from "./types";
+import { batchParts } from "./parse-command";
 
 /** A write accepted while the writer was handling a fault, dispatched once it is over. */
 export interface Held {
@@ -34,7 +35,8 @@ export interface RetryItem {
   askTo: NodeLink | null;
 }
 
-export const ATTEMPT_SHIFT = 4;
+/** flags bits above the WRITE_… ones (types.ts) count attempts */
+export const ATTEMPT_SHIFT = 5;
 
 
 /**
@@ -128,6 +130,18 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     if (this.mode === "standalone") conn.select(db);
     this.stats.written++;
     return conn.writeEncoded(command, tag, ++this.seq, slot, flags);
+  }
+
+  writeBatch(db: number, command: Buffer | LazyArg, parts: number, tag = 0, flags = 0): boolean {
+    if (this.mode !== "standalone") throw new DtsError("INTERNAL", "transaction batches are for standalone destinations");
+    this.slotOf(db, null);
+    const link = this.halted ? null : this.route(-1);
+    flags |= WRITE_BATCH;
+    if (link === null) return this.hold({ argv: null, bytes: command instanceof LazyArg ? lazyBytes(command) : command, db, slot: -1, tag, flags, link: null });
+    const conn = link.conn!;
+    conn.select(db);
+    this.stats.written++;
+    return conn.writeEncoded(command, tag, ++this.seq, -1, flags, parts);
   }
 
   broadcast(db: number, argv: readonly Arg[], tag = 0, flags = 0): boolean {
@@ -346,6 +360,11 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
   protected abstract halt(reason: string, backoff: boolean): void;
   /** gives up: every waiter and every later call gets `err` */
   protected abstract fail(err: DtsError): void;
+}
+
+/** replies a held or resent write's bytes ask for before its own: a batch's MULTI and queued commands */
+export function partsOf(bytes: Buffer, flags: number): number {
+  return flags & WRITE_BATCH ? batchParts(bytes) : 0;
 }
 
 /** a LazyArg command as bytes of its own (it may describe input that is gone after the call) */
