@@ -7,6 +7,8 @@ export interface BenchOptions {
   reps: number;
   seed: number;
   incrementalRequests: number;
+  /** the frozen backlog's size (catch-up.ts) */
+  catchUpCommands: number;
   /** null: no scale run */
   scaleKeys: number | null;
   cluster: boolean;
@@ -22,6 +24,7 @@ const HELP = `npm run bench [-- options]
   --reps N           repetitions, median reported (default 3)
   --seed N           dataset seed (default 1)
   --incr-requests N  redis-benchmark -n (default 2,000,000)
+  --catchup-commands N  the frozen backlog of mixed writes of the catch-up (default 2,000,000; quick 500,000)
   --scale-keys N     scale run size (default 5,000,000; 0 = none)
   --no-cluster       skip the cluster run
   --no-console       skip the console probe
@@ -37,6 +40,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     seed: 1,
     // the quick run stays under a minute even with a slow engine; the full run uses the issue's 2M
     incrementalRequests: quick ? 1_000_000 : 2_000_000,
+    catchUpCommands: quick ? 500_000 : 2_000_000,
     scaleKeys: quick ? null : 5_000_000,
     cluster: true,
     console: true,
@@ -55,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (a === "--reps") o.reps = Math.max(1, num(i++));
     else if (a === "--seed") o.seed = num(i++);
     else if (a === "--incr-requests") o.incrementalRequests = num(i++);
+    else if (a === "--catchup-commands") o.catchUpCommands = num(i++);
     else if (a === "--scale-keys") o.scaleKeys = num(i++) || null;
     else if (a === "--no-cluster") o.cluster = false;
     else if (a === "--no-console") o.console = false;

@@ -3,8 +3,9 @@ import { Deployment } from "./deployment";
 import { engineFullSync, type EngineRun } from "./engine-full";
 import { fillDataset } from "./fill";
 import { incrementalRun, type IncrementalResult } from "./incremental";
+import { catchUpRun } from "./catch-up";
 import { nativeFullSync } from "./native";
-import type { EngineFullRun, FullSyncSection, IncrementalSection } from "./results.types";
+import type { CatchUpSection, EngineFullRun, FullSyncSection, IncrementalSection } from "./results.types";
 import { median } from "./stats";
 import { verifyCopy } from "./verify-copy";
 
@@ -115,6 +116,8 @@ async function incrementalPhase(ctx: BenchContext, source: Deployment, follower:
     enginePeakRssBytes: null,
   };
   ctx.results.incremental = section;
+  const catchUp: CatchUpSection = { command: `${ctx.o.catchUpCommands} × SET/INCR/HSET/LPUSH/ZADD/EXPIRE written while the copy is stopped (SIGSTOP)`, engine: [], native: [], engineMedianMs: null, nativeMedianMs: null, ratio: null };
+  ctx.results.catchUp = catchUp;
   const timeoutMs = 180_000;
   if (follower) {
     const { engine, sampler } = follower.run;
@@ -131,6 +134,17 @@ async function incrementalPhase(ctx: BenchContext, source: Deployment, follower:
     }
     section.enginePeakRssBytes = sampler.endWindow("incremental");
     ctx.results.memory.incrementalPeakRssBytes = section.enginePeakRssBytes;
+    for (let rep = 1; rep <= ctx.o.reps; rep++) {
+      try {
+        const r = await catchUpRun({ source, target: follower.target, copyPid: engine.pid, commands: ctx.o.catchUpCommands, label: `engine-${rep}`, timeoutMs });
+        catchUp.engine.push(r);
+        ctx.log(`engine catch-up ${rep}/${ctx.o.reps}: ${r.commands} commands in ${Math.round(r.catchUpMs)} ms (${Math.round(r.rate)} cmds/s), engine CPU ${r.copyCpuMs} ms, destination CPU ${r.destinationCpuMs} ms; ${r.differing}/${r.checked} counters/lists differ`);
+        if (r.differing) ctx.error(`engine catch-up ${rep}`, new Error(`${r.differing} of ${r.checked} counters/list lengths differ from the source after the catch-up`));
+      } catch (err) {
+        ctx.error(`engine catch-up ${rep}`, err);
+        break;
+      }
+    }
     sampler.stop();
     await engine.stop();
     await follower.target.stop();
@@ -145,6 +159,11 @@ async function incrementalPhase(ctx: BenchContext, source: Deployment, follower:
         const r = await incrementalRun({ source, target: native.replica.conns[0], load, label: `native-${rep}`, timeoutMs });
         section.native.push(r);
         ctx.log(`native incremental ${rep}/${ctx.o.reps}: ${Math.round(r.applyRate)} cmds/s, caught up ${Math.round(r.catchUpMs)} ms after the benchmark`);
+      }
+      for (let rep = 1; rep <= ctx.o.reps; rep++) {
+        const r = await catchUpRun({ source, target: native.replica, copyPid: null, commands: ctx.o.catchUpCommands, label: `native-${rep}`, timeoutMs });
+        catchUp.native.push(r);
+        ctx.log(`native catch-up ${rep}/${ctx.o.reps}: ${r.commands} commands in ${Math.round(r.catchUpMs)} ms (${Math.round(r.rate)} cmds/s), replica CPU ${r.destinationCpuMs} ms`);
       }
     } finally {
       await native.replica.stop();
@@ -161,4 +180,7 @@ async function incrementalPhase(ctx: BenchContext, source: Deployment, follower:
   section.enginePeakLatencyMs = lat.length ? Math.max(...lat) : null;
   section.nativeMedianRate = pick(section.native, (r) => r.applyRate);
   section.nativeMedianCatchUpMs = pick(section.native, (r) => r.catchUpMs);
+  catchUp.engineMedianMs = medianOrNull(catchUp.engine.map((r) => r.catchUpMs));
+  catchUp.nativeMedianMs = medianOrNull(catchUp.native.map((r) => r.catchUpMs));
+  catchUp.ratio = catchUp.engineMedianMs && catchUp.nativeMedianMs ? catchUp.engineMedianMs / catchUp.nativeMedianMs : null;
 }

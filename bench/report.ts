@@ -10,6 +10,8 @@ export const TARGETS = {
   fullSyncRatio: 1.5,
   incrementalRate: 200_000,
   catchUpMs: 1000,
+  /** issue 15: catch-up of a frozen backlog, engine time / native replica time */
+  frozenCatchUpRatio: 1.3,
   peakRssBytes: 300 * 1024 * 1024,
   scaleRssRatio: 1.1,
   consoleP95Ms: 200,
@@ -100,6 +102,29 @@ function rows(r: BenchResults): Row[] {
       pass: null,
     });
     out.push({ what: "   peak latencyMs in the status lines", engine: msf(i.enginePeakLatencyMs), native: "", ratio: "", target: "(reported)", pass: null });
+  }
+  const cu = r.catchUp;
+  if (cu) {
+    const med = (list: Array<number | null>) => {
+      const v = list.filter((n): n is number => n != null);
+      return v.length ? median(v) : null;
+    };
+    out.push({
+      what: `3b. catch-up of a frozen backlog: ${cu.command}`,
+      engine: cu.engineMedianMs == null ? "failed" : `${s(cu.engineMedianMs)} (${rate(cu.engine.length ? median(cu.engine.map((e) => e.rate)) : null, " cmds/s")})`,
+      native: cu.nativeMedianMs == null ? "—" : `${s(cu.nativeMedianMs)} (${rate(cu.native.length ? median(cu.native.map((e) => e.rate)) : null, " cmds/s")})`,
+      ratio: x(cu.ratio),
+      target: `≤ ${TARGETS.frozenCatchUpRatio}× native`,
+      pass: judge(cu.ratio, (v) => v <= TARGETS.frozenCatchUpRatio),
+    });
+    out.push({
+      what: "   CPU during the catch-up: engine + destination / replica redis-server",
+      engine: `${s(med(cu.engine.map((e) => e.copyCpuMs)))} + ${s(med(cu.engine.map((e) => e.destinationCpuMs)))}`,
+      native: s(med(cu.native.map((e) => e.destinationCpuMs))),
+      ratio: "",
+      target: "(reported)",
+      pass: null,
+    });
   }
   const keysNote = f && f.keys !== 1_000_000 ? ` (target set for 1M keys; this run: ${f.keys.toLocaleString("en")})` : "";
   out.push({

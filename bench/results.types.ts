@@ -2,6 +2,7 @@ import type { ProfileSummary } from "./cpu-profile";
 import type { ProbeResult } from "./console-probe";
 import type { EngineFullResult } from "./engine-full";
 import type { IncrementalResult } from "./incremental";
+import type { CatchUpResult } from "./catch-up";
 import type { CopyCheck } from "./verify-copy";
 
 /** The JSON written to bench/results/<date>.json. Every figure is a measurement; targets live in report.ts. */
@@ -55,6 +56,16 @@ export interface IncrementalSection {
   enginePeakRssBytes: number | null;
 }
 
+export interface CatchUpSection {
+  command: string;
+  engine: CatchUpResult[];
+  native: CatchUpResult[];
+  engineMedianMs: number | null;
+  nativeMedianMs: number | null;
+  /** engine / native catch-up time */
+  ratio: number | null;
+}
+
 export interface ScaleSection {
   keys: number;
   baseKeys: number;
@@ -70,11 +81,12 @@ export interface BenchResults {
   date: string;
   quick: boolean;
   machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] | null };
-  options: { keys: number; reps: number; seed: number; incrementalRequests: number; scaleKeys: number | null };
+  options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null };
   dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number } | null;
   fullSync: FullSyncSection | null;
   cluster: ClusterSection | null;
   incremental: IncrementalSection | null;
+  catchUp?: CatchUpSection | null;
   memory: { fullSyncPeakRssBytes: number | null; incrementalPeakRssBytes: number | null };
   console: ProbeResult[];
   scale: ScaleSection | null;

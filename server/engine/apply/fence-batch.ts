@@ -1,9 +1,10 @@
 import { LazyArg, encodedLength, writeCommand } from "../resp/encoder";
-import { formatId, type FenceId, type Fences } from "./fence";
+import { RAISE_FENCE_SCRIPT, formatId, type FenceId, type Fences } from "./fence";
 
 /**
  * Exactly-once for a standalone destination at the price of plain writes: the writes of one run of
- * the stream go as ONE transaction, MULTI · the writes · SET <fence> <id of the last write> · EXEC
+ * the stream go as ONE transaction, MULTI · the writes · the fence raised to the id of the last write
+ * (RAISE_FENCE_SCRIPT, one script per batch) · EXEC
  * (see fence.ts for why that is exact across a kill -9). A batch opens at the first write that must
  * not run twice (INCR, LPUSH…); every write after it joins, replay-safe or not, so the order on the
  * destination stays the stream's. It closes when it is full, before any other kind of step (the
@@ -21,8 +22,8 @@ const MAX_BYTES = 48 * 1024;
 
 const MULTI = Buffer.from("*1\r\n$5\r\nMULTI\r\n");
 const EXEC = Buffer.from("*1\r\n$4\r\nEXEC\r\n");
-const SET = Buffer.from("SET");
-const PX = Buffer.from("PX");
+const EVAL = Buffer.from("EVAL");
+const ONE_KEY = Buffer.from("1");
 const FENCE_TTL_MS = Buffer.from("86400000");
 
 /** the batch's bytes, copied once into the writer's staging buffer (never kept: the buffer is reused) */
@@ -76,7 +77,7 @@ export class FenceBatch {
   /** Hands the open batch to the writer; returns the writer's answer (false: it is full). */
   close(): boolean {
     if (this.writes === 0) return true;
-    const fence = [SET, this.fences.keyFor(null)!, Buffer.from(formatId(this.last)), PX, FENCE_TTL_MS];
+    const fence = [EVAL, RAISE_FENCE_SCRIPT, ONE_KEY, this.fences.keyFor(null)!, Buffer.from(formatId(this.last)), FENCE_TTL_MS];
     this.reserve(encodedLength(fence) + EXEC.length);
     this.used = writeCommand(fence, this.buf, this.used);
     this.used += EXEC.copy(this.buf, this.used);

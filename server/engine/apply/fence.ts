@@ -43,6 +43,15 @@ export const FENCE_SCRIPT = Buffer.from(
     "local r=redis.call(unpack(ARGV,3)) redis.call('SET',KEYS[1],ARGV[1],'PX',ARGV[2]) return r",
 );
 
+/**
+ * The fence write of a batch (fence-batch.ts): raises the fence to ARGV[1], never lowers it. A batch
+ * refused and resent after a later one ran (an OOM that passed in between: an order hazard, reported)
+ * must not take the fence back below writes that ran, or a replay would apply those again.
+ */
+export const RAISE_FENCE_SCRIPT = Buffer.from(
+  "local f=redis.call('GET',KEYS[1]) if f and f>=ARGV[1] then return 0 end redis.call('SET',KEYS[1],ARGV[1],'PX',ARGV[2]) return 1",
+);
+
 export function formatId(id: FenceId): string {
   return String(id.offset).padStart(20, "0") + String(id.sub).padStart(6, "0");
 }

@@ -112,6 +112,8 @@ export class PipelinedWriter extends WriterBase {
     }
     this.stats.errors++;
     report(e.part, err);
+    // the batches sent after this one run before what is left of it is resent
+    (this.refusedSlots ??= new Uint8Array(16384)).fill(1);
     const [from, to] = frames[e.part];
     const rest = Buffer.concat([bytes.subarray(0, from), bytes.subarray(to)]);
     this.retry.push({ bytes: rest, tag: e.tag, seq: e.seq, slot: -1, db: e.db, flags: e.flags, link, askTo: null });
