@@ -73,9 +73,10 @@ export class PipelinedWriter extends WriterBase {
    */
   onInnerError(link: NodeLink, err: ReplyError, e: RingEntry, index: number): void {
     this.stats.errors++;
-    // in a batch, the failed command itself (the first of its commands is MULTI)
-    const argv = e.flags & WRITE_BATCH ? batchCommand(Buffer.from(e.bytes()), index + 1) : parseCommand(Buffer.from(e.bytes()));
-    this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, inTransaction: true, innerIndex: index, db: e.db });
+    // in a batch (our own transaction, not the source's): the failed command itself, as if sent alone
+    const batch = (e.flags & WRITE_BATCH) !== 0;
+    const argv = batch ? batchCommand(Buffer.from(e.bytes()), index + 1) : parseCommand(Buffer.from(e.bytes()));
+    this.opts.onCommandError?.({ error: err, tag: e.tag, argv, node: link.address, uncertain: (e.flags & WRITE_UNCERTAIN) !== 0, replayed: (e.flags & WRITE_REPLAYED) !== 0, ...(!batch && { inTransaction: true, innerIndex: index }), db: e.db });
   }
 
   /**
