@@ -15,6 +15,26 @@ import { fenceKeyPrefix, slotTag } from "../own-keys";
  * The writes it does send again are all replay-safe ones that ran after the last fenced write, if at
  * all, and sending such a run again in order leaves the same data (see replay-safe.ts).
  *
+ *
+ * A script per write costs the destination about 4 µs against 0.45 µs for the write itself, so a
+ * standalone destination fences transactions instead (fence-batch.ts): from the first write that is
+ * not replay-safe, the writes of a run of the stream go as MULTI · writes · raise the fence to the id
+ * of the last one · EXEC (about 0.5 µs a write). Why that is exact:
+ * - a transaction applies entirely or not at all: a kill -9 of the engine before EXEC is sent, or a
+ *   lost connection, makes the server discard it; once EXEC runs, the writes and the fence run as one
+ *   (also in the AOF, which a destination restart replays: a cut MULTI block is dropped). So the fence
+ *   is at or past a write's id exactly when that write ran;
+ * - all writes of a shard share one connection, so when the fence says id X ran, every write sent
+ *   before it ran too (the rule above: a replay skips everything at or below the fence);
+ * - a batch is one write for the writer: tagged with its first write's offset, so the checkpoint
+ *   never passes a write whose EXEC is unanswered; refused before it ran (EXECABORT: OOM, LOADING…)
+ *   it is resent whole; resent after a lost connection never (the shard replays from the fences);
+ * - the fence is only ever raised (RAISE_FENCE_SCRIPT): a batch resent after a later one ran (a
+ *   refusal that passed in between, reported as an order hazard) cannot take it back;
+ * - a command the server refuses to queue for good (an unknown command) is reported as refused, and
+ *   the rest of its batch sent again without it, as if each had been sent alone.
+ * A cluster destination keeps a script per write: a transaction there must stay in one slot.
+ *
  * Fences are reset by every full synchronization: offsets start over with a new history. Their names
  * carry the product's own prefix (own-keys.ts), so no count or verification takes them for data, and
  * finishing or deleting the task removes them.

@@ -328,7 +328,12 @@ export class RespDecoder {
   }
 
   private lineValue(type: number, buf: Buffer, from: number, cr: number, base: number): RespValue {
-    if (type === 43) return cr - from === 2 && buf[from] === 79 && buf[from + 1] === 75 ? "OK" : buf.toString("utf8", from, cr);
+    if (type === 43) {
+      if (cr - from === 2 && buf[from] === 79 && buf[from + 1] === 75) return "OK";
+      // a transaction's every queued command answers QUEUED (the writer's fence batches): no string each
+      if (cr - from === 6 && buf[from] === 81 && buf[from + 1] === 85 && buf[from + 2] === 69 && buf[from + 3] === 85 && buf[from + 4] === 69 && buf[from + 5] === 68) return "QUEUED";
+      return buf.toString("utf8", from, cr);
+    }
     if (type === 45) return new ReplyError(buf.toString("utf8", from, cr));
     const text = buf.toString("latin1", from, cr);
     if (type === 95) {
