@@ -2,8 +2,9 @@ import { DtsError } from "../../errors";
 import type { RdbEvent, RdbKeyEntry, RdbKeyEvent } from "../rdb/types";
 import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";
-import { WRITE_REPLAY_SAFE, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
+import { WRITE_NOT_SET, WRITE_REPLAY_SAFE, WRITE_UNCERTAIN, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
+import { StringBatch } from "./string-batch";
 import { RestoreCommand } from "./restore-command";
 import { isOwnKey, loadTmpKey } from "../own-keys";
 import { RENAME_IF_ABSENT } from "./tmp-key";
@@ -67,6 +68,9 @@ export class RdbLoader {
   private readonly recentTags = new Float64Array(RECENT);
   private readonly recentDbs = new Int32Array(RECENT);
   private readonly restoreCmd = new RestoreCommand();
+  /** plain strings many at a time (standalone destinations): see string-batch.ts */
+  private readonly strings: StringBatch | null;
+  private readonly hints: boolean;
   /** own keys sent: not in `written`, which counts data */
   private ownSent = 0;
   /** module values sent and not yet known to be acknowledged: their type, for a refusal */
@@ -87,6 +91,8 @@ export class RdbLoader {
     this.ignore = opts.conflict === "ignore";
     this.clock = opts.now ?? Date.now;
     this.now = this.clock();
+    this.hints = this.caps.restoreAbsTtl && opts.keepEvictionHints !== false;
+    this.strings = writer.mode === "standalone" ? new StringBatch(writer, this.ignore) : null;
     if (writer.mode === "cluster") {
       for (const [from, to] of this.dbMap) {
         if (to !== 0 && (!this.dbs || this.dbs.has(from))) throw clusterDbError(from, to);
@@ -101,6 +107,8 @@ export class RdbLoader {
 
   /** Handles one parser event; false when the producer should wait for ready(). */
   push(e: RdbEvent): boolean {
+    // a batch of strings goes before anything else is written (tags stay in order)
+    if (e.kind !== "key" || e.type !== "string") this.strings?.close();
     if (this.running) this.finishRunning();
     if (this.redo.length > 0) this.rebuildLost();
     switch (e.kind) {
@@ -129,6 +137,7 @@ export class RdbLoader {
 
   /** Resolves when push() may be called again (writer has room, a big key is fully sent). */
   async ready(): Promise<void> {
+    this.strings?.close();
     for (;;) {
       if (this.writer.full) await this.writer.ready();
       if (this.running && !this.continueRunning()) continue;
@@ -142,6 +151,7 @@ export class RdbLoader {
 
   /** Waits until everything is acknowledged (rebuilding lost typed keys) and returns the final figures. */
   async finish(): Promise<LoadStats> {
+    this.strings?.close();
     for (;;) {
       await this.ready();
       await this.writer.drained();
@@ -175,6 +185,13 @@ export class RdbLoader {
     const tag = ++this.tag;
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
+    const plain = this.strings && !own && size <= this.typedAbove ? StringBatch.plainValue(e, this.hints) : null;
+    if (plain) {
+      s.restored++;
+      this.strings!.add(db, e.key, plain[0], plain[1], plain[2], tag);
+      return;
+    }
+    this.strings?.close();
     if (size <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
     else this.startTyped(kept(e), db, tag);
   }
@@ -299,6 +316,11 @@ export class RdbLoader {
       this.failedTyped.add(f.tag);
     }
     const name = f.argv[0]?.toString().toUpperCase() ?? "";
+    if (name === "MSETNX" && f.argv.length > 3 && f.error.code === "BUSYKEY") {
+      // some key of the batch exists (it set none): each key alone says which (string-batch.ts)
+      for (let i = 1; i + 1 < f.argv.length; i += 2) this.writer.write(f.db ?? 0, ["MSETNX", f.argv[i], f.argv[i + 1]], f.argv[i], f.tag, WRITE_NOT_SET | (f.uncertain ? WRITE_UNCERTAIN : 0));
+      return;
+    }
     if (name === "RESTORE" && BAD_PAYLOAD.test(f.error.message)) {
       // e.g. a zipmap from Redis 2.x that a newer server's payload check rejects: rebuild it
       const i = f.tag & RECENT_MASK;
@@ -328,6 +350,8 @@ export class RdbLoader {
       return;
     }
     if (name === "FUNCTION" || name === "SCRIPT") this.stats.functions--;
+    // a batch of strings refused as a whole: each of its keys failed
+    else if ((name === "MSETNX" || name === "MSET") && f.argv.length > 3) this.stats.failed += (f.argv.length - 1) / 2;
     else this.stats.failed++;
     this.issue({ kind: "refused", db: entry?.db, key, command: name === "EVAL" ? "RESTORE" : name, message: `${describeCommand(f.argv)} refused by ${f.node}: ${f.error.message}` });
   }

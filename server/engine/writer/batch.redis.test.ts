@@ -3,7 +3,7 @@ import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
 import { parseRedisUri } from "../endpoint";
 import { encodeCommand } from "../resp/encoder";
 import { openWriter } from "./open-writer";
-import type { CommandFailure, WriterEvent } from "./types";
+import { WRITE_NOT_SET, type CommandFailure, type WriterEvent } from "./types";
 
 afterAll(stopAll);
 
@@ -62,6 +62,19 @@ describe("transaction batches (writeBatch)", () => {
     expect(await c.get("n")).toBe("20");
     expect(await c.lrange("l", 0, -1)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     expect(failures).toEqual([]);
+    await writer.close();
+  });
+
+  it("WRITE_NOT_SET: an MSETNX that set nothing (a key existed) is reported as BUSYKEY; one that set its keys is not", async () => {
+    const node = await startRedis();
+    const failures: CommandFailure[] = [];
+    const writer = await openWriter(parseRedisUri(node.uri), { onCommandError: (f) => failures.push(f) });
+    await node.client().set("b", "theirs");
+    writer.write(0, ["MSETNX", "a", "1", "b", "2"], null, 1, WRITE_NOT_SET);
+    writer.write(0, ["MSETNX", "c", "3", "d", "4"], null, 2, WRITE_NOT_SET);
+    await writer.drained();
+    expect(failures.map((f) => [f.error.code, f.tag, f.argv.map(String).join(" ")])).toEqual([["BUSYKEY", 1, "MSETNX a 1 b 2"]]);
+    expect(await node.client().mget("a", "b", "c", "d")).toEqual([null, "theirs", "3", "4"]);
     await writer.close();
   });
 });

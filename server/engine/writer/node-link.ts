@@ -1,7 +1,7 @@
 import type { DtsError } from "../../errors";
 import { ReplyError, type RespValue } from "../resp/values";
 import type { RingEntry } from "./command-ring";
-import { WRITE_BATCH } from "./types";
+import { WRITE_BATCH, WRITE_NOT_SET } from "./types";
 import type { ConnectionSink, PipelineConnection, UnansweredCommand } from "./connection";
 
 /** What a link reports to (the writer). */
@@ -16,6 +16,8 @@ export interface LinkOwner {
   onLinkDrain(): void;
   onLinkLost(link: NodeLink, err: DtsError, unanswered: UnansweredCommand[]): void;
 }
+
+const NOT_SET = new ReplyError("BUSYKEY a key of the command already exists, so it set none");
 
 /** One destination node: the connection's reply sink, forwarding to the writer. */
 export class NodeLink implements ConnectionSink {
@@ -34,6 +36,7 @@ export class NodeLink implements ConnectionSink {
   }
   onReply(reply: RespValue, e: RingEntry): void {
     if (reply instanceof ReplyError) this.w.onErrorReply(this, reply, e);
+    else if (reply === 0 && (e.flags & WRITE_NOT_SET) !== 0) this.w.onErrorReply(this, NOT_SET, e);
     else {
       if (Array.isArray(reply)) {
         // only EXEC puts errors inside an array reply: one per failed command of the transaction

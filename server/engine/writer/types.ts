@@ -18,6 +18,11 @@ export const WRITE_REPLAYED = 8;
  * answered, refused and resent as a whole (see PipelinedWriter.onBatchError)
  */
 export const WRITE_BATCH = 16;
+/**
+ * set by the caller on a command that answers 0 when it set nothing (MSETNX over an existing key):
+ * that answer is reported as a BUSYKEY refusal, like RESTORE's
+ */
+export const WRITE_NOT_SET = 32;
 
 export interface WriterEvent {
   kind: "retrying" | "redirected" | "reconnected" | "connection-lost" | "uncertain" | "order-hazard";

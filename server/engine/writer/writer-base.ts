@@ -36,7 +36,7 @@ export interface RetryItem {
 }
 
 /** flags bits above the WRITE_… ones (types.ts) count attempts */
-export const ATTEMPT_SHIFT = 5;
+export const ATTEMPT_SHIFT = 6;
 
 
 /**
