@@ -2,7 +2,9 @@ import type { ConsoleProbe, ProbeResult } from "./console-probe";
 import { unavailable } from "./console-probe";
 import type { Deployment } from "./deployment";
 import { EngineProcess } from "./engine-process";
-import { RssSampler, rssOf } from "./rss-sampler";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { RssSampler, cpuMsOf, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -37,6 +39,8 @@ export interface EngineFullResult {
   rssAtFirstStatusBytes: number | null;
   /** CPU time the engine process used until the finish line (immune to other load on the machine) */
   cpuMs: number;
+  /** CPU the destination's redis-server used meanwhile (standalone destinations) */
+  destinationCpuMs?: number | null;
   statusLines: number;
   console: ProbeResult;
 }
@@ -58,6 +62,9 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     cpuProfDir: o.cpuProfDir,
   }).start();
   const sampler = new RssSampler(engine.pid).start();
+  // the destination's own CPU for the load (standalone: its one redis-server)
+  const destPid = o.target.mode === "standalone" ? Number(readFileSync(path.join(o.target.masters[0].dir, "redis.pid"), "utf8")) : null;
+  const destCpuBefore = destPid ? cpuMsOf(destPid) : null;
   let rssAtFirstStatus: number | null = null;
   const off = engine.onLine(() => {
     rssAtFirstStatus = rssOf(engine.pid);
@@ -98,6 +105,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         peakRssBytes,
         rssAtFirstStatusBytes: rssAtFirstStatus,
         cpuMs: sampler.cpuMs,
+        destinationCpuMs: destPid && destCpuBefore !== null ? (cpuMsOf(destPid) ?? destCpuBefore) - destCpuBefore : null,
         statusLines: engine.lines.length,
         console,
       },

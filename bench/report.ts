@@ -62,6 +62,8 @@ function rows(r: BenchResults): Row[] {
       target: "(reported)",
       pass: null,
     });
+    const destCpu = f.engine.map((e) => e.destinationCpuMs).filter((v): v is number => v != null);
+    if (destCpu.length) out.push({ what: "   CPU time of the engine's destination redis-server (its load)", engine: s(median(destCpu)), native: "", ratio: "", target: "(reported)", pass: null });
     out.push({ what: "   engine: all keys on the destination / first synchronizing status line", engine: `${s(keysDone)} / ${s(syncing)}`, native: "", ratio: "", target: "(reported)", pass: null });
   }
   const c = r.cluster;
