@@ -7,6 +7,8 @@ import { discoverTopology, masters, type Topology } from "../topology";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
+import { ScanShard } from "./scan-shard";
+import { chooseSourceReader, SCAN_LABEL, SCAN_REPLID, type SourceReader } from "./source-reader";
 import type { ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
 import { clearShard } from "../apply/clear-shard";
@@ -32,6 +34,19 @@ export interface SyncTaskConfig {
   /** what a refused or inexact write does (divergence.ts); default pause */
   onDivergence?: DivergencePolicy;
   spoolDir: string;
+  /**
+   * how the source is read: "psync" (replication), "scan" (SCAN + DUMP and keyspace notifications,
+   * for sources that refuse PSYNC: scan-shard.ts), "auto" (default: scan when a master refuses PSYNC)
+   */
+  sourceReader?: "auto" | SourceReader;
+}
+
+/** One source master's stream, whichever reader runs it. */
+interface Shard {
+  run(): Promise<void>;
+  stop(): void;
+  snapshot(): ShardStatus;
+  readonly halted: boolean;
 }
 
 export interface SyncStore {
@@ -61,6 +76,8 @@ export interface SyncSnapshot {
   error?: string;
   /** the pub/sub forwarder of a cluster source (pubsub-forwarder.ts); absent for a standalone source */
   pubsub?: PubsubStatus;
+  /** how the source is read, once decided: "scan" is best effort (the status says so: SCAN_LABEL) */
+  sourceReader?: SourceReader;
 }
 
 /**
@@ -69,7 +86,8 @@ export interface SyncSnapshot {
  * them to the masters by replication id so a failover that happened while stopped is followed too.
  */
 export class SyncTask {
-  private shards: ShardSync[] = [];
+  private shards: Shard[] = [];
+  private reader: SourceReader | undefined;
   private writers: DestinationWriter[] = [];
   private controls: Array<Redis | Cluster> = [];
   private state: TaskState = "initializing";
@@ -122,6 +140,7 @@ export class SyncTask {
       divergence: this.divergence.summary(),
       ...(this.error ? { error: this.error } : {}),
       ...(this.pubsub ? { pubsub: this.pubsub.status() } : {}),
+      ...(this.reader ? { sourceReader: this.reader } : {}),
     };
   }
 
@@ -135,6 +154,7 @@ export class SyncTask {
     const pubsub = this.pubsub?.status();
     if (pubsub?.problem) out.add(pubsub.problem);
     for (const line of insecureTlsNotes(this.cfg)) out.add(line);
+    if (this.reader === "scan") out.add(SCAN_LABEL);
     return [...out];
   }
 
@@ -149,6 +169,11 @@ export class SyncTask {
       if (topology.mode === "cluster") this.startPubsub();
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "auto", this.cfg.source, sources, (level, m) => this.store.log(level, m));
+      if (this.reader === "scan") {
+        await this.runScan(sources, mapping, checkpoints);
+        return;
+      }
       const ids = await replicationIds(this.cfg.source, sources);
       const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
@@ -223,6 +248,37 @@ export class SyncTask {
       await this.closeAll();
     }
     if (this.state === "failed") throw new DtsError("INTERNAL", this.error ?? "the task failed");
+  }
+
+  /**
+   * The scan reader (scan-shard.ts), one per source master. It has no offset to resume from: a
+   * checkpoint row only says a copy began, so a restart copies again over its own keys ("ignore").
+   */
+  private async runScan(sources: Topology["nodes"], mapping: DbMapping, checkpoints: ShardCheckpoint[]): Promise<void> {
+    for (const node of sources) {
+      const address = formatAddress(node);
+      const startedBefore = checkpoints.some((c) => c.sourceNode === address);
+      const handlers: WriterHandlers = { onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message) };
+      const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+      this.writers.push(writer);
+      this.shards.push(
+        new ScanShard({
+          taskId: this.cfg.taskId,
+          source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
+          writer,
+          initialSync: this.cfg.initialSync,
+          load: { mapping, conflict: startedBefore ? "ignore" : this.cfg.conflict },
+          divergence: this.divergence,
+          log: (level, m) => this.store.log(level, m),
+          fullSyncDone: () => this.onChange?.(),
+        }),
+      );
+      if (!startedBefore) await this.store.saveCheckpoint({ sourceNode: address, replid: SCAN_REPLID, offset: 0, db: 0, phase: "full" });
+    }
+    this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode}) with the scan reader: ${SCAN_LABEL}`);
+    await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
+    if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
+    if (this.state !== "failed" && !this.divergence.halted) this.store.log("info", "the scan reader copies keys, not a replication log: run a Data Verification before switching to the destination");
   }
 
   stop(): void {
