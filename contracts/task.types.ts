@@ -34,6 +34,14 @@ export type TConflictMode = z.infer<typeof ZConflictModeSchema>;
 
 export const ZInitialSyncSchema = z.enum(["full_and_incremental", "incremental_only"]);
 export type TInitialSync = z.infer<typeof ZInitialSyncSchema>;
+/**
+ * How the source is read (Task.sourceReader): auto (the replication reader, or the scan reader when
+ * the source refuses PSYNC), psync, or scan (SCAN + DUMP and keyspace notifications: best effort).
+ */
+export const ZSourceReaderSchema = z.enum(["auto", "psync", "scan"]);
+export type TSourceReader = z.infer<typeof ZSourceReaderSchema>;
+/** What the status page and the wizard say of a task read by the scan reader. */
+export const SCAN_READER_LABEL = "best effort: verify before switching";
 
 export const ZTaskIdSchema = z.string().trim().min(1, "Task id is missing.").max(64);
 

@@ -25,6 +25,7 @@ export interface SyncStatusLine {
   };
   error?: string;
   pubsub?: { forwarded: number; dropped: number; link: string; problem: string | null; node: string | null };
+  sourceReader?: string;
 }
 
 /**

@@ -25,7 +25,7 @@ function progressLine(s: SyncSnapshot): string {
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--source-reader auto|psync|scan] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -38,6 +38,7 @@ const command: CliCommand = {
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: the same number; into a cluster destination every database goes to 0, and the precheck warns about merged databases)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
     { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
+    { name: "source-reader", value: true, valueName: "READER", help: "auto (default: PSYNC, or the scan reader when the source refuses PSYNC), psync, or scan (SCAN + DUMP, then keyspace notifications: for sources that refuse SYNC/PSYNC; best effort: verify before switching)" },
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
     { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
     { name: "skip-precheck", value: false, help: "start without running the precheck" },
@@ -59,6 +60,7 @@ const command: CliCommand = {
     const conflict = choice(args, "conflict", CONFLICT_CHOICES);
     const initial = choice(args, "initial-sync", ["full", "incremental"]);
     const onInexact = choice(args, "on-inexact", ["pause", "skip", "fail"]);
+    const sourceReader = choice(args, "source-reader", ["auto", "psync", "scan"]);
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
@@ -77,6 +79,7 @@ const command: CliCommand = {
             selectedDbs: dbs ?? [],
             dbMap: Object.fromEntries([...dbMap].map(([k, v]) => [String(k), v])),
             initialSync: initial === "incremental" ? "incremental_only" : "full_and_incremental",
+            sourceReader,
             options: { ignoreFlush: Boolean(f["ignore-flush"]), onInexact },
             wizardStep: 5,
           },
@@ -97,7 +100,7 @@ const command: CliCommand = {
         onWaiting: (message) => io.stderr.write(`[info] ${message}\n`),
         onStatus: (s) => {
           if (f.json) {
-            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub } = s;
+            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub, sourceReader } = s;
             io.stdout.write(
               JSON.stringify({
                 state,
@@ -109,6 +112,7 @@ const command: CliCommand = {
                 divergence,
                 ...(error ? { error } : {}),
                 ...(pubsub ? { pubsub } : {}),
+                ...(sourceReader ? { sourceReader } : {}),
               }) + "\n",
             );
           } else {

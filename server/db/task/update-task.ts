@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../client";
 import { toJsonField } from "../json";
-import type { TConflictMode, TDbMap, TInitialSync } from "../../../contracts/task.types";
+import type { TConflictMode, TDbMap, TInitialSync, TSourceReader } from "../../../contracts/task.types";
 
 export interface UpdateTaskOptions {
   id: string;
@@ -13,6 +13,7 @@ export interface UpdateTaskOptions {
     selectedDbs?: number[];
     dbMap?: TDbMap;
     initialSync?: TInitialSync;
+    sourceReader?: TSourceReader;
     options?: Record<string, unknown>;
   };
 }

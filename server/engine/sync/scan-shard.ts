@@ -4,6 +4,7 @@ import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
 import { KeyReader, type ReadKey } from "../source/scan/key-reader";
 import { KeyspaceWatch } from "../source/scan/keyspace-watch";
+import { dumpFunctions } from "../source/scan/function-dump";
 import { WRITE_REPLAY_SAFE } from "../writer/types";
 import { rdbLoad } from "./rdb-load";
 import type { RdbLoad, ShardStatus, ShardSyncOptions } from "./shard-types";
@@ -14,6 +15,8 @@ export type ScanShardOptions = Pick<ShardSyncOptions, "taskId" | "source" | "wri
 const BATCH = 512;
 /** a stop waits this long at most for the keys still marked changed (the final catch-up pass) */
 const CATCH_UP_MS = 15_000;
+/** how often the Functions libraries are compared (they change without a keyspace notification) */
+const FUNCTIONS_EVERY_MS = 2000;
 const FATAL = new Set(["AUTH_FAILED", "CONFLICT", "DIVERGENCE", "INVALID_CONFIG", "NOT_REDIS", "RDB_UNSUPPORTED"]);
 
 /**
@@ -36,6 +39,9 @@ export class ScanShard {
   private rescan: string | null = null;
   private haltedBy: "pause" | "fail" | null = null;
   private header = -1;
+  /** the last FUNCTION DUMP payload restored on the destination, and when libraries were last compared */
+  private functions: Buffer | null = null;
+  private functionsAt = 0;
 
   constructor(private readonly o: ScanShardOptions) {
     this.node = { host: o.source.host, port: o.source.port };
@@ -91,6 +97,7 @@ export class ScanShard {
         try {
           this.client ??= this.connect();
           const reader = new KeyReader(this.client);
+          await this.followFunctions(this.client);
           if (!copied) {
             // a copy started over writes over its own earlier keys
             if (!(await this.copyAll(reader, attempt === 0 ? this.o.load.conflict : "ignore"))) break;
@@ -184,6 +191,7 @@ export class ScanShard {
         this.status.phase = "incremental";
         continue;
       }
+      if (Date.now() - this.functionsAt > FUNCTIONS_EVERY_MS || this.stopping) await this.followFunctions(this.client!);
       if (this.stopping) {
         // the final catch-up: every notification sent before the stop has arrived once the
         // subscription answers a PING, then what is marked is read; bounded in time
@@ -206,6 +214,19 @@ export class ScanShard {
       this.status.appliedOffset = Math.max(this.status.appliedOffset ?? 0, notified - left);
     }
     await load.finish();
+  }
+
+  /**
+   * The source's Functions libraries, restored on every destination master when they changed
+   * (REPLACE: a library of the same name is overwritten). A library deleted on the source stays on
+   * the destination: Data Verification names it.
+   */
+  private async followFunctions(client: Redis): Promise<void> {
+    this.functionsAt = Date.now();
+    const payload = await dumpFunctions(client);
+    if (!payload || (this.functions && payload.equals(this.functions))) return;
+    this.functions = payload;
+    if (!this.o.writer.broadcast(0, ["FUNCTION", "RESTORE", payload, "REPLACE"], 0, WRITE_REPLAY_SAFE)) await this.o.writer.ready();
   }
 
   private newLoad(conflict: "intercept" | "ignore", phase: "full" | "incremental"): RdbLoad {

@@ -1,0 +1,91 @@
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { startCluster, startRedis, stopAll, waitFor, type RedisNode } from "../../testing/redis-harness";
+import { syncProcessPool, type SyncProcess } from "../../testing/sync-process";
+import { runWorkload } from "../../testing/workload";
+import { compareSides, describeDiff, endpointOf, seedData } from "../../testing/sync-fixtures";
+import type { Redis } from "ioredis";
+
+/**
+ * Issue 17, part 3: sources that refuse SYNC/PSYNC (rename-command, as managed services do) are read
+ * by the scan reader: SCAN + DUMP + PTTL for the copy, keyspace notifications for what changes.
+ */
+const pool = syncProcessPool();
+afterEach(pool.cleanup);
+afterAll(stopAll);
+let tasks = 0;
+const sync = (args: string[]) => pool.start(["--task", `scan${tasks++}`, ...args]);
+const NO_REPLICATION = { "rename-command": ['SYNC ""', 'PSYNC ""'] };
+
+/** Writes a marker last and waits until the destination holds it and the reader has read every notified key. */
+async function waitFollowed(p: SyncProcess, src: Redis, dst: Redis, marker: string): Promise<void> {
+  await src.set(marker, "1");
+  await waitFor(async () => (await dst.exists(marker)) === 1, 30_000, `the marker ${marker} on the destination: ${JSON.stringify(p.last)} ${p.stderr.slice(-1500)}`);
+  await waitFor(() => (p.last?.shards ?? []).every((s) => (s.appliedOffset ?? 0) >= (s.offset ?? 0)), 30_000, `every notified key read again: ${JSON.stringify(p.last)}`);
+}
+
+describe("the scan reader", () => {
+  it("copies a source with SYNC and PSYNC renamed away (chosen by itself), follows writes during and after the copy, compare says equal", async () => {
+    const src = await startRedis({ config: NO_REPLICATION });
+    const dst = await startRedis();
+    const c = src.client();
+    await seedData(c, "a:", 3000);
+    await c.select(1);
+    await seedData(c, "b:", 200);
+    await c.select(0);
+    const before = String((await c.config("GET", "notify-keyspace-events"))[1]);
+    const p = sync(["--source", src.uri, "--target", dst.uri, "--skip-precheck"]);
+    // writes while the copy runs
+    const during = (async () => {
+      const w = src.client();
+      for (let i = 0; i < 300; i++) {
+        await w.set(`during:${i}`, `v${i}`);
+        if (i % 3 === 0) await w.hset(`a:${(i * 7) % 3000}:h`, "during", String(i));
+        if (i % 5 === 0) await w.del(`a:${i}:s`);
+      }
+    })();
+    await p.waitState("synchronizing");
+    await during;
+    expect(p.last?.sourceReader).toBe("scan");
+    expect(p.last?.warnings?.join(" ")).toContain("best effort: verify before switching");
+    // and after it: every kind of write, deletions, expiries, renames, other databases
+    await runWorkload(c, { multiDb: true });
+    await c.set("soon-gone", "x", "PX", 50);
+    await c.lpush("list:after", "a", "b");
+    await c.rename("list:after", "list:renamed");
+    await c.expire("during:1", 5000);
+    await c.persist("a:5:ttl");
+    await c.del("during:2");
+    const d = dst.client();
+    await waitFor(async () => (await d.exists("soon-gone")) === 0 && (await c.exists("soon-gone")) === 0, 10_000, "the expired key gone on both sides");
+    await waitFollowed(p, c, d, "marker:1");
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+    expect(r.keys).toBeGreaterThan(3000);
+    expect(await d.ttl("during:1")).toBeGreaterThan(4000);
+    // a stop: the final catch-up pass, notify-keyspace-events as it was
+    await c.set("last-write", "before-stop");
+    expect(await p.stop()).toBe(0);
+    expect(await d.get("last-write")).toBe("before-stop");
+    expect(String((await c.config("GET", "notify-keyspace-events"))[1])).toBe(before);
+    console.log(`scan reader, standalone: ${r.keys} keys equal; status ${JSON.stringify({ keys: p.lines.at(-1)?.fullSync.keys, shards: p.lines.at(-1)?.shards })}`);
+  });
+
+  it("a cluster source of 3 masters: one reader and one subscription per master", async () => {
+    const src = await startCluster({ masters: 3, config: NO_REPLICATION });
+    const dst = await startRedis();
+    const c = src.client();
+    await seedData(c, "a:", 600);
+    const p = sync(["--source", src.uri, "--source-mode", "cluster", "--target", dst.uri, "--source-reader", "scan", "--skip-precheck"]);
+    const ready = await p.waitState("synchronizing");
+    expect(ready.shards.length).toBe(3);
+    await runWorkload(c, { tag: "{w}" });
+    await runWorkload(c, { tag: "{v}", prefix: "2:" });
+    const d = dst.client();
+    for (const tag of ["{w}", "{v}", "{u}"]) await waitFollowed(p, c as unknown as Redis, d, `${tag}marker`);
+    const r = await compareSides(endpointOf(src, "cluster"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+    console.log(`scan reader, cluster source: ${r.keys} keys equal over ${ready.shards.length} masters`);
+  });
+});
+
+export type { RedisNode };
