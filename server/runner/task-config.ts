@@ -36,6 +36,6 @@ export async function loadTaskConfig(taskId: string, dataDir: string): Promise<S
     ignoreFlush: Boolean(options.ignoreFlush),
     onDivergence: options.onInexact ?? "pause",
     spoolDir: path.join(dataDir, "spool", taskId),
-    sourceReader: task.sourceReader === "scan" || task.sourceReader === "psync" ? task.sourceReader : "auto",
+    sourceReader: task.sourceReader === "scan" || task.sourceReader === "auto" ? task.sourceReader : "psync",
   };
 }

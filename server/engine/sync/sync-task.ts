@@ -36,7 +36,7 @@ export interface SyncTaskConfig {
   spoolDir: string;
   /**
    * how the source is read: "psync" (replication), "scan" (SCAN + DUMP and keyspace notifications,
-   * for sources that refuse PSYNC: scan-shard.ts), "auto" (default: scan when a master refuses PSYNC)
+   * for sources that refuse PSYNC: scan-shard.ts), "auto" (scan when a master refuses PSYNC; the CLI's default); default "psync"
    */
   sourceReader?: "auto" | SourceReader;
 }
@@ -169,7 +169,7 @@ export class SyncTask {
       if (topology.mode === "cluster") this.startPubsub();
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
-      this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "auto", this.cfg.source, sources, (level, m) => this.store.log(level, m));
+      this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "psync", this.cfg.source, sources, (level, m) => this.store.log(level, m));
       if (this.reader === "scan") {
         await this.runScan(sources, mapping, checkpoints);
         return;

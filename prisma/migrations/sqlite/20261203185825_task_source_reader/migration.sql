@@ -12,7 +12,7 @@ CREATE TABLE "new_Task" (
     "dbMap" TEXT NOT NULL DEFAULT '{}',
     "initialSync" TEXT NOT NULL DEFAULT 'full_and_incremental',
     "options" TEXT NOT NULL DEFAULT '{}',
-    "sourceReader" TEXT NOT NULL DEFAULT 'auto',
+    "sourceReader" TEXT NOT NULL DEFAULT 'psync',
     "error" TEXT,
     "errorCode" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
