@@ -87,7 +87,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict });
       if (!result.passed) {
         const failedItems = result.items.filter((i) => i.status === "failed");
-        const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}`).join("; ")}`;
+        // each failed item with its fix: a script reading the status line learns what to do
+        const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`).join("; ")}`;
         store.log("error", message);
         await setTaskState({ id: o.taskId, move: "engine-precheck", state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
         const snap = { ...idle, state: "precheck_failed" as const, error: message };

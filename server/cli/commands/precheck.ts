@@ -11,6 +11,7 @@ interface Options {
   dbs?: number[];
   dbMap: Map<number, number>;
   conflict: "intercept" | "ignore";
+  sourceReader: "auto" | "psync" | "scan";
 }
 
 /** Bad input is a usage problem (exit 2), whichever parser found it. */
@@ -19,7 +20,7 @@ function parseOptions(args: ParsedArgs, io: CliIO): Options {
   const warn = (line: string) => io.stderr.write(`redis-dts precheck: ${line}\n`);
   const source = endpointOption(args, "source", warn);
   const target = endpointOption(args, "target", warn);
-  return { source, target, ...databaseOptions(args), conflict: choice(args, "conflict", CONFLICT_CHOICES) };
+  return { source, target, ...databaseOptions(args), conflict: choice(args, "conflict", CONFLICT_CHOICES), sourceReader: choice(args, "source-reader", ["auto", "psync", "scan"]) };
 }
 
 const MARK = { passed: "PASSED ", warning: "WARNING", failed: "FAILED " } as const;
@@ -41,7 +42,7 @@ export function formatTable(result: PrecheckResult): string {
 const command: CliCommand = {
   name: "precheck",
   summary: "Check source and destination before a synchronization: every item with its cause and fix.",
-  usage: "precheck --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--json]",
+  usage: "precheck --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--source-reader auto|psync|scan] [--json]",
   flags: [
     { name: "source", value: true, valueName: "URI", help: "source: redis://[user:password@]host:port" },
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
@@ -52,11 +53,12 @@ const command: CliCommand = {
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize, e.g. 0,1 (default: those holding keys)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: destination must be empty) or ignore (overwrite)" },
+    { name: "source-reader", value: true, valueName: "READER", help: "as sync's: auto (default: a source refusing PSYNC is read by the scan reader, whose keyspace notifications are then checked), psync or scan" },
     { name: "json", value: false, help: 'print one JSON object {"passed", "items": [{"id","name","status","message","fix"}]}' },
   ],
   async run(args, io) {
     const o = parseOptions(args, io);
-    const result = await runPrecheck({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, conflict: o.conflict });
+    const result = await runPrecheck({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, conflict: o.conflict, sourceReader: o.sourceReader });
     if (args.flags.json) {
       const items = result.items.map(({ id, name, status, message, fix }) => ({ id, name, status, message, fix }));
       io.stdout.write(JSON.stringify({ passed: result.passed, items }) + "\n");

@@ -5,6 +5,7 @@ import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type Pr
 import { connectivityItem, authItem } from "./items/connectivity";
 import { sourceVersionItem, targetVersionItem } from "./items/version";
 import { psyncItem } from "./items/psync";
+import { notificationsItem } from "./items/notifications";
 import { modeItem } from "./items/mode";
 import { conflictItem, dbMappingItem } from "./items/databases";
 import { capacityItem, evictionItem } from "./items/memory";
@@ -25,6 +26,7 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   source_version: (c) => sourceVersionItem(c.source),
   target_version: (c) => targetVersionItem(c.source, c.target),
   source_psync: psyncItem,
+  source_notifications: notificationsItem,
   source_mode: (c) => modeItem(c.source),
   target_mode: (c) => modeItem(c.target),
   conflict: conflictItem,

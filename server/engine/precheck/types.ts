@@ -39,6 +39,11 @@ export interface PrecheckOptions {
   timeoutMs?: number;
   /** how long to sample the source's write rate for the backlog advice (default 1000 ms) */
   sampleMs?: number;
+  /**
+   * how the task reads its source: "psync" (default: a refused PSYNC fails), "auto" (a refused PSYNC
+   * is a warning: the scan reader is used, whose keyspace notifications are then checked), "scan"
+   */
+  sourceReader?: "auto" | "psync" | "scan";
   /** the task id, used in the heartbeat key checked (default "precheck") */
   taskId?: string;
 }
@@ -53,6 +58,7 @@ export const PRECHECK_ITEMS = [
   { id: "source_version", name: "Source database version" },
   { id: "target_version", name: "Destination database version" },
   { id: "source_psync", name: "Source PSYNC permission" },
+  { id: "source_notifications", name: "Source keyspace notifications (scan reader)" },
   { id: "source_mode", name: "Source instance mode" },
   { id: "target_mode", name: "Destination instance mode" },
   { id: "conflict", name: "Conflicting keys in the destination" },

@@ -39,7 +39,8 @@ describe("the scan reader", () => {
     await seedData(c, "b:", 200);
     await c.select(0);
     const before = String((await c.config("GET", "notify-keyspace-events"))[1]);
-    const p = sync(["--source", src.uri, "--target", dst.uri, "--skip-precheck"]);
+    // no flag: the precheck finds PSYNC refused (a warning) and the engine picks the scan reader
+    const p = sync(["--source", src.uri, "--target", dst.uri]);
     // writes while the copy runs (it has begun once it counts keys: the subscription is made before)
     await waitFor(() => (p.last?.fullSync.keys ?? 0) > 0, 30_000, `the copy begun: ${p.stderr.slice(-1000)}`);
     const during = (async () => {
@@ -76,6 +77,18 @@ describe("the scan reader", () => {
     expect(await d.get("last-write")).toBe("before-stop");
     expect(String((await c.config("GET", "notify-keyspace-events"))[1])).toBe(before);
     console.log(`scan reader, standalone: ${r.keys} keys equal; status ${JSON.stringify({ keys: p.lines.at(-1)?.fullSync.keys, shards: p.lines.at(-1)?.shards })}`);
+  });
+
+  it("bad input: a source refusing PSYNC and keyspace notifications (CONFIG renamed) stops at the precheck with the fix", async () => {
+    const src = await startRedis({ config: { "rename-command": [...NO_REPLICATION["rename-command"], 'CONFIG ""'] } });
+    const dst = await startRedis();
+    const p = pool.start(["--task", `scan${tasks++}`, "--source", src.uri, "--target", dst.uri]);
+    expect(await p.exited()).toBe(1);
+    expect(p.last?.state).toBe("precheck_failed");
+    expect(p.last?.error).toMatch(/Source keyspace notifications \(scan reader\): .*sends no keyspace notifications/);
+    expect(p.last?.error).toMatch(/Fix: Enable notify-keyspace-events KA on the source/);
+    expect(p.stderr).not.toMatch(/\n\s+at /);
+    expect(await dst.client().dbsize()).toBe(0);
   });
 
   it("a cluster source of 3 masters: one reader and one subscription per master", async () => {
