@@ -1,7 +1,7 @@
 /** What the status page polls (GET /api/tasks/[id]/status), safe for the browser: no credentials. */
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
 import type { TDivergentKeyRow } from "./divergence.types";
-import type { TDivergencePolicy, TTaskState } from "./task.types";
+import type { TDivergencePolicy, TSourceReader, TTaskState } from "./task.types";
 
 export interface LiveShard {
   source: string;
@@ -46,6 +46,11 @@ export interface TaskStatusView {
   finishedAt: string | null;
   wizardStep: number;
   initialSync: string;
+  /**
+   * How the source is read: the task's setting, what the engine runs with (live, or the scan reader's
+   * checkpoint rows once stopped), and the label shown with the scan reader (SCAN_READER_LABEL)
+   */
+  sourceReader: { configured: TSourceReader; inUse: "psync" | "scan" | null; label: string | null };
   /** the engine process of this console */
   engine: {
     running: boolean;

@@ -8,7 +8,8 @@ import { countDivergences } from "@/server/db/divergence/count-divergences";
 import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
 import type { TDivergentKeyRow } from "@/contracts/divergence.types";
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, SCAN_READER_LABEL, ZSourceReaderSchema, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { SCAN_REPLID } from "@/server/engine/sync/source-reader";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
@@ -31,6 +32,9 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
   const sample = samples[0];
   const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
   const counting = running && live?.divergence ? live.divergence : null;
+  const configured = ZSourceReaderSchema.catch("psync").parse(task.sourceReader);
+  // the scan reader leaves checkpoint rows without a stream position (SCAN_REPLID): it ran
+  const inUse = (running ? live?.sourceReader : undefined) ?? (checkpoints.some((c) => c.replid === SCAN_REPLID) ? "scan" : checkpoints.length ? "psync" : null);
   return {
     id: task.id,
     name: task.name,
@@ -43,6 +47,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     finishedAt: task.finishedAt?.toISOString() ?? null,
     wizardStep: task.wizardStep,
     initialSync: task.initialSync,
+    sourceReader: { configured, inUse, label: inUse === "scan" || configured === "scan" ? SCAN_READER_LABEL : null },
     engine: {
       running,
       live: live && {
