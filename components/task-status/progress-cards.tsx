@@ -80,6 +80,8 @@ export function IncrementalCard({ status }: { status: TaskStatusView }) {
   const latency = running ? (live?.latencyMs ?? status.lastSample?.latencyMs ?? null) : null;
   const ops = running ? (live?.opsPerSec ?? status.lastSample?.opsPerSec ?? 0) : null;
   const lag = live && live.shards.length > 0 && running ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
+  // the scan reader counts notified keys, not stream bytes; its latency is how long a changed key waits
+  const scan = status.sourceReader.inUse === "scan";
   return (
     <section aria-labelledby="incremental-title" className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
       <h2 id="incremental-title" className="text-sm font-semibold text-slate-900">
@@ -89,10 +91,10 @@ export function IncrementalCard({ status }: { status: TaskStatusView }) {
         <div className="min-w-0" data-testid="latency">
           <dt className="text-xs text-slate-500">Latency</dt>
           <dd className="text-lg font-semibold text-slate-900 tabular-nums">{formatLatency(latency)}</dd>
-          <dd className="text-xs text-slate-500">from the heartbeat key</dd>
+          <dd className="text-xs text-slate-500">{scan ? "oldest changed key waiting to be read" : "from the heartbeat key"}</dd>
         </div>
         <Stat label="Throughput" value={ops === null ? "—" : `${formatRate(ops)} ops/s`} />
-        <Stat label="Not yet applied" value={lag === null ? "—" : formatBytes(lag)} hint="replication stream" />
+        <Stat label="Not yet applied" value={lag === null ? "—" : scan ? `${formatCount(lag)} keys` : formatBytes(lag)} hint={scan ? "keyspace notifications" : "replication stream"} />
         {running && live?.pubsub && (
           <div className="min-w-0" data-testid="pubsub">
             <dt className="text-xs text-slate-500">Pub/sub messages forwarded</dt>

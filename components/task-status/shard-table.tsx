@@ -8,6 +8,8 @@ const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full d
 export function ShardTable({ status }: { status: TaskStatusView }) {
   // Live figures while the engine runs; otherwise what the database kept (a stopped engine's last report goes stale).
   const live = status.engine.running && status.engine.live?.shards.length ? status.engine.live : null;
+  // the scan reader's "offsets" count keyspace notifications (keys changed / read again), not stream bytes
+  const scan = status.sourceReader.inUse === "scan";
   const diverged = (node: string) => live?.divergence.shards.find((d) => d.source === node) ?? { refused: 0, inexact: 0 };
   const rows = live
     ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase, diverged: diverged(s.source) as { refused: number; inexact: number } | null }))
@@ -29,8 +31,8 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
               <tr>
                 <th className="px-4 py-2 font-medium sm:px-5">Source node</th>
                 <th className="px-3 py-2 font-medium">Replication ID</th>
-                <th className="px-3 py-2 text-right font-medium">Offset</th>
-                <th className="px-3 py-2 text-right font-medium">Applied offset</th>
+                <th className="px-3 py-2 text-right font-medium">{scan ? "Keys notified" : "Offset"}</th>
+                <th className="px-3 py-2 text-right font-medium">{scan ? "Read again" : "Applied offset"}</th>
                 <th className="px-3 py-2 text-right font-medium">Lag</th>
                 <th className="px-3 py-2 font-medium">Phase</th>
                 {live && (
@@ -51,7 +53,7 @@ export function ShardTable({ status }: { status: TaskStatusView }) {
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.offset)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.applied)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{lag === null ? "—" : formatBytes(lag)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{lag === null ? "—" : scan ? `${formatCount(lag)} keys` : formatBytes(lag)}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{PHASES[r.phase] ?? r.phase}</td>
                     {r.diverged && (
                       <td className={`px-3 py-2 text-right tabular-nums ${r.diverged.refused + r.diverged.inexact > 0 ? "text-red-700" : ""}`}>
