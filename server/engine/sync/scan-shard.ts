@@ -108,7 +108,7 @@ export class ScanShard {
           await this.follow(reader);
           break;
         } catch (err) {
-          const e = err instanceof DtsError ? err : new DtsError("CONNECT_FAILED", describeError(err));
+          const e = err instanceof DtsError ? err : readError(err);
           if (FATAL.has(e.code)) throw e;
           if (this.haltedBy || this.stopping) {
             this.o.log("warn", `${this.status.source}: stopped without the final catch-up pass (${e.message}): run a data verification`);
@@ -269,4 +269,13 @@ export class ScanShard {
     this.status.waiting = `stopped by the divergence policy (${decision})`;
     this.stop();
   }
+}
+
+/** A reply error of the source: a missing permission is the operator's to fix, anything else is retried. */
+function readError(err: unknown): DtsError {
+  const message = describeError(err);
+  if (/^NOPERM/.test(message)) {
+    return new DtsError("INVALID_CONFIG", `the source account may not read keys the scan reader's way (${message}): grant it +scan +dump +pttl +select +psubscribe (and +config|get +config|set to let the task turn keyspace notifications on)`);
+  }
+  return new DtsError("CONNECT_FAILED", message);
 }
