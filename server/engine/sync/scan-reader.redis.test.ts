@@ -124,6 +124,22 @@ describe("the scan reader", () => {
     expect(p.last?.divergence.refused).toBe(0);
   });
 
+  it("a stop while the destination is down ends anyway (the final catch-up pass is bounded)", async () => {
+    const src = await startRedis({ config: NO_REPLICATION });
+    const dst = await startRedis();
+    const c = src.client();
+    await seedData(c, "a:", 100);
+    const p = sync(["--source", src.uri, "--target", dst.uri]);
+    await p.waitState("synchronizing");
+    await dst.kill();
+    for (let i = 0; i < 50; i++) await c.set(`while-down:${i}`, "x");
+    const stopped = p.stop();
+    // bounded by the catch-up limit (15 s) and the writers' close bound, far below this
+    const outcome = await Promise.race([stopped.then(() => "exited"), new Promise((r) => setTimeout(() => r("still running"), 45_000))]);
+    expect(outcome).toBe("exited");
+    expect(p.last?.state).toBe("paused");
+  });
+
   it("bad input: a source refusing PSYNC and keyspace notifications (CONFIG renamed) stops at the precheck with the fix", async () => {
     const src = await startRedis({ config: { "rename-command": [...NO_REPLICATION["rename-command"], 'CONFIG ""'] } });
     const dst = await startRedis();

@@ -2,9 +2,9 @@ import { Redis } from "ioredis";
 import { DtsError, describeError } from "../../errors";
 import { formatAddress } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
-import { KeyReader, type ReadKey } from "../source/scan/key-reader";
+import { KeyReader, readError, type ReadKey } from "../source/scan/key-reader";
 import { KeyspaceWatch } from "../source/scan/keyspace-watch";
-import { dumpFunctions } from "../source/scan/function-dump";
+import { FunctionFollower } from "./scan-functions";
 import { WRITE_REPLAY_SAFE } from "../writer/types";
 import { rdbLoad } from "./rdb-load";
 import type { RdbLoad, ShardStatus, ShardSyncOptions } from "./shard-types";
@@ -15,8 +15,6 @@ export type ScanShardOptions = Pick<ShardSyncOptions, "taskId" | "source" | "wri
 const BATCH = 512;
 /** a stop waits this long at most for the keys still marked changed (the final catch-up pass) */
 const CATCH_UP_MS = 15_000;
-/** how often the Functions libraries are compared (they change without a keyspace notification) */
-const FUNCTIONS_EVERY_MS = 2000;
 const FATAL = new Set(["AUTH_FAILED", "CONFLICT", "DIVERGENCE", "INVALID_CONFIG", "NOT_REDIS", "RDB_UNSUPPORTED"]);
 
 /**
@@ -39,12 +37,18 @@ export class ScanShard {
   private rescan: string | null = null;
   private haltedBy: "pause" | "fail" | null = null;
   private header = -1;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private expire: (err: DtsError) => void = () => {};
+  private readonly deadline = new Promise<never>((_, reject) => (this.expire = reject));
+  private signalStop: () => void = () => {};
+  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
   /** the last FUNCTION DUMP payload restored on the destination, and when libraries were last compared */
-  private functions: Buffer | null = null;
-  private functionsAt = 0;
+  private functions: FunctionFollower;
 
   constructor(private readonly o: ScanShardOptions) {
     this.node = { host: o.source.host, port: o.source.port };
+    this.deadline.catch(() => {});
+    this.functions = new FunctionFollower(o.writer);
     this.status = {
       source: formatAddress(this.node),
       phase: "connecting",
@@ -76,6 +80,15 @@ export class ScanShard {
     this.stopping = true;
     this.stoppedAt = Date.now();
     this.watch?.wake();
+    this.signalStop();
+    // a source or destination that no longer answers cannot hold the stop: the catch-up is bounded
+    this.deadlineTimer = setTimeout(() => this.expire(new DtsError("TIMEOUT", `no end of the final catch-up pass within ${CATCH_UP_MS / 1000} s`)), CATCH_UP_MS);
+    this.deadlineTimer.unref();
+  }
+
+  /** `p`, or the stop's deadline passing first (then a TIMEOUT error) */
+  private bounded<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.deadline]);
   }
 
   /** Runs until stop() (after the final catch-up pass) or a fatal error (thrown). */
@@ -97,7 +110,7 @@ export class ScanShard {
         try {
           this.client ??= this.connect();
           const reader = new KeyReader(this.client);
-          await this.followFunctions(this.client);
+          await this.bounded(this.functions.follow(this.client));
           if (!copied) {
             // a copy started over writes over its own earlier keys
             if (!(await this.copyAll(reader, attempt === 0 ? this.o.load.conflict : "ignore"))) break;
@@ -120,7 +133,10 @@ export class ScanShard {
           this.o.log("warn", `${this.status.source}: reading the source failed (${e.message}); ${copied ? "reading every key again" : "copying again"} in ${delay} ms`);
           this.client?.disconnect();
           this.client = null;
-          await new Promise((r) => setTimeout(r, delay));
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([new Promise((r) => (timer = setTimeout(r, delay))), this.stopSignal]);
+          clearTimeout(timer);
+          if (this.stopping) break;
           if (copied) this.rescan = "reading the source failed";
         }
       }
@@ -128,6 +144,7 @@ export class ScanShard {
       this.status.phase = "failed";
       throw err;
     } finally {
+      clearTimeout(this.deadlineTimer);
       this.client?.disconnect();
       await this.watch.close();
       if (this.status.phase !== "failed") this.status.phase = "stopped";
@@ -155,7 +172,7 @@ export class ScanShard {
       let cursor = "0";
       do {
         if (this.stopping || this.haltedBy) return false;
-        const step = await reader.scan(db, cursor, BATCH);
+        const step = await this.bounded(reader.scan(db, cursor, BATCH));
         cursor = step.cursor;
         let keys = step.keys;
         if (seen) {
@@ -164,12 +181,12 @@ export class ScanShard {
             return !seen.has(name) && Boolean(seen.add(name));
           });
         }
-        for (const r of await reader.read(db, keys)) await this.push(load, r, false);
+        for (const r of await this.bounded(reader.read(db, keys))) await this.push(load, r, false);
         this.status.fullSync.keys = load.keys;
       } while (cursor !== "0");
     }
-    await load.finish();
-    await this.o.writer.drained();
+    await this.bounded(load.finish());
+    await this.bounded(this.o.writer.drained());
     this.status.fullSync.keys = load.keys;
     this.o.log("info", `${this.status.source}: copy done: ${load.keys} keys, ${this.status.fullSync.bytes} bytes${load.skippedExpired ? `, ${load.skippedExpired} expired keys skipped` : ""}; following the keyspace notifications`);
     return true;
@@ -191,12 +208,12 @@ export class ScanShard {
         this.status.phase = "incremental";
         continue;
       }
-      if (Date.now() - this.functionsAt > FUNCTIONS_EVERY_MS || this.stopping) await this.followFunctions(this.client!);
+      if (this.functions.due() || this.stopping) await this.bounded(this.functions.follow(this.client!));
       if (this.stopping) {
         // the final catch-up: every notification sent before the stop has arrived once the
         // subscription answers a PING, then what is marked is read; bounded in time
         if (!this.stoppedAt || Date.now() - this.stoppedAt > CATCH_UP_MS) break;
-        await watch.barrier();
+        await this.bounded(watch.barrier());
         if (watch.pending === 0) break;
       }
       const notified = watch.notified;
@@ -207,26 +224,13 @@ export class ScanShard {
         continue;
       }
       const left = watch.pending;
-      for (const r of await reader.read(batch.db, batch.keys)) await this.push(load, r, true);
-      await load.ready();
-      await this.o.writer.drained();
+      for (const r of await this.bounded(reader.read(batch.db, batch.keys))) await this.push(load, r, true);
+      await this.bounded(load.ready());
+      await this.bounded(this.o.writer.drained());
       this.status.commands += batch.keys.length;
       this.status.appliedOffset = Math.max(this.status.appliedOffset ?? 0, notified - left);
     }
-    await load.finish();
-  }
-
-  /**
-   * The source's Functions libraries, restored on every destination master when they changed
-   * (REPLACE: a library of the same name is overwritten). A library deleted on the source stays on
-   * the destination: Data Verification names it.
-   */
-  private async followFunctions(client: Redis): Promise<void> {
-    this.functionsAt = Date.now();
-    const payload = await dumpFunctions(client);
-    if (!payload || (this.functions && payload.equals(this.functions))) return;
-    this.functions = payload;
-    if (!this.o.writer.broadcast(0, ["FUNCTION", "RESTORE", payload, "REPLACE"], 0, WRITE_REPLAY_SAFE)) await this.o.writer.ready();
+    await this.bounded(load.finish());
   }
 
   private newLoad(conflict: "intercept" | "ignore", phase: "full" | "incremental"): RdbLoad {
@@ -249,7 +253,7 @@ export class ScanShard {
   private async push(load: RdbLoad, r: ReadKey, following: boolean): Promise<void> {
     if (!r.entry) {
       const dest = this.o.load.mapping.map(r.db);
-      if (following && dest !== undefined && !this.o.writer.write(dest, ["DEL", r.key], r.key, 0, WRITE_REPLAY_SAFE)) await this.o.writer.ready();
+      if (following && dest !== undefined && !this.o.writer.write(dest, ["DEL", r.key], r.key, 0, WRITE_REPLAY_SAFE)) await this.bounded(this.o.writer.ready());
       return;
     }
     const e = r.entry;
@@ -259,7 +263,7 @@ export class ScanShard {
       load.event({ kind: "header", version: e.rdbVersion, magic: e.rdbVersion >= 80 ? "VALKEY" : "REDIS" });
     }
     this.status.fullSync.bytes += following ? 0 : e.raw.length;
-    if (!load.event({ kind: "key", ...e })) await load.ready();
+    if (!load.event({ kind: "key", ...e })) await this.bounded(load.ready());
   }
 
   private diverged(r: { kind: "refused" | "inexact"; db: number | null; command: string; keys: Buffer[]; reason: string }, phase: "full" | "incremental"): void {
@@ -269,13 +273,4 @@ export class ScanShard {
     this.status.waiting = `stopped by the divergence policy (${decision})`;
     this.stop();
   }
-}
-
-/** A reply error of the source: a missing permission is the operator's to fix, anything else is retried. */
-function readError(err: unknown): DtsError {
-  const message = describeError(err);
-  if (/^NOPERM/.test(message)) {
-    return new DtsError("INVALID_CONFIG", `the source account may not read keys the scan reader's way (${message}): grant it +scan +dump +pttl +select +psubscribe (and +config|get +config|set to let the task turn keyspace notifications on)`);
-  }
-  return new DtsError("CONNECT_FAILED", message);
 }

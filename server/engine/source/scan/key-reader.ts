@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { DtsError, describeError } from "../../../errors";
 import { dumpEntry } from "./dump-entry";
 import type { RdbKeyEntry } from "../../rdb/types";
 
@@ -62,4 +63,13 @@ export class KeyReader {
       return { db, key, entry: dumpEntry(db, key, payload as Buffer, ttl, now) };
     });
   }
+}
+
+/** A reply error of the source: a missing permission is the operator's to fix, anything else is retried. */
+export function readError(err: unknown): DtsError {
+  const message = describeError(err);
+  if (/^NOPERM/.test(message)) {
+    return new DtsError("INVALID_CONFIG", `the source account may not read keys the scan reader's way (${message}): grant it +scan +dump +pttl +select +psubscribe (and +config|get +config|set to let the task turn keyspace notifications on)`);
+  }
+  return new DtsError("CONNECT_FAILED", message);
 }
