@@ -66,6 +66,16 @@ describe("the scan reader", () => {
     await c.persist("a:5:ttl");
     await c.del("during:2");
     const d = dst.client();
+    // PUBLISH is in no stream the scan reader reads: forwarded by a subscription, as a cluster's
+    const listener = dst.client();
+    const heard: string[] = [];
+    listener.on("message", (_ch: string, m: string) => heard.push(m));
+    await listener.subscribe("news");
+    await waitFor(async () => {
+      await c.publish("news", "hello");
+      return heard.includes("hello");
+    }, 15_000, "a PUBLISH on the source heard on the destination");
+    await waitFor(() => (p.last?.pubsub?.forwarded ?? 0) > 0, 5000, `the forwarded message counted: ${JSON.stringify(p.last?.pubsub)}`);
     await waitFor(async () => (await d.exists("soon-gone")) === 0 && (await c.exists("soon-gone")) === 0, 10_000, "the expired key gone on both sides");
     await waitFollowed(p, c, d, "marker:1");
     const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));

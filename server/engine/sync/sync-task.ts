@@ -171,6 +171,8 @@ export class SyncTask {
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "psync", this.cfg.source, sources, (level, m) => this.store.log(level, m));
       if (this.reader === "scan") {
+        // no replication stream carries a standalone source's PUBLISH either: forwarded as a cluster's
+        if (topology.mode !== "cluster") this.startPubsub();
         await this.runScan(sources, mapping, checkpoints);
         return;
       }
