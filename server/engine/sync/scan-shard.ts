@@ -106,6 +106,11 @@ export class ScanShard {
       // notifications first: what changes while the scan runs is read again after it
       await this.watch.start();
       let copied = this.o.initialSync === "incremental_only";
+      if (copied) {
+        // "incremental data only": no copy, the changes from the subscription on
+        this.status.fullSync.done = true;
+        this.o.fullSyncDone?.();
+      }
       for (let attempt = 0; ; attempt++) {
         try {
           this.client ??= this.connect();
