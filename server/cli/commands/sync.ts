@@ -10,7 +10,7 @@ import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
 import { dataDir } from "../../paths";
-import { ZTaskNameSchema } from "../../../contracts/task.types";
+import { SCAN_READER_LABEL, ZTaskNameSchema } from "../../../contracts/task.types";
 import { FullSyncBar } from "../progress-bar";
 
 function progressLine(s: SyncSnapshot): string {
@@ -127,6 +127,10 @@ const command: CliCommand = {
       });
       if (!f.json && io.isTTY) io.stderr.write("\n");
       if (!f.json) io.stderr.write(`task "${name}" ${final.state}: ${formatAddress(source)} -> ${formatAddress(target)}${final.error ? `: ${final.error}` : ""}\n`);
+      // the scan reader copies keys, not a log: the run ends with the way to check it
+      if (final.sourceReader === "scan") {
+        io.stderr.write(`redis-dts sync: the source was read by the scan reader (${SCAN_READER_LABEL}): redis-dts compare --source ${source.tls ? "rediss" : "redis"}://${formatAddress(source)}${source.mode === "cluster" ? " --source-mode cluster" : ""} --target ${target.tls ? "rediss" : "redis"}://${formatAddress(target)}${target.mode === "cluster" ? " --target-mode cluster" : ""}\n`);
+      }
       if (final.state === "failed" || final.state === "precheck_failed") return 1;
       // paused by the divergence policy: a script must not read this as a clean stop
       if (final.divergence.haltedBy) return 4;

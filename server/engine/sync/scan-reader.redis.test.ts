@@ -86,6 +86,8 @@ describe("the scan reader", () => {
     await c.set("last-write", "before-stop");
     expect(await p.stop()).toBe(0);
     expect(await d.get("last-write")).toBe("before-stop");
+    // and the run ends with the way to verify
+    expect(p.stderr).toMatch(/read by the scan reader \(best effort: verify before switching\): redis-dts compare --source redis:\/\/127\.0\.0\.1:\d+ --target redis:\/\/127\.0\.0\.1:\d+\n/);
     expect(String((await c.config("GET", "notify-keyspace-events"))[1])).toBe(before);
     console.log(`scan reader, standalone: ${r.keys} keys equal; status ${JSON.stringify({ keys: p.lines.at(-1)?.fullSync.keys, shards: p.lines.at(-1)?.shards })}`);
   });
