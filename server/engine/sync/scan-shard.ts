@@ -168,7 +168,7 @@ export class ScanShard {
     this.status.waiting = null;
     // a copy again after lost notifications does not undo "done": the task stays synchronizing
     if (!this.status.fullSync.done) this.status.fullSync = { keys: 0, bytes: 0, totalBytes: null, done: false };
-    this.o.log("info", `${this.status.source}: copying every key by SCAN + DUMP (the source refuses PSYNC; best effort: verify before switching)`);
+    this.o.log("info", `${this.status.source}: copying every key by SCAN + DUMP (the scan reader: best effort, verify before switching)`);
     const load = this.newLoad(conflict, "full");
     // SCAN may name a key twice while a table is resized: in "intercept" mode a second RESTORE of it
     // would look like a conflicting key, so those names are remembered for the copy
@@ -201,7 +201,7 @@ export class ScanShard {
   private async follow(reader: KeyReader): Promise<void> {
     this.status.phase = "incremental";
     this.status.waiting = null;
-    const load = this.newLoad("ignore", "incremental");
+    let load = this.newLoad("ignore", "incremental");
     const watch = this.watch!;
     for (;;) {
       if (this.haltedBy) return;
@@ -211,6 +211,8 @@ export class ScanShard {
         this.o.log("warn", `${this.status.source}: ${why}: keyspace notifications may have been lost; every key is copied again (a key deleted meanwhile stays on the destination until Data Verification finds it)`);
         if (!(await this.copyAll(reader, "ignore"))) return;
         this.status.phase = "incremental";
+        // the copy's loader took the writer's error handlers: a new one for the changes
+        load = this.newLoad("ignore", "incremental");
         continue;
       }
       if (this.functions.due() || this.stopping) await this.bounded(this.functions.follow(this.client!));
