@@ -136,6 +136,25 @@ describe("the scan reader", () => {
     expect(p.last?.divergence.refused).toBe(0);
   });
 
+  it("a lost subscription (notifications published meanwhile are lost) makes the reader copy every key again", async () => {
+    const src = await startRedis({ config: NO_REPLICATION });
+    const dst = await startRedis();
+    const c = src.client();
+    await seedData(c, "a:", 100);
+    const p = sync(["--source", src.uri, "--target", dst.uri]);
+    await p.waitState("synchronizing");
+    // the subscription reconnects after 200 ms: these writes land while it is gone
+    await c.client("KILL", "TYPE", "pubsub");
+    const gap = c.pipeline();
+    for (let i = 0; i < 1000; i++) gap.set(`gap:${i}`, String(i));
+    await gap.exec();
+    const d = dst.client();
+    await waitFor(async () => (await d.get("gap:999")) === "999" && (await d.get("gap:0")) === "0", 30_000, `the keys written while the subscription was down: ${JSON.stringify(p.last)}`);
+    await waitFollowed(p, c, d, "marker:gap");
+    const r = await compareSides(endpointOf(src, "standalone"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+  });
+
   it("a stop while the destination is down ends anyway (the final catch-up pass is bounded)", async () => {
     const src = await startRedis({ config: NO_REPLICATION });
     const dst = await startRedis();
