@@ -144,7 +144,7 @@ describe("the scan reader", () => {
     const p = sync(["--source", src.uri, "--target", dst.uri]);
     await p.waitState("synchronizing");
     // the subscription reconnects after 200 ms: these writes land while it is gone
-    await c.client("KILL", "TYPE", "pubsub");
+    await c.call("CLIENT", "KILL", "TYPE", "pubsub");
     const gap = c.pipeline();
     for (let i = 0; i < 1000; i++) gap.set(`gap:${i}`, String(i));
     await gap.exec();
