@@ -155,6 +155,22 @@ describe("the scan reader", () => {
     expect(r.equal, describeDiff(r)).toBe(true);
   });
 
+  it("incremental data only: nothing copied, the writes from the start followed", async () => {
+    const src = await startRedis({ config: NO_REPLICATION });
+    const dst = await startRedis();
+    const c = src.client();
+    await c.set("before", "not copied");
+    const p = sync(["--source", src.uri, "--target", dst.uri, "--initial-sync", "incremental"]);
+    await p.waitState("synchronizing");
+    await c.set("after", "copied");
+    await c.set("before", "changed, so read again");
+    const d = dst.client();
+    await waitFollowed(p, c, d, "marker:incremental");
+    expect(await d.get("after")).toBe("copied");
+    expect(await d.get("before")).toBe("changed, so read again");
+    expect(p.last?.fullSync.keys).toBe(0);
+  });
+
   it("a stop while the destination is down ends anyway (the final catch-up pass is bounded)", async () => {
     const src = await startRedis({ config: NO_REPLICATION });
     const dst = await startRedis();
