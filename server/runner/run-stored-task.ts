@@ -11,6 +11,7 @@ import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { addMetricSample } from "../db/metric/add-metric-sample";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { loadTaskConfig } from "./task-config";
+import { getTaskSpeedLimits } from "../db/task/get-task-speed-limits";
 import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
@@ -42,6 +43,8 @@ export interface RunStoredTaskOptions {
 }
 
 const LEASE_MS = 30_000;
+/** how often a running task reads its stored speed limits: a change takes effect within this */
+const LIMITS_POLL_MS = 500;
 const owner = ownLeaseHolder();
 
 /**
@@ -71,6 +74,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     opsPerSec: 0,
     warnings: [],
     divergence: { policy: "pause", refused: 0, inexact: 0, shards: [], recent: [] },
+    limits: {},
   };
   try {
     await o.prepare?.();
@@ -129,12 +133,21 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     const reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
     const timer = setInterval(reportNow, 100);
     reportNow();
+    // speed limits changed from the status page (or another process) are stored: read every second
+    let limitsRead: Promise<unknown> | null = null;
+    const limitsTimer = setInterval(() => {
+      limitsRead ??= getTaskSpeedLimits({ id: o.taskId })
+        .then((l) => l && task.setLimits(l))
+        .catch(() => {})
+        .finally(() => (limitsRead = null));
+    }, LIMITS_POLL_MS);
     try {
       await task.run();
     } catch {
       // the snapshot carries the error; recorded below
     } finally {
       clearInterval(timer);
+      clearInterval(limitsTimer);
       o.signal.removeEventListener("abort", onAbort);
     }
     const final = task.snapshot();

@@ -1,6 +1,6 @@
 import type { CliCommand } from "../command";
 import { UsageError } from "../args";
-import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { CONFLICT_CHOICES, KEY_FILTER_FLAGS, SPEED_LIMIT_FLAGS, choice, databaseOptions, endpointOption, keyFilterOptions, speedLimitOptions } from "../options";
 import { formatAddress, type Endpoint } from "../../engine/endpoint";
 import { secretFlagSpecs } from "../endpoint-flags";
 import type { SyncSnapshot } from "../../engine/sync/sync-task";
@@ -19,13 +19,14 @@ function progressLine(s: SyncSnapshot): string {
   const d = s.divergence;
   const diverged = d.refused + d.inexact > 0 ? ` | ${d.refused} refused, ${d.inexact} inexact writes` : "";
   const pubsub = s.pubsub ? ` | pub/sub ${s.pubsub.forwarded} forwarded${s.pubsub.dropped ? `, ${s.pubsub.dropped} dropped` : ""}` : "";
-  return `${s.state}${full} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms${pubsub} | ${shards}${diverged}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
+  const throttled = s.throttled ? ` | ${s.throttled}` : "";
+  return `${s.state}${full}${throttled} | ${s.opsPerSec} ops/s | latency ${s.latencyMs ?? "-"} ms${pubsub} | ${shards}${diverged}${s.warnings.length ? ` | ${s.warnings.join("; ")}` : ""}${s.error ? ` | ${s.error}` : ""}`;
 }
 
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--include GLOB]... [--exclude GLOB]... [--max-keys-per-sec N] [--max-mb-per-sec N] [--max-cmds-per-sec N] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -37,6 +38,8 @@ const command: CliCommand = {
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to synchronize (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database pairs, e.g. 1:0 (default: the same number; into a cluster destination every database goes to 0, and the precheck warns about merged databases)" },
     { name: "conflict", value: true, valueName: "MODE", help: "intercept (default: the destination must be empty) or ignore (overwrite keys of the same name)" },
+    ...KEY_FILTER_FLAGS,
+    ...SPEED_LIMIT_FLAGS,
     { name: "initial-sync", value: true, valueName: "MODE", help: "full (default: full data + incremental) or incremental (incremental data only)" },
     { name: "ignore-flush", value: false, help: "do not apply FLUSHDB/FLUSHALL from the source" },
     { name: "on-inexact", value: true, valueName: "POLICY", help: "what a write the destination refuses or the engine cannot apply exactly does: pause (default: stop at it, resume after fixing the cause; exit 4), skip (record its keys for Data Verification and go on) or fail" },
@@ -59,6 +62,8 @@ const command: CliCommand = {
     const conflict = choice(args, "conflict", CONFLICT_CHOICES);
     const initial = choice(args, "initial-sync", ["full", "incremental"]);
     const onInexact = choice(args, "on-inexact", ["pause", "skip", "fail"]);
+    const keyFilter = keyFilterOptions(args);
+    const speedLimits = speedLimitOptions(args);
     if (target.mode === "cluster") {
       for (const [from, to] of dbMap) if (to !== 0) throw new UsageError(`--db-map ${from}:${to}: a cluster destination has only database 0`);
     }
@@ -78,6 +83,8 @@ const command: CliCommand = {
             dbMap: Object.fromEntries([...dbMap].map(([k, v]) => [String(k), v])),
             initialSync: initial === "incremental" ? "incremental_only" : "full_and_incremental",
             options: { ignoreFlush: Boolean(f["ignore-flush"]), onInexact },
+            keyFilter,
+            speedLimits,
             wizardStep: 5,
           },
         });
@@ -97,7 +104,7 @@ const command: CliCommand = {
         onWaiting: (message) => io.stderr.write(`[info] ${message}\n`),
         onStatus: (s) => {
           if (f.json) {
-            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub } = s;
+            const { state, fullSync, shards, latencyMs, opsPerSec, warnings, divergence, error, pubsub, limits, throttled, keyFilter: filter } = s;
             io.stdout.write(
               JSON.stringify({
                 state,
@@ -109,6 +116,9 @@ const command: CliCommand = {
                 divergence,
                 ...(error ? { error } : {}),
                 ...(pubsub ? { pubsub } : {}),
+                limits,
+                ...(throttled ? { throttled } : {}),
+                ...(filter ? { keyFilter: filter } : {}),
               }) + "\n",
             );
           } else {

@@ -11,6 +11,7 @@ import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
 import { clearShard } from "./clear-shard";
 import type { ShardLibraries } from "../loader/function-libraries";
 import { applyLibraryCommand } from "./apply-functions";
+import type { Throttle } from "../limit/speed-limiter";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -69,6 +70,8 @@ export interface ApplyFence {
 export interface ApplyShared {
   /** the destination's Functions libraries (null: FUNCTION commands are broadcast as they come) */
   functions: ShardLibraries | null;
+  /** the task's commands/s limit (../limit): each command takes one; absent: unlimited */
+  throttle?: Throttle;
 }
 
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
@@ -139,6 +142,15 @@ export class Applier {
   }
 
   apply(e: CommandEntry): Promise<void> | null {
+    const applied = this.applyOne(e);
+    const t = this.shared.throttle;
+    if (!t || t.take(1)) return applied;
+    // over the commands/s limit: the caller waits (the source is still read into the spool)
+    const wait = t.ready();
+    return applied ? applied.then(() => wait) : wait;
+  }
+
+  private applyOne(e: CommandEntry): Promise<void> | null {
     const name = commandName(e.argv[0]);
     if (name === "multi") {
       this.tx = [];
@@ -355,7 +367,12 @@ export class Applier {
     // (PUBLISH delivered twice, moves of keys the flush removed reported as divergences). With the
     // checkpoint stored here, a replay starts at this flush.
     if (this.fence && this.events.settled) await this.events.settled();
-    if (step.slots === null) {
+    const filter = this.ctx.filter?.active ? this.ctx.filter : null;
+    if (filter) {
+      // under a key filter the source's flush removed the included keys; the destination's other
+      // keys are outside the task (the operator's) and stay: SCAN + UNLINK of the included ones
+      await clearShard(this.control(), [step.db], step.slots ?? [], { keepOwnKeys: true, only: (k) => filter.keyIncluded(k) });
+    } else if (step.slots === null) {
       if (!this.out.broadcast(step.db, step.argv, tag, this.fence ? 0 : WRITE_REPLAY_SAFE)) await this.out.ready();
     } else {
       await clearShard(this.control(), [step.db], step.slots, { keepOwnKeys: true });

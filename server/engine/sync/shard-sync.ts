@@ -503,6 +503,8 @@ export class ShardSync {
       },
       functions: this.o.functions,
       taskId: this.o.taskId,
+      keyIncluded: this.o.load.keyIncluded,
+      throttle: this.o.limiter?.fullSync,
     });
     s.load = load;
     // Values go from the stream into RESTORE commands without a copy of their own, and the
@@ -560,7 +562,7 @@ export class ShardSync {
         await this.writer.drained();
         if (this.o.writerHandlers) this.writer.setHandlers(this.o.writerHandlers);
         this.status.fullSync.keys = load?.keys ?? 0;
-        const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
+        const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.skippedFilter ? `, ${load.skippedFilter} keys left out by the key filter` : ""}${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
         this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
         await this.probeFencing();
         this.startIncremental(s, s.base, 0, null);
@@ -637,7 +639,7 @@ export class ShardSync {
         this.lastSaved = -1;
         return this.tick();
       },
-    }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
+    }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions, throttle: this.o.limiter?.incremental });
     s.applier = applier;
     this.applier = applier;
     if (replayUntil > offset) applier.setReplayWindow(replayUntil);

@@ -6,6 +6,7 @@ import type { DivergenceLog } from "./divergence";
 import type { ResumeFix } from "../apply/refusal-redo";
 import type { ShardLibraries } from "../loader/function-libraries";
 import type { DbMapping } from "./db-mapping";
+import type { SpeedLimiter } from "../limit/speed-limiter";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
 export interface ShardCheckpoint {
@@ -31,6 +32,8 @@ export interface RdbLoad {
   finish(): Promise<void>;
   readonly keys: number;
   readonly skippedExpired: number;
+  /** keys the task's key filter left out */
+  readonly skippedFilter: number;
   readonly failedKeys: number;
 }
 
@@ -60,7 +63,9 @@ export interface ShardSyncOptions {
   checkpoint: ShardCheckpoint | null;
   initialSync: "full_and_incremental" | "incremental_only";
   /** how a full synchronization loads the RDB: the task's databases and its conflict mode (a rerun ignores conflicts) */
-  load: { mapping: DbMapping; conflict: "intercept" | "ignore" };
+  load: { mapping: DbMapping; conflict: "intercept" | "ignore"; keyIncluded?: (key: Buffer) => boolean };
+  /** the task's speed limits, shared by its shards (../limit) */
+  limiter?: SpeedLimiter;
   /** a new writer for one whose connection broke with writes of unknown outcome (the old one is closed) */
   reopenWriter(old: DestinationWriter): Promise<DestinationWriter>;
   /** the destination databases this shard writes to (where its fences live) */

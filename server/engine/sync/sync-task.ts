@@ -15,6 +15,8 @@ import { FunctionLibraries, type ShardLibraries } from "../loader/function-libra
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
 import type { TTaskState } from "../../../contracts/task.types";
+import { keyFilterOf, type KeyFilterSpec } from "../filter/key-filter";
+import { SpeedLimiter, describeLimits, type SpeedLimits } from "../limit/speed-limiter";
 
 /** The task states an engine reports (the one list: contracts/task.types.ts); it never reports not_started. */
 export type TaskState = Exclude<TTaskState, "not_started">;
@@ -32,6 +34,10 @@ export interface SyncTaskConfig {
   /** what a refused or inexact write does (divergence.ts); default pause */
   onDivergence?: DivergencePolicy;
   spoolDir: string;
+  /** which keys are synchronized (../filter); absent or empty: every key */
+  keyFilter?: KeyFilterSpec;
+  /** speed limits at the start (../limit); changed while running with setLimits() */
+  limits?: SpeedLimits;
 }
 
 export interface SyncStore {
@@ -61,6 +67,12 @@ export interface SyncSnapshot {
   error?: string;
   /** the pub/sub forwarder of a cluster source (pubsub-forwarder.ts); absent for a standalone source */
   pubsub?: PubsubStatus;
+  /** the speed limits in force (../limit) */
+  limits: SpeedLimits;
+  /** "throttled by limit: 10000 keys/s" while a limit holds the engine back; absent otherwise */
+  throttled?: string;
+  /** the key filter, one line ("include user:*; exclude *:tmp"); absent when every key is synchronized */
+  keyFilter?: string;
 }
 
 /**
@@ -81,6 +93,8 @@ export class SyncTask {
   readonly divergence: DivergenceLog;
   private readonly functions = new FunctionLibraries();
   private pubsub: PubsubForwarder | null = null;
+  private readonly limiter: SpeedLimiter;
+  private readonly filter: ReturnType<typeof keyFilterOf>;
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -88,12 +102,23 @@ export class SyncTask {
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
   ) {
+    this.limiter = new SpeedLimiter(cfg.limits ?? {});
+    // a bad pattern fails here, before anything is touched
+    this.filter = keyFilterOf(cfg.keyFilter);
     this.divergence = new DivergenceLog(cfg.onDivergence ?? "pause", (r, decision) => {
       const text = describeRecord(r);
       if (store.divergence) store.divergence(r, decision);
       else store.log(decision === "continue" ? "warn" : "error", `${r.shard}: ${text}`);
       if (decision !== "continue") this.halt(decision, text);
     });
+  }
+
+  /** New speed limits while the task runs: in force at once (a waiting stage looks again), said in the events. */
+  setLimits(limits: SpeedLimits): void {
+    const before = describeLimits(this.limiter.limits);
+    this.limiter.set(limits);
+    const after = describeLimits(this.limiter.limits);
+    if (after !== before) this.store.log("info", `speed limit changed to ${after} (was ${before})`);
   }
 
   snapshot(): SyncSnapshot {
@@ -107,6 +132,7 @@ export class SyncTask {
     if (this.state === "initializing" && done) this.state = "synchronizing";
     const latencies = shards.map((s) => s.latencyMs).filter((l): l is number => l !== null);
     const totals = shards.map((s) => s.fullSync.totalBytes);
+    const throttledBy = this.limiter.throttledBy(now);
     return {
       state: this.state,
       fullSync: {
@@ -122,6 +148,9 @@ export class SyncTask {
       divergence: this.divergence.summary(),
       ...(this.error ? { error: this.error } : {}),
       ...(this.pubsub ? { pubsub: this.pubsub.status() } : {}),
+      limits: this.limiter.limits,
+      ...(throttledBy ? { throttled: `throttled by limit: ${throttledBy}` } : {}),
+      ...(this.filter ? { keyFilter: this.filter.describe() } : {}),
     };
   }
 
@@ -143,6 +172,9 @@ export class SyncTask {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
       for (const line of insecureTlsNotes(this.cfg)) this.store.log("warn", line);
+      if (this.filter) this.store.log("info", `key filter: ${this.filter.describe()} (the product's own keys are always synchronized)`);
+      const limits = describeLimits(this.limiter.limits);
+      if (limits !== "no limit") this.store.log("info", `speed limit: ${limits}`);
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
@@ -182,10 +214,11 @@ export class SyncTask {
             slots: topology.mode === "cluster" ? node.slots : [],
             writer,
             control: () => this.control(),
-            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
+            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned, filter: this.filter },
             checkpoint: cp,
             initialSync: this.cfg.initialSync,
-            load: { mapping, conflict: this.cfg.conflict },
+            load: { mapping, conflict: this.cfg.conflict, ...(this.filter ? { keyIncluded: (k: Buffer) => this.filter!.keyIncluded(k) } : {}) },
+            limiter: this.limiter,
             reopenWriter: async (old) => {
               old.destroy();
               const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
