@@ -109,9 +109,10 @@ function fmt(n: number): string {
 /** Why a limit cannot be used (one sentence), or null: a number above zero. */
 export function limitProblem(name: string, value: unknown): string | null {
   if (value === null || value === undefined || value === "") return null;
-  const n = typeof value === "number" ? value : Number(String(value).trim());
-  if (typeof value === "string" && !/^\s*[0-9]*\.?[0-9]+(e[0-9]+)?\s*$/i.test(value)) return `${name} must be a number above 0 (got "${value}")`;
-  if (!Number.isFinite(n) || n <= 0) return `${name} must be a number above 0 (got ${String(value)})`;
+  const text = String(value).trim();
+  const n = typeof value === "number" ? value : /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[-+]?[0-9]+)?$/i.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(n)) return `${name} must be a number above 0 (got "${value}")`;
+  if (!Number.isFinite(n) || n <= 0) return `${name} must be a number above 0 (got ${text})`;
   return null;
 }
 
