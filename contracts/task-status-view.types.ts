@@ -1,7 +1,7 @@
 /** What the status page polls (GET /api/tasks/[id]/status), safe for the browser: no credentials. */
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
 import type { TDivergentKeyRow } from "./divergence.types";
-import type { TDivergencePolicy, TTaskState } from "./task.types";
+import type { TDivergencePolicy, TKeyFilter, TSpeedLimits, TTaskState } from "./task.types";
 
 export interface LiveShard {
   source: string;
@@ -63,9 +63,15 @@ export interface TaskStatusView {
       pubsub: { forwarded: number; dropped: number; link: "connecting" | "up" | "down"; problem: string | null } | null;
       /** refused and inexact writes of this engine run, per shard, the last few */
       divergence: DivergenceSummary;
+      /** "throttled by limit: 10000 keys/s" while a speed limit holds the engine back, else null */
+      throttled: string | null;
       updatedAt: string;
     } | null;
   };
+  /** the stored speed limits (a running engine reads them within a second) */
+  speedLimits: TSpeedLimits;
+  /** the stored key filter (empty lists: every key) */
+  keyFilter: TKeyFilter;
   divergence: TaskDivergenceView;
   /** keys the full synchronization copies (INFO keyspace of the source masters), while initializing */
   sourceKeys: number | null;

@@ -16,6 +16,7 @@ import { TaskActions } from "./task-actions";
 import { TASK_STATE_NEXT } from "./next-steps";
 import { useTaskStatus } from "./use-task-status";
 import { DivergencePauseNotice } from "./divergence-pause-notice";
+import { SpeedLimitsCard } from "./speed-limits-card";
 
 
 /** The task status page: state and what to do, the actions, and the tabs, all live. */
@@ -69,6 +70,9 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
       ))}
       {error && <p className="text-sm text-amber-800">Live updates paused: {error.message}. Retrying…</p>}
       <TaskActions taskId={status.id} taskName={status.name} state={status.state} />
+      {status.state !== "finished" && (
+        <SpeedLimitsCard taskId={status.id} limits={status.speedLimits} throttled={status.engine.live?.throttled ?? null} running={status.engine.running} />
+      )}
 
       <div>
         <div role="tablist" aria-label="Task details" className="flex flex-wrap border-b border-slate-200">

@@ -8,7 +8,7 @@ import { countDivergences } from "@/server/db/divergence/count-divergences";
 import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
 import type { TDivergentKeyRow } from "@/contracts/divergence.types";
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, ZKeyFilterSchema, ZSpeedLimitsSchema, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
@@ -55,9 +55,12 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
         warnings: live.warnings ?? [],
         pubsub: live.pubsub ? { forwarded: live.pubsub.forwarded, dropped: live.pubsub.dropped, link: live.pubsub.link, problem: live.pubsub.problem } : null,
         divergence: live.divergence ?? { policy, refused: 0, inexact: 0, shards: [], recent: [] },
+        throttled: live.throttled ?? null,
         updatedAt: new Date(live.updatedAt).toISOString(),
       },
     },
+    speedLimits: parseJsonField(task.speedLimits, ZSpeedLimitsSchema, {}),
+    keyFilter: parseJsonField(task.keyFilter, ZKeyFilterSchema, { include: [], exclude: [] }),
     divergence: {
       policy,
       from: counting ? "engine" : "records",
