@@ -27,5 +27,13 @@ describe("fuzz cluster-standalone with a key filter", () => {
     expect(r.ok, r.report).toBe(true);
     expect(r.ops).toBe(4000);
     expect(r.opsDuringFull, r.report).toBeGreaterThan(0);
+    // the filter did leave keys out: the source holds keys of the excluded tags, the destination none
+    const count = async (nodes: typeof env.source.masters) => {
+      let n = 0;
+      for (const node of nodes) for (const g of keyFilter.exclude) n += (await node.client().keys(g)).length;
+      return n;
+    };
+    expect(await count(env.source.masters)).toBeGreaterThan(0);
+    expect(await count(env.target.masters)).toBe(0);
   }, 200_000);
 });

@@ -182,7 +182,7 @@ export class SyncTask {
       const checkpoints = await this.store.loadCheckpoints();
       const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const ids = await replicationIds(this.cfg.source, sources);
-      const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
+      const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster" || this.filter !== null, log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
       const shardIds: Array<{ shard: string; host: string; port: number }> = [];
       for (const [i, node] of sources.entries()) {
