@@ -30,7 +30,7 @@ export class SpeedLimiter {
   private readonly keys = new TokenBucket(null);
   private readonly bytes = new TokenBucket(null);
   private readonly cmds = new TokenBucket(null);
-  private current: SpeedLimits = {};
+  private current: SpeedLimits = { keysPerSec: undefined, mbPerSec: undefined, cmdsPerSec: undefined };
   private waiters = new Set<() => void>();
   /** when a limit last held a taker back, and which */
   private heldAt = 0;
@@ -45,7 +45,11 @@ export class SpeedLimiter {
   }
 
   set(limits: SpeedLimits): void {
-    this.current = { keysPerSec: limits.keysPerSec ?? null, mbPerSec: limits.mbPerSec ?? null, cmdsPerSec: limits.cmdsPerSec ?? null };
+    const next = { keysPerSec: limits.keysPerSec ?? null, mbPerSec: limits.mbPerSec ?? null, cmdsPerSec: limits.cmdsPerSec ?? null };
+    // the runner hands the stored limits over every half second: the same ones change nothing
+    const c = this.current;
+    if (c.keysPerSec === next.keysPerSec && c.mbPerSec === next.mbPerSec && c.cmdsPerSec === next.cmdsPerSec) return;
+    this.current = next;
     this.keys.setRate(this.current.keysPerSec ?? null);
     this.bytes.setRate(this.current.mbPerSec ? this.current.mbPerSec * 1e6 : null);
     this.cmds.setRate(this.current.cmdsPerSec ?? null);
