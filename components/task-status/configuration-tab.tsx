@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import type { EndpointView } from "@/contracts/endpoint.types";
 import { formatMode } from "@/components/tasks/format";
 import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
-import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy, type TKeyFilter } from "@/contracts/task.types";
 
 function policyOf(options: Record<string, unknown>): TDivergencePolicy {
   const parsed = ZDivergencePolicySchema.safeParse(options.onInexact);
@@ -59,7 +59,8 @@ function EndpointCard({ title, e }: { title: string; e: EndpointView | null }) {
 }
 
 /** The channel as configured, passwords masked: they are never sent to the browser. */
-export function ConfigurationTab({ config }: { config: TaskConfigView }) {
+export function ConfigurationTab({ config, keyFilter }: { config: TaskConfigView; keyFilter?: TKeyFilter }) {
+  const filter = [keyFilter?.include.length ? `include ${keyFilter.include.join(", ")}` : "", keyFilter?.exclude.length ? `exclude ${keyFilter.exclude.join(", ")}` : ""].filter(Boolean).join("; ");
   const mapping = config.selectedDbs.map((db) => {
     const to = config.dbMap[String(db)] ?? db;
     return to === db ? `db${db}` : `db${db} → db${to}`;
@@ -77,6 +78,7 @@ export function ConfigurationTab({ config }: { config: TaskConfigView }) {
           <Row label="Region label">{config.regionLabel}</Row>
           <Row label="Processing mode of conflicting tables">{config.conflictMode === "ignore" ? "Ignore" : "Pre-check and Intercept"}</Row>
           <Row label="Objects (databases)">{mapping.join(", ") || "—"}</Row>
+          <Row label="Key filter">{filter ? <span className="font-mono">{filter}</span> : "every key"}</Row>
           <Row label="Initial synchronization">{config.initialSync === "incremental_only" ? "Incremental data only" : "Include full data + incremental data"}</Row>
           <Row label="Source FLUSHDB / FLUSHALL">{config.options.ignoreFlush ? "not applied" : "applied"}</Row>
           <Row label={DIVERGENCE_POLICY_LEGEND}>{DIVERGENCE_POLICY_OPTIONS.find((o) => o.value === policyOf(config.options))?.label}</Row>
