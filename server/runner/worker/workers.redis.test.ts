@@ -178,6 +178,24 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     await waitFor(async () => (await holders()).every((h) => h !== null), 30_000, `resumed: ${JSON.stringify(await holders())}`, 250);
     expect(await Promise.all(masters.map(async (m) => (await syncStats(m)).full))).toEqual(fullBefore);
-    void taskId;
+
+    // /api/metrics (the console's route, called in-process): bearer token, then the figures
+    process.env.REDIS_DTS_METRICS_TOKEN = "metrics-token-for-tests";
+    const { GET } = await import("../../../app/api/metrics/route");
+    expect((await GET(new Request("http://console/api/metrics"))).status).toBe(401);
+    expect((await GET(new Request("http://console/api/metrics", { headers: { authorization: "Bearer wrong" } }))).status).toBe(401);
+    await waitFor(async () => (await status()).shards.every((s) => s.phase === "incremental"), 30_000, "shards report again", 250);
+    const scraped = await GET(new Request("http://console/api/metrics", { headers: { authorization: "Bearer metrics-token-for-tests" } }));
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    const lines = text.split("\n").filter((l) => l.startsWith("redis_dts_"));
+    console.log(`/api/metrics: ${lines.length} series, e.g.\n${lines.filter((l) => /task_state.*synchronizing|shard_info|worker_shards|worker_rss|task_latency|shard_lag/.test(l)).slice(0, 12).join("\n")}`);
+    expect(text).toContain(`redis_dts_task_state{task="${TASK}",task_id="${taskId}",state="synchronizing"} 1`);
+    expect(lines.filter((l) => l.startsWith("redis_dts_shard_info{") && l.includes('phase="incremental"') && /worker="worker-[cd]"/.test(l))).toHaveLength(3);
+    for (const name of ["task_latency_seconds", "task_lag_bytes", "task_ops_per_second", "task_refused_writes", "task_inexact_writes", "shard_applied_ops", "shard_full_sync_done", "shard_lag_bytes", "worker_shards", "worker_rss_bytes"]) {
+      expect(lines.some((l) => l.startsWith(`redis_dts_${name}{`)), name).toBe(true);
+    }
+    delete process.env.REDIS_DTS_METRICS_TOKEN;
+    expect((await GET(new Request("http://console/api/metrics"))).status).toBe(404);
   });
 });
