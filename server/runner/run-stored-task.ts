@@ -16,6 +16,7 @@ import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 import { describeLeaseHolder, leaseHolderIsGone, ownLeaseHolder } from "./lease-holder";
 import { keepPruning, retentionSettings } from "./retention";
+import { evaluateTaskAlerts } from "./alerts/evaluate-task-alerts";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -116,6 +117,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       lastState = snap.state;
       lastStatusAt = Date.now();
       o.onStatus?.(snap);
+      // the task's alert rules, once a second, by the process that runs it
+      await evaluateTaskAlerts(o.taskId, { state: snap.state, latencyMs: snap.latencyMs, refused: snap.divergence.refused, inexact: snap.divergence.inexact });
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
         await setTaskState({ id: o.taskId, move: "engine-progress", state: snap.state });
@@ -153,6 +156,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });
     }
     o.onStatus?.(final);
+    await evaluateTaskAlerts(o.taskId, { state: final.state, latencyMs: null, refused: final.divergence.refused, inexact: final.divergence.inexact }).catch(() => {});
     return final;
   } finally {
     clearInterval(renew);

@@ -32,6 +32,7 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
   let pgProxy: TcpProxy;
   let dataDir: string;
   const workers: WorkerProcess[] = [];
+  let writing = false;
 
   const cli = (args: string[], databaseUrl = pg.url) =>
     spawnSync(path.join(root, "bin/redis-dts"), args, { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_DTS_DATA_DIR: dataDir, REDIS_DTS_SECRET: SECRET } });
@@ -57,6 +58,7 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
   });
 
   afterAll(async () => {
+    writing = false;
     for (const w of workers) await w.kill9();
     await pgProxy?.close();
     await closeDb();
@@ -91,11 +93,14 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
     const fullBefore = await Promise.all(masters.map(async (m) => (await syncStats(m)).full));
 
     // a steady write load for the rest of the test: counters and list appends show a double apply
-    let writing = true;
+    writing = true;
     let ops = 0;
     const load = (async () => {
       for (let i = 0; writing; i++) {
-        await Promise.all([src.incr(`ctr:${i % 40}`), src.rpush(`list:${i % 25}`, String(i)), src.set(`key:${i % 500}`, `v${i}`)]);
+        // (a failed assertion leaves the load running until afterAll: its errors are not the test's)
+        await Promise.all([src.incr(`ctr:${i % 40}`), src.rpush(`list:${i % 25}`, String(i)), src.set(`key:${i % 500}`, `v${i}`)]).catch((err) => {
+          if (writing) throw err;
+        });
         ops += 3;
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 10));
       }
@@ -133,12 +138,13 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
     const stoppedWriting = c.of("stopped-writing");
     const claims = d.of("claimed");
     console.log(`PostgreSQL cut from worker-c: it stopped writing ${stoppedWriting.map((e) => `${e.shard} at +${((e.at - cutAt) / 1000).toFixed(1)} s`).join(", ")}; worker-d took ${claims.map((e) => `${e.shard} at +${((e.at - cutAt) / 1000).toFixed(1)} s`).join(", ")}`);
-    expect(stoppedWriting).toHaveLength(3);
+    const story = `worker-c: ${JSON.stringify(c.events)}\nworker-d: ${JSON.stringify(d.events)}\n${logs()}`;
+    expect(stoppedWriting, story).toHaveLength(3);
     for (const claim of claims) {
       const stopped = stoppedWriting.find((e) => e.shard === claim.shard);
-      expect(stopped, `C stopped writing ${claim.shard}`).toBeDefined();
-      expect(stopped!.at).toBeLessThan(claim.at);
-      expect(claim.from).toBe("worker-c");
+      expect(stopped, `C stopped writing ${claim.shard}: ${story}`).toBeDefined();
+      expect(stopped!.at, story).toBeLessThan(claim.at);
+      expect(claim.from, story).toBe("worker-c");
     }
     // C stays cut off for 60 s in all (the issue's case), then comes back: it finds its leases gone,
     // claims nothing that D holds and writes nothing more to those shards
