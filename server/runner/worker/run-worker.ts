@@ -34,7 +34,7 @@ const TICK_MS = 1_000;
 const ALIVE_MS = 15_000;
 
 export interface WorkerEvent {
-  event: "started" | "claimed" | "released" | "lost" | "stopped-writing" | "database-unreachable" | "database-reachable" | "stopped";
+  event: "started" | "claimed" | "released" | "lost" | "stopped-writing" | "shard-ended" | "database-unreachable" | "database-reachable" | "stopped";
   at: number;
   worker: string;
   taskId?: string;
@@ -67,6 +67,8 @@ export async function runWorker(o: RunWorkerOptions): Promise<void> {
 
   const ended = (runner: ShardRunner, how: string) => {
     runners.delete(runner.lease.id);
+    // the shard's engine has closed its destination connections: nothing more is written from here
+    emit({ event: "shard-ended", taskId: runner.lease.taskId, shard: runner.lease.shard, reason: how });
     const wide = taskWide.get(runner.lease.taskId);
     if (wide && runner.lease.position === 0) {
       wide.close();
@@ -87,32 +89,12 @@ export async function runWorker(o: RunWorkerOptions): Promise<void> {
   const tick = async () => {
     if (busy || o.signal.aborted) return;
     busy = true;
+    // a query that hangs (a black-holed network) must not stop every later tick: the tick gives up
+    // after a lease's time and the next one starts over (the guard below stopped the writing meanwhile)
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DtsError("TIMEOUT", `the database did not answer within ${LEASE_MS / 1000} s`)), LEASE_MS)));
     try {
-      await saveWorker({ id: workerId, name: o.name, host: os.hostname(), pid: process.pid, maxShards: o.maxShards, rssBytes: process.memoryUsage.rss() });
-      const sentAt = Date.now();
-      const held = new Map((await renewShardLeases({ workerId, ttlMs: LEASE_MS })).map((r) => [r.id, r.taskState]));
-      if (dbDown) {
-        dbDown = false;
-        emit({ event: "database-reachable" });
-        o.echo("info", "the database answers again");
-      }
-      for (const r of runners.values()) {
-        const state = held.get(r.lease.id);
-        if (state === undefined) {
-          if (!r.aborted) emit({ event: "lost", taskId: r.lease.taskId, shard: r.lease.shard });
-          r.abort("this worker no longer holds the shard's lease");
-          continue;
-        }
-        r.validUntil = sentAt + LEASE_MS - SAFETY_MS;
-        if (state !== "initializing" && state !== "synchronizing") r.stop();
-      }
-      for (const r of runners.values()) {
-        const status = r.status();
-        if (status) await saveShardStatus({ id: r.lease.id, workerId, source: status.source, status });
-      }
-      for (const w of taskWide.values()) await w.tick();
-      await layOutNewTasks();
-      await claimOne();
+      await Promise.race([work(), hung]);
     } catch (err) {
       if (!dbDown) {
         dbDown = true;
@@ -120,8 +102,37 @@ export async function runWorker(o: RunWorkerOptions): Promise<void> {
         o.echo("warn", `the database does not answer (${describeError(err)}); shards stop writing when their leases can no longer be confirmed`);
       }
     } finally {
+      clearTimeout(timer);
       busy = false;
     }
+  };
+
+  const work = async () => {
+    await saveWorker({ id: workerId, name: o.name, host: os.hostname(), pid: process.pid, maxShards: o.maxShards, rssBytes: process.memoryUsage.rss() });
+    const sentAt = Date.now();
+    const held = new Map((await renewShardLeases({ workerId, ttlMs: LEASE_MS })).map((r) => [r.id, r.taskState]));
+    if (dbDown) {
+      dbDown = false;
+      emit({ event: "database-reachable" });
+      o.echo("info", "the database answers again");
+    }
+    for (const r of runners.values()) {
+      const state = held.get(r.lease.id);
+      if (state === undefined) {
+        if (!r.aborted) emit({ event: "lost", taskId: r.lease.taskId, shard: r.lease.shard });
+        r.abort("this worker no longer holds the shard's lease");
+        continue;
+      }
+      r.validUntil = sentAt + LEASE_MS - SAFETY_MS;
+      if (state !== "initializing" && state !== "synchronizing") r.stop();
+    }
+    for (const r of runners.values()) {
+      const status = r.status();
+      if (status) await saveShardStatus({ id: r.lease.id, workerId, source: status.source, status });
+    }
+    for (const w of taskWide.values()) await w.tick();
+    await layOutNewTasks();
+    await claimOne();
   };
 
   // Tasks that run but have no shard rows yet (just started, or resumed from another version).
