@@ -18,6 +18,7 @@ import { loadTaskConfig } from "../task-config";
 import { ShardRunner } from "./shard-runner";
 import { discoverShards } from "./shard-key";
 import { TaskWideWork } from "./task-wide-work";
+import { precheckWaitingTask } from "./precheck-waiting-task";
 import type { WorkerTaskStatus } from "./task-status";
 
 /**
@@ -131,8 +132,20 @@ export async function runWorker(o: RunWorkerOptions): Promise<void> {
       if (status) await saveShardStatus({ id: r.lease.id, workerId, source: status.source, status });
     }
     for (const w of taskWide.values()) await w.tick();
+    await precheckTasks();
     await layOutNewTasks();
     await claimOne();
+  };
+
+  // Tasks the console restarted (prechecking): one worker runs the precheck, in the background.
+  const prechecking = new Set<string>();
+  const precheckTasks = async () => {
+    const tasks = await getDb().task.findMany({ where: { state: "prechecking" }, select: { id: true } });
+    for (const t of tasks) {
+      if (prechecking.has(t.id)) continue;
+      prechecking.add(t.id);
+      void precheckWaitingTask({ taskId: t.id, owner: workerId, echo: o.echo }).finally(() => prechecking.delete(t.id));
+    }
   };
 
   // Tasks that run but have no shard rows yet (just started, or resumed from another version).
