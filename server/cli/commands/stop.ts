@@ -5,6 +5,7 @@ import { pauseTask } from "../../tasks/pause-task";
 import { findShardLeases } from "../../db/shard-lease/find-shard-leases";
 import { waitFor } from "./wait-for";
 import { taskByName } from "./task-by-name";
+import { signalLocalTaskHolder } from "../../runner/signal-task-holder";
 
 /**
  * `stop --task NAME`: the task stops after a final checkpoint and stays paused (`resume` continues
@@ -28,6 +29,9 @@ const command: CliCommand = {
       await pauseTask({ id: task.id, by: "redis-dts stop" }).catch((err) => {
         throw err instanceof DtsError ? new DtsError(err.code, `task "${name}" is ${task.state}: only an initializing or synchronizing task can be stopped`) : err;
       });
+      // a `sync` (or a console engine) of this machine that runs the task stops after a final checkpoint
+      const local = signalLocalTaskHolder(task);
+      if (local) io.stderr.write(`asked ${local} to stop\n`);
       if (!args.flags["no-wait"]) {
         const released = await waitFor(async () => (await findShardLeases({ taskId: task.id })).every((r) => !r.worker || r.expired), 60_000, io.signal);
         if (!released) io.stderr.write(`redis-dts stop: a worker still runs a shard of "${name}" after 60 s; it stops at its next lease renewal\n`);
