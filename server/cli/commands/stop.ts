@@ -2,8 +2,7 @@ import type { CliCommand } from "../command";
 import { closeDb } from "../../db/client";
 import { DtsError } from "../../errors";
 import { pauseTask } from "../../tasks/pause-task";
-import { findShardLeases } from "../../db/shard-lease/find-shard-leases";
-import { waitFor } from "./wait-for";
+import { waitForWorkersToRelease } from "../../runner/worker/wait-for-release";
 import { taskByName } from "./task-by-name";
 import { signalLocalTaskHolder } from "../../runner/signal-task-holder";
 
@@ -33,7 +32,7 @@ const command: CliCommand = {
       const local = signalLocalTaskHolder(task);
       if (local) io.stderr.write(`asked ${local} to stop\n`);
       if (!args.flags["no-wait"]) {
-        const released = await waitFor(async () => (await findShardLeases({ taskId: task.id })).every((r) => !r.worker || r.expired), 60_000, io.signal);
+        const released = await waitForWorkersToRelease(task.id, 60_000, io.signal);
         if (!released) io.stderr.write(`redis-dts stop: a worker still runs a shard of "${name}" after 60 s; it stops at its next lease renewal\n`);
       }
       io.stderr.write(`task "${name}" stopped (paused)\n`);
