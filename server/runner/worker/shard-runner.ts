@@ -51,7 +51,7 @@ export class ShardRunner {
 
   private async run(): Promise<ShardEnd> {
     const { lease } = this;
-    let cfg;
+    let cfg: Awaited<ReturnType<typeof loadTaskConfig>>;
     try {
       cfg = await loadTaskConfig(lease.taskId, this.o.dataDir);
     } catch (err) {
@@ -65,10 +65,7 @@ export class ShardRunner {
       {
         ...cfg,
         taskWide: lease.position === 0,
-        sources: (node) => {
-          const mine = servesShard(lease.shard, node);
-          return mine;
-        },
+        sources: (node) => servesShard(lease.shard, node),
       },
       store,
     );

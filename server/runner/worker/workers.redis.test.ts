@@ -179,6 +179,16 @@ describe("workers on several machines, coordinated through PostgreSQL", () => {
     expect(json.state).toBe("synchronizing");
     expect(json.shards).toHaveLength(3);
     for (const s of json.shards) expect(["worker-c", "worker-d"]).toContain(s.worker);
+    // the console in workers mode: the status page's view names each shard's worker and since when
+    process.env.REDIS_DTS_ENGINE = "workers";
+    const { taskStatusView } = await import("../../console/status-view");
+    const view = (await taskStatusView(taskId))!;
+    delete process.env.REDIS_DTS_ENGINE;
+    expect(view.engine.mode).toBe("workers");
+    expect(view.engine.running).toBe(true);
+    expect(view.engine.live!.shards.map((s) => s.worker).sort()).toEqual(json.shards.map((s: { worker: string }) => s.worker).sort());
+    expect(view.engine.live!.shards.every((s) => s.since && Date.parse(s.since) > killedAt)).toBe(true);
+
     const stopped = cli(["stop", "--task", TASK]);
     expect(stopped.status, stopped.stderr).toBe(0);
     expect((await status()).state).toBe("paused");
