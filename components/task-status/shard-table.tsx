@@ -6,14 +6,20 @@ const PHASES: Record<string, string> = { connecting: "Connecting", full: "Full d
 
 /** One row per source master: where its replication stream stands. Live when the engine runs, else the stored positions. */
 export function ShardTable({ status }: { status: TaskStatusView }) {
-  // Live figures while the engine runs; otherwise what the database kept (a stopped engine's last report goes stale).
-  const live = status.engine.running && status.engine.live?.shards.length ? status.engine.live : null;
-  const diverged = (node: string) => live?.divergence.shards.find((d) => d.source === node) ?? { refused: 0, inexact: 0 };
+  // one snapshot with the rest of the overview (task-figures.ts): the engine's, or the stored positions
+  const live = status.figures.from === "engine";
   // workers mode: each shard runs on a `redis-dts worker`, named here with since when it runs it
-  const workers = status.engine.mode === "workers" && live !== null;
-  const rows = live
-    ? live.shards.map((s) => ({ node: s.source, replid: s.replid, offset: s.offset, applied: s.appliedOffset, phase: s.phase, diverged: diverged(s.source) as { refused: number; inexact: number } | null, worker: s.worker ?? null, since: s.since ?? null }))
-    : status.checkpoints.map((c) => ({ node: c.sourceNode, replid: c.replid, offset: c.offset, applied: null as number | null, phase: c.phase, diverged: null, worker: null, since: null }));
+  const workers = status.engine.mode === "workers" && live;
+  const rows = status.figures.shards.map((s) => ({
+    node: s.source,
+    replid: s.replid,
+    offset: s.offset,
+    applied: s.appliedOffset,
+    phase: s.phase,
+    diverged: s.refused === null || s.inexact === null ? null : { refused: s.refused, inexact: s.inexact },
+    worker: s.worker ?? null,
+    since: s.since ?? null,
+  }));
   const now = Date.parse(status.serverTime);
   return (
     <section aria-labelledby="shards-title" className="rounded-lg border border-slate-200 bg-white">

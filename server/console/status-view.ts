@@ -15,6 +15,7 @@ import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, 
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
+import { taskFigures } from "./task-figures";
 
 /** divergent keys listed on the status page */
 export const DIVERGENT_KEYS_SHOWN = 10;
@@ -37,7 +38,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
   const sample = samples[0];
   const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
   const counting = running && live?.divergence ? live.divergence : null;
-  return {
+  const view: Omit<TaskStatusView, "figures"> = {
     id: task.id,
     name: task.name,
     regionLabel: task.regionLabel,
@@ -81,6 +82,7 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     checkpoints: checkpoints.map((c) => ({ sourceNode: c.sourceNode, replid: c.replid, offset: Number(c.offset), phase: c.phase, updatedAt: c.updatedAt.toISOString() })),
     serverTime: new Date().toISOString(),
   };
+  return { ...view, figures: taskFigures(view) };
 }
 
 /** The live status put together from the task's shard rows; running while a worker holds one of them. */

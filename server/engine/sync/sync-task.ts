@@ -3,7 +3,9 @@ import { Redis, Cluster } from "ioredis";
 import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
-import { discoverTopology, masters, type Topology } from "../topology";
+import { discoverTopology, masters, type Topology, type TopologyNode } from "../topology";
+import { MigrationLedger } from "../apply/migration-ledger";
+import { SourceTopologyWatch } from "./source-topology-watch";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
@@ -94,6 +96,10 @@ export class SyncTask {
   readonly divergence: DivergenceLog;
   private readonly functions = new FunctionLibraries();
   private pubsub: PubsubForwarder | null = null;
+  /** the shards' run() promises; a master that joins the source cluster adds one */
+  private running: Promise<void>[] = [];
+  /** keys moving between source masters while the cluster is resharded (cluster sources) */
+  private readonly migrations = new MigrationLedger();
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -169,60 +175,11 @@ export class SyncTask {
       const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
       const shardIds: Array<{ shard: string; host: string; port: number }> = [];
+      const base: ShardBase = { cluster: topology.mode === "cluster", mapping, learned };
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
-        const handlers: WriterHandlers = {
-          onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
-          onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
-          // Commands that are not replay-safe and whose reply was lost with the connection: sending them
-          // again may apply them twice, dropping them may lose them. We resend and say so, naming keys,
-          // so a verification can confirm them.
-          onUncertain: (cmds) => {
-            const keys = cmds.slice(0, 5).map((c) => `${c.argv[0]} ${c.argv[1] ?? ""}`).join(", ");
-            this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
-            return "resend";
-          },
-          onOrderHazard: (h) => this.store.log("warn", `${h.node} accepted ${h.argv[0]} ${h.argv[1] ?? ""} before an earlier refused write to the same slot was retried; run a data verification to confirm`),
-        };
-        const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
-        this.writers.push(writer);
-        // the shard's libraries are tracked under the same name its checkpoint is saved under
-        const shardId = cp?.sourceNode ?? formatAddress(node);
-        shardIds.push({ shard: shardId, host: node.host, port: node.port });
-        const libs = this.functions.forShard(shardId);
-        const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
-        this.shards.push(
-          new ShardSync({
-            taskId: this.cfg.taskId,
-            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
-            slots: topology.mode === "cluster" ? node.slots : [],
-            writer,
-            control: () => this.control(),
-            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
-            checkpoint: cp,
-            initialSync: this.cfg.initialSync,
-            load: { mapping, conflict: this.cfg.conflict },
-            reopenWriter: async (old) => {
-              old.destroy();
-              if (this.aborted) throw new DtsError("CANCELLED", "the task stopped writing (abort)");
-              const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
-              this.writers = this.writers.map((x) => (x === old ? w : x));
-              return w;
-            },
-            destDbs,
-            divergence: this.divergence,
-            functions: libs,
-            spoolDir: this.cfg.spoolDir,
-            heartbeatDb: mapping.selected[0] ?? 0,
-            log: (level, m) => this.store.log(level, m),
-            writerHandlers: handlers,
-            fullSyncDone: () => this.onChange?.(),
-            saveCheckpoint: (c) => this.store.saveCheckpoint(c),
-            saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,
-            rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
-            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
-          }),
-        );
+        const shard = await this.addShard(base, node, cp, false);
+        shardIds.push({ shard: shard.id, host: node.host, port: node.port });
       }
       // the libraries the destination holds already (read once the writers know it is a Redis): the
       // same one from each source master is then loaded once
@@ -234,7 +191,20 @@ export class SyncTask {
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
       // a stop (or abort) that came while the shards were being set up reaches them all
       if (this.stopping) for (const s of this.shards) s.stop();
-      await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err)))).finally(() => clearInterval(libraryCheck));
+      // resharding is followed where one process runs every master of the task (not on workers, where
+      // each shard is a task of its own and the shard layout follows the slots)
+      const watch = topology.mode === "cluster" && !this.cfg.sources ? this.watchTopology(base, unmatched) : null;
+      for (const s of this.shards) this.running.push(s.run().catch((err) => this.fail(err)));
+      try {
+        // a shard adopted meanwhile (a master that joined the source cluster) is waited for too
+        for (let n = 0; n !== this.running.length; ) {
+          n = this.running.length;
+          await Promise.all(this.running);
+        }
+      } finally {
+        clearInterval(libraryCheck);
+        if (watch) clearInterval(watch);
+      }
       if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
     } catch (err) {
       this.fail(err);
@@ -247,6 +217,101 @@ export class SyncTask {
   stop(): void {
     this.stopping = true;
     for (const s of this.shards) s.stop();
+  }
+
+  /** One ShardSync per source master: those found at the start, and masters that join the cluster later. */
+  private async addShard(base: ShardBase, node: TopologyNode, cp: ShardCheckpoint | null, joinedLate: boolean): Promise<{ id: string; sync: ShardSync }> {
+    const { mapping, learned, cluster } = base;
+    const handlers: WriterHandlers = {
+      onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
+      onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
+      // Commands that are not replay-safe and whose reply was lost with the connection: sending them
+      // again may apply them twice, dropping them may lose them. We resend and say so, naming keys,
+      // so a verification can confirm them.
+      onUncertain: (cmds) => {
+        const keys = cmds.slice(0, 5).map((c) => `${c.argv[0]} ${c.argv[1] ?? ""}`).join(", ");
+        this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
+        return "resend";
+      },
+      onOrderHazard: (h) => this.store.log("warn", `${h.node} accepted ${h.argv[0]} ${h.argv[1] ?? ""} before an earlier refused write to the same slot was retried; run a data verification to confirm`),
+    };
+    const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+    this.writers.push(writer);
+    // the shard's libraries are tracked under the same name its checkpoint is saved under
+    const shardId = cp?.sourceNode ?? formatAddress(node);
+    const libs = this.functions.forShard(shardId);
+    const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
+    const sync = new ShardSync({
+      taskId: this.cfg.taskId,
+      source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
+      slots: cluster ? node.slots : [],
+      writer,
+      control: () => this.control(),
+      plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: cluster ? node.slots : null, learned },
+      checkpoint: cp,
+      initialSync: joinedLate ? "full_and_incremental" : this.cfg.initialSync,
+      load: { mapping, conflict: this.cfg.conflict },
+      reopenWriter: async (old) => {
+        old.destroy();
+        if (this.aborted) throw new DtsError("CANCELLED", "the task stopped writing (abort)");
+        const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+        this.writers = this.writers.map((x) => (x === old ? w : x));
+        return w;
+      },
+      destDbs,
+      divergence: this.divergence,
+      functions: libs,
+      spoolDir: this.cfg.spoolDir,
+      heartbeatDb: mapping.selected[0] ?? 0,
+      log: (level, m) => this.store.log(level, m),
+      writerHandlers: handlers,
+      fullSyncDone: () => this.onChange?.(),
+      saveCheckpoint: (c) => this.store.saveCheckpoint(c),
+      saveHorizon: this.store.saveHorizon ? (n, h) => this.store.saveHorizon!(n, h) : undefined,
+      rediscover: cluster ? (slot) => this.rediscover(slot) : undefined,
+      // a late master's keys are the other masters' keys: nothing of the destination is cleared for it
+      clearShard: this.cfg.conflict === "intercept" && !joinedLate ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
+      migrations: cluster ? this.migrations : null,
+      joinedLate,
+    });
+    this.shards.push(sync);
+    return { id: shardId, sync };
+  }
+
+  /**
+   * Resharding of a cluster source (source-topology-watch.ts): slot moves reach the shards, a master
+   * that joins gets a shard (resumed from a checkpoint of an earlier run when one matches its history).
+   */
+  private watchTopology(base: ShardBase, unmatched: ShardCheckpoint[]): NodeJS.Timeout {
+    const watch = new SourceTopologyWatch({
+      discover: () => this.currentTopology(),
+      shards: () => this.shards,
+      auth: this.cfg.source,
+      log: (level, m) => this.store.log(level, m),
+      adopt: async (node) => {
+        if (this.stopping) return;
+        const [ids] = await replicationIds(this.cfg.source, [node]);
+        const cp = takeCheckpoint(unmatched, formatAddress(node), ids);
+        const { sync } = await this.addShard(base, node, cp, cp === null);
+        if (this.stopping) return;
+        this.running.push(sync.run().catch((err) => this.fail(err)));
+      },
+    });
+    return setInterval(() => void watch.check(), TOPOLOGY_CHECK_MS);
+  }
+
+  /** The source cluster as the first node that answers describes it (null: none answers now). */
+  private async currentTopology(): Promise<Topology | null> {
+    for (const seed of [...this.shards.map((s) => parseAddress(s.address)), ...this.knownSources]) {
+      try {
+        const t = await discoverTopology({ ...this.cfg.source, host: seed.host, port: seed.port }, { timeoutMs: 3000 });
+        this.remember(t);
+        return t;
+      } catch {
+        // the next one
+      }
+    }
+    return null;
   }
 
   /**
@@ -385,6 +450,20 @@ export class SyncTask {
 }
 
 const CLOSE_WRITERS_MS = 3000;
+/** how often a cluster source's slot map is read (resharding, masters added) */
+const TOPOLOGY_CHECK_MS = 1000;
+
+/** What every shard of a task is built from. */
+interface ShardBase {
+  cluster: boolean;
+  mapping: DbMapping;
+  learned: Awaited<ReturnType<typeof learnCommandKeys>>;
+}
+
+function parseAddress(a: string): { host: string; port: number } {
+  const i = a.lastIndexOf(":");
+  return { host: a.slice(0, i), port: Number(a.slice(i + 1)) };
+}
 
 function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
