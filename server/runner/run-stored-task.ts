@@ -109,6 +109,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     let lastMetric = 0;
     let lastStatusAt = 0;
     let lastState = "";
+    let alerting = false;
     const report = async () => {
       const snap = task.snapshot();
       // A status at least every second, and at once when the state changes (the operator and
@@ -117,8 +118,14 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       lastState = snap.state;
       lastStatusAt = Date.now();
       o.onStatus?.(snap);
-      // the task's alert rules, once a second, by the process that runs it
-      await evaluateTaskAlerts(o.taskId, { state: snap.state, latencyMs: snap.latencyMs, refused: snap.divergence.refused, inexact: snap.divergence.inexact });
+      // the task's alert rules, once a second, by the process that runs it; in the background, so a slow
+      // database never holds up the status (one evaluation at a time)
+      if (!alerting) {
+        alerting = true;
+        void evaluateTaskAlerts(o.taskId, { state: snap.state, latencyMs: snap.latencyMs, refused: snap.divergence.refused, inexact: snap.divergence.inexact })
+          .catch((err) => store.log("warn", `alert rules not evaluated: ${describeError(err)}`))
+          .finally(() => (alerting = false));
+      }
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
         await setTaskState({ id: o.taskId, move: "engine-progress", state: snap.state });
