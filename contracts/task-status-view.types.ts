@@ -9,6 +9,9 @@ export interface LiveShard {
   offset: number | null;
   appliedOffset: number | null;
   phase: string;
+  /** workers mode: the --name of the worker running the shard (null: none has it now) and since when (ISO) */
+  worker?: string | null;
+  since?: string | null;
 }
 
 /**
@@ -63,6 +66,8 @@ export interface TaskStatusView {
   initialSync: string;
   /** the engine process of this console */
   engine: {
+    /** embedded: this console's own engine process; workers: `redis-dts worker` processes (REDIS_DTS_ENGINE=workers) */
+    mode: "embedded" | "workers";
     running: boolean;
     /** its last status line; null when it has not reported (or runs elsewhere) */
     live: {

@@ -1,5 +1,8 @@
 import "server-only";
 import { engineStatus, isEngineRunning } from "@/server/runner/engine-host";
+import { engineMode } from "@/server/runner/engine-mode";
+import { taskStatusFromShards } from "@/server/runner/worker/task-status";
+import { findShardLeases } from "@/server/db/shard-lease/find-shard-leases";
 import { getTask } from "@/server/db/task/get-task";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
@@ -27,8 +30,11 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     countDivergences({ taskId }),
     findDivergentKeys({ taskId, take: DIVERGENT_KEYS_SHOWN }),
   ]);
-  const live = engineStatus(taskId);
-  const running = isEngineRunning(taskId);
+  const mode = engineMode();
+  // workers mode: the shards' status as their workers store it each second (one task, one status)
+  const fromWorkers = mode === "workers" ? await workersStatus(taskId) : null;
+  const live = fromWorkers ? fromWorkers.live : engineStatus(taskId);
+  const running = fromWorkers ? fromWorkers.running : isEngineRunning(taskId);
   const sample = samples[0];
   const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
   const counting = running && live?.divergence ? live.divergence : null;
@@ -45,11 +51,12 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     wizardStep: task.wizardStep,
     initialSync: task.initialSync,
     engine: {
+      mode,
       running,
       live: live && {
         state: live.state,
         fullSync: live.fullSync,
-        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase) })),
+        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase), ...("worker" in s ? { worker: s.worker as string | null, since: (s as { since?: string | null }).since ?? null } : {}) })),
         latencyMs: live.latencyMs,
         opsPerSec: live.opsPerSec,
         error: live.error ?? null,
@@ -76,4 +83,16 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     serverTime: new Date().toISOString(),
   };
   return { ...view, figures: taskFigures(view) };
+}
+
+/** The live status put together from the task's shard rows; running while a worker holds one of them. */
+async function workersStatus(taskId: string) {
+  const rows = await findShardLeases({ taskId });
+  const status = await taskStatusFromShards(taskId);
+  if (!status) return null;
+  const statusAt = rows.map((r) => (r.statusAt ? Date.parse(r.statusAt) : 0));
+  return {
+    running: rows.some((r) => r.worker !== null && !r.expired),
+    live: rows.length ? { ...status, live: true, updatedAt: Math.max(...statusAt, 0) || Date.now() } : null,
+  };
 }

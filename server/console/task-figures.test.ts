@@ -36,6 +36,7 @@ describe("taskFigures: the overview from one snapshot", () => {
       state: "synchronizing",
       checkpoints: [{ sourceNode: "a:1", replid: "x", offset: 5, phase: "incremental", updatedAt: base.serverTime }],
       engine: {
+        mode: "embedded",
         running: true,
         live: live({
           shards: [shard("a:1", "incremental", 500, 400), shard("b:2", "full", 0, null), shard("c:3", "full", 0, null)],
@@ -56,7 +57,7 @@ describe("taskFigures: the overview from one snapshot", () => {
   });
 
   it("without a running engine: the stored positions and sample, done only when every shard is incremental", () => {
-    const stopped = { running: false, live: live({ fullSync: { keys: 1, bytes: 1, totalBytes: null, done: true } }) };
+    const stopped = { mode: "embedded" as const, running: false, live: live({ fullSync: { keys: 1, bytes: 1, totalBytes: null, done: true } }) };
     const partial = taskFigures({ ...base, state: "paused", engine: stopped, checkpoints: [
       { sourceNode: "a:1", replid: "x", offset: 5, phase: "incremental", updatedAt: base.serverTime },
       { sourceNode: "b:2", replid: "y", offset: 0, phase: "full", updatedAt: base.serverTime },

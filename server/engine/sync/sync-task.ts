@@ -34,6 +34,17 @@ export interface SyncTaskConfig {
   /** what a refused or inexact write does (divergence.ts); default pause */
   onDivergence?: DivergencePolicy;
   spoolDir: string;
+  /**
+   * Runs only the source masters this accepts (a `redis-dts worker` runs some shards of a task);
+   * default every master. A filter that accepts none is an error (the shard's master is gone).
+   */
+  sources?: (node: { host: string; port: number; slots: Array<[number, number]> }) => boolean;
+  /**
+   * Whether this process does the task-wide work: the pub/sub forwarder of a cluster source and the
+   * check that the masters agree on Functions libraries. Default true; a worker sets it on the one
+   * process that holds the task's first shard, so it is done once per task.
+   */
+  taskWide?: boolean;
 }
 
 export interface SyncStore {
@@ -78,6 +89,8 @@ export class SyncTask {
   private error: string | undefined;
   private lastOps = { at: Date.now(), commands: 0, rate: 0 };
   private stopping = false;
+  /** set by abort(): writers were closed at once, the errors that follow are expected */
+  private aborted = false;
   /** every node of the source cluster seen so far: where to ask for the slot map when some are gone */
   private knownSources: Array<{ host: string; port: number }> = [];
   readonly divergence: DivergenceLog;
@@ -152,9 +165,12 @@ export class SyncTask {
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
-      if (topology.mode === "cluster") this.startPubsub();
+      const taskWide = this.cfg.taskWide ?? true;
+      if (topology.mode === "cluster" && taskWide) this.startPubsub();
       const checkpoints = await this.store.loadCheckpoints();
-      const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      const all = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      const sources = this.cfg.sources ? all.filter((n) => this.cfg.sources!({ host: n.host, port: n.port, slots: topology.mode === "cluster" ? n.slots : [] })) : all;
+      if (sources.length === 0) throw new DtsError("SHARD_GONE", "no source master serves this shard's slots now; it is laid out again");
       const ids = await replicationIds(this.cfg.source, sources);
       const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
@@ -171,9 +187,13 @@ export class SyncTask {
       await readLibraries(this.functions, this.control(), this.cfg.source, shardIds).catch((err) =>
         this.store.log("warn", `the Functions libraries could not be read (${describeError(err)}); FUNCTION commands are applied as they come`),
       );
-      const libraryCheck = setInterval(() => this.checkLibraries(), 2000);
+      const libraryCheck = setInterval(() => taskWide && this.checkLibraries(), 2000);
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
-      const watch = topology.mode === "cluster" ? this.watchTopology(base, unmatched) : null;
+      // a stop (or abort) that came while the shards were being set up reaches them all
+      if (this.stopping) for (const s of this.shards) s.stop();
+      // resharding is followed where one process runs every master of the task (not on workers, where
+      // each shard is a task of its own and the shard layout follows the slots)
+      const watch = topology.mode === "cluster" && !this.cfg.sources ? this.watchTopology(base, unmatched) : null;
       for (const s of this.shards) this.running.push(s.run().catch((err) => this.fail(err)));
       try {
         // a shard adopted meanwhile (a master that joined the source cluster) is waited for too
@@ -233,6 +253,7 @@ export class SyncTask {
       load: { mapping, conflict: this.cfg.conflict },
       reopenWriter: async (old) => {
         old.destroy();
+        if (this.aborted) throw new DtsError("CANCELLED", "the task stopped writing (abort)");
         const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
         this.writers = this.writers.map((x) => (x === old ? w : x));
         return w;
@@ -294,6 +315,27 @@ export class SyncTask {
   }
 
   /**
+   * Stops writing now: the writers and control connections are closed at once (what the destination
+   * had not acknowledged is dropped and sent again by whoever resumes from the checkpoint). For a
+   * worker that may no longer hold its shard: after this, nothing more of this task reaches the
+   * destination from this process.
+   */
+  abort(reason: string): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.stopping = true;
+    this.store.log("warn", reason);
+    for (const w of this.writers) w.destroy();
+    for (const c of this.controls) c.disconnect();
+    for (const s of this.shards) s.stop();
+  }
+
+  /** Each shard's own status (per-shard figures a worker reports: commands, full sync, latency). */
+  shardStatuses(): ShardStatus[] {
+    return this.shards.map((s) => s.snapshot());
+  }
+
+  /**
    * Source masters that hold different code for one library: followed (last load wins) while their
    * streams catch up, a divergence once every stream is caught up and they still disagree.
    */
@@ -328,6 +370,7 @@ export class SyncTask {
   }
 
   private fail(err: unknown): void {
+    if (this.aborted) return;
     if (this.stopping && !(err instanceof DtsError)) return;
     this.state = "failed";
     this.error = describeError(err);
