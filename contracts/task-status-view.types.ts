@@ -9,6 +9,9 @@ export interface LiveShard {
   offset: number | null;
   appliedOffset: number | null;
   phase: string;
+  /** workers mode: the --name of the worker running the shard (null: none has it now) and since when (ISO) */
+  worker?: string | null;
+  since?: string | null;
 }
 
 /**
@@ -33,6 +36,21 @@ export interface TaskDivergenceView {
   pausedBy: string | null;
 }
 
+/** The overview's figures, all from one snapshot (task-figures.ts). */
+export interface TaskFigures {
+  /** engine: the running engine's last status line; records: the stored positions and last sample */
+  from: "engine" | "records";
+  /** when that snapshot was taken */
+  at: string;
+  state: string;
+  fullSync: { keys: number; bytes: number; totalBytes: number | null; done: boolean; active: boolean };
+  shards: Array<LiveShard & { refused: number | null; inexact: number | null }>;
+  latencyMs: number | null;
+  opsPerSec: number | null;
+  /** replication stream received and not yet applied, over every shard */
+  lagBytes: number | null;
+}
+
 /** Everything the status page polls, safe for the browser (no credentials). */
 export interface TaskStatusView {
   id: string;
@@ -48,6 +66,8 @@ export interface TaskStatusView {
   initialSync: string;
   /** the engine process of this console */
   engine: {
+    /** embedded: this console's own engine process; workers: `redis-dts worker` processes (REDIS_DTS_ENGINE=workers) */
+    mode: "embedded" | "workers";
     running: boolean;
     /** its last status line; null when it has not reported (or runs elsewhere) */
     live: {
@@ -80,4 +100,6 @@ export interface TaskStatusView {
   /** the stored replication positions, one per source master */
   checkpoints: { sourceNode: string; replid: string; offset: number; phase: string; updatedAt: string }[];
   serverTime: string;
+  /** the overview's figures, from one snapshot: the engine's or the records' (task-figures.ts) */
+  figures: TaskFigures;
 }

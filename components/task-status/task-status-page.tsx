@@ -95,7 +95,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
           {tab === "overview" && <OverviewTab status={status} onShowEvents={() => select("events")} />}
           {tab === "events" && <EventsTab taskId={status.id} />}
           {tab === "precheck" && <PrecheckTab taskId={status.id} state={status.state} />}
-          {tab === "configuration" && <ConfigurationTab config={config} keyFilter={status.keyFilter} />}
+          {tab === "configuration" && <ConfigurationTab taskId={status.id} config={config} keyFilter={status.keyFilter} />}
           {tab === "verification" && <VerificationTab taskId={status.id} configured={configured} synchronizing={status.state === "synchronizing" || status.state === "initializing"} />}
         </div>
       </div>

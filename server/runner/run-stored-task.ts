@@ -17,6 +17,7 @@ import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 import { describeLeaseHolder, leaseHolderIsGone, ownLeaseHolder } from "./lease-holder";
 import { keepPruning, retentionSettings } from "./retention";
+import { evaluateTaskAlerts } from "./alerts/evaluate-task-alerts";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -112,6 +113,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     let lastMetric = 0;
     let lastStatusAt = 0;
     let lastState = "";
+    let alerting = false;
     const report = async () => {
       const snap = task.snapshot();
       // A status at least every second, and at once when the state changes (the operator and
@@ -120,6 +122,14 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       lastState = snap.state;
       lastStatusAt = Date.now();
       o.onStatus?.(snap);
+      // the task's alert rules, once a second, by the process that runs it; in the background, so a slow
+      // database never holds up the status (one evaluation at a time)
+      if (!alerting) {
+        alerting = true;
+        void evaluateTaskAlerts(o.taskId, { state: snap.state, latencyMs: snap.latencyMs, refused: snap.divergence.refused, inexact: snap.divergence.inexact })
+          .catch((err) => store.log("warn", `alert rules not evaluated: ${describeError(err)}`))
+          .finally(() => (alerting = false));
+      }
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
         await setTaskState({ id: o.taskId, move: "engine-progress", state: snap.state });
@@ -166,6 +176,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });
     }
     o.onStatus?.(final);
+    await evaluateTaskAlerts(o.taskId, { state: final.state, latencyMs: null, refused: final.divergence.refused, inexact: final.divergence.inexact }).catch(() => {});
     return final;
   } finally {
     clearInterval(renew);

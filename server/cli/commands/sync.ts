@@ -9,6 +9,7 @@ import { updateTask } from "../../db/task/update-task";
 import { saveEndpoint } from "../../db/endpoint/save-endpoint";
 import { closeDb } from "../../db/client";
 import { runStoredTask } from "../../runner/run-stored-task";
+import { startDetachedTask } from "../../tasks/start-detached-task";
 import { dataDir } from "../../paths";
 import { ZTaskNameSchema } from "../../../contracts/task.types";
 import { FullSyncBar } from "../progress-bar";
@@ -26,7 +27,7 @@ function progressLine(s: SyncSnapshot): string {
 const command: CliCommand = {
   name: "sync",
   summary: "Synchronize a source Redis deployment to a destination: full data, then every write. Runs until stopped (Ctrl-C stops cleanly after a final checkpoint); running it again resumes.",
-  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--include GLOB]... [--exclude GLOB]... [--max-keys-per-sec N] [--max-mb-per-sec N] [--max-cmds-per-sec N] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json]",
+  usage: "sync --task NAME --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--conflict intercept|ignore] [--include GLOB]... [--exclude GLOB]... [--max-keys-per-sec N] [--max-mb-per-sec N] [--max-cmds-per-sec N] [--on-inexact pause|skip|fail] [--skip-unsupported] [--wait] [--json] [--detach]",
   flags: [
     { name: "task", value: true, valueName: "NAME", help: "task name: its state and checkpoints are stored under it (same database as the console)" },
     { name: "source", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the source (any node of a cluster)" },
@@ -47,6 +48,7 @@ const command: CliCommand = {
     { name: "wait", value: false, help: "when another redis-dts process runs this task, wait until it stops (or its lease expires) instead of exiting with 1" },
     { name: "skip-unsupported", value: false, help: "exit 0 when stopped although writes were refused or applied inexactly under --on-inexact skip (they are still recorded); without it such a run exits 1" },
     { name: "json", value: false, help: "print one JSON status object per line, at least every second" },
+    { name: "detach", value: false, help: "store and start the task for `redis-dts worker` processes (PostgreSQL), print its id and exit; `status`, `stop`, `resume` follow it" },
   ],
   async run(args, io) {
     const f = args.flags;
@@ -89,6 +91,11 @@ const command: CliCommand = {
           },
         });
       };
+      if (f.detach) {
+        await startDetachedTask({ id: task.id, name, prepare, skipPrecheck: Boolean(f["skip-precheck"]), echo: (level, m) => io.stderr.write(`[${level}] ${m}\n`) });
+        io.stdout.write(`${task.id}\n`);
+        return 0;
+      }
       let last = "";
       // on a terminal the status line is redrawn in place: an event is written above it
       const echo = f.json ? undefined : (level: string, message: string) => io.stderr.write(io.isTTY ? `\r\x1b[K[${level}] ${message}\n${last}` : `[${level}] ${message}\n`);

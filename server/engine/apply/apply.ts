@@ -12,6 +12,7 @@ import { clearShard } from "./clear-shard";
 import type { ShardLibraries } from "../loader/function-libraries";
 import { applyLibraryCommand } from "./apply-functions";
 import type { Throttle } from "../limit/speed-limiter";
+import type { ImportOutcome, MigrationLedger } from "./migration-ledger";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -72,6 +73,8 @@ export interface ApplyShared {
   functions: ShardLibraries | null;
   /** the task's commands/s limit (../limit): each command takes one; absent: unlimited */
   throttle?: Throttle;
+  /** keys moving between the masters of a resharded source cluster, and this stream's shard (migration-ledger.ts) */
+  migrations?: { ledger: MigrationLedger; shard: string } | null;
 }
 
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
@@ -107,6 +110,8 @@ export class Applier {
   private replayUntil = -1;
   /** the framed writes (MULTI, writes…, EXEC) of recent transactions by tag, for refusals inside them */
   private readonly txMemory = new Map<number, Buffer[][]>();
+  /** set by plan() for a RESTORE-ASKING: when it may be sent (migration-ledger.ts) */
+  private migrationWait: Promise<ImportOutcome> | null = null;
   /** one mutable context: its receive time changes per command (no object per command) */
   private readonly ctx: PlanContext;
 
@@ -129,6 +134,11 @@ export class Applier {
   /** After a crash: the commands before `until` may have run (send-horizon.ts). */
   setReplayWindow(until: number): void {
     this.replayUntil = until;
+  }
+
+  /** The source master's slots changed (resharding): its FLUSHALL empties these. */
+  setSourceSlots(slots: Array<[number, number]>): void {
+    this.ctx.sourceSlots = slots;
   }
 
   /** After a pause at a refused write: the commands before `offset` were all answered; skip them. */
@@ -182,7 +192,20 @@ export class Applier {
     if (name === "function" && this.shared.functions) return this.run(this.planFunction(e), e.start, e.end);
     const keys = this.ctx.learned?.pending(name, e.argv) ? this.keysFirst([e]) : null;
     if (keys) return keys.then(() => this.run(this.plan(e, name), e.start, e.end, e) ?? undefined);
-    return this.run(this.plan(e, name), e.start, e.end, e);
+    const steps = this.plan(e, name);
+    const moved = this.takeMigrationWait();
+    if (moved) return moved.then(() => this.run(steps, e.start, e.end, e) ?? undefined);
+    return this.run(steps, e.start, e.end, e);
+  }
+
+  /** the RESTORE-ASKING just planned waits for the exporter's DEL (migration-ledger.ts) */
+  private takeMigrationWait(): Promise<void> | null {
+    const w = this.migrationWait;
+    if (!w) return null;
+    this.migrationWait = null;
+    return w.then((outcome) => {
+      if (outcome === "alone") this.events.info("a key imported by a source master (RESTORE-ASKING, resharding) was applied without the exporting master's DEL within 10 s (MIGRATE … COPY, or streams that far apart); run a data verification to confirm");
+    });
   }
 
   /** Commands whose keys only the destination can tell (module commands with movable keys) ask it first. */
@@ -236,8 +259,15 @@ export class Applier {
         name = "eval";
       }
     }
+    if (name === "restore-asking" || (name === "del" && this.shared.migrations)) {
+      argv = this.migrated(name, argv, e.db, e.start);
+      if (argv.length < 2) return [];
+      name = commandName(argv[0]);
+    }
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
+    const m = this.shared.migrations;
+    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(m.shard, e.db, s.key);
     for (const s of steps) if (s.kind === "report" || s.kind === "emulate") s.source = e;
     if (this.fence) {
       let sub = 0;
@@ -264,6 +294,24 @@ export class Applier {
     if (step.kind === "broadcast" || isReplaySafe(step.argv) || !fenceable(step.argv)) return step.argv;
     const key = f.fences.keyFor(step.key);
     return key ? f.fences.wrap(step.argv, key, id) : step.argv;
+  }
+
+  /**
+   * The halves of a key moved by MIGRATE between source masters (migration-ledger.ts): the importer's
+   * RESTORE-ASKING overwrites what the destination holds already; the exporter's DEL leaves out
+   * the keys another master imported.
+   */
+  private migrated(name: string, argv: Buffer[], db: number, tag: number): Buffer[] {
+    const m = this.shared.migrations;
+    if (name === "restore-asking") {
+      if (argv.length < 4) return argv;
+      if (m) this.migrationWait = m.ledger.noteImport(m.shard, db, argv[1]);
+      const replace = argv.slice(4).some((a) => a.length === 7 && a.toString().toLowerCase() === "replace");
+      return [b("RESTORE"), ...argv.slice(1), ...(replace ? [] : [b("REPLACE")])];
+    }
+    const out = this.out;
+    const skip = m!.ledger.filterDelete(m!.shard, db, argv.slice(1), () => (out.acknowledgedPast ? out.acknowledgedPast(tag) : out.drained()));
+    return skip ? argv.filter((_, i) => i === 0 || !skip.has(i - 1)) : argv;
   }
 
   /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
@@ -419,7 +467,9 @@ export class Applier {
       if (this.stopped) return;
       this.remember(commandName(e.argv[0]), e.argv);
       await this.keysFirst([e]);
-      await this.run(this.plan(e), tag, e.end);
+      const steps = this.plan(e);
+      await this.takeMigrationWait();
+      await this.run(steps, tag, e.end);
     }
   }
 
@@ -436,6 +486,8 @@ export class Applier {
       const name = commandName(e.argv[0]);
       this.remember(name, e.argv);
       for (const s of name === "function" && this.shared.functions ? this.planFunction(e) : this.plan(e, name)) steps.push(s);
+      // a transaction is not where MIGRATE's halves come from: its RESTORE-ASKING goes as it is
+      this.migrationWait = null;
     }
     const writes = steps.filter((s): s is Extract<Planned, { kind: "write" }> => s.kind === "write");
     if (writes.length !== steps.length) {

@@ -7,6 +7,7 @@ import type { ResumeFix } from "../apply/refusal-redo";
 import type { ShardLibraries } from "../loader/function-libraries";
 import type { DbMapping } from "./db-mapping";
 import type { SpeedLimiter } from "../limit/speed-limiter";
+import type { MigrationLedger } from "../apply/migration-ledger";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
 export interface ShardCheckpoint {
@@ -92,4 +93,11 @@ export interface ShardSyncOptions {
   clearShard?(slots: Array<[number, number]>): Promise<number>;
   /** finds the master that now serves `slot` after a failover (cluster sources) */
   rediscover?(slot: number): Promise<{ host: string; port: number } | null>;
+  /** keys moving between the masters of a resharded source cluster (cluster sources) */
+  migrations?: MigrationLedger | null;
+  /**
+   * the master joined the source cluster after the task started (resharding): its keys came from
+   * other masters the destination holds already, so its full sync overwrites and counts them as moved
+   */
+  joinedLate?: boolean;
 }
