@@ -95,3 +95,28 @@ export const ZTaskOptionsSchema = z.object({
   onInexact: ZDivergencePolicySchema.optional(),
 });
 export type TTaskOptions = z.infer<typeof ZTaskOptionsSchema>;
+
+/**
+ * Task.keyFilter (a JSON string): the keys a task synchronizes, as globs with Redis MATCH semantics
+ * (`*`, `?`, `[...]`, `\` escape). Keys matching an include (every key when there is none) and no
+ * exclude; the product's own keys are always synchronized.
+ */
+export const ZKeyPatternSchema = z
+  .string()
+  .refine((p) => p.trim().length > 0, "A key pattern cannot be empty.")
+  .refine((p) => p.length <= 1024, "Keep a key pattern under 1024 characters.");
+export const ZKeyFilterSchema = z.object({
+  include: z.array(ZKeyPatternSchema).max(64, "Use at most 64 include patterns.").default([]),
+  exclude: z.array(ZKeyPatternSchema).max(64, "Use at most 64 exclude patterns.").default([]),
+});
+export type TKeyFilter = z.infer<typeof ZKeyFilterSchema>;
+
+/** A speed limit: a number above zero, or null for none. */
+export const ZSpeedLimitSchema = z.number({ error: "Enter a number above 0." }).finite().positive("A limit must be above 0.").max(1e9).nullable();
+/** Task.speedLimits (a JSON string): full sync keys/s and MB/s, incremental commands/s; a running engine reads it every second. */
+export const ZSpeedLimitsSchema = z.object({
+  keysPerSec: ZSpeedLimitSchema.optional(),
+  mbPerSec: ZSpeedLimitSchema.optional(),
+  cmdsPerSec: ZSpeedLimitSchema.optional(),
+});
+export type TSpeedLimits = z.infer<typeof ZSpeedLimitsSchema>;

@@ -14,16 +14,9 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 
 /** "Initial Synchronization": keys and bytes copied of the total, a bar, elapsed and remaining time. */
 export function FullSyncCard({ status }: { status: TaskStatusView }) {
-  const live = status.engine.live;
+  const f = status.figures;
   const skipped = status.initialSync === "incremental_only";
-  const keys = live?.fullSync.keys ?? status.lastSample?.keys ?? 0;
-  const bytes = live?.fullSync.bytes ?? status.lastSample?.bytes ?? 0;
-  const totalBytes = live?.fullSync.totalBytes ?? null;
-  const done =
-    status.state === "synchronizing" ||
-    Boolean(live?.fullSync.done) ||
-    (status.checkpoints.length > 0 && status.checkpoints.every((c) => c.phase === "incremental"));
-  const active = status.state === "initializing";
+  const { keys, bytes, totalBytes, done, active } = f.fullSync;
   const elapsed = active && status.startedAt ? Date.parse(status.serverTime) - Date.parse(status.startedAt) : null;
   const fraction = done ? 1 : totalBytes ? bytes / totalBytes : status.sourceKeys ? Math.min(1, keys / status.sourceKeys) : null;
   let eta: number | null = null;
@@ -37,7 +30,15 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
           Initial Synchronization
         </h2>
         <span className="text-sm text-slate-600">
-          {skipped ? "Incremental data only: no full data copy" : done ? "Full data synchronization complete" : active ? "Full data synchronization in progress" : "Not running"}
+          {skipped
+            ? "Incremental data only: no full data copy"
+            : done
+              ? "Full data synchronization complete"
+              : active
+                ? "Full data synchronization in progress"
+                : status.engine.running
+                  ? "Starting: waiting for the engine's first report"
+                  : "Not running"}
         </span>
       </div>
       {!skipped && (
@@ -75,11 +76,12 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
 
 /** "Incremental Synchronization": latency from the heartbeat, throughput, and how far behind the writes are. */
 export function IncrementalCard({ status }: { status: TaskStatusView }) {
-  const live = status.engine.live;
-  const running = status.state === "synchronizing" || status.state === "initializing";
-  const latency = running ? (live?.latencyMs ?? status.lastSample?.latencyMs ?? null) : null;
-  const ops = running ? (live?.opsPerSec ?? status.lastSample?.opsPerSec ?? 0) : null;
-  const lag = live && live.shards.length > 0 && running ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
+  const f = status.figures;
+  const live = f.from === "engine" ? status.engine.live : null;
+  const running = f.from === "engine";
+  const latency = f.latencyMs;
+  const ops = f.opsPerSec;
+  const lag = f.lagBytes;
   // the scan reader counts notified keys, not stream bytes; its latency is how long a changed key waits
   const scan = status.sourceReader.inUse === "scan";
   return (

@@ -17,6 +17,7 @@ import { TASK_STATE_NEXT } from "./next-steps";
 import { useTaskStatus } from "./use-task-status";
 import { DivergencePauseNotice } from "./divergence-pause-notice";
 import { ScanReaderNotice } from "./scan-reader-notice";
+import { SpeedLimitsCard } from "./speed-limits-card";
 
 
 /** The task status page: state and what to do, the actions, and the tabs, all live. */
@@ -71,6 +72,9 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
       ))}
       {error && <p className="text-sm text-amber-800">Live updates paused: {error.message}. Retrying…</p>}
       <TaskActions taskId={status.id} taskName={status.name} state={status.state} />
+      {status.state !== "finished" && (
+        <SpeedLimitsCard taskId={status.id} limits={status.speedLimits} throttled={status.engine.live?.throttled ?? null} running={status.engine.running} />
+      )}
 
       <div>
         <div role="tablist" aria-label="Task details" className="flex flex-wrap border-b border-slate-200">
@@ -93,7 +97,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
           {tab === "overview" && <OverviewTab status={status} onShowEvents={() => select("events")} />}
           {tab === "events" && <EventsTab taskId={status.id} />}
           {tab === "precheck" && <PrecheckTab taskId={status.id} state={status.state} />}
-          {tab === "configuration" && <ConfigurationTab config={config} />}
+          {tab === "configuration" && <ConfigurationTab taskId={status.id} config={config} keyFilter={status.keyFilter} />}
           {tab === "verification" && <VerificationTab taskId={status.id} configured={configured} synchronizing={status.state === "synchronizing" || status.state === "initializing"} />}
         </div>
       </div>

@@ -96,6 +96,9 @@ describe("taskStatusView: refused and inexact writes", () => {
       const running = await view(id);
       expect(running.engine.live?.divergence).toMatchObject({ policy: "skip", refused: 0, inexact: 0 });
       expect(running.divergence).toMatchObject({ from: "engine", refused: 0, inexact: 0 });
+      // the overview's figures are the engine's line, all of them (task-figures.ts)
+      expect(running.figures).toMatchObject({ from: "engine", state: running.engine.live!.state, fullSync: { ...running.engine.live!.fullSync } });
+      expect(running.figures.shards.map((s) => s.source)).toEqual(running.engine.live!.shards.map((s) => s.source));
 
       // the destination refuses INCR on a list: skipped, counted by the engine, its key recorded
       await t.rpush("x", "a");
@@ -119,6 +122,8 @@ describe("taskStatusView: refused and inexact writes", () => {
     const stopped = await view(id);
     expect(stopped.engine.running).toBe(false);
     expect(stopped.divergence).toMatchObject({ from: "records", refused: 1, inexact: 0 });
+    expect(stopped.figures.from).toBe("records");
+    expect(stopped.figures.shards.map((s) => s.source)).toEqual(stopped.checkpoints.map((c) => c.sourceNode));
   });
 });
 

@@ -28,6 +28,8 @@ export async function precheckStoredTask({ taskId, conflict }: PrecheckStoredTas
     dbMap: cfg.dbMap,
     conflict: conflict ?? cfg.conflict,
     sourceReader: cfg.sourceReader,
+    keyFilter: cfg.keyFilter,
+    limits: cfg.limits,
     taskId,
     otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
   });

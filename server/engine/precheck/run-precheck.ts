@@ -15,6 +15,7 @@ import { heartbeatItem } from "./items/heartbeat";
 import { pubsubItem } from "./items/pubsub";
 import { modulesItem } from "./items/modules";
 import { tlsItem } from "./items/tls";
+import { keyFilterItem, speedLimitItem } from "./items/filter-and-limits";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
@@ -39,6 +40,8 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   heartbeat: heartbeatItem,
   pubsub: pubsubItem,
   modules: modulesItem,
+  key_filter: keyFilterItem,
+  speed_limits: speedLimitItem,
 };
 
 /** One check that throws is a failed item saying so, never a precheck that throws. */

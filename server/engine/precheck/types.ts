@@ -1,4 +1,6 @@
 import type { Endpoint } from "../endpoint";
+import type { KeyFilterSpec } from "../filter/key-filter";
+import type { SpeedLimits } from "../limit/speed-limiter";
 
 /**
  * The precheck's result is a contract: the CLI prints it as JSON, the console stores it per run and
@@ -44,6 +46,10 @@ export interface PrecheckOptions {
    * is a warning: the scan reader is used, whose keyspace notifications are then checked), "scan"
    */
   sourceReader?: "auto" | "psync" | "scan";
+  /** the task's key filter: its patterns are tried on a sample of the source's keys */
+  keyFilter?: KeyFilterSpec;
+  /** the task's speed limits: a commands/s limit is compared with the source's write rate */
+  limits?: SpeedLimits;
   /** the task id, used in the heartbeat key checked (default "precheck") */
   taskId?: string;
 }
@@ -71,6 +77,8 @@ export const PRECHECK_ITEMS = [
   { id: "heartbeat", name: "Heartbeat key write permission" },
   { id: "pubsub", name: "Pub/sub messages (PUBLISH)" },
   { id: "modules", name: "Source modules loaded on the destination" },
+  { id: "key_filter", name: "Key filter against a sample of the source" },
+  { id: "speed_limits", name: "Speed limits against the source's write rate" },
 ] as const;
 
 export type PrecheckItemId = (typeof PRECHECK_ITEMS)[number]["id"];
