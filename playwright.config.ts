@@ -44,7 +44,7 @@ export default defineConfig({
     { name: "desktop", dependencies: ["first-run"], testIgnore: /first-run\.spec\.ts/, use: { viewport: { width: 1280, height: 800 } } },
     // The wizard and status specs photograph every step at both widths from the desktop run: walking
     // them again at 390 px would only repeat their Redis and engine work.
-    { name: "mobile", dependencies: ["first-run"], testIgnore: /(first-run|wizard|status|divergence)\.spec\.ts/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    { name: "mobile", dependencies: ["first-run"], testIgnore: /(first-run|wizard|status|divergence|scan-reader)\.spec\.ts/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
   ],
   webServer: {
     command: "node scripts/start.mjs",

@@ -16,6 +16,8 @@ function gate(request: NextRequest, forward: Headers): NextResponse {
   const next = () => NextResponse.next({ request: { headers: forward } });
   const { pathname, search } = request.nextUrl;
   if (pathname === "/sign-in" || pathname.startsWith("/sign-in/")) return next();
+  // a Prometheus scraper has no session: the route checks its bearer token (server/auth/metrics-token.ts)
+  if (pathname === "/api/metrics") return next();
   if (request.cookies.get(SESSION_COOKIE)?.value) return next();
   // Server actions answer for themselves with `{ error }`; a redirect would break their response.
   if (request.headers.has("next-action")) return next();

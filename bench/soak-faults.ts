@@ -15,9 +15,10 @@ import { Prng } from "../server/testing/fuzz/prng";
  * through a TCP proxy, under a random workload, while random faults hit it: the engine killed with -9
  * and started again at once, a source master killed (its replica takes over; it comes back as a
  * replica), CLUSTER FAILOVER on a replica, the destination restarted, the destination's network cut
- * for a few seconds. Every fault is printed with its time. At the end the workload stops, the task
- * catches up, and both sides are compared key by key; the lists (consecutive numbers pushed one by
- * one) are checked for elements applied twice. Exit 0 only when equal.
+ * for a few seconds, the replication links of a source master reset for a few seconds. Every fault
+ * is printed with its time. At the end the workload stops, the task catches up, and both sides are
+ * compared key by key; the lists (consecutive numbers pushed one by one) are checked for elements
+ * applied twice. Exit 0 only when equal.
  */
 
 const HELP = `npm run soak:faults -- [--minutes M] [--seed S]
@@ -161,6 +162,22 @@ async function main(): Promise<number> {
     ["destination restart", async () => {
       await dst.restart();
       return `destination ${dst.port} restarted`;
+    }],
+    ["source network cut", async () => {
+      // the master's replication links (the engine's, and its cluster replica's) are reset as soon as
+      // they come back, for a few seconds: what a flapping link of that master looks like to them
+      const masters = await src.masters();
+      const victim = masters[rng.range(0, masters.length - 1)];
+      const ms = rng.range(1000, 6000);
+      const c = victim.client();
+      let resets = 0;
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        resets += Number(await c.call("CLIENT", "KILL", "TYPE", "replica").catch(() => 0));
+        await sleep(100);
+      }
+      c.disconnect();
+      return `source network cut at master ${victim.port} for ${ms} ms (${resets} replication links reset)`;
     }],
     ["destination network cut", async () => {
       const ms = rng.range(1000, 6000);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZInstanceModeSchema, ZInstanceTypeSchema } from "./endpoint.types";
-import { ZConflictModeSchema, ZDivergencePolicySchema, ZInitialSyncSchema, ZTaskIdSchema, ZTaskNameSchema } from "./task.types";
+import { ZConflictModeSchema, ZDivergencePolicySchema, ZInitialSyncSchema, ZKeyFilterSchema, ZSpeedLimitsSchema, ZTaskIdSchema, ZTaskNameSchema } from "./task.types";
 
 /**
  * The "Configure Synchronization Channel" wizard's inputs, shared by its forms (field messages) and
@@ -74,6 +74,8 @@ export const ZConfigureObjectsSchema = z.object({
   selectedDbs: z.array(z.number().int().min(0).max(65535)).min(1, "Move at least one database to the Selected list.").max(65536),
   /** source db -> destination db, for the selected databases */
   dbMap: z.record(z.string().regex(/^\d+$/), z.number().int("A database number is a whole number.").min(0, "Database numbers start at 0.").max(65535, "Database numbers end at 65535.")),
+  /** which keys of the selected databases are synchronized (Task.keyFilter); absent: unchanged */
+  keyFilter: ZKeyFilterSchema.optional(),
   direction: ZDirectionSchema,
 });
 export type TConfigureObjects = z.input<typeof ZConfigureObjectsSchema>;
@@ -83,6 +85,8 @@ export const ZConfigureInitialSyncSchema = z.object({
   initialSync: ZInitialSyncSchema,
   /** what a refused or inexact write does (Task.options.onInexact) */
   onInexact: ZDivergencePolicySchema,
+  /** full sync keys/s and MB/s, incremental commands/s (Task.speedLimits); absent: unchanged */
+  limits: ZSpeedLimitsSchema.optional(),
   direction: ZDirectionSchema,
 });
 export type TConfigureInitialSync = z.input<typeof ZConfigureInitialSyncSchema>;
@@ -130,3 +134,17 @@ export function passwordReentryMessage(
   const how = `${stored.host}:${stored.port} (${stored.mode}${stored.tls ? `, TLS${stored.tlsInsecure ? " unverified" : ""}` : ", no TLS"})`;
   return `The ${side} now points at another address, mode or TLS setting, and its stored password is only ever sent to ${how}. Enter the password for the new settings, or tick "needs no password".`;
 }
+
+/** The wizard's preview of a key filter: its patterns against a sample of the source's keys. */
+export const ZPreviewKeyFilterSchema = z.object({ id: ZTaskIdSchema, keyFilter: ZKeyFilterSchema });
+export type TPreviewKeyFilter = z.input<typeof ZPreviewKeyFilterSchema>;
+export interface TKeyFilterPreview {
+  sampled: number;
+  matched: number;
+  /** "include usr:* matches none of 1000 sampled keys", one per such pattern */
+  warnings: string[];
+}
+
+/** New speed limits for a task, running or not (a running engine picks them up within a second). */
+export const ZSetSpeedLimitsSchema = z.object({ id: ZTaskIdSchema, limits: ZSpeedLimitsSchema });
+export type TSetSpeedLimits = z.input<typeof ZSetSpeedLimitsSchema>;

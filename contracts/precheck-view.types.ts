@@ -1,4 +1,5 @@
 /** The latest precheck of a task as the wizard and the status page show it. */
+import type { TSourceReader } from "./task.types";
 
 export interface PrecheckItemView {
   itemId: string;
@@ -25,4 +26,6 @@ export interface PrecheckView {
   canStart: boolean;
   /** why Start is not offered, for the operator */
   startBlocked: string | null;
+  /** how the task reads its source: the wizard asks before the scan reader is used ("auto") */
+  sourceReader: TSourceReader;
 }

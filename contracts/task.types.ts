@@ -34,6 +34,14 @@ export type TConflictMode = z.infer<typeof ZConflictModeSchema>;
 
 export const ZInitialSyncSchema = z.enum(["full_and_incremental", "incremental_only"]);
 export type TInitialSync = z.infer<typeof ZInitialSyncSchema>;
+/**
+ * How the source is read (Task.sourceReader): auto (the replication reader, or the scan reader when
+ * the source refuses PSYNC), psync, or scan (SCAN + DUMP and keyspace notifications: best effort).
+ */
+export const ZSourceReaderSchema = z.enum(["auto", "psync", "scan"]);
+export type TSourceReader = z.infer<typeof ZSourceReaderSchema>;
+/** What the status page and the wizard say of a task read by the scan reader. */
+export const SCAN_READER_LABEL = "best effort: verify before switching";
 
 export const ZTaskIdSchema = z.string().trim().min(1, "Task id is missing.").max(64);
 
@@ -87,3 +95,28 @@ export const ZTaskOptionsSchema = z.object({
   onInexact: ZDivergencePolicySchema.optional(),
 });
 export type TTaskOptions = z.infer<typeof ZTaskOptionsSchema>;
+
+/**
+ * Task.keyFilter (a JSON string): the keys a task synchronizes, as globs with Redis MATCH semantics
+ * (`*`, `?`, `[...]`, `\` escape). Keys matching an include (every key when there is none) and no
+ * exclude; the product's own keys are always synchronized.
+ */
+export const ZKeyPatternSchema = z
+  .string()
+  .refine((p) => p.trim().length > 0, "A key pattern cannot be empty.")
+  .refine((p) => p.length <= 1024, "Keep a key pattern under 1024 characters.");
+export const ZKeyFilterSchema = z.object({
+  include: z.array(ZKeyPatternSchema).max(64, "Use at most 64 include patterns.").default([]),
+  exclude: z.array(ZKeyPatternSchema).max(64, "Use at most 64 exclude patterns.").default([]),
+});
+export type TKeyFilter = z.infer<typeof ZKeyFilterSchema>;
+
+/** A speed limit: a number above zero, or null for none. */
+export const ZSpeedLimitSchema = z.number({ error: "Enter a number above 0." }).finite().positive("A limit must be above 0.").max(1e9).nullable();
+/** Task.speedLimits (a JSON string): full sync keys/s and MB/s, incremental commands/s; a running engine reads it every second. */
+export const ZSpeedLimitsSchema = z.object({
+  keysPerSec: ZSpeedLimitSchema.optional(),
+  mbPerSec: ZSpeedLimitSchema.optional(),
+  cmdsPerSec: ZSpeedLimitSchema.optional(),
+});
+export type TSpeedLimits = z.infer<typeof ZSpeedLimitsSchema>;

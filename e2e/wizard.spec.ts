@@ -243,6 +243,10 @@ test("a cluster-to-cluster task from the wizard to Synchronizing, live, with pau
   const everything = (await page.content()) + (await (await page.request.get(`/api/tasks/${id}/status`)).text()) + (await (await page.request.get(`/api/tasks/${id}/precheck`)).text());
   expect(everything).not.toContain(SOURCE_PASSWORD);
   expect(everything).not.toContain(DEST_PASSWORD);
+  // the task's alerts: a webhook for its rules
+  await page.getByLabel("Webhook URL").fill("https://hooks.example.com/redis-dts");
+  await page.getByRole("button", { name: "Save alerts" }).click();
+  await expect(page.getByTestId("alerts-card").getByRole("status")).toHaveText("Saved.");
   await shots(page, testInfo, "8-configuration");
 
   // Data Verification: equal while synchronizing.

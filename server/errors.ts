@@ -18,6 +18,10 @@ export type DtsErrorCode =
   | "WRITE_REFUSED"
   | "PRECHECK_FAILED"
   | "CANCELLED"
+  /** a worker's shard: no source master serves its slots now (the task's shards are laid out again) */
+  | "SHARD_GONE"
+  /** a worker no longer holds the lease of the shard it ran (server/runner/worker) */
+  | "LEASE_LOST"
   | "INTERNAL";
 
 export class DtsError extends Error {

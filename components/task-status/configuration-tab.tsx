@@ -2,7 +2,9 @@ import type { ReactNode } from "react";
 import type { EndpointView } from "@/contracts/endpoint.types";
 import { formatMode } from "@/components/tasks/format";
 import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
-import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, ZDivergencePolicySchema, type TDivergencePolicy, type TKeyFilter } from "@/contracts/task.types";
+import type { TAlertRules } from "@/contracts/alert.types";
+import { AlertsCard } from "./alerts-card";
 
 function policyOf(options: Record<string, unknown>): TDivergencePolicy {
   const parsed = ZDivergencePolicySchema.safeParse(options.onInexact);
@@ -19,6 +21,8 @@ export interface TaskConfigView {
   dbMap: Record<string, number>;
   initialSync: string;
   options: Record<string, unknown>;
+  /** the task's alert rules (defaults when none were saved) */
+  alerts: TAlertRules;
 }
 
 const INSTANCE_TYPES: Record<string, string> = {
@@ -59,7 +63,8 @@ function EndpointCard({ title, e }: { title: string; e: EndpointView | null }) {
 }
 
 /** The channel as configured, passwords masked: they are never sent to the browser. */
-export function ConfigurationTab({ config }: { config: TaskConfigView }) {
+export function ConfigurationTab({ taskId, config, keyFilter }: { taskId: string; config: TaskConfigView; keyFilter?: TKeyFilter }) {
+  const filter = [keyFilter?.include.length ? `include ${keyFilter.include.join(", ")}` : "", keyFilter?.exclude.length ? `exclude ${keyFilter.exclude.join(", ")}` : ""].filter(Boolean).join("; ");
   const mapping = config.selectedDbs.map((db) => {
     const to = config.dbMap[String(db)] ?? db;
     return to === db ? `db${db}` : `db${db} → db${to}`;
@@ -77,11 +82,13 @@ export function ConfigurationTab({ config }: { config: TaskConfigView }) {
           <Row label="Region label">{config.regionLabel}</Row>
           <Row label="Processing mode of conflicting tables">{config.conflictMode === "ignore" ? "Ignore" : "Pre-check and Intercept"}</Row>
           <Row label="Objects (databases)">{mapping.join(", ") || "—"}</Row>
+          <Row label="Key filter">{filter ? <span className="font-mono">{filter}</span> : "every key"}</Row>
           <Row label="Initial synchronization">{config.initialSync === "incremental_only" ? "Incremental data only" : "Include full data + incremental data"}</Row>
           <Row label="Source FLUSHDB / FLUSHALL">{config.options.ignoreFlush ? "not applied" : "applied"}</Row>
           <Row label={DIVERGENCE_POLICY_LEGEND}>{DIVERGENCE_POLICY_OPTIONS.find((o) => o.value === policyOf(config.options))?.label}</Row>
         </dl>
       </section>
+      <AlertsCard taskId={taskId} initial={config.alerts} />
     </div>
   );
 }

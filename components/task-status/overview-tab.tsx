@@ -20,7 +20,7 @@ const WINDOWS = [
 
 export function OverviewTab({ status, onShowEvents }: { status: TaskStatusView; onShowEvents: () => void }) {
   const [window, setWindow] = useState<string>("15m");
-  const live = status.engine.live;
+  const figures = status.figures;
   const running = status.state === "initializing" || status.state === "synchronizing";
   const { data: series, error } = useMetrics(status.id, window, running);
   const to = Date.parse(status.serverTime);
@@ -31,9 +31,9 @@ export function OverviewTab({ status, onShowEvents }: { status: TaskStatusView; 
   const latency: ChartPoint[] = series ? series.time.map((t, i) => ({ t, v: series.latencyMs[i] })) : [];
   const ops: ChartPoint[] = series ? series.time.map((t, i) => ({ t, v: series.opsPerSec[i] })) : [];
   // The live figure joins the stored samples (written every 5 s) so the charts end at "now".
-  if (live && running) {
-    latency.push({ t: to, v: live.latencyMs });
-    ops.push({ t: to, v: live.opsPerSec });
+  if (figures.from === "engine" && running) {
+    latency.push({ t: to, v: figures.latencyMs });
+    ops.push({ t: to, v: figures.opsPerSec ?? 0 });
   }
   return (
     <div className="space-y-4">

@@ -14,16 +14,9 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 
 /** "Initial Synchronization": keys and bytes copied of the total, a bar, elapsed and remaining time. */
 export function FullSyncCard({ status }: { status: TaskStatusView }) {
-  const live = status.engine.live;
+  const f = status.figures;
   const skipped = status.initialSync === "incremental_only";
-  const keys = live?.fullSync.keys ?? status.lastSample?.keys ?? 0;
-  const bytes = live?.fullSync.bytes ?? status.lastSample?.bytes ?? 0;
-  const totalBytes = live?.fullSync.totalBytes ?? null;
-  const done =
-    status.state === "synchronizing" ||
-    Boolean(live?.fullSync.done) ||
-    (status.checkpoints.length > 0 && status.checkpoints.every((c) => c.phase === "incremental"));
-  const active = status.state === "initializing";
+  const { keys, bytes, totalBytes, done, active } = f.fullSync;
   const elapsed = active && status.startedAt ? Date.parse(status.serverTime) - Date.parse(status.startedAt) : null;
   const fraction = done ? 1 : totalBytes ? bytes / totalBytes : status.sourceKeys ? Math.min(1, keys / status.sourceKeys) : null;
   let eta: number | null = null;
@@ -37,7 +30,15 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
           Initial Synchronization
         </h2>
         <span className="text-sm text-slate-600">
-          {skipped ? "Incremental data only: no full data copy" : done ? "Full data synchronization complete" : active ? "Full data synchronization in progress" : "Not running"}
+          {skipped
+            ? "Incremental data only: no full data copy"
+            : done
+              ? "Full data synchronization complete"
+              : active
+                ? "Full data synchronization in progress"
+                : status.engine.running
+                  ? "Starting: waiting for the engine's first report"
+                  : "Not running"}
         </span>
       </div>
       {!skipped && (
@@ -75,11 +76,14 @@ export function FullSyncCard({ status }: { status: TaskStatusView }) {
 
 /** "Incremental Synchronization": latency from the heartbeat, throughput, and how far behind the writes are. */
 export function IncrementalCard({ status }: { status: TaskStatusView }) {
-  const live = status.engine.live;
-  const running = status.state === "synchronizing" || status.state === "initializing";
-  const latency = running ? (live?.latencyMs ?? status.lastSample?.latencyMs ?? null) : null;
-  const ops = running ? (live?.opsPerSec ?? status.lastSample?.opsPerSec ?? 0) : null;
-  const lag = live && live.shards.length > 0 && running ? live.shards.reduce((n, s) => n + Math.max(0, (s.offset ?? 0) - (s.appliedOffset ?? s.offset ?? 0)), 0) : null;
+  const f = status.figures;
+  const live = f.from === "engine" ? status.engine.live : null;
+  const running = f.from === "engine";
+  const latency = f.latencyMs;
+  const ops = f.opsPerSec;
+  const lag = f.lagBytes;
+  // the scan reader counts notified keys, not stream bytes; its latency is how long a changed key waits
+  const scan = status.sourceReader.inUse === "scan";
   return (
     <section aria-labelledby="incremental-title" className="rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
       <h2 id="incremental-title" className="text-sm font-semibold text-slate-900">
@@ -89,10 +93,10 @@ export function IncrementalCard({ status }: { status: TaskStatusView }) {
         <div className="min-w-0" data-testid="latency">
           <dt className="text-xs text-slate-500">Latency</dt>
           <dd className="text-lg font-semibold text-slate-900 tabular-nums">{formatLatency(latency)}</dd>
-          <dd className="text-xs text-slate-500">from the heartbeat key</dd>
+          <dd className="text-xs text-slate-500">{scan ? "oldest changed key waiting to be read" : "from the heartbeat key"}</dd>
         </div>
         <Stat label="Throughput" value={ops === null ? "—" : `${formatRate(ops)} ops/s`} />
-        <Stat label="Not yet applied" value={lag === null ? "—" : formatBytes(lag)} hint="replication stream" />
+        <Stat label="Not yet applied" value={lag === null ? "—" : scan ? `${formatCount(lag)} keys` : formatBytes(lag)} hint={scan ? "keyspace notifications" : "replication stream"} />
         {running && live?.pubsub && (
           <div className="min-w-0" data-testid="pubsub">
             <dt className="text-xs text-slate-500">Pub/sub messages forwarded</dt>

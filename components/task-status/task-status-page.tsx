@@ -16,6 +16,8 @@ import { TaskActions } from "./task-actions";
 import { TASK_STATE_NEXT } from "./next-steps";
 import { useTaskStatus } from "./use-task-status";
 import { DivergencePauseNotice } from "./divergence-pause-notice";
+import { ScanReaderNotice } from "./scan-reader-notice";
+import { SpeedLimitsCard } from "./speed-limits-card";
 
 
 /** The task status page: state and what to do, the actions, and the tabs, all live. */
@@ -54,6 +56,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
         </p>
         <p className="text-slate-600">{TASK_STATE_NEXT[status.state]}</p>
       </div>
+      <ScanReaderNotice status={status} onVerify={() => select("verification")} />
       {status.divergence.pausedBy && <DivergencePauseNotice taskId={status.id} reason={status.divergence.pausedBy} />}
       {notice && <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>}
       {status.error && (status.state === "failed" || status.state === "precheck_failed") && (
@@ -62,13 +65,16 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
         </p>
       )}
       {/* a stopped engine's last warnings are stale (a pause by the policy is said above, in words) */}
-      {status.engine.running && status.engine.live?.warnings.map((w) => (
+      {status.engine.running && status.engine.live?.warnings.filter((w) => !status.sourceReader.label || !w.startsWith(status.sourceReader.label)).map((w) => (
         <p key={w} role="status" data-testid="engine-warning" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm break-words text-amber-900">
           {w}
         </p>
       ))}
       {error && <p className="text-sm text-amber-800">Live updates paused: {error.message}. Retrying…</p>}
       <TaskActions taskId={status.id} taskName={status.name} state={status.state} />
+      {status.state !== "finished" && (
+        <SpeedLimitsCard taskId={status.id} limits={status.speedLimits} throttled={status.engine.live?.throttled ?? null} running={status.engine.running} />
+      )}
 
       <div>
         <div role="tablist" aria-label="Task details" className="flex flex-wrap border-b border-slate-200">
@@ -91,7 +97,7 @@ export function TaskStatusPage({ initial, config, initialTab, notice }: { initia
           {tab === "overview" && <OverviewTab status={status} onShowEvents={() => select("events")} />}
           {tab === "events" && <EventsTab taskId={status.id} />}
           {tab === "precheck" && <PrecheckTab taskId={status.id} state={status.state} />}
-          {tab === "configuration" && <ConfigurationTab config={config} />}
+          {tab === "configuration" && <ConfigurationTab taskId={status.id} config={config} keyFilter={status.keyFilter} />}
           {tab === "verification" && <VerificationTab taskId={status.id} configured={configured} synchronizing={status.state === "synchronizing" || status.state === "initializing"} />}
         </div>
       </div>

@@ -5,17 +5,26 @@ import { useState } from "react";
 import { saveInitialSyncAction } from "@/server/actions/save-initial-sync.action";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TDivergencePolicy, TInitialSync } from "@/contracts/task.types";
+import type { TDivergencePolicy, TInitialSync, TSpeedLimits } from "@/contracts/task.types";
+import { SpeedLimitFields, draftOf, readDraft } from "./speed-limit-fields";
 import { DIVERGENCE_POLICY_LEGEND, DIVERGENCE_POLICY_OPTIONS } from "@/contracts/divergence-policy";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";
 
 /** Step 4: what the task copies first, and what a refused or inexact write does. Next runs the precheck. */
-export function InitialSyncForm({ taskId, initial, sourceCluster, initialPolicy }: { taskId: string; initial: TInitialSync; sourceCluster: boolean; initialPolicy: TDivergencePolicy }) {
+export function InitialSyncForm({ taskId, initial, sourceCluster, initialPolicy, initialLimits }: { taskId: string; initial: TInitialSync; sourceCluster: boolean; initialPolicy: TDivergencePolicy; initialLimits: TSpeedLimits }) {
   const router = useRouter();
   const [value, setValue] = useState<TInitialSync>(initial);
   const [policy, setPolicy] = useState<TDivergencePolicy>(initialPolicy);
   const save = useActionMutation(saveInitialSyncAction, { onSuccess: (data) => router.push(data.next) });
+  const [limits, setLimits] = useState(() => draftOf(initialLimits));
+  const [limitErrors, setLimitErrors] = useState<ReturnType<typeof readDraft>["errors"]>({});
+  function submit(direction: "next" | "back") {
+    const read = readDraft(limits);
+    setLimitErrors(read.errors);
+    if (Object.keys(read.errors).length > 0) return;
+    save.mutate({ id: taskId, initialSync: value, onInexact: policy, limits: read.limits, direction });
+  }
   return (
     <div className="space-y-5">
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
@@ -78,21 +87,32 @@ export function InitialSyncForm({ taskId, initial, sourceCluster, initialPolicy 
           hint="A write is refused when the destination answers it with an error (WRONGTYPE, OOM, NOPERM, an unknown module command…); a command cannot be applied exactly when the destination cannot reproduce its effect. Either way it is counted and named on the status page, never only logged."
         />
       </section>
+      <section aria-labelledby="limits-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 sm:p-5">
+        <div>
+          <h3 id="limits-title" className="text-sm font-medium text-slate-800">
+            Speed limits (optional)
+          </h3>
+          <p className="mt-0.5 text-xs text-slate-600">
+            Protect a busy source or a small destination. Leave a field empty for no limit. Limits can be changed while the task runs, from its status page.
+          </p>
+        </div>
+        <SpeedLimitFields idPrefix="wizard" value={limits} onChange={setLimits} errors={limitErrors} />
+      </section>
       <WizardNav
         back={
-          <Button variant="secondary" disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, onInexact: policy, direction: "back" })}>
+          <Button variant="secondary" disabled={save.isPending} onClick={() => submit("back")}>
             Back
           </Button>
         }
         note={
-          save.error && (
+          (save.error || Object.keys(limitErrors).length > 0) && (
             <p role="alert" className="text-red-700">
-              {save.error.message}
+              {save.error?.message ?? "Correct the speed limits: each is a number above 0, or empty for no limit."}
             </p>
           )
         }
       >
-        <Button disabled={save.isPending} onClick={() => save.mutate({ id: taskId, initialSync: value, onInexact: policy, direction: "next" })}>
+        <Button disabled={save.isPending} onClick={() => submit("next")}>
           {save.isPending ? "Saving…" : "Precheck"}
         </Button>
       </WizardNav>

@@ -6,7 +6,8 @@ import { saveObjectsAction } from "@/server/actions/save-objects.action";
 import type { SourceDatabases } from "@/contracts/source-databases.types";
 import { Button } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
-import type { TConflictMode } from "@/contracts/task.types";
+import type { TConflictMode, TKeyFilter } from "@/contracts/task.types";
+import { KeyFilterFields, keyFilterError, patternsOf } from "./key-filter-fields";
 import { DbPicker } from "./db-picker";
 import { RadioGroup } from "./radio-group";
 import { WizardNav } from "./wizard-frame";
@@ -19,7 +20,7 @@ export function ObjectsForm({
   destinationCluster,
 }: {
   taskId: string;
-  initial: { conflictMode: TConflictMode; selectedDbs: number[]; dbMap: Record<string, number> };
+  initial: { conflictMode: TConflictMode; selectedDbs: number[]; dbMap: Record<string, number>; keyFilter: TKeyFilter };
   databases: SourceDatabases;
   destinationCluster: boolean;
 }) {
@@ -28,6 +29,7 @@ export function ObjectsForm({
   const [selected, setSelected] = useState<number[]>(initial.selectedDbs.filter((db) => db < databases.count));
   const [targets, setTargets] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(initial.dbMap).map(([k, v]) => [k, String(v)])));
   const [error, setError] = useState<string | null>(null);
+  const [patterns, setPatterns] = useState({ include: initial.keyFilter.include.join("\n"), exclude: initial.keyFilter.exclude.join("\n") });
   const save = useActionMutation(saveObjectsAction, { onSuccess: (data) => router.push(data.next) });
 
   const targetOf = (db: number) => (destinationCluster ? "0" : (targets[String(db)] ?? String(db)));
@@ -37,10 +39,13 @@ export function ObjectsForm({
   function submit(direction: "next" | "back") {
     if (direction === "next" && selected.length === 0) return setError("Move at least one database to the Selected list.");
     if (mappingErrors.length > 0) return setError(`Enter a destination database number (0-65535) for ${mappingErrors.map((d) => `db${d}`).join(", ")}.`);
+    const keyFilter = { include: patternsOf(patterns.include), exclude: patternsOf(patterns.exclude) };
+    const filterProblem = keyFilterError(keyFilter);
+    if (filterProblem) return setError(filterProblem);
     setError(null);
     const dbMap = Object.fromEntries(selected.map((db) => [String(db), Number(targetOf(db))]));
     save.mutate(
-      { id: taskId, conflictMode, selectedDbs: selected.length ? selected : initial.selectedDbs, dbMap, direction },
+      { id: taskId, conflictMode, selectedDbs: selected.length ? selected : initial.selectedDbs, dbMap, keyFilter, direction },
       { onError: (e) => setError(e.message) },
     );
   }
@@ -71,7 +76,7 @@ export function ObjectsForm({
             Select the objects to be synchronized
           </h3>
           <p className="mt-0.5 text-xs text-slate-600">
-            Mark databases in Available and click Add to Selected (Remove moves them back). You can select only databases as the objects to be synchronized, not single keys.
+            Mark databases in Available and click Add to Selected (Remove moves them back). Narrow the keys of the selected databases with the key filter below.
             {databases.sourceCluster && " A source cluster has only database 0."}
           </p>
           {databases.note && <p className="mt-1 text-xs text-amber-800">{databases.note}</p>}
@@ -86,6 +91,16 @@ export function ObjectsForm({
           }}
         />
       </section>
+
+      <KeyFilterFields
+        taskId={taskId}
+        include={patterns.include}
+        exclude={patterns.exclude}
+        onChange={(next) => {
+          setPatterns(next);
+          setError(null);
+        }}
+      />
 
       {selected.length > 0 && (
         <section aria-labelledby="mapping-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 sm:p-5">

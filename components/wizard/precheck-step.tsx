@@ -9,6 +9,7 @@ import type { PrecheckView } from "@/contracts/precheck-view.types";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useActionMutation } from "@/components/ui/use-action-mutation";
 import { PrecheckResults } from "./precheck-results";
+import { SourceReaderConsent } from "./source-reader-consent";
 import { precheckKey, usePrecheck } from "./use-precheck";
 import { WizardNav } from "./wizard-frame";
 
@@ -28,6 +29,7 @@ export function PrecheckStep({ taskId, initial }: { taskId: string; initial: Pre
         Before a task can start, the precheck verifies connectivity, authentication, versions, permissions, instance modes, conflicting keys, database mapping, memory, eviction policy and the
         replication backlog of both sides. The task can start only when no item failed; warnings do not block it.
       </p>
+      <SourceReaderConsent taskId={taskId} view={view} disabled={running || start.isPending} />
       <PrecheckResults view={view} />
       <WizardNav
         back={

@@ -11,9 +11,9 @@ import { startConsolePrecheck } from "@/server/console/wizard-precheck";
  * Step 4: full + incremental, or incremental only, and what a refused or inexact write does. Next
  * runs the precheck, as the reference's "Precheck" button does.
  */
-export const saveInitialSyncAction = operatorAction(ZConfigureInitialSyncSchema, async ({ id, initialSync, onInexact, direction }, { operator }) => {
+export const saveInitialSyncAction = operatorAction(ZConfigureInitialSyncSchema, async ({ id, initialSync, onInexact, limits, direction }, { operator }) => {
   const task = await configurableTask(id);
-  await updateTask({ id, data: { initialSync, wizardStep: direction === "next" ? 5 : Math.min(task.wizardStep, 4) } });
+  await updateTask({ id, data: { initialSync, ...(limits ? { speedLimits: limits } : {}), wizardStep: direction === "next" ? 5 : Math.min(task.wizardStep, 4) } });
   await mergeTaskOptions({ id, options: { onInexact } });
   if (direction === "next") startConsolePrecheck(id, operator.username);
   return { next: stepPath(id, direction === "next" ? 5 : 3) };

@@ -6,11 +6,15 @@ export interface FlagSpec {
   value: boolean;
   help: string;
   valueName?: string;
+  /** may be given several times: every value is in ParsedArgs.lists (flags holds the last) */
+  repeatable?: boolean;
 }
 
 export interface ParsedArgs {
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
+  /** every value of a repeatable flag, in order */
+  lists?: Record<string, string[]>;
 }
 
 export class UsageError extends Error {
@@ -30,6 +34,7 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   const byName = new Map(all.map((s) => [s.name, s]));
   const flags: ParsedArgs["flags"] = {};
   const positionals: string[] = [];
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -55,14 +60,15 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
       value = argv[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
     }
+    if (spec.repeatable) (lists[name] ??= []).push(value);
     flags[name] = value;
   }
-  return { flags, positionals };
+  return { flags, positionals, lists };
 }
 
 export function formatFlags(specs: FlagSpec[]): string {
   const rows = [...specs, ...COMMON].map((s) => {
-    const left = `  --${s.name}${s.value ? ` ${s.valueName ?? "VALUE"}` : ""}`;
+    const left = `  --${s.name}${s.value ? ` ${s.valueName ?? "VALUE"}` : ""}${s.repeatable ? " …" : ""}`;
     return `${left.padEnd(34)}${s.help}`;
   });
   return rows.join("\n");

@@ -1,6 +1,8 @@
 import { DtsError } from "../errors";
 import { parseDbList, parseDbMap, parseMode, parseRedisUri, type Endpoint } from "../engine/endpoint";
-import { UsageError, type ParsedArgs } from "./args";
+import { UsageError, type FlagSpec, type ParsedArgs } from "./args";
+import { patternProblem, type KeyFilterSpec } from "../engine/filter/key-filter";
+import { limitProblem, type SpeedLimits } from "../engine/limit/speed-limiter";
 import { endpointFromFlags } from "./endpoint-flags";
 
 /**
@@ -58,3 +60,45 @@ export function databaseOptions(args: ParsedArgs): { dbs: number[] | undefined; 
 }
 
 export const CONFLICT_CHOICES = ["intercept", "ignore"] as const;
+
+/** --include GLOB / --exclude GLOB, each repeatable (exclude wins); an empty pattern is a usage error. */
+export function keyFilterOptions(args: ParsedArgs): KeyFilterSpec {
+  const spec: KeyFilterSpec = { include: args.lists?.include ?? [], exclude: args.lists?.exclude ?? [] };
+  for (const [flag, list] of [["include", spec.include], ["exclude", spec.exclude]] as const) {
+    for (const p of list) {
+      const problem = patternProblem(p);
+      if (problem) throw new UsageError(`--${flag}: ${problem}`);
+    }
+  }
+  return spec;
+}
+
+export const KEY_FILTER_FLAGS: FlagSpec[] = [
+  { name: "include", value: true, valueName: "GLOB", repeatable: true, help: "synchronize only keys matching GLOB (Redis MATCH syntax: * ? [..] \\); repeatable" },
+  { name: "exclude", value: true, valueName: "GLOB", repeatable: true, help: "leave out keys matching GLOB, even when an --include matches (exclude wins); repeatable" },
+];
+
+/** --max-keys-per-sec, --max-mb-per-sec, --max-cmds-per-sec: numbers above 0, else a usage error. */
+export function speedLimitOptions(args: ParsedArgs): SpeedLimits {
+  const out: SpeedLimits = {};
+  const read = (flag: string): number | null => {
+    const v = args.flags[flag];
+    if (v === undefined) return null;
+    const problem = limitProblem(`--${flag}`, typeof v === "string" ? v : "");
+    if (problem) throw new UsageError(problem);
+    return Number(v);
+  };
+  const keys = read("max-keys-per-sec");
+  const mb = read("max-mb-per-sec");
+  const cmds = read("max-cmds-per-sec");
+  if (keys !== null) out.keysPerSec = keys;
+  if (mb !== null) out.mbPerSec = mb;
+  if (cmds !== null) out.cmdsPerSec = cmds;
+  return out;
+}
+
+export const SPEED_LIMIT_FLAGS: FlagSpec[] = [
+  { name: "max-keys-per-sec", value: true, valueName: "N", help: "full synchronization: write at most N keys a second" },
+  { name: "max-mb-per-sec", value: true, valueName: "N", help: "full synchronization: write at most N MB (10^6 bytes of values) a second" },
+  { name: "max-cmds-per-sec", value: true, valueName: "N", help: "incremental phase: apply at most N commands a second (the source is still read at full speed into the spool)" },
+];

@@ -6,6 +6,7 @@ import { precheckFailure, precheckInFlight } from "./wizard-precheck";
 import { taskStateOf } from "./wizard-task";
 import { CONFIGURABLE_STATES, isIn } from "@/contracts/task-state-machine";
 import type { PrecheckItemView, PrecheckRunView, PrecheckView } from "@/contracts/precheck-view.types";
+import { ZSourceReaderSchema } from "@/contracts/task.types";
 
 const ITEM_STATUSES = new Set(["pending", "passed", "warning", "failed"]);
 
@@ -44,5 +45,6 @@ export async function precheckView(taskId: string): Promise<PrecheckView | null>
     failure: failure && (!latest || failure.at > latest.startedAt) ? failure.message : null,
     canStart: startBlocked === null,
     startBlocked,
+    sourceReader: ZSourceReaderSchema.catch("psync").parse(task.sourceReader),
   };
 }

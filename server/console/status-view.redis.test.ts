@@ -96,6 +96,9 @@ describe("taskStatusView: refused and inexact writes", () => {
       const running = await view(id);
       expect(running.engine.live?.divergence).toMatchObject({ policy: "skip", refused: 0, inexact: 0 });
       expect(running.divergence).toMatchObject({ from: "engine", refused: 0, inexact: 0 });
+      // the overview's figures are the engine's line, all of them (task-figures.ts)
+      expect(running.figures).toMatchObject({ from: "engine", state: running.engine.live!.state, fullSync: { ...running.engine.live!.fullSync } });
+      expect(running.figures.shards.map((s) => s.source)).toEqual(running.engine.live!.shards.map((s) => s.source));
 
       // the destination refuses INCR on a list: skipped, counted by the engine, its key recorded
       await t.rpush("x", "a");
@@ -119,5 +122,37 @@ describe("taskStatusView: refused and inexact writes", () => {
     const stopped = await view(id);
     expect(stopped.engine.running).toBe(false);
     expect(stopped.divergence).toMatchObject({ from: "records", refused: 1, inexact: 0 });
+    expect(stopped.figures.from).toBe("records");
+    expect(stopped.figures.shards.map((s) => s.source)).toEqual(stopped.checkpoints.map((c) => c.sourceNode));
+  });
+});
+
+describe("taskStatusView: the scan reader (issue 17)", () => {
+  it("a psync task has no label; one the operator consented to (auto) that meets a source refusing PSYNC is labelled while it runs and after", async () => {
+    const plain = await view(await storedTask("replicated"));
+    expect(plain.sourceReader).toEqual({ configured: "psync", inUse: null, label: null });
+
+    const refusing = await startRedis({ config: { "rename-command": ['SYNC ""', 'PSYNC ""'] } });
+    await refusing.client().set("k", "v");
+    const task = await createTask({ name: "scan reader" });
+    await saveEndpoint({ taskId: task.id, role: "source", host: refusing.host, port: refusing.port, mode: "standalone" });
+    await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone" });
+    await updateTask({ id: task.id, data: { selectedDbs: [0], dbMap: { "0": 0 }, wizardStep: 5, conflictMode: "ignore", sourceReader: "auto" } });
+    const before = await view(task.id);
+    expect(before.sourceReader).toEqual({ configured: "auto", inUse: null, label: null });
+    // the precheck runs: PSYNC refused is a warning there, and the engine chooses the scan reader
+    startEngine(task.id);
+    try {
+      await waitFor(async () => (await view(task.id)).engine.live?.state === "synchronizing", 60_000, "the engine synchronizing");
+      const running = await view(task.id);
+      expect(running.sourceReader).toEqual({ configured: "auto", inUse: "scan", label: "best effort: verify before switching" });
+      expect(await target.client().get("k")).toBe("v");
+    } finally {
+      await stopEngine(task.id, "finished");
+    }
+    const stopped = await view(task.id);
+    expect(stopped.engine.running).toBe(false);
+    // known from the scan reader's checkpoint rows once the engine is gone
+    expect(stopped.sourceReader).toEqual({ configured: "auto", inUse: "scan", label: "best effort: verify before switching" });
   });
 });

@@ -1,5 +1,8 @@
 import "server-only";
 import { engineStatus, isEngineRunning } from "@/server/runner/engine-host";
+import { engineMode } from "@/server/runner/engine-mode";
+import { taskStatusFromShards } from "@/server/runner/worker/task-status";
+import { findShardLeases } from "@/server/db/shard-lease/find-shard-leases";
 import { getTask } from "@/server/db/task/get-task";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
@@ -8,10 +11,12 @@ import { countDivergences } from "@/server/db/divergence/count-divergences";
 import { findDivergentKeys } from "@/server/db/divergence/find-divergent-keys";
 import type { TDivergentKeyRow } from "@/contracts/divergence.types";
 import type { DivergenceSummary } from "@/server/engine/sync/divergence";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, SCAN_READER_LABEL, ZKeyFilterSchema, ZSourceReaderSchema, ZSpeedLimitsSchema, ZTaskOptionsSchema, type TDivergencePolicy, type TTaskState } from "@/contracts/task.types";
+import { SCAN_REPLID } from "@/server/engine/sync/source-reader";
 import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
+import { taskFigures } from "./task-figures";
 
 /** divergent keys listed on the status page */
 export const DIVERGENT_KEYS_SHOWN = 10;
@@ -26,12 +31,18 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     countDivergences({ taskId }),
     findDivergentKeys({ taskId, take: DIVERGENT_KEYS_SHOWN }),
   ]);
-  const live = engineStatus(taskId);
-  const running = isEngineRunning(taskId);
+  const mode = engineMode();
+  // workers mode: the shards' status as their workers store it each second (one task, one status)
+  const fromWorkers = mode === "workers" ? await workersStatus(taskId) : null;
+  const live = fromWorkers ? fromWorkers.live : engineStatus(taskId);
+  const running = fromWorkers ? fromWorkers.running : isEngineRunning(taskId);
   const sample = samples[0];
   const policy = parseJsonField(task.options, ZTaskOptionsSchema, {}).onInexact ?? DEFAULT_DIVERGENCE_POLICY;
   const counting = running && live?.divergence ? live.divergence : null;
-  return {
+  const configured = ZSourceReaderSchema.catch("psync").parse(task.sourceReader);
+  // the scan reader leaves checkpoint rows without a stream position (SCAN_REPLID): it ran
+  const inUse = (running ? live?.sourceReader : undefined) ?? (checkpoints.some((c) => c.replid === SCAN_REPLID) ? "scan" : checkpoints.length ? "psync" : null);
+  const view: Omit<TaskStatusView, "figures"> = {
     id: task.id,
     name: task.name,
     regionLabel: task.regionLabel,
@@ -43,21 +54,26 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     finishedAt: task.finishedAt?.toISOString() ?? null,
     wizardStep: task.wizardStep,
     initialSync: task.initialSync,
+    sourceReader: { configured, inUse, label: inUse === "scan" || configured === "scan" ? SCAN_READER_LABEL : null },
     engine: {
+      mode,
       running,
       live: live && {
         state: live.state,
         fullSync: live.fullSync,
-        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase) })),
+        shards: live.shards.map((s) => ({ source: s.source, replid: s.replid, offset: s.offset, appliedOffset: s.appliedOffset, phase: String(s.phase), ...("worker" in s ? { worker: s.worker as string | null, since: (s as { since?: string | null }).since ?? null } : {}) })),
         latencyMs: live.latencyMs,
         opsPerSec: live.opsPerSec,
         error: live.error ?? null,
         warnings: live.warnings ?? [],
         pubsub: live.pubsub ? { forwarded: live.pubsub.forwarded, dropped: live.pubsub.dropped, link: live.pubsub.link, problem: live.pubsub.problem } : null,
         divergence: live.divergence ?? { policy, refused: 0, inexact: 0, shards: [], recent: [] },
+        throttled: live.throttled ?? null,
         updatedAt: new Date(live.updatedAt).toISOString(),
       },
     },
+    speedLimits: parseJsonField(task.speedLimits, ZSpeedLimitsSchema, {}),
+    keyFilter: parseJsonField(task.keyFilter, ZKeyFilterSchema, { include: [], exclude: [] }),
     divergence: {
       policy,
       from: counting ? "engine" : "records",
@@ -73,5 +89,18 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
       : null,
     checkpoints: checkpoints.map((c) => ({ sourceNode: c.sourceNode, replid: c.replid, offset: Number(c.offset), phase: c.phase, updatedAt: c.updatedAt.toISOString() })),
     serverTime: new Date().toISOString(),
+  };
+  return { ...view, figures: taskFigures(view) };
+}
+
+/** The live status put together from the task's shard rows; running while a worker holds one of them. */
+async function workersStatus(taskId: string) {
+  const rows = await findShardLeases({ taskId });
+  const status = await taskStatusFromShards(taskId);
+  if (!status) return null;
+  const statusAt = rows.map((r) => (r.statusAt ? Date.parse(r.statusAt) : 0));
+  return {
+    running: rows.some((r) => r.worker !== null && !r.expired),
+    live: rows.length ? { ...status, live: true, updatedAt: Math.max(...statusAt, 0) || Date.now() } : null,
   };
 }

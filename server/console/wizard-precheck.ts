@@ -4,6 +4,7 @@ import { precheckStoredTask } from "@/server/runner/precheck-stored-task";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { addTaskEvent } from "@/server/db/task-event/add-task-event";
+import { SCAN_REPLID } from "@/server/engine/sync/source-reader";
 
 /**
  * Prechecks started from the console (the wizard's Precheck step, "Precheck Again" on the status
@@ -43,7 +44,8 @@ async function run(taskId: string, operator: string): Promise<void> {
   failures.delete(taskId);
   try {
     // A task that synchronized before finds its own keys on the destination: no conflict (as the engine decides).
-    const resumable = (await getCheckpoints({ taskId })).some((c) => c.phase === "incremental");
+    // (the scan reader's rows say it copied before: it copies again over its own keys)
+    const resumable = (await getCheckpoints({ taskId })).some((c) => c.phase === "incremental" || c.replid === SCAN_REPLID);
     const result = await precheckStoredTask({ taskId, ...(resumable && { conflict: "ignore" as const }) });
     const failed = result.items.filter((i) => i.status === "failed");
     const warnings = result.items.filter((i) => i.status === "warning").length;

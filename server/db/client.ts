@@ -4,6 +4,7 @@ import type { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { ensureMigrated } from "./migrate";
+import { retryWhileBusy } from "./busy-retry";
 import { databaseConfig, type DatabaseConfig } from "./url";
 
 /**
@@ -22,7 +23,7 @@ function createClient(config: DatabaseConfig) {
   // typed as the SQLite one so callers see a single client type.
   const base: BaseClient =
     config.provider === "sqlite"
-      ? new SqliteClient({ adapter: immediateTransactions(new PrismaBetterSqlite3({ url: config.file, timeout: 15_000 })), omit: OMIT })
+      ? new SqliteClient({ adapter: immediateTransactions(new PrismaBetterSqlite3({ url: config.file, timeout: sqliteBusyTimeoutMs() })), omit: OMIT })
       : (new PostgresClient({
           adapter: lazyPg({ connectionString: config.url }, { schema: config.schema }),
           omit: OMIT,
@@ -32,10 +33,17 @@ function createClient(config: DatabaseConfig) {
     query: {
       async $allOperations({ args, query }) {
         await ensureMigrated(config);
-        return query(args);
+        // a statement SQLite refused for its lock changed nothing: it runs again (busy-retry.ts)
+        return config.provider === "sqlite" ? retryWhileBusy(() => query(args)) : query(args);
       },
     },
   });
+}
+
+/** How long one SQLite statement waits for another process's lock before SQLITE_BUSY (then busy-retry.ts retries). */
+function sqliteBusyTimeoutMs(): number {
+  const v = Number(process.env.REDIS_DTS_SQLITE_BUSY_TIMEOUT_MS);
+  return Number.isInteger(v) && v > 0 ? v : 15_000;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { retryWhileBusy } from "./busy-retry";
 import { DtsError, describeError } from "../errors";
 import { readMigrations, type MigrateLog, type MigrateResult } from "./migrations";
 import { migrateSqlite } from "./migrate-sqlite";
@@ -23,30 +24,6 @@ export async function migrateDatabase(config: DatabaseConfig = databaseConfig(),
     log(`database: warning: migration ${name} changed after it was applied; the change is not re-applied`);
   }
   return result;
-}
-
-const BUSY_RETRY_MS = 30_000;
-
-/**
- * SQLite answers some lock conflicts at once with SQLITE_BUSY instead of waiting out the busy timeout
- * (turning a new file to WAL while another process opens it, a WAL recovery): many processes started
- * together on a new store hit it. What failed that way changed nothing and is run again.
- */
-async function retryWhileBusy<T>(fn: () => T): Promise<T> {
-  const deadline = Date.now() + BUSY_RETRY_MS;
-  for (;;) {
-    try {
-      return fn();
-    } catch (err) {
-      if (!isBusy(err) || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 200));
-    }
-  }
-}
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" ? /^SQLITE_(BUSY|LOCKED)/.test(code) : /database is locked/i.test(String(err));
 }
 
 const pending = new Map<string, Promise<MigrateResult>>();

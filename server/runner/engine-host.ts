@@ -5,6 +5,7 @@ import { isAlive, keepTail, processRegistry, readJsonLines, spawnRedisDts, stopP
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { setTaskState } from "../db/task/set-task-state";
 import { findTasks } from "../db/task/find-tasks";
+import { engineMode } from "./engine-mode";
 
 /**
  * The console's side of the engine: one `redis-dts run-task` process per running task. The pages ask
@@ -33,6 +34,8 @@ export function isEngineRunning(taskId: string): boolean {
 
 /** Starts the task's engine process (no-op when it already runs here). */
 export function startEngine(taskId: string, opts: { skipPrecheck?: boolean } = {}): void {
+  // REDIS_DTS_ENGINE=workers: the `redis-dts worker` processes take the task's shards from the database
+  if (engineMode() === "workers") return;
   if (isEngineRunning(taskId)) return;
   const args = ["run-task", "--id", taskId, ...(opts.skipPrecheck ? ["--skip-precheck"] : [])];
   const proc = spawnRedisDts(args, { stdout: "pipe" });
@@ -91,6 +94,7 @@ export async function stopEngine(taskId: string, state: "paused" | "finished"): 
 export async function resumeTasks(): Promise<number> {
   if (g.__redisDtsResumed) return 0;
   g.__redisDtsResumed = true;
+  if (engineMode() === "workers") return 0;
   const tasks = await findTasks({});
   let n = 0;
   for (const t of tasks) {

@@ -27,6 +27,9 @@ export async function precheckStoredTask({ taskId, conflict }: PrecheckStoredTas
     dbs: cfg.dbs,
     dbMap: cfg.dbMap,
     conflict: conflict ?? cfg.conflict,
+    sourceReader: cfg.sourceReader,
+    keyFilter: cfg.keyFilter,
+    limits: cfg.limits,
     taskId,
     otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
   });

@@ -11,11 +11,13 @@ import { getCheckpoints } from "../db/checkpoint/get-checkpoints";
 import { addMetricSample } from "../db/metric/add-metric-sample";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { loadTaskConfig } from "./task-config";
+import { getTaskSpeedLimits } from "../db/task/get-task-speed-limits";
 import { dbSyncStore } from "./db-sync-store";
 import { precheckStoredTask } from "./precheck-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 import { describeLeaseHolder, leaseHolderIsGone, ownLeaseHolder } from "./lease-holder";
 import { keepPruning, retentionSettings } from "./retention";
+import { evaluateTaskAlerts } from "./alerts/evaluate-task-alerts";
 
 export interface RunStoredTaskOptions {
   taskId: string;
@@ -42,6 +44,8 @@ export interface RunStoredTaskOptions {
 }
 
 const LEASE_MS = 30_000;
+/** how often a running task reads its stored speed limits: a change takes effect within this */
+const LIMITS_POLL_MS = 500;
 const owner = ownLeaseHolder();
 
 /**
@@ -71,6 +75,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     opsPerSec: 0,
     warnings: [],
     divergence: { policy: "pause", refused: 0, inexact: 0, shards: [], recent: [] },
+    limits: {},
   };
   try {
     await o.prepare?.();
@@ -87,7 +92,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict });
       if (!result.passed) {
         const failedItems = result.items.filter((i) => i.status === "failed");
-        const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}`).join("; ")}`;
+        // each failed item with its fix: a script reading the status line learns what to do
+        const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`).join("; ")}`;
         store.log("error", message);
         await setTaskState({ id: o.taskId, move: "engine-precheck", state: "precheck_failed", error: { code: "PRECHECK_FAILED", message } });
         const snap = { ...idle, state: "precheck_failed" as const, error: message };
@@ -108,6 +114,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     let lastMetric = 0;
     let lastStatusAt = 0;
     let lastState = "";
+    let alerting = false;
     const report = async () => {
       const snap = task.snapshot();
       // A status at least every second, and at once when the state changes (the operator and
@@ -116,6 +123,14 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       lastState = snap.state;
       lastStatusAt = Date.now();
       o.onStatus?.(snap);
+      // the task's alert rules, once a second, by the process that runs it; in the background, so a slow
+      // database never holds up the status (one evaluation at a time)
+      if (!alerting) {
+        alerting = true;
+        void evaluateTaskAlerts(o.taskId, { state: snap.state, latencyMs: snap.latencyMs, refused: snap.divergence.refused, inexact: snap.divergence.inexact })
+          .catch((err) => store.log("warn", `alert rules not evaluated: ${describeError(err)}`))
+          .finally(() => (alerting = false));
+      }
       if (snap.state !== stored && (snap.state === "synchronizing" || snap.state === "initializing")) {
         stored = snap.state;
         await setTaskState({ id: o.taskId, move: "engine-progress", state: snap.state });
@@ -129,12 +144,21 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     const reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
     const timer = setInterval(reportNow, 100);
     reportNow();
+    // speed limits changed from the status page (or another process) are stored: read every second
+    let limitsRead: Promise<unknown> | null = null;
+    const limitsTimer = setInterval(() => {
+      limitsRead ??= getTaskSpeedLimits({ id: o.taskId })
+        .then((l) => l && task.setLimits(l))
+        .catch(() => {})
+        .finally(() => (limitsRead = null));
+    }, LIMITS_POLL_MS);
     try {
       await task.run();
     } catch {
       // the snapshot carries the error; recorded below
     } finally {
       clearInterval(timer);
+      clearInterval(limitsTimer);
       o.signal.removeEventListener("abort", onAbort);
     }
     const final = task.snapshot();
@@ -153,6 +177,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });
     }
     o.onStatus?.(final);
+    await evaluateTaskAlerts(o.taskId, { state: final.state, latencyMs: null, refused: final.divergence.refused, inexact: final.divergence.inexact }).catch(() => {});
     return final;
   } finally {
     clearInterval(renew);

@@ -7,7 +7,7 @@ import { getTask } from "../db/task/get-task";
 import { getEndpointCredentials } from "../db/endpoint/get-endpoint-credentials";
 import { z } from "zod";
 import { parseJsonField } from "../db/json";
-import { ZTaskOptionsSchema } from "../../contracts/task.types";
+import { ZKeyFilterSchema, ZSpeedLimitsSchema, ZTaskOptionsSchema } from "../../contracts/task.types";
 
 export type { TTaskOptions } from "../../contracts/task.types";
 
@@ -23,6 +23,7 @@ export async function loadTaskConfig(taskId: string, dataDir: string): Promise<S
   const selected = parseJsonField(task.selectedDbs, z.array(z.number().int().min(0)).nullable(), null);
   const map = parseJsonField(task.dbMap, z.record(z.string(), z.number().int().min(0)), {});
   const options = parseJsonField(task.options, ZTaskOptionsSchema, {});
+  const keyFilter = parseJsonField(task.keyFilter, ZKeyFilterSchema, { include: [], exclude: [] });
   return {
     taskId,
     name: task.name,
@@ -36,5 +37,8 @@ export async function loadTaskConfig(taskId: string, dataDir: string): Promise<S
     ignoreFlush: Boolean(options.ignoreFlush),
     onDivergence: options.onInexact ?? "pause",
     spoolDir: path.join(dataDir, "spool", taskId),
+    sourceReader: task.sourceReader === "scan" || task.sourceReader === "auto" ? task.sourceReader : "psync",
+    keyFilter,
+    limits: parseJsonField(task.speedLimits, ZSpeedLimitsSchema, {}),
   };
 }

@@ -72,6 +72,7 @@ export async function verifyStoredTask(o: VerifyStoredTaskOptions): Promise<Comp
       target: cfg.target,
       dbs: cfg.dbs,
       dbMap: cfg.dbMap,
+      keyFilter: cfg.keyFilter,
       mode: o.mode,
       rounds,
       recorded,

@@ -7,6 +7,7 @@ import { deleteTask } from "../db/task/delete-task";
 import { addTaskEvent } from "../db/task-event/add-task-event";
 import { removeStoredTaskKeys } from "../runner/remove-stored-task-keys";
 import { withTaskLease } from "../runner/run-stored-task";
+import { findShardLeases } from "../db/shard-lease/find-shard-leases";
 
 export interface EndStoredTaskOptions {
   name: string;
@@ -24,6 +25,8 @@ export interface EndStoredTaskOptions {
 export async function endStoredTask({ name, how, echo }: EndStoredTaskOptions): Promise<RemoveTaskKeysResult> {
   const task = await findTaskByName({ name });
   if (!task) throw new DtsError("INVALID_CONFIG", `no task named "${name}"`);
+  const onWorkers = (await findShardLeases({ taskId: task.id })).filter((r) => r.worker && !r.expired);
+  if (onWorkers.length > 0) throw new DtsError("CONFLICT", `task "${name}" is being run by workers (${[...new Set(onWorkers.map((r) => r.worker))].join(", ")}); stop it first (redis-dts stop --task ${name})`);
   return withTaskLease(task.id, name, async () => {
     const log = (level: "info" | "warn", message: string) => {
       echo?.(level, message);

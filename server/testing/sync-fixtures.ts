@@ -47,7 +47,7 @@ export function endpointOf(x: RedisNode | RedisClusterHandle, mode: "standalone"
   return parseRedisUri(x.uri, mode);
 }
 
-export async function compareSides(source: Endpoint, target: Endpoint, opts: { dbs?: number[]; dbMap?: Map<number, number>; ttlToleranceMs?: number } = {}): Promise<CompareResult> {
+export async function compareSides(source: Endpoint, target: Endpoint, opts: { dbs?: number[]; dbMap?: Map<number, number>; ttlToleranceMs?: number; keyFilter?: { include: string[]; exclude: string[] } } = {}): Promise<CompareResult> {
   return compare({ source, target, mode: "full", rounds: 3, recheckDelayMs: 300, ...opts });
 }
 

@@ -25,6 +25,10 @@ export interface SyncStatusLine {
   };
   error?: string;
   pubsub?: { forwarded: number; dropped: number; link: string; problem: string | null; node: string | null };
+  sourceReader?: string;
+  limits?: { keysPerSec?: number | null; mbPerSec?: number | null; cmdsPerSec?: number | null };
+  throttled?: string;
+  keyFilter?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CliCommand, CliIO } from "../command";
 import type { ParsedArgs } from "../args";
-import { choice, databaseOptions, endpointOption, noPositionals } from "../options";
+import { KEY_FILTER_FLAGS, choice, databaseOptions, endpointOption, keyFilterOptions, noPositionals } from "../options";
+import type { KeyFilterSpec } from "../../engine/filter/key-filter";
 import { DtsError, describeError } from "../../errors";
 import type { Endpoint } from "../../engine/endpoint";
 import { secretFlagSpecs } from "../endpoint-flags";
@@ -18,6 +19,7 @@ interface Options {
   dbs?: number[];
   dbMap: Map<number, number>;
   mode: CompareMode;
+  keyFilter: KeyFilterSpec;
 }
 
 function parseOptions(args: ParsedArgs, io: CliIO): Options {
@@ -25,7 +27,7 @@ function parseOptions(args: ParsedArgs, io: CliIO): Options {
   const warn = (line: string) => io.stderr.write(`redis-dts compare: ${line}\n`);
   const source = endpointOption(args, "source", warn);
   const target = endpointOption(args, "target", warn);
-  return { source, target, ...databaseOptions(args), mode: choice(args, "mode", ["full", "quick"]) };
+  return { source, target, ...databaseOptions(args), mode: choice(args, "mode", ["full", "quick"]), keyFilter: keyFilterOptions(args) };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -64,7 +66,7 @@ async function runCompare(o: Options, json: boolean, debug: boolean, io: CliIO):
       }
     : undefined;
   try {
-    const result = await compare({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, mode: o.mode, onProgress, signal: io.signal });
+    const result = await compare({ source: o.source, target: o.target, dbs: o.dbs, dbMap: o.dbMap, mode: o.mode, keyFilter: o.keyFilter, onProgress, signal: io.signal });
     if (drawn) io.stderr.write("\r\x1b[2K");
     if (json) {
       const { equal, keys, missing, extra, different, samples } = result;
@@ -87,7 +89,7 @@ const command: CliCommand = {
   summary:
     "Verify that the target holds the source's data: full = every key's type, value and TTL; quick = key sets, types, lengths and TTL presence. " +
     "Differences are checked again after a delay (3 checks) and only those that stay are reported. Exit 0 equal, 1 different, 2 usage error, 3 cannot compare.",
-  usage: "compare --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--mode full|quick] [--json]",
+  usage: "compare --source URI --target URI [--source-mode standalone|cluster] [--target-mode standalone|cluster] [--dbs 0,1] [--db-map 0:0,1:0] [--mode full|quick] [--include GLOB]... [--exclude GLOB]... [--json]",
   flags: [
     { name: "source", value: true, valueName: "URI", help: "source: redis://[user:password@]host:port" },
     { name: "target", value: true, valueName: "URI", help: "destination: redis://[user:password@]host:port" },
@@ -98,6 +100,7 @@ const command: CliCommand = {
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to compare, e.g. 0,1 (default: those holding keys on either side)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination database mapping, e.g. 1:0,2:0" },
     { name: "mode", value: true, valueName: "MODE", help: "full (default) or quick" },
+    ...KEY_FILTER_FLAGS,
     { name: "json", value: false, help: 'print one JSON object {"equal","keys","missing","extra","different","samples":[…]}' },
   ],
   async run(args, io) {

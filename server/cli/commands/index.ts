@@ -20,6 +20,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   "rdb load": { brief: "restore an RDB file into a standalone or cluster destination", load: async () => (await import("./rdb-load")).default },
   finish: { brief: "end a stopped task for good and remove its own keys from both sides", load: async () => (await import("./finish")).default },
   delete: { brief: "remove a stopped task's own keys from both sides, then the task", load: async () => (await import("./delete")).default },
+  worker: { brief: "run shards of the tasks stored in PostgreSQL, shared with every other worker (scale out, fail over)", load: async () => (await import("./worker")).default },
+  status: { brief: "print a stored task's status (the object `sync --json` prints; each shard names its worker)", load: async () => (await import("./status")).default },
+  stop: { brief: "stop a running task: its engines stop after a final checkpoint (paused; `resume` continues)", load: async () => (await import("./stop")).default },
+  resume: { brief: "resume a stopped (paused) task from its checkpoints", load: async () => (await import("./resume")).default },
   "run-task": { brief: "run a task stored by the console", internal: true, load: async () => (await import("./run-task")).default },
   "verify-task": { brief: "verify a task's data for the console", internal: true, load: async () => (await import("./verify-task")).default },
 };

@@ -51,6 +51,20 @@ describe("redis-dts rdb load", () => {
     expect(ignore.code, ignore.stderr).toBe(0);
   });
 
+  it("honours --include / --exclude: keys left out are counted, not written", async () => {
+    const node = await startRedis();
+    const r = await cli(multi, "--target", node.uri, "--exclude", "*second*");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1 keys written, 0 skipped as expired, 1 left out by the key filter, /);
+    expect(await node.client().get("key_in_zeroth_database")).toBe("zero");
+    const c = node.client();
+    await c.select(2);
+    expect(await c.exists("key_in_second_database")).toBe(0);
+    const empty = await cli(multi, "--target", node.uri, "--include", "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim()).toMatch(/^redis-dts rdb load: --include: a key filter pattern cannot be empty/);
+  });
+
   it("skips expired keys and counts them; maps databases", async () => {
     const node = await startRedis();
     const r = await cli(corpusFile("keys_with_expiry.rdb").path, "--target", node.uri, "--conflict", "ignore");

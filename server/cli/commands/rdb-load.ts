@@ -1,6 +1,7 @@
 import { UsageError } from "../args";
 import type { CliCommand, CliIO } from "../command";
-import { CONFLICT_CHOICES, choice, databaseOptions, endpointOption } from "../options";
+import { CONFLICT_CHOICES, KEY_FILTER_FLAGS, choice, databaseOptions, endpointOption, keyFilterOptions } from "../options";
+import { keyFilterOf } from "../../engine/filter/key-filter";
 import { secretFlagSpecs } from "../endpoint-flags";
 import { DtsError, describeError } from "../../errors";
 import { clusterDbError } from "../../engine/loader/loader";
@@ -28,7 +29,7 @@ inexactly); --skip-unsupported accepts them (still named on stderr, exit 0).`;
 const command: CliCommand = {
   name: "rdb load",
   summary: SUMMARY,
-  usage: "rdb load FILE --target URI [--target-mode standalone|cluster] [--conflict intercept|ignore] [--dbs 0,1] [--db-map 1:0] [--skip-unsupported] [--no-verify]",
+  usage: "rdb load FILE --target URI [--target-mode standalone|cluster] [--conflict intercept|ignore] [--dbs 0,1] [--db-map 1:0] [--include GLOB]... [--exclude GLOB]... [--skip-unsupported] [--no-verify]",
   flags: [
     { name: "target", value: true, valueName: "URI", help: "redis://[user:password@]host:port of the destination" },
     { name: "target-mode", value: true, valueName: "MODE", help: "standalone (default) or cluster" },
@@ -36,6 +37,7 @@ const command: CliCommand = {
     { name: "conflict", value: true, valueName: "POLICY", help: "intercept (default: existing keys are errors) or ignore (overwrite)" },
     { name: "dbs", value: true, valueName: "LIST", help: "source databases to load, e.g. 0,1 (default: all)" },
     { name: "db-map", value: true, valueName: "MAP", help: "source:destination databases, e.g. 1:0,2:0" },
+    ...KEY_FILTER_FLAGS,
     { name: "no-verify", value: false, help: "do not read the whole file (structure, checksum) before writing: for a file known good" },
     { name: "skip-unsupported", value: false, help: "exit 0 although keys or items were not written (refused, module types, functions, inexact values); they are still named" },
   ],
@@ -46,6 +48,7 @@ const command: CliCommand = {
     const target = endpointOption(args, "target", (line) => io.stderr.write(`redis-dts rdb load: ${line}\n`));
     const conflict = choice(args, "conflict", CONFLICT_CHOICES);
     const { dbs, dbMap } = databaseOptions(args);
+    const filter = keyFilterOf(keyFilterOptions(args));
 
     const started = Date.now();
     if (!args.flags["no-verify"]) {
@@ -91,6 +94,7 @@ const command: CliCommand = {
         conflict,
         dbs,
         dbMap,
+        ...(filter ? { keyIncluded: (k: Buffer) => filter.keyIncluded(k) } : {}),
         onIssue: (i) => {
           if (i.kind === "inexact") inexact++;
           if (i.kind === "module" || i.kind === "inexact" || i.kind === "refused") warn(`warning: ${i.message}`);
@@ -112,6 +116,7 @@ const command: CliCommand = {
     io.stdout.write(
       `${stats.written} keys written, ${stats.skippedExpired} skipped as expired` +
         (stats.skippedDb ? `, ${stats.skippedDb} in databases left out` : "") +
+        (stats.skippedFilter ? `, ${stats.skippedFilter} left out by the key filter` : "") +
         (modules.length ? `, module values not written: ${modules.join(", ")}` : "") +
         (stats.functions ? `, ${stats.functions} function libraries` : "") +
         `, ${formatBytes(stats.bytes)} in ${seconds.toFixed(2)} s (${Math.round(stats.written / Math.max(seconds, 0.001))} keys/s)\n`,

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../client";
 import { toJsonField } from "../json";
-import type { TConflictMode, TDbMap, TInitialSync } from "../../../contracts/task.types";
+import type { TConflictMode, TDbMap, TInitialSync, TKeyFilter, TSourceReader, TSpeedLimits } from "../../../contracts/task.types";
 
 export interface UpdateTaskOptions {
   id: string;
@@ -13,7 +13,10 @@ export interface UpdateTaskOptions {
     selectedDbs?: number[];
     dbMap?: TDbMap;
     initialSync?: TInitialSync;
+    sourceReader?: TSourceReader;
     options?: Record<string, unknown>;
+    keyFilter?: TKeyFilter;
+    speedLimits?: TSpeedLimits;
   };
 }
 
@@ -22,7 +25,7 @@ export interface UpdateTaskOptions {
  * does not exist.
  */
 export async function updateTask({ id, data }: UpdateTaskOptions) {
-  const { selectedDbs, dbMap, options, ...plain } = data;
+  const { selectedDbs, dbMap, options, keyFilter, speedLimits, ...plain } = data;
   const result = await getDb().task.updateMany({
     where: { id },
     data: {
@@ -30,6 +33,8 @@ export async function updateTask({ id, data }: UpdateTaskOptions) {
       ...(selectedDbs !== undefined && { selectedDbs: toJsonField([...new Set(selectedDbs)].sort((a, b) => a - b)) }),
       ...(dbMap !== undefined && { dbMap: toJsonField(dbMap) }),
       ...(options !== undefined && { options: toJsonField(options) }),
+      ...(keyFilter !== undefined && { keyFilter: toJsonField(keyFilter) }),
+      ...(speedLimits !== undefined && { speedLimits: toJsonField(speedLimits) }),
     },
   });
   if (result.count === 0) return null;

@@ -20,6 +20,8 @@ export interface ApplyTarget {
   nodeOf(key: Buffer | null): string;
   /** Resolves when every queued write has been acknowledged. */
   drained(): Promise<void>;
+  /** Resolves once every write tagged `tag` or lower is acknowledged (optional: drained() stands in). */
+  acknowledgedPast?(tag: number): Promise<void>;
   /** Resolves when the writer accepts writes again. */
   ready(): Promise<void>;
 }

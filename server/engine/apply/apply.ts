@@ -12,6 +12,8 @@ import { WRITE_REPLAY_SAFE, WRITE_REPLAYED } from "../writer/types";
 import { clearShard } from "./clear-shard";
 import type { ShardLibraries } from "../loader/function-libraries";
 import { applyLibraryCommand } from "./apply-functions";
+import type { Throttle } from "../limit/speed-limiter";
+import type { ImportOutcome, MigrationLedger } from "./migration-ledger";
 
 /** One command of the replication stream, as the source reader hands it over. */
 export interface CommandEntry {
@@ -70,6 +72,10 @@ export interface ApplyFence {
 export interface ApplyShared {
   /** the destination's Functions libraries (null: FUNCTION commands are broadcast as they come) */
   functions: ShardLibraries | null;
+  /** the task's commands/s limit (../limit): each command takes one; absent: unlimited */
+  throttle?: Throttle;
+  /** keys moving between the masters of a resharded source cluster, and this stream's shard (migration-ledger.ts) */
+  migrations?: { ledger: MigrationLedger; shard: string } | null;
 }
 
 /** a planned write with its id (fencing only): `offset` of its source command, `sub` its index among that command's writes */
@@ -109,6 +115,8 @@ export class Applier {
   private replayUntil = -1;
   /** the framed writes (MULTI, writes…, EXEC) of recent transactions by tag, for refusals inside them */
   private readonly txMemory = new Map<number, Buffer[][]>();
+  /** set by plan() for a RESTORE-ASKING: when it may be sent (migration-ledger.ts) */
+  private migrationWait: Promise<ImportOutcome> | null = null;
   /** one mutable context: its receive time changes per command (no object per command) */
   private readonly ctx: PlanContext;
 
@@ -147,6 +155,11 @@ export class Applier {
     this.replayUntil = until;
   }
 
+  /** The source master's slots changed (resharding): its FLUSHALL empties these. */
+  setSourceSlots(slots: Array<[number, number]>): void {
+    this.ctx.sourceSlots = slots;
+  }
+
   /** After a pause at a refused write: the commands before `offset` were all answered; skip them. */
   skipUntil(offset: number): void {
     this.skipBelow = offset;
@@ -158,6 +171,15 @@ export class Applier {
   }
 
   apply(e: CommandEntry): Promise<void> | null {
+    const applied = this.applyOne(e);
+    const t = this.shared.throttle;
+    if (!t || t.take(1)) return applied;
+    // over the commands/s limit: the caller waits (the source is still read into the spool)
+    const wait = t.ready();
+    return applied ? applied.then(() => wait) : wait;
+  }
+
+  private applyOne(e: CommandEntry): Promise<void> | null {
     const name = commandName(e.argv[0]);
     if (name === "multi") {
       this.tx = [];
@@ -189,7 +211,20 @@ export class Applier {
     if (name === "function" && this.shared.functions) return this.run(this.planFunction(e), e.start, e.end);
     const keys = this.ctx.learned?.pending(name, e.argv) ? this.keysFirst([e]) : null;
     if (keys) return keys.then(() => this.run(this.plan(e, name), e.start, e.end, e) ?? undefined);
-    return this.run(this.plan(e, name), e.start, e.end, e);
+    const steps = this.plan(e, name);
+    const moved = this.takeMigrationWait();
+    if (moved) return moved.then(() => this.run(steps, e.start, e.end, e) ?? undefined);
+    return this.run(steps, e.start, e.end, e);
+  }
+
+  /** the RESTORE-ASKING just planned waits for the exporter's DEL (migration-ledger.ts) */
+  private takeMigrationWait(): Promise<void> | null {
+    const w = this.migrationWait;
+    if (!w) return null;
+    this.migrationWait = null;
+    return w.then((outcome) => {
+      if (outcome === "alone") this.events.info("a key imported by a source master (RESTORE-ASKING, resharding) was applied without the exporting master's DEL within 10 s (MIGRATE … COPY, or streams that far apart); run a data verification to confirm");
+    });
   }
 
   /** Commands whose keys only the destination can tell (module commands with movable keys) ask it first. */
@@ -243,8 +278,15 @@ export class Applier {
         name = "eval";
       }
     }
+    if (name === "restore-asking" || (name === "del" && this.shared.migrations)) {
+      argv = this.migrated(name, argv, e.db, e.start);
+      if (argv.length < 2) return [];
+      name = commandName(argv[0]);
+    }
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
+    const m = this.shared.migrations;
+    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(m.shard, e.db, s.key);
     for (const s of steps) if (s.kind === "report" || s.kind === "emulate") s.source = e;
     if (this.fence) {
       let sub = 0;
@@ -293,6 +335,24 @@ export class Applier {
     }
     const echo = tag < this.replayUntil ? WRITE_REPLAYED : 0;
     return batch.add(step.db, step.argv, raw, tag, id, echo) ? "queued" : "full";
+  }
+
+  /**
+   * The halves of a key moved by MIGRATE between source masters (migration-ledger.ts): the importer's
+   * RESTORE-ASKING overwrites what the destination holds already; the exporter's DEL leaves out
+   * the keys another master imported.
+   */
+  private migrated(name: string, argv: Buffer[], db: number, tag: number): Buffer[] {
+    const m = this.shared.migrations;
+    if (name === "restore-asking") {
+      if (argv.length < 4) return argv;
+      if (m) this.migrationWait = m.ledger.noteImport(m.shard, db, argv[1]);
+      const replace = argv.slice(4).some((a) => a.length === 7 && a.toString().toLowerCase() === "replace");
+      return [b("RESTORE"), ...argv.slice(1), ...(replace ? [] : [b("REPLACE")])];
+    }
+    const out = this.out;
+    const skip = m!.ledger.filterDelete(m!.shard, db, argv.slice(1), () => (out.acknowledgedPast ? out.acknowledgedPast(tag) : out.drained()));
+    return skip ? argv.filter((_, i) => i === 0 || !skip.has(i - 1)) : argv;
   }
 
   /** Scripts seen in EVAL and SCRIPT LOAD, so a later EVALSHA can be sent as EVAL. */
@@ -411,7 +471,12 @@ export class Applier {
     // (PUBLISH delivered twice, moves of keys the flush removed reported as divergences). With the
     // checkpoint stored here, a replay starts at this flush.
     if (this.fence && this.events.settled) await this.events.settled();
-    if (step.slots === null) {
+    const filter = this.ctx.filter?.active ? this.ctx.filter : null;
+    if (filter) {
+      // under a key filter the source's flush removed the included keys; the destination's other
+      // keys are outside the task (the operator's) and stay: SCAN + UNLINK of the included ones
+      await clearShard(this.control(), [step.db], step.slots ?? [], { keepOwnKeys: true, only: (k) => filter.keyIncluded(k) });
+    } else if (step.slots === null) {
       if (!this.out.broadcast(step.db, step.argv, tag, this.fence ? 0 : WRITE_REPLAY_SAFE)) await this.out.ready();
     } else {
       await clearShard(this.control(), [step.db], step.slots, { keepOwnKeys: true });
@@ -458,7 +523,9 @@ export class Applier {
       if (this.stopped) return;
       this.remember(commandName(e.argv[0]), e.argv);
       await this.keysFirst([e]);
-      await this.run(this.plan(e), tag, e.end);
+      const steps = this.plan(e);
+      await this.takeMigrationWait();
+      await this.run(steps, tag, e.end);
     }
   }
 
@@ -475,6 +542,8 @@ export class Applier {
       const name = commandName(e.argv[0]);
       this.remember(name, e.argv);
       for (const s of name === "function" && this.shared.functions ? this.planFunction(e) : this.plan(e, name)) steps.push(s);
+      // a transaction is not where MIGRATE's halves come from: its RESTORE-ASKING goes as it is
+      this.migrationWait = null;
     }
     const writes = steps.filter((s): s is Extract<Planned, { kind: "write" }> => s.kind === "write");
     if (writes.length !== steps.length) {

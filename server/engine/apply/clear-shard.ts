@@ -7,9 +7,10 @@ import { isOwnKey, isTaskKey } from "../own-keys";
  * is run again (the keys an earlier attempt wrote must go: a key deleted on the source in between
  * would otherwise survive; only in "Pre-check and Intercept" mode, where the mapped databases held
  * nothing of their own at the start), and for a FLUSHALL/FLUSHDB of one master of a source cluster,
- * which emptied only that master's slots. `slots` empty = every key.
+ * which emptied only that master's slots, and for a flush under a key filter (`only`: the keys the
+ * filter includes; the others are the operator's and stay). `slots` empty = every key.
  */
-export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>, opts: { keepOwnKeys?: boolean; taskId?: string } = {}): Promise<number> {
+export async function clearShard(control: Redis | Cluster, destDbs: number[], slots: Array<[number, number]>, opts: { keepOwnKeys?: boolean; taskId?: string; only?: (key: Buffer) => boolean } = {}): Promise<number> {
   // A cluster client lists its nodes only once it has loaded the slot map.
   if ("nodes" in control && control.status !== "ready") await new Promise((r) => control.once("ready", r));
   const nodes: Redis[] = "nodes" in control ? (control as Cluster).nodes("master") : [control as Redis];
@@ -24,7 +25,7 @@ export async function clearShard(control: Redis | Cluster, destDbs: number[], sl
           const [next, keys] = (await conn.scanBuffer(cursor, "COUNT", 1000)) as unknown as [Buffer, Buffer[]];
           cursor = next.toString();
           // own keys: all kept (a flush), or those of other tasks (the precheck let them be: never touched)
-          const mine = keys.filter((k) => (slots.length === 0 || inSlots(calculateSlot(k), slots)) && !(isOwnKey(k) && (opts.keepOwnKeys || (opts.taskId !== undefined && !isTaskKey(k, opts.taskId)))));
+          const mine = keys.filter((k) => (slots.length === 0 || inSlots(calculateSlot(k), slots)) && (!opts.only || opts.only(k)) && !(isOwnKey(k) && (opts.keepOwnKeys || (opts.taskId !== undefined && !isTaskKey(k, opts.taskId)))));
           // One UNLINK per key: keys of one batch may span slots.
           if (mine.length) {
             const p = conn.pipeline();

@@ -4,6 +4,7 @@ import { planCommand, type PlanContext, type Step } from "./plan-command";
 import { CommandKeys } from "../commands/command-keys";
 import { parseCommandTable } from "../commands/key-specs";
 import redis70 from "../commands/fixtures/command-info.redis-7.0.json";
+import { KeyFilter } from "../filter/key-filter";
 
 const argv = (...a: (string | number)[]) => a.map((x) => Buffer.from(String(x)));
 const text = (steps: Step[]) =>
@@ -115,5 +116,37 @@ describe("planCommand", () => {
     // FILL's keys only the server knows; with no server to ask, a cluster cannot route it
     expect(planCommand(argv("DTSTYPE.FILL", "v", "a", "b"), 0, c)).toMatchObject([{ kind: "report", inexact: true }]);
     expect(planCommand(argv("DTSTYPE.FILL", "v", "a", "b"), 0, ctx({ learned }))).toMatchObject([{ kind: "write", key: null }]);
+  });
+});
+
+describe("planCommand under a key filter", () => {
+  const filter = new KeyFilter({ include: ["in:*"], exclude: ["*:skip"] });
+  const f = (over: Partial<PlanContext> = {}) => ctx({ filter, ...over });
+
+  it("drops commands of excluded keys and keeps those of included keys", () => {
+    expect(planCommand(argv("SET", "out:1", "v"), 0, f())).toEqual([]);
+    expect(planCommand(argv("SET", "in:1:skip", "v"), 0, f())).toEqual([]);
+    expect(text(planCommand(argv("SET", "in:1", "v"), 0, f()))).toEqual([{ kind: "write", db: 0, argv: "SET in:1 v" }]);
+  });
+
+  it("splits DEL and MSETNX to the included keys, then by slot on a cluster destination", () => {
+    const steps = text(planCommand(argv("DEL", "in:a", "out:b", "in:c"), 0, f({ cluster: true, mapDb: () => 0 })));
+    expect(steps.map((s) => s.argv).sort()).toEqual(["DEL in:a", "DEL in:c"]);
+    expect(text(planCommand(argv("MSETNX", "out:a", 1, "in:b", 2), 0, f()))).toEqual([{ kind: "write", db: 0, argv: "MSET in:b 2" }]);
+  });
+
+  it("reports commands that tie included keys to excluded ones, SWAPDB, and commands whose keys are unknown", () => {
+    for (const cmd of [argv("RENAME", "in:a", "out:a"), argv("SMOVE", "out:s", "in:s", "m"), argv("SUNIONSTORE", "in:u", "out:a", "in:b"), argv("SWAPDB", 0, 1), argv("SOMEMODULE.CMD", "in:a")]) {
+      const steps = planCommand(cmd, 0, f());
+      expect(steps.map((s) => s.kind), cmd.join(" ")).toEqual(["report"]);
+    }
+  });
+
+  it("never filters out the product's own keys", () => {
+    expect(text(planCommand(argv("SET", "DTS_REDIS_TIMESTAMP_HEARTBEAT:t:{1}", 1), 0, f()))).toEqual([{ kind: "write", db: 0, argv: "SET DTS_REDIS_TIMESTAMP_HEARTBEAT:t:{1} 1" }]);
+  });
+
+  it("empties only included keys on FLUSHALL (the apply stage scans for them: the flush step is the same)", () => {
+    expect(planCommand(argv("FLUSHALL"), 0, f()).map((s) => s.kind)).toEqual(["flush", "flush"]);
   });
 });

@@ -2,6 +2,8 @@ import calculateSlot from "cluster-key-slot";
 import { COMMAND_SPECS, KEYLESS, commandName, keyIndicesOf, type LearnedCommands, type StoreLayout } from "../commands/command-spec";
 import { sortNeedsOtherKeys } from "../commands/keyword-keys";
 import { absoluteExpiry } from "./expiry";
+import type { KeyFilter } from "../filter/key-filter";
+import { filterCommand } from "../filter/plan-filter";
 
 /**
  * Turns one replicated command of source database `db` into what the destination must run.
@@ -45,6 +47,11 @@ export interface PlanContext {
   receivedAt: number;
   /** where the keys of commands outside the table are, as the servers report them (../commands/command-keys.ts) */
   learned?: LearnedCommands;
+  /**
+   * the task's key filter (../filter): commands of excluded keys are dropped, multi-key ones split
+   * where exact, and reported when they tie included keys to excluded ones; null: every key
+   */
+  filter?: KeyFilter | null;
 }
 
 const b = (s: string | number) => Buffer.from(String(s));
@@ -52,18 +59,40 @@ const b = (s: string | number) => Buffer.from(String(s));
 export function planCommand(argv: Buffer[], db: number, ctx: PlanContext, name = commandName(argv[0])): Step[] {
   const dest = ctx.mapDb(db);
   if (KEYLESS.has(name)) return planKeyless(name, argv, db, dest, ctx);
+  const filter = ctx.filter?.active ? ctx.filter : null;
+  if (filter && (name === "move" || name === "copy")) {
+    const f = filterCommand(filter, name, argv, name === "move" ? [1] : [1, 2]);
+    if (f.kind === "drop") return [];
+    if (f.kind === "mixed") return [{ kind: "report", message: f.message, keys: f.keys, inexact: true }];
+  }
   if (name === "move") return planMove(argv, db, dest, ctx);
   if (dest === undefined) return [];
   if (name === "copy") return planCopy(argv, db, dest, ctx);
 
   const spec = COMMAND_SPECS.get(name) ?? ctx.learned?.get(name);
-  const out = absoluteExpiry(name, argv, ctx.receivedAt);
-  if (!spec) return [{ kind: "write", db: dest, argv: out, key: null }];
+  let out = absoluteExpiry(name, argv, ctx.receivedAt);
+  if (!spec) {
+    if (filter) return [{ kind: "report", message: `${name.toUpperCase()}: where its keys are is unknown, so the key filter cannot be applied to it`, keys: [], inexact: true }];
+    return [{ kind: "write", db: dest, argv: out, key: null }];
+  }
   let idx: number[] | null;
   try {
     idx = keyIndicesOf(spec, out);
   } catch (err) {
     return [{ kind: "report", message: (err as Error).message, keys: [], inexact: true }];
+  }
+  if (filter && idx === null) {
+    return [{ kind: "report", message: `${name.toUpperCase()}: the destination did not say where its keys are (COMMAND GETKEYS), so the key filter cannot be applied to it`, keys: [], inexact: true }];
+  }
+  if (filter && idx !== null && idx.length > 0) {
+    const f = filterCommand(filter, name, out, idx);
+    if (f.kind === "drop") return [];
+    if (f.kind === "mixed") return [{ kind: "report", message: f.message, keys: f.keys, inexact: true }];
+    if (f.kind === "split") {
+      out = f.argv;
+      idx = keyIndicesOf(spec, out);
+      if (idx === null) return [];
+    }
   }
   if (idx === null) {
     // only the server can say where this call's keys are, and it could not be asked: any node of a standalone will do
@@ -178,6 +207,8 @@ function planSwapdb(argv: Buffer[], ctx: PlanContext): Step[] {
   const [a, c] = [Number(argv[1]?.toString()), Number(argv[2]?.toString())];
   const [ma, mc] = [ctx.mapDb(a), ctx.mapDb(c)];
   if (ma === undefined && mc === undefined) return [];
+  // the destination's databases also hold keys outside the filter, which the swap would move too
+  if (ctx.filter?.active) return [{ kind: "report", message: `SWAPDB ${a} ${c} cannot be applied exactly with a key filter (it would swap keys outside the filter too)`, keys: [], inexact: true }];
   if (!ctx.cluster && ma !== undefined && mc !== undefined && !ctx.merged(ma) && !ctx.merged(mc)) {
     return ma === mc ? [] : [{ kind: "write", db: ma, argv: [argv[0], b(ma), b(mc)], key: null }];
   }

@@ -10,7 +10,11 @@ export interface LearnOptions {
   source: Endpoint;
   /** a control client of the destination (routes by key on a cluster) */
   target: () => Redis | Cluster;
-  /** the destination is a cluster: only then does routing need a call's keys */
+  /**
+   * every call's keys are needed: a cluster destination routes by them, a key filter tests them;
+   * otherwise (a standalone destination, no filter) a call whose keys only the server can tell is
+   * sent as it is
+   */
   cluster: boolean;
   log(level: "info" | "warn", message: string): void;
 }

@@ -1,6 +1,7 @@
 import { printable } from "../values/printable";
 import { openSide, sideFailure, type Side } from "./side";
 import { scanKeys } from "./scan-keys";
+import { keyFilterOf } from "../filter/key-filter";
 import { checkSourceKeys, checkTargetKeys, type CheckContext, type Finding } from "./check-keys";
 import { RecheckQueue, cancelled, sleep } from "./recheck-queue";
 import { checkRecorded } from "./check-recorded";
@@ -19,6 +20,8 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 500));
   const maxSamples = Math.max(0, opts.maxSamples ?? 1000);
   const signal = opts.signal;
+  const filter = keyFilterOf(opts.keyFilter);
+  const keyIncluded = filter ? (k: Buffer) => filter.keyIncluded(k) : undefined;
   let source: Side | undefined;
   let target: Side | undefined;
   try {
@@ -93,7 +96,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
 
     emit("source", true);
     for (const db of sourceDbs) {
-      for await (const keys of scanKeys(await source.scanClients(db), batchSize, signal, (e) => sideFailure("source", e))) {
+      for await (const keys of scanKeys(await source.scanClients(db), batchSize, signal, (e) => sideFailure("source", e), keyIncluded)) {
         await queue.serviceDue();
         await queue.waitForRoom();
         queue.add("source", db, await checkSourceKeys(ctx, db, keys), 1);
@@ -103,7 +106,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     }
     emit("target", true);
     for (const db of targetDbs) {
-      for await (const keys of scanKeys(await target.scanClients(db), batchSize, signal, (e) => sideFailure("target", e))) {
+      for await (const keys of scanKeys(await target.scanClients(db), batchSize, signal, (e) => sideFailure("target", e), keyIncluded)) {
         await queue.serviceDue();
         await queue.waitForRoom();
         queue.add("target", db, await checkTargetKeys(ctx, db, keys), 1);

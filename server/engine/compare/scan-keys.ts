@@ -7,7 +7,7 @@ import { isOwnKey } from "../own-keys";
  * server keeps no state and we keep one batch, so memory does not grow with the keyspace. SCAN
  * may return a key twice while the server rehashes; such a key is simply checked twice.
  */
-export async function* scanKeys(clients: CommandRunner[], batchSize: number, signal?: AbortSignal, explain: (err: unknown) => Error = (e) => e as Error): AsyncGenerator<Buffer[]> {
+export async function* scanKeys(clients: CommandRunner[], batchSize: number, signal?: AbortSignal, explain: (err: unknown) => Error = (e) => e as Error, keyIncluded?: (key: Buffer) => boolean): AsyncGenerator<Buffer[]> {
   let batch: Buffer[] = [];
   for (const client of clients) {
     let cursor = "0";
@@ -18,7 +18,8 @@ export async function* scanKeys(clients: CommandRunner[], batchSize: number, sig
       for (const k of asArray(keys, "SCAN")) {
         const key = asBuffer(k, "SCAN");
         // redis-dts's own keys (heartbeats, fences, temporary keys) are neither missing nor extra
-        if (!isOwnKey(key)) batch.push(key);
+        // nor are keys the task's key filter leaves out (`keyIncluded`)
+        if (!isOwnKey(key) && (!keyIncluded || keyIncluded(key))) batch.push(key);
       }
       if (batch.length >= batchSize) {
         yield batch;

@@ -1,4 +1,5 @@
 import type { Endpoint } from "../endpoint";
+import type { KeyFilterSpec } from "../filter/key-filter";
 
 /** The shape of one verification: what the CLI, the console tab and the API share. */
 
@@ -14,6 +15,8 @@ export interface CompareOptions {
   dbs?: number[];
   /** source database → target database (default: the same number; 0 for a cluster target) */
   dbMap?: Map<number, number>;
+  /** the task's key filter: only the keys it includes are compared, on both sides */
+  keyFilter?: KeyFilterSpec;
   /** full: type, value and TTL of every key; quick: key sets, types, lengths and TTL presence */
   mode: CompareMode;
   /** compare the function libraries of every master too (default true) */

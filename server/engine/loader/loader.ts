@@ -46,7 +46,7 @@ interface TypedRun {
  * the writer's watermark says which keys are acknowledged.
  */
 export class RdbLoader {
-  readonly stats: LoadStats = { keys: 0, ownKeys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, conflicts: 0, failed: 0, modules: {}, modulesRefused: {}, functions: 0, bytes: 0, issues: [] };
+  readonly stats: LoadStats = { keys: 0, ownKeys: 0, written: 0, restored: 0, typed: 0, skippedExpired: 0, skippedDb: 0, skippedFilter: 0, conflicts: 0, failed: 0, modules: {}, modulesRefused: {}, functions: 0, bytes: 0, issues: [] };
   readonly caps: DestinationCapabilities;
   private readonly dbs: Set<number> | null;
   private readonly dbMap: Map<number, number>;
@@ -132,12 +132,19 @@ export class RdbLoader {
       default:
         break;
     }
-    return this.running === null && !this.writer.full;
+    return this.running === null && !this.writer.full && !this.throttled;
   }
+
+  /** the speed limit ran out: the producer waits for it (ready()) */
+  private throttled = false;
 
   /** Resolves when push() may be called again (writer has room, a big key is fully sent). */
   async ready(): Promise<void> {
     this.strings?.close();
+    if (this.throttled) {
+      this.throttled = false;
+      await this.opts.throttle!.ready();
+    }
     for (;;) {
       if (this.writer.full) await this.writer.ready();
       if (this.running && !this.continueRunning()) continue;
@@ -172,6 +179,10 @@ export class RdbLoader {
       s.skippedDb++;
       return;
     }
+    if (!own && this.opts.keyIncluded && !this.opts.keyIncluded(e.key)) {
+      s.skippedFilter++;
+      return;
+    }
     if (own) s.ownKeys++;
     const db = this.dbMap.get(e.db) ?? e.db;
     if (this.writer.mode === "cluster" && db !== 0) throw clusterDbError(e.db, db);
@@ -185,6 +196,7 @@ export class RdbLoader {
     const tag = ++this.tag;
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
+    if (this.opts.throttle && !this.opts.throttle.take(1, size)) this.throttled = true;
     const plain = this.strings && !own && size <= this.typedAbove ? StringBatch.plainValue(e, this.hints) : null;
     if (plain) {
       s.restored++;

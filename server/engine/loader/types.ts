@@ -29,6 +29,13 @@ export interface LoaderOptions {
   functions?: ShardLibraries | null;
   /** issues kept in the summary (default 20); all of them are counted */
   keepIssues?: number;
+  /** the task's key filter (../filter): keys it excludes are not written (counted in skippedFilter) */
+  keyIncluded?(key: Buffer): boolean;
+  /**
+   * the task's speed limit (../limit): asked for each key written with its serialized size; false
+   * makes push() ask the producer to wait until `throttle.ready()`
+   */
+  throttle?: { take(keys: number, bytes: number): boolean; ready(): Promise<void> };
   /** the clock deciding what is already expired (default Date.now) */
   now?: () => number;
 }
@@ -60,6 +67,8 @@ export interface LoadStats {
   skippedExpired: number;
   /** keys of databases left out with --dbs */
   skippedDb: number;
+  /** keys the task's key filter excludes (not written) */
+  skippedFilter: number;
   conflicts: number;
   /** keys the destination refused for another reason */
   failed: number;

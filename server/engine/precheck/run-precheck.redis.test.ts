@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const portOf = (s: net.Server | http.Server) => (s.address() as net.AddressInfo).port;
-const DEPENDENT_ON_SOURCE = ["source_auth", "source_version", "target_version", "source_psync", "source_mode", "db_mapping", "source_backlog", "same_deployment", "heartbeat", "target_capacity", "conflict", "modules"] as const;
+const DEPENDENT_ON_SOURCE = ["source_auth", "source_version", "target_version", "source_psync", "source_mode", "db_mapping", "source_backlog", "same_deployment", "heartbeat", "target_capacity", "conflict", "modules", "source_notifications"] as const;
 
 describe("runPrecheck", () => {
   it("passes a healthy standalone pair, every item present in order with its five fields", async () => {

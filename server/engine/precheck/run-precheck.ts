@@ -5,6 +5,7 @@ import { PRECHECK_ITEMS, failed, type PrecheckItem, type PrecheckItemId, type Pr
 import { connectivityItem, authItem } from "./items/connectivity";
 import { sourceVersionItem, targetVersionItem } from "./items/version";
 import { psyncItem } from "./items/psync";
+import { notificationsItem } from "./items/notifications";
 import { modeItem } from "./items/mode";
 import { conflictItem, dbMappingItem } from "./items/databases";
 import { capacityItem, evictionItem } from "./items/memory";
@@ -14,6 +15,7 @@ import { heartbeatItem } from "./items/heartbeat";
 import { pubsubItem } from "./items/pubsub";
 import { modulesItem } from "./items/modules";
 import { tlsItem } from "./items/tls";
+import { keyFilterItem, speedLimitItem } from "./items/filter-and-limits";
 
 const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Promise<PrecheckItem>> = {
   source_connectivity: (c) => connectivityItem(c.source, c.timeoutMs),
@@ -25,6 +27,7 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   source_version: (c) => sourceVersionItem(c.source),
   target_version: (c) => targetVersionItem(c.source, c.target),
   source_psync: psyncItem,
+  source_notifications: notificationsItem,
   source_mode: (c) => modeItem(c.source),
   target_mode: (c) => modeItem(c.target),
   conflict: conflictItem,
@@ -37,6 +40,8 @@ const CHECKS: Record<PrecheckItemId, (ctx: PrecheckContext) => PrecheckItem | Pr
   heartbeat: heartbeatItem,
   pubsub: pubsubItem,
   modules: modulesItem,
+  key_filter: keyFilterItem,
+  speed_limits: speedLimitItem,
 };
 
 /** One check that throws is a failed item saying so, never a precheck that throws. */

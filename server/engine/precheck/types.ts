@@ -1,4 +1,6 @@
 import type { Endpoint } from "../endpoint";
+import type { KeyFilterSpec } from "../filter/key-filter";
+import type { SpeedLimits } from "../limit/speed-limiter";
 
 /**
  * The precheck's result is a contract: the CLI prints it as JSON, the console stores it per run and
@@ -39,6 +41,15 @@ export interface PrecheckOptions {
   timeoutMs?: number;
   /** how long to sample the source's write rate for the backlog advice (default 1000 ms) */
   sampleMs?: number;
+  /**
+   * how the task reads its source: "psync" (default: a refused PSYNC fails), "auto" (a refused PSYNC
+   * is a warning: the scan reader is used, whose keyspace notifications are then checked), "scan"
+   */
+  sourceReader?: "auto" | "psync" | "scan";
+  /** the task's key filter: its patterns are tried on a sample of the source's keys */
+  keyFilter?: KeyFilterSpec;
+  /** the task's speed limits: a commands/s limit is compared with the source's write rate */
+  limits?: SpeedLimits;
   /** the task id, used in the heartbeat key checked (default "precheck") */
   taskId?: string;
 }
@@ -53,6 +64,7 @@ export const PRECHECK_ITEMS = [
   { id: "source_version", name: "Source database version" },
   { id: "target_version", name: "Destination database version" },
   { id: "source_psync", name: "Source PSYNC permission" },
+  { id: "source_notifications", name: "Source keyspace notifications (scan reader)" },
   { id: "source_mode", name: "Source instance mode" },
   { id: "target_mode", name: "Destination instance mode" },
   { id: "conflict", name: "Conflicting keys in the destination" },
@@ -65,6 +77,8 @@ export const PRECHECK_ITEMS = [
   { id: "heartbeat", name: "Heartbeat key write permission" },
   { id: "pubsub", name: "Pub/sub messages (PUBLISH)" },
   { id: "modules", name: "Source modules loaded on the destination" },
+  { id: "key_filter", name: "Key filter against a sample of the source" },
+  { id: "speed_limits", name: "Speed limits against the source's write rate" },
 ] as const;
 
 export type PrecheckItemId = (typeof PRECHECK_ITEMS)[number]["id"];

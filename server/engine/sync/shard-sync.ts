@@ -16,6 +16,7 @@ import { SendHorizon } from "./send-horizon";
 import { rdbLoad } from "./rdb-load";
 import { Fences, type FenceView } from "../apply/fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
+import calculateSlot from "cluster-key-slot";
 import { OffsetTracker } from "./offset-tracker";
 import { emulationTmpPrefix } from "../own-keys";
 import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./shard-types";
@@ -35,7 +36,7 @@ export class ShardSync {
   private client: ReplicationClient | null = null;
   private tracker: OffsetTracker | null = null;
   private heartbeat: Heartbeat | null = null;
-  private readonly hbKey: string;
+  private hbKey: string;
   /** the row a checkpoint is saved under: the first master's address, kept across failovers */
   private readonly shardId: string;
   private hbPending: Array<[number, number]> = [];
@@ -161,6 +162,35 @@ export class ShardSync {
     this.stopped = true;
     this.client?.close(null);
     this.abandonSession?.();
+  }
+
+  /** the slots this master serves now (a source cluster was resharded): flushes, failover and heartbeat follow */
+  setSlots(slots: Array<[number, number]>): void {
+    this.o.slots = slots;
+    this.o.plan.sourceSlots = slots;
+    this.applier?.setSourceSlots(slots);
+    if (slots.length === 0 || heartbeatKey(this.o.taskId, slots) === this.hbKey) return;
+    // the heartbeat's slot moved away: its writes would be redirected, so it takes a slot still here
+    const tag = /\{([^}]*)\}$/.exec(this.hbKey)?.[1];
+    if (tag !== undefined && slots.some(([a, b]) => inRange(calculateSlot(tag), a, b))) return;
+    this.hbKey = heartbeatKey(this.o.taskId, slots);
+    this.heartbeatRefused = false;
+    this.heartbeat?.stop();
+    this.heartbeat = new Heartbeat({ source: { ...this.o.source, ...this.node, mode: "standalone" }, key: this.hbKey, db: this.o.heartbeatDb, onRefused: () => {} });
+    this.heartbeat.start();
+  }
+
+  get slots(): Array<[number, number]> {
+    return this.o.slots;
+  }
+
+  /** the master this shard streams from now */
+  get address(): string {
+    return formatAddress(this.node);
+  }
+
+  get replicationId(): string | null {
+    return this.status.replid;
   }
 
   /** stopped by the divergence policy (the task pauses or fails) */
@@ -493,7 +523,7 @@ export class ShardSync {
     // the writes the master can no longer replay would be lost.
     if (this.o.initialSync === "incremental_only") this.o.log("warn", `${this.status.source}: the master could not continue from the checkpoint; loading its full data (existing keys are overwritten)`);
     // keys of an earlier attempt may be there: they are this task's own, overwritten
-    const conflict = rerun || this.o.initialSync === "incremental_only" ? "ignore" : this.o.load.conflict;
+    const conflict = rerun || this.o.initialSync === "incremental_only" || this.o.joinedLate ? "ignore" : this.o.load.conflict;
     const load = rdbLoad({
       writer: this.writer,
       mapping: this.o.load.mapping,
@@ -506,12 +536,17 @@ export class ShardSync {
       },
       functions: this.o.functions,
       taskId: this.o.taskId,
+      keyIncluded: this.o.load.keyIncluded,
+      throttle: this.o.limiter?.fullSync,
     });
     s.load = load;
     // Values go from the stream into RESTORE commands without a copy of their own, and the
     // master's encoded values are trusted as a replica trusts them (the RDB's CRC is still checked).
+    // a master that joined late holds keys moved from others, whose DELs may still be on their way
+    const moved = this.o.joinedLate && this.o.migrations ? this.o.migrations : null;
     s.parser = new RdbParser(
       (e) => {
+        if (moved && e.kind === "key") moved.noteLoadedKey(this.shardId, e.db, e.key);
         if (!load.event(e)) s.loadBlocked = true;
       },
       { transientValues: true, validateEncoded: false },
@@ -563,7 +598,7 @@ export class ShardSync {
         await this.writer.drained();
         if (this.o.writerHandlers) this.writer.setHandlers(this.o.writerHandlers);
         this.status.fullSync.keys = load?.keys ?? 0;
-        const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
+        const skipped = load ? `, ${load.skippedExpired} expired keys skipped${load.skippedFilter ? `, ${load.skippedFilter} keys left out by the key filter` : ""}${load.failedKeys ? `, ${load.failedKeys} keys failed` : ""}` : "";
         this.o.log("info", `${this.status.source}: full synchronization done: ${this.status.fullSync.keys} keys, ${this.status.fullSync.bytes} bytes${skipped}`);
         await this.probeFencing();
         this.startIncremental(s, s.base, 0, null);
@@ -640,7 +675,11 @@ export class ShardSync {
         this.lastSaved = -1;
         return this.tick();
       },
-    }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, { functions: this.o.functions });
+    }, this.o.control, emulationTmpPrefix(this.o.taskId), this.fencing ? { fences: this.fences, replay } : null, {
+      functions: this.o.functions,
+      throttle: this.o.limiter?.incremental,
+      migrations: this.o.migrations ? { ledger: this.o.migrations, shard: this.shardId } : null,
+    });
     s.applier = applier;
     this.applier = applier;
     if (replayUntil > offset) applier.setReplayWindow(replayUntil);
@@ -730,4 +769,8 @@ interface Session {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function inRange(slot: number, a: number, b: number): boolean {
+  return slot >= a && slot <= b;
 }

@@ -6,6 +6,8 @@ import type { DivergenceLog } from "./divergence";
 import type { ResumeFix } from "../apply/refusal-redo";
 import type { ShardLibraries } from "../loader/function-libraries";
 import type { DbMapping } from "./db-mapping";
+import type { SpeedLimiter } from "../limit/speed-limiter";
+import type { MigrationLedger } from "../apply/migration-ledger";
 
 /** The state of one source master's stream, persisted so a restart resumes with PSYNC. */
 export interface ShardCheckpoint {
@@ -31,6 +33,8 @@ export interface RdbLoad {
   finish(): Promise<void>;
   readonly keys: number;
   readonly skippedExpired: number;
+  /** keys the task's key filter left out */
+  readonly skippedFilter: number;
   readonly failedKeys: number;
 }
 
@@ -60,7 +64,9 @@ export interface ShardSyncOptions {
   checkpoint: ShardCheckpoint | null;
   initialSync: "full_and_incremental" | "incremental_only";
   /** how a full synchronization loads the RDB: the task's databases and its conflict mode (a rerun ignores conflicts) */
-  load: { mapping: DbMapping; conflict: "intercept" | "ignore" };
+  load: { mapping: DbMapping; conflict: "intercept" | "ignore"; keyIncluded?: (key: Buffer) => boolean };
+  /** the task's speed limits, shared by its shards (../limit) */
+  limiter?: SpeedLimiter;
   /** a new writer for one whose connection broke with writes of unknown outcome (the old one is closed) */
   reopenWriter(old: DestinationWriter): Promise<DestinationWriter>;
   /** the destination databases this shard writes to (where its fences live) */
@@ -87,4 +93,11 @@ export interface ShardSyncOptions {
   clearShard?(slots: Array<[number, number]>): Promise<number>;
   /** finds the master that now serves `slot` after a failover (cluster sources) */
   rediscover?(slot: number): Promise<{ host: string; port: number } | null>;
+  /** keys moving between the masters of a resharded source cluster (cluster sources) */
+  migrations?: MigrationLedger | null;
+  /**
+   * the master joined the source cluster after the task started (resharding): its keys came from
+   * other masters the destination holds already, so its full sync overwrites and counts them as moved
+   */
+  joinedLate?: boolean;
 }

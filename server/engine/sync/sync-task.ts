@@ -3,10 +3,14 @@ import { Redis, Cluster } from "ioredis";
 import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
-import { discoverTopology, masters, type Topology } from "../topology";
+import { discoverTopology, masters, type Topology, type TopologyNode } from "../topology";
+import { MigrationLedger } from "../apply/migration-ledger";
+import { SourceTopologyWatch } from "./source-topology-watch";
 import { openWriter } from "../writer/open-writer";
 import type { DestinationWriter, WriterHandlers } from "../writer/types";
 import { ShardSync } from "./shard-sync";
+import { ScanShard } from "./scan-shard";
+import { chooseSourceReader, SCAN_LABEL, SCAN_REPLID, type SourceReader } from "./source-reader";
 import type { ShardCheckpoint, ShardStatus } from "./shard-types";
 import { dbMapping, type DbMapping } from "./db-mapping";
 import { clearShard } from "../apply/clear-shard";
@@ -15,6 +19,8 @@ import { FunctionLibraries, type ShardLibraries } from "../loader/function-libra
 import { PubsubForwarder, type PubsubStatus } from "./pubsub-forwarder";
 import { learnCommandKeys } from "../commands/learn-command-keys";
 import type { TTaskState } from "../../../contracts/task.types";
+import { keyFilterOf, type KeyFilterSpec } from "../filter/key-filter";
+import { SpeedLimiter, describeLimits, type SpeedLimits } from "../limit/speed-limiter";
 
 /** The task states an engine reports (the one list: contracts/task.types.ts); it never reports not_started. */
 export type TaskState = Exclude<TTaskState, "not_started">;
@@ -32,6 +38,34 @@ export interface SyncTaskConfig {
   /** what a refused or inexact write does (divergence.ts); default pause */
   onDivergence?: DivergencePolicy;
   spoolDir: string;
+  /**
+   * how the source is read: "psync" (replication), "scan" (SCAN + DUMP and keyspace notifications,
+   * for sources that refuse PSYNC: scan-shard.ts), "auto" (scan when a master refuses PSYNC; the CLI's default); default "psync"
+   */
+  sourceReader?: "auto" | SourceReader;
+  /** which keys are synchronized (../filter); absent or empty: every key */
+  keyFilter?: KeyFilterSpec;
+  /** speed limits at the start (../limit); changed while running with setLimits() */
+  limits?: SpeedLimits;
+  /**
+   * Runs only the source masters this accepts (a `redis-dts worker` runs some shards of a task);
+   * default every master. A filter that accepts none is an error (the shard's master is gone).
+   */
+  sources?: (node: { host: string; port: number; slots: Array<[number, number]> }) => boolean;
+  /**
+   * Whether this process does the task-wide work: the pub/sub forwarder of a cluster source and the
+   * check that the masters agree on Functions libraries. Default true; a worker sets it on the one
+   * process that holds the task's first shard, so it is done once per task.
+   */
+  taskWide?: boolean;
+}
+
+/** One source master's stream, whichever reader runs it. */
+interface Shard {
+  run(): Promise<void>;
+  stop(): void;
+  snapshot(): ShardStatus;
+  readonly halted: boolean;
 }
 
 export interface SyncStore {
@@ -61,6 +95,14 @@ export interface SyncSnapshot {
   error?: string;
   /** the pub/sub forwarder of a cluster source (pubsub-forwarder.ts); absent for a standalone source */
   pubsub?: PubsubStatus;
+  /** how the source is read, once decided: "scan" is best effort (the status says so: SCAN_LABEL) */
+  sourceReader?: SourceReader;
+  /** the speed limits in force (../limit) */
+  limits: SpeedLimits;
+  /** "throttled by limit: 10000 keys/s" while a limit holds the engine back; absent otherwise */
+  throttled?: string;
+  /** the key filter, one line ("include user:*; exclude *:tmp"); absent when every key is synchronized */
+  keyFilter?: string;
 }
 
 /**
@@ -69,18 +111,27 @@ export interface SyncSnapshot {
  * them to the masters by replication id so a failover that happened while stopped is followed too.
  */
 export class SyncTask {
-  private shards: ShardSync[] = [];
+  private shards: Shard[] = [];
+  private reader: SourceReader | undefined;
   private writers: DestinationWriter[] = [];
   private controls: Array<Redis | Cluster> = [];
   private state: TaskState = "initializing";
   private error: string | undefined;
   private lastOps = { at: Date.now(), commands: 0, rate: 0 };
   private stopping = false;
+  /** set by abort(): writers were closed at once, the errors that follow are expected */
+  private aborted = false;
   /** every node of the source cluster seen so far: where to ask for the slot map when some are gone */
   private knownSources: Array<{ host: string; port: number }> = [];
   readonly divergence: DivergenceLog;
   private readonly functions = new FunctionLibraries();
   private pubsub: PubsubForwarder | null = null;
+  private readonly limiter: SpeedLimiter;
+  private readonly filter: ReturnType<typeof keyFilterOf>;
+  /** the shards' run() promises; a master that joins the source cluster adds one */
+  private running: Promise<void>[] = [];
+  /** keys moving between source masters while the cluster is resharded (cluster sources) */
+  private readonly migrations = new MigrationLedger();
 
   constructor(
     private readonly cfg: SyncTaskConfig,
@@ -88,12 +139,23 @@ export class SyncTask {
     /** called when a shard's full synchronization is over: the task's state may have changed */
     private readonly onChange?: () => void,
   ) {
+    this.limiter = new SpeedLimiter(cfg.limits ?? {});
+    // a bad pattern fails here, before anything is touched
+    this.filter = keyFilterOf(cfg.keyFilter);
     this.divergence = new DivergenceLog(cfg.onDivergence ?? "pause", (r, decision) => {
       const text = describeRecord(r);
       if (store.divergence) store.divergence(r, decision);
       else store.log(decision === "continue" ? "warn" : "error", `${r.shard}: ${text}`);
       if (decision !== "continue") this.halt(decision, text);
     });
+  }
+
+  /** New speed limits while the task runs: in force at once (a waiting stage looks again), said in the events. */
+  setLimits(limits: SpeedLimits): void {
+    const before = describeLimits(this.limiter.limits);
+    this.limiter.set(limits);
+    const after = describeLimits(this.limiter.limits);
+    if (after !== before) this.store.log("info", `speed limit changed to ${after} (was ${before})`);
   }
 
   snapshot(): SyncSnapshot {
@@ -107,6 +169,7 @@ export class SyncTask {
     if (this.state === "initializing" && done) this.state = "synchronizing";
     const latencies = shards.map((s) => s.latencyMs).filter((l): l is number => l !== null);
     const totals = shards.map((s) => s.fullSync.totalBytes);
+    const throttledBy = this.limiter.throttledBy(now);
     return {
       state: this.state,
       fullSync: {
@@ -122,6 +185,10 @@ export class SyncTask {
       divergence: this.divergence.summary(),
       ...(this.error ? { error: this.error } : {}),
       ...(this.pubsub ? { pubsub: this.pubsub.status() } : {}),
+      ...(this.reader ? { sourceReader: this.reader } : {}),
+      limits: this.limiter.limits,
+      ...(throttledBy ? { throttled: `throttled by limit: ${throttledBy}` } : {}),
+      ...(this.filter ? { keyFilter: this.filter.describe() } : {}),
     };
   }
 
@@ -135,6 +202,7 @@ export class SyncTask {
     const pubsub = this.pubsub?.status();
     if (pubsub?.problem) out.add(pubsub.problem);
     for (const line of insecureTlsNotes(this.cfg)) out.add(line);
+    if (this.reader === "scan") out.add(SCAN_LABEL);
     return [...out];
   }
 
@@ -143,69 +211,34 @@ export class SyncTask {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
       for (const line of insecureTlsNotes(this.cfg)) this.store.log("warn", line);
+      if (this.filter) this.store.log("info", `key filter: ${this.filter.describe()} (the product's own keys are always synchronized)`);
+      const limits = describeLimits(this.limiter.limits);
+      if (limits !== "no limit") this.store.log("info", `speed limit: ${limits}`);
       const topology = await discoverTopology(this.cfg.source, { timeoutMs: 10_000 });
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
-      if (topology.mode === "cluster") this.startPubsub();
+      const taskWide = this.cfg.taskWide ?? true;
+      if (topology.mode === "cluster" && taskWide) this.startPubsub();
       const checkpoints = await this.store.loadCheckpoints();
-      const sources = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      const all = topology.mode === "cluster" ? masters(topology) : topology.nodes;
+      const sources = this.cfg.sources ? all.filter((n) => this.cfg.sources!({ host: n.host, port: n.port, slots: topology.mode === "cluster" ? n.slots : [] })) : all;
+      if (sources.length === 0) throw new DtsError("SHARD_GONE", "no source master serves this shard's slots now; it is laid out again");
+      this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "psync", this.cfg.source, sources, (level, m) => this.store.log(level, m));
+      if (this.reader === "scan") {
+        // no replication stream carries a standalone source's PUBLISH either: forwarded as a cluster's
+        if (topology.mode !== "cluster") this.startPubsub();
+        await this.runScan(sources, mapping, checkpoints);
+        return;
+      }
       const ids = await replicationIds(this.cfg.source, sources);
-      const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster", log: (level, m) => this.store.log(level, m) });
+      const learned = await learnCommandKeys({ source: this.cfg.source, target: () => this.control(), cluster: this.cfg.target.mode === "cluster" || this.filter !== null, log: (level, m) => this.store.log(level, m) });
       const unmatched = [...checkpoints];
       const shardIds: Array<{ shard: string; host: string; port: number }> = [];
+      const base: ShardBase = { cluster: topology.mode === "cluster", mapping, learned };
       for (const [i, node] of sources.entries()) {
         const cp = takeCheckpoint(unmatched, formatAddress(node), ids[i]);
-        const handlers: WriterHandlers = {
-          onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
-          onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
-          // Commands that are not replay-safe and whose reply was lost with the connection: sending them
-          // again may apply them twice, dropping them may lose them. We resend and say so, naming keys,
-          // so a verification can confirm them.
-          onUncertain: (cmds) => {
-            const keys = cmds.slice(0, 5).map((c) => `${c.argv[0]} ${c.argv[1] ?? ""}`).join(", ");
-            this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
-            return "resend";
-          },
-          onOrderHazard: (h) => this.store.log("warn", `${h.node} accepted ${h.argv[0]} ${h.argv[1] ?? ""} before an earlier refused write to the same slot was retried; run a data verification to confirm`),
-        };
-        const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
-        this.writers.push(writer);
-        // the shard's libraries are tracked under the same name its checkpoint is saved under
-        const shardId = cp?.sourceNode ?? formatAddress(node);
-        shardIds.push({ shard: shardId, host: node.host, port: node.port });
-        const libs = this.functions.forShard(shardId);
-        const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
-        this.shards.push(
-          new ShardSync({
-            taskId: this.cfg.taskId,
-            source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
-            slots: topology.mode === "cluster" ? node.slots : [],
-            writer,
-            control: () => this.control(),
-            plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: topology.mode === "cluster" ? node.slots : null, learned },
-            checkpoint: cp,
-            initialSync: this.cfg.initialSync,
-            load: { mapping, conflict: this.cfg.conflict },
-            reopenWriter: async (old) => {
-              old.destroy();
-              const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
-              this.writers = this.writers.map((x) => (x === old ? w : x));
-              return w;
-            },
-            destDbs,
-            divergence: this.divergence,
-            functions: libs,
-            spoolDir: this.cfg.spoolDir,
-            heartbeatDb: mapping.selected[0] ?? 0,
-            log: (level, m) => this.store.log(level, m),
-            writerHandlers: handlers,
-            fullSyncDone: () => this.onChange?.(),
-            saveCheckpoint: (c) => this.store.saveCheckpoint(c),
-            saveHorizon: this.store.saveHorizon ? (node, h) => this.store.saveHorizon!(node, h) : undefined,
-            rediscover: topology.mode === "cluster" ? (slot) => this.rediscover(slot) : undefined,
-            clearShard: this.cfg.conflict === "intercept" ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
-          }),
-        );
+        const shard = await this.addShard(base, node, cp, false);
+        shardIds.push({ shard: shard.id, host: node.host, port: node.port });
       }
       // the libraries the destination holds already (read once the writers know it is a Redis): the
       // same one from each source master is then loaded once
@@ -213,9 +246,24 @@ export class SyncTask {
       await readLibraries(this.functions, this.control(), this.cfg.source, shardIds).catch((err) =>
         this.store.log("warn", `the Functions libraries could not be read (${describeError(err)}); FUNCTION commands are applied as they come`),
       );
-      const libraryCheck = setInterval(() => this.checkLibraries(), 2000);
+      const libraryCheck = setInterval(() => taskWide && this.checkLibraries(), 2000);
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
-      await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err)))).finally(() => clearInterval(libraryCheck));
+      // a stop (or abort) that came while the shards were being set up reaches them all
+      if (this.stopping) for (const s of this.shards) s.stop();
+      // resharding is followed where one process runs every master of the task (not on workers, where
+      // each shard is a task of its own and the shard layout follows the slots)
+      const watch = topology.mode === "cluster" && !this.cfg.sources ? this.watchTopology(base, unmatched) : null;
+      for (const s of this.shards) this.running.push(s.run().catch((err) => this.fail(err)));
+      try {
+        // a shard adopted meanwhile (a master that joined the source cluster) is waited for too
+        for (let n = 0; n !== this.running.length; ) {
+          n = this.running.length;
+          await Promise.all(this.running);
+        }
+      } finally {
+        clearInterval(libraryCheck);
+        if (watch) clearInterval(watch);
+      }
       if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
     } catch (err) {
       this.fail(err);
@@ -225,9 +273,158 @@ export class SyncTask {
     if (this.state === "failed") throw new DtsError("INTERNAL", this.error ?? "the task failed");
   }
 
+  /**
+   * The scan reader (scan-shard.ts), one per source master. It has no offset to resume from: a
+   * checkpoint row only says a copy began, so a restart copies again over its own keys ("ignore").
+   */
+  private async runScan(sources: Topology["nodes"], mapping: DbMapping, checkpoints: ShardCheckpoint[]): Promise<void> {
+    for (const node of sources) {
+      const address = formatAddress(node);
+      const startedBefore = checkpoints.some((c) => c.sourceNode === address);
+      const handlers: WriterHandlers = { onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message) };
+      const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+      this.writers.push(writer);
+      this.shards.push(
+        new ScanShard({
+          taskId: this.cfg.taskId,
+          source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
+          writer,
+          initialSync: this.cfg.initialSync,
+          load: { mapping, conflict: startedBefore ? "ignore" : this.cfg.conflict },
+          divergence: this.divergence,
+          log: (level, m) => this.store.log(level, m),
+          fullSyncDone: () => this.onChange?.(),
+        }),
+      );
+      if (!startedBefore) await this.store.saveCheckpoint({ sourceNode: address, replid: SCAN_REPLID, offset: 0, db: 0, phase: "full" });
+    }
+    this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode}) with the scan reader: ${SCAN_LABEL}`);
+    await Promise.all(this.shards.map((s) => s.run().catch((err) => this.fail(err))));
+    if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
+    if (this.state !== "failed" && !this.divergence.halted) this.store.log("info", "the scan reader copies keys, not a replication log: run a Data Verification before switching to the destination");
+  }
+
   stop(): void {
     this.stopping = true;
     for (const s of this.shards) s.stop();
+  }
+
+  /** One ShardSync per source master: those found at the start, and masters that join the cluster later. */
+  private async addShard(base: ShardBase, node: TopologyNode, cp: ShardCheckpoint | null, joinedLate: boolean): Promise<{ id: string; sync: ShardSync }> {
+    const { mapping, learned, cluster } = base;
+    const handlers: WriterHandlers = {
+      onEvent: (e) => this.store.log(e.kind === "reconnected" ? "info" : "warn", e.message),
+      onCommandError: (f) => this.store.log("warn", `destination refused a command on ${f.node}: ${f.error.message}`),
+      // Commands that are not replay-safe and whose reply was lost with the connection: sending them
+      // again may apply them twice, dropping them may lose them. We resend and say so, naming keys,
+      // so a verification can confirm them.
+      onUncertain: (cmds) => {
+        const keys = cmds.slice(0, 5).map((c) => `${c.argv[0]} ${c.argv[1] ?? ""}`).join(", ");
+        this.store.log("warn", `${cmds.length} command(s) had an unknown outcome after a lost destination connection and were sent again (${keys}); run a data verification to confirm`);
+        return "resend";
+      },
+      onOrderHazard: (h) => this.store.log("warn", `${h.node} accepted ${h.argv[0]} ${h.argv[1] ?? ""} before an earlier refused write to the same slot was retried; run a data verification to confirm`),
+    };
+    const writer = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+    this.writers.push(writer);
+    // the shard's libraries are tracked under the same name its checkpoint is saved under
+    const shardId = cp?.sourceNode ?? formatAddress(node);
+    const libs = this.functions.forShard(shardId);
+    const destDbs = [...new Set(mapping.selected.map((d) => mapping.map(d)!))];
+    const sync = new ShardSync({
+      taskId: this.cfg.taskId,
+      source: { host: node.host, port: node.port, username: this.cfg.source.username, password: this.cfg.source.password, tls: this.cfg.source.tls },
+      slots: cluster ? node.slots : [],
+      writer,
+      control: () => this.control(),
+      plan: { cluster: this.cfg.target.mode === "cluster", mapDb: mapping.map, merged: mapping.merged, ignoreFlush: Boolean(this.cfg.ignoreFlush), sourceSlots: cluster ? node.slots : null, learned, filter: this.filter },
+      checkpoint: cp,
+      initialSync: joinedLate ? "full_and_incremental" : this.cfg.initialSync,
+      load: { mapping, conflict: this.cfg.conflict, ...(this.filter ? { keyIncluded: (k: Buffer) => this.filter!.keyIncluded(k) } : {}) },
+      limiter: this.limiter,
+      reopenWriter: async (old) => {
+        old.destroy();
+        if (this.aborted) throw new DtsError("CANCELLED", "the task stopped writing (abort)");
+        const w = await openWriter(this.cfg.target, { clientName: `redis-dts-${this.cfg.taskId}`, ...handlers });
+        this.writers = this.writers.map((x) => (x === old ? w : x));
+        return w;
+      },
+      destDbs,
+      divergence: this.divergence,
+      functions: libs,
+      spoolDir: this.cfg.spoolDir,
+      heartbeatDb: mapping.selected[0] ?? 0,
+      log: (level, m) => this.store.log(level, m),
+      writerHandlers: handlers,
+      fullSyncDone: () => this.onChange?.(),
+      saveCheckpoint: (c) => this.store.saveCheckpoint(c),
+      saveHorizon: this.store.saveHorizon ? (n, h) => this.store.saveHorizon!(n, h) : undefined,
+      rediscover: cluster ? (slot) => this.rediscover(slot) : undefined,
+      // a late master's keys are the other masters' keys: nothing of the destination is cleared for it
+      clearShard: this.cfg.conflict === "intercept" && !joinedLate ? (slots) => clearShard(this.control(), destDbs, slots, { taskId: this.cfg.taskId }) : undefined,
+      migrations: cluster ? this.migrations : null,
+      joinedLate,
+    });
+    this.shards.push(sync);
+    return { id: shardId, sync };
+  }
+
+  /**
+   * Resharding of a cluster source (source-topology-watch.ts): slot moves reach the shards, a master
+   * that joins gets a shard (resumed from a checkpoint of an earlier run when one matches its history).
+   */
+  private watchTopology(base: ShardBase, unmatched: ShardCheckpoint[]): NodeJS.Timeout {
+    const watch = new SourceTopologyWatch({
+      discover: () => this.currentTopology(),
+      // the PSYNC shards (the scan reader does not follow resharding: see README)
+      shards: () => this.shards.filter((x): x is ShardSync => x instanceof ShardSync),
+      auth: this.cfg.source,
+      log: (level, m) => this.store.log(level, m),
+      adopt: async (node) => {
+        if (this.stopping) return;
+        const [ids] = await replicationIds(this.cfg.source, [node]);
+        const cp = takeCheckpoint(unmatched, formatAddress(node), ids);
+        const { sync } = await this.addShard(base, node, cp, cp === null);
+        if (this.stopping) return;
+        this.running.push(sync.run().catch((err) => this.fail(err)));
+      },
+    });
+    return setInterval(() => void watch.check(), TOPOLOGY_CHECK_MS);
+  }
+
+  /** The source cluster as the first node that answers describes it (null: none answers now). */
+  private async currentTopology(): Promise<Topology | null> {
+    for (const seed of [...this.shards.flatMap((s) => (s instanceof ShardSync ? [parseAddress(s.address)] : [])), ...this.knownSources]) {
+      try {
+        const t = await discoverTopology({ ...this.cfg.source, host: seed.host, port: seed.port }, { timeoutMs: 3000 });
+        this.remember(t);
+        return t;
+      } catch {
+        // the next one
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stops writing now: the writers and control connections are closed at once (what the destination
+   * had not acknowledged is dropped and sent again by whoever resumes from the checkpoint). For a
+   * worker that may no longer hold its shard: after this, nothing more of this task reaches the
+   * destination from this process.
+   */
+  abort(reason: string): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.stopping = true;
+    this.store.log("warn", reason);
+    for (const w of this.writers) w.destroy();
+    for (const c of this.controls) c.disconnect();
+    for (const s of this.shards) s.stop();
+  }
+
+  /** Each shard's own status (per-shard figures a worker reports: commands, full sync, latency). */
+  shardStatuses(): ShardStatus[] {
+    return this.shards.map((s) => s.snapshot());
   }
 
   /**
@@ -265,6 +462,7 @@ export class SyncTask {
   }
 
   private fail(err: unknown): void {
+    if (this.aborted) return;
     if (this.stopping && !(err instanceof DtsError)) return;
     this.state = "failed";
     this.error = describeError(err);
@@ -344,6 +542,20 @@ export class SyncTask {
 }
 
 const CLOSE_WRITERS_MS = 3000;
+/** how often a cluster source's slot map is read (resharding, masters added) */
+const TOPOLOGY_CHECK_MS = 1000;
+
+/** What every shard of a task is built from. */
+interface ShardBase {
+  cluster: boolean;
+  mapping: DbMapping;
+  learned: Awaited<ReturnType<typeof learnCommandKeys>>;
+}
+
+function parseAddress(a: string): { host: string; port: number } {
+  const i = a.lastIndexOf(":");
+  return { host: a.slice(0, i), port: Number(a.slice(i + 1)) };
+}
 
 function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

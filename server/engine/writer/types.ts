@@ -132,6 +132,8 @@ export interface DestinationWriter {
   writeBatch?(db: number, command: Buffer | LazyArg, parts: number, tag?: number, flags?: number): boolean;
   /** Resolves when every queued write has been acknowledged. */
   drained(): Promise<void>;
+  /** Resolves once every write tagged `tag` or lower is acknowledged (later ones may be in flight). */
+  acknowledgedPast(tag: number): Promise<void>;
   /** Resolves when the writer accepts writes again (`full` is false). */
   ready(): Promise<void>;
   /** replaces the given callbacks (the others stay) */

@@ -73,6 +73,8 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
   protected cancelled: DtsError | null = null;
   protected readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   protected drainWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  /** acknowledgedPast() callers: resolved once the watermark is above their tag */
+  private tagWaiters: { tag: number; resolve(): void; reject(e: Error): void }[] = [];
   protected settleWaiter: (() => void) | null = null;
   protected lastEvent = new Map<string, number>();
 
@@ -195,6 +197,13 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
   }
 
+  /** Resolves once every write tagged `tag` or lower is acknowledged (later writes may still be in flight). */
+  acknowledgedPast(tag: number): Promise<void> {
+    if (this.failure || this.cancelled) return Promise.reject(this.failure ?? this.cancelled);
+    if (this.watermark() > tag) return Promise.resolve();
+    return new Promise((resolve, reject) => this.tagWaiters.push({ tag, resolve, reject }));
+  }
+
   async close(): Promise<void> {
     if (!this.failure && !this.cancelled) await this.drained();
     this.destroy();
@@ -205,7 +214,7 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
     this.closing = true;
     // whoever waits for room or acknowledgements must not wait forever (e.g. Ctrl-C during a retry)
     this.cancelled = this.failure ?? new DtsError("CANCELLED", "the destination writer was closed");
-    const waiters = [...this.readyWaiters.splice(0), ...this.drainWaiters.splice(0)];
+    const waiters = [...this.readyWaiters.splice(0), ...this.drainWaiters.splice(0), ...this.tagWaiters.splice(0)];
     for (const w of waiters) w.reject(this.cancelled);
     this.settleWaiter?.();
     this.settleWaiter = null;
@@ -241,6 +250,14 @@ export abstract class WriterBase implements DestinationWriter, LinkOwner {
   onAck(): void {
     this.stats.acknowledged++;
     if (this.settleWaiter !== null || this.drainWaiters.length > 0) this.checkWaiters();
+    if (this.tagWaiters.length > 0) {
+      const mark = this.watermark();
+      const due = this.tagWaiters.filter((w) => w.tag < mark);
+      if (due.length) {
+        this.tagWaiters = this.tagWaiters.filter((w) => w.tag >= mark);
+        for (const w of due) w.resolve();
+      }
+    }
   }
 
 

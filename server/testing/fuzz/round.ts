@@ -13,6 +13,7 @@ import { Prng } from "./prng";
 import { excluded, forRound, PENDING_FIXES, type FuzzProfile } from "./profiles";
 import { seedOps, writeSeed } from "./seed-data";
 import { SideLink } from "./side-link";
+import { keyFilterOf } from "../../engine/filter/key-filter";
 import { PublishWatch } from "./publish-watch";
 import { describeSample } from "./describe-keys";
 import { caughtUp, synchronizing, waitForked } from "./sync-waits";
@@ -42,6 +43,11 @@ export interface FuzzRoundOptions {
   huge?: boolean;
   /** SIGKILLs of the engine: during the full sync, and during the incremental phase */
   kills?: { full: number; incremental: number };
+  /**
+   * the task's key filter: passed to the sync (--include/--exclude) and to the comparison, which
+   * then compares the included keys only
+   */
+  keyFilter?: { include: string[]; exclude: string[] };
   /** appended to the reproduction command (the soak's flags) */
   reproduce?: string;
   log?: (line: string) => void;
@@ -86,7 +92,11 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-fuzz-"));
   // until a replay's second run of a replay-safe write stops counting as refused (replayRefusals),
   // rounds with kills record divergences and go on; the verdict then tells those apart from others
-  const args = syncArgs(p, env, task, (kills.incremental > 0 && !p.switches.replayRefusals) || (kills.full > 0 && !p.switches.fullSyncRerunFunctions));
+  const args = [
+    ...syncArgs(p, env, task, (kills.incremental > 0 && !p.switches.replayRefusals) || (kills.full > 0 && !p.switches.fullSyncRerunFunctions)),
+    ...(o.keyFilter?.include ?? []).flatMap((g) => ["--include", g]),
+    ...(o.keyFilter?.exclude ?? []).flatMap((g) => ["--exclude", g]),
+  ];
   let killCount = 0;
   let fullKills = 0;
   let opsDuringFull = 0;
@@ -160,7 +170,7 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
       if (!everyKillResumable) notes.push("a kill came before the first incremental checkpoint of every shard: a full sync again is expected");
     }
 
-    if (p.switches.ownKeysUncounted && killCount === 0 && fullKeys !== null && fullKeys !== seeded) {
+    if (p.switches.ownKeysUncounted && !o.keyFilter && killCount === 0 && fullKeys !== null && fullKeys !== seeded) {
       problems.push(`the full sync reports ${fullKeys} keys synchronized; the source held ${seeded} data keys at the snapshot`);
     }
     compared = await compare({
@@ -171,10 +181,11 @@ export async function runFuzzRound(env: FuzzEnv, o: FuzzRoundOptions): Promise<F
       recheckDelayMs: 300,
       ...(p.syncDbs ? { dbs: p.syncDbs } : {}),
       ...(p.dbMap ? { dbMap: new Map(p.dbMap) } : {}),
+      ...(o.keyFilter ? { keyFilter: o.keyFilter } : {}),
       maxSamples: 50,
     });
     if (p.switches.moduleTypes) {
-      const bad = await compareModuleValues(src, tgt, p);
+      const bad = await compareModuleValues(src, tgt, p, o.keyFilter);
       if (bad.length) problems.push(`module values differ: ${bad.slice(0, 5).join("; ")}${bad.length > 5 ? ` (+${bad.length - 5})` : ""}`);
     }
     if (watch) {
@@ -276,13 +287,15 @@ export function syncArgs(p: FuzzProfile, env: FuzzEnv, task: string, skip = fals
  * Module values: compare sees their type only, so the workload's `mod:` keys are read back with the
  * module's own DTSTYPE.GET on both sides.
  */
-async function compareModuleValues(src: SideLink, tgt: SideLink, p: FuzzProfile): Promise<string[]> {
+async function compareModuleValues(src: SideLink, tgt: SideLink, p: FuzzProfile, keyFilter?: { include: string[]; exclude: string[] }): Promise<string[]> {
   const ks = new Keyspace(p);
+  const filter = keyFilterOf(keyFilter);
   const map = new Map(p.dbMap ?? []);
   const bad: string[] = [];
   for (const db of p.dbs) {
     const targetDb = map.get(db) ?? (p.target.mode === "cluster" ? 0 : db);
     for (const key of ks.all("mod", db)) {
+      if (filter && !filter.keyIncluded(key)) continue;
       const read = async (link: SideLink, at: number) => {
         const c = await link.conn(3000, link.masterOf(key), at);
         return (await c.callBuffer("DTSTYPE.GET", key).catch((e: Error) => Buffer.from(`(error ${e.message})`))) as Buffer | null;

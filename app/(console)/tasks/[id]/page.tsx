@@ -5,6 +5,7 @@ import { getTask } from "@/server/db/task/get-task";
 import { getEndpoints } from "@/server/db/endpoint/get-endpoints";
 import { parseJsonField } from "@/server/db/json";
 import { ZDbMapSchema, ZSelectedDbsSchema } from "@/contracts/task.types";
+import { DEFAULT_ALERT_RULES, ZAlertRulesSchema } from "@/contracts/alert.types";
 import { z } from "zod";
 import { TaskStatusPage } from "@/components/task-status/task-status-page";
 import { STATUS_TABS, type StatusTab } from "@/components/task-status/tabs";
@@ -34,6 +35,7 @@ export default async function TaskStatusRoute({ params, searchParams }: { params
     dbMap: parseJsonField(task.dbMap, ZDbMapSchema, {}),
     initialSync: task.initialSync,
     options: parseJsonField(task.options, z.record(z.string(), z.unknown()), {}),
+    alerts: parseJsonField(task.alerts, ZAlertRulesSchema, DEFAULT_ALERT_RULES),
   };
   return <TaskStatusPage initial={status} config={config} initialTab={tab} notice={notice} />;
 }

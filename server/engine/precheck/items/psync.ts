@@ -1,42 +1,10 @@
-import type { Redis } from "ioredis";
 import { describeError } from "../../../errors";
 import { majorMinor } from "../../topology";
+import { psyncAccess, psyncRefused, type PsyncAccess } from "../../source/psync-access";
 import { failed, passed, warning, type PrecheckItem } from "../types";
 import { blockedReason, listSome, onNode, usableNodes, plural, type CheckedNode, type PrecheckContext } from "../context";
 
-type Verdict = { address: string; result: "allowed" | "denied" | "renamed" | "unknown"; how: string };
-
-function replyText(r: unknown): string {
-  return r instanceof Error ? r.message : Buffer.isBuffer(r) ? r.toString() : String(r);
-}
-
-/** ACL DRYRUN (7.0+) answers OK, or a sentence saying why the user may not run the command. */
-async function dryRun(c: Redis, user: string): Promise<Verdict["result"] | Error> {
-  try {
-    const psync = replyText(await c.call("ACL", "DRYRUN", user, "PSYNC", "?", "-1"));
-    const replconf = replyText(await c.call("ACL", "DRYRUN", user, "REPLCONF", "listening-port", "0"));
-    return psync === "OK" && replconf === "OK" ? "allowed" : "denied";
-  } catch (err) {
-    return err as Error;
-  }
-}
-
-/**
- * Before 7.0 there is no ACL DRYRUN, but the ACL check runs when a command is queued inside MULTI:
- * NOPERM there means denied, QUEUED means allowed. The transaction is always discarded, so nothing
- * runs. (7.0 refuses PSYNC inside MULTI before checking the ACL, so this says nothing there.)
- */
-async function queuedCheck(c: Redis, args: string[]): Promise<Verdict["result"]> {
-  await c.call("MULTI");
-  try {
-    const reply = await c.call(args[0], ...args.slice(1)).catch((e: Error) => e);
-    const text = replyText(reply);
-    if (/^NOPERM/.test(text)) return "denied";
-    return text === "QUEUED" ? "allowed" : "unknown";
-  } finally {
-    await c.call("DISCARD").catch(() => {});
-  }
-}
+type Verdict = PsyncAccess & { address: string };
 
 async function checkNode(ctx: PrecheckContext, node: CheckedNode): Promise<Verdict> {
   const source = ctx.source;
@@ -44,37 +12,59 @@ async function checkNode(ctx: PrecheckContext, node: CheckedNode): Promise<Verdi
   const v = (result: Verdict["result"], how: string): Verdict => ({ address: node.address, result, how });
   try {
     return await onNode(ctx, source, node, async (c) => {
-      const info = await c.call("COMMAND", "INFO", "PSYNC").catch(() => undefined);
-      if (Array.isArray(info) && info.length === 1 && info[0] === null) return v("renamed", "PSYNC is unknown to the server (renamed or disabled with rename-command)");
       const major = majorMinor(node.probe.server?.redisVersion)?.[0] ?? 0;
-      if (major < 6) return v("allowed", `Redis ${node.probe.server?.version} has no ACL: the password grants every command`);
-      if (major >= 7) {
-        const dry = await dryRun(c, user);
-        if (!(dry instanceof Error)) return v(dry, dry === "allowed" ? "ACL DRYRUN allows PSYNC and REPLCONF" : `ACL DRYRUN: user '${user}' may not run PSYNC or REPLCONF`);
-        if (!/^NOPERM/.test(dry.message)) return v("unknown", `ACL DRYRUN failed: ${dry.message.slice(0, 120)}`);
-        const replconf = await queuedCheck(c, ["REPLCONF", "listening-port", "0"]);
-        if (replconf === "denied") return v("denied", `user '${user}' may not run REPLCONF`);
-        return v("unknown", `user '${user}' may not run ACL DRYRUN, so PSYNC permission cannot be verified`);
-      }
-      const psync = await queuedCheck(c, ["PSYNC", "?", "-1"]);
-      const replconf = await queuedCheck(c, ["REPLCONF", "listening-port", "0"]);
-      if (psync === "denied" || replconf === "denied") return v("denied", `user '${user}' may not run ${psync === "denied" ? "PSYNC" : "REPLCONF"}`);
-      if (psync === "unknown" || replconf === "unknown") return v("unknown", "the server's answer inside MULTI did not tell");
-      return v("allowed", "PSYNC and REPLCONF pass the ACL check");
+      return { address: node.address, ...(await psyncAccess(c, user, major, node.probe.server?.version)) };
     });
   } catch (err) {
     return v("unknown", describeError(err));
   }
 }
 
+const verdictsOf = new WeakMap<PrecheckContext, Promise<Verdict[]>>();
+
+/** Each usable source node's PSYNC verdict, asked once per precheck (the notifications item needs it too). */
+export function psyncVerdicts(ctx: PrecheckContext): Promise<Verdict[]> {
+  let v = verdictsOf.get(ctx);
+  if (!v) verdictsOf.set(ctx, (v = Promise.all(usableNodes(ctx.source).map((n) => checkNode(ctx, n)))));
+  return v;
+}
+
+/** Whether the task will read its source with the scan reader (forced, or auto and a node refuses PSYNC). */
+export async function scanReaderChosen(ctx: PrecheckContext): Promise<{ chosen: boolean; why: string }> {
+  const mode = ctx.opts.sourceReader ?? "psync";
+  if (mode === "scan") return { chosen: true, why: "the task is set to the scan reader" };
+  if (mode === "psync") return { chosen: false, why: "the task reads its source by replication (PSYNC)" };
+  const refused = (await psyncVerdicts(ctx)).find((v) => psyncRefused(v));
+  return refused ? { chosen: true, why: `${refused.address} refuses PSYNC (${refused.how})` } : { chosen: false, why: "the source accepts PSYNC" };
+}
+
+const SCAN_EXPLAINED =
+  "The scan reader copies every key with SCAN + DUMP + PTTL and then reads again each key its keyspace notifications name: best effort: verify before switching (no replication log, so a FLUSHALL or a lost notification is found only by Data Verification, and a restart copies everything again).";
+
 /** Every source node accepts PSYNC and REPLCONF from this account (checked, not assumed). */
 export async function psyncItem(ctx: PrecheckContext): Promise<PrecheckItem> {
   const id = "source_psync";
   const blocked = blockedReason(ctx.source);
   if (blocked) return failed(id, blocked, "Fix the source connectivity and authentication first.");
+  const item = await replicationItem(ctx);
+  const mode = ctx.opts.sourceReader ?? "psync";
+  if (mode === "scan") {
+    return warning(id, `PSYNC is not used: the task is set to the scan reader. ${item.status === "passed" ? "The source would accept PSYNC." : item.message} ${SCAN_EXPLAINED}`, "Choose the replication reader (--source-reader psync or auto) when the source accepts PSYNC: it follows every write exactly and resumes after a restart.");
+  }
+  if (mode === "auto" && item.status === "failed" && (await scanReaderChosen(ctx)).chosen) {
+    return warning(id, `PSYNC is not used because the source refuses it: ${item.message}. ${SCAN_EXPLAINED}`, `To replicate instead (exact, resumable): ${item.fix}`);
+  }
+  if (mode === "psync" && item.status === "failed" && (await psyncVerdicts(ctx)).some((v) => psyncRefused(v))) {
+    return { ...item, fix: `${item.fix} Or, when this source cannot allow it (a managed service), use the scan reader: tick "Use the scan reader when the source refuses PSYNC" (CLI: --source-reader auto); it is best effort: verify before switching.` };
+  }
+  return item;
+}
+
+async function replicationItem(ctx: PrecheckContext): Promise<PrecheckItem> {
+  const id = "source_psync";
   const user = ctx.source.endpoint.username ?? "default";
   const grant = `ACL SETUSER ${user} +psync +replconf (and keep it in the ACL file or users.acl of every source node)`;
-  const verdicts = await Promise.all(usableNodes(ctx.source).map((n) => checkNode(ctx, n)));
+  const verdicts = await psyncVerdicts(ctx);
   const renamed = verdicts.filter((v) => v.result === "renamed");
   if (renamed.length > 0) {
     return failed(id, `${listSome(renamed.map((v) => v.address))}: ${renamed[0].how}`, "Remove the rename-command PSYNC line from redis.conf on every source node and restart it.");

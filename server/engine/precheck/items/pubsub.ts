@@ -1,6 +1,7 @@
 import { describeError } from "../../../errors";
 import { majorMinor } from "../../topology";
 import { passed, warning, failed, type PrecheckItem } from "../types";
+import { scanReaderChosen } from "./psync";
 import { blockedReason, dataNodes, listSome, onNode, plural, type CheckedNode, type PrecheckContext, type Side } from "../context";
 
 /**
@@ -18,7 +19,9 @@ export async function pubsubItem(ctx: PrecheckContext): Promise<PrecheckItem> {
   if (blocked) return failed(id, blocked, "Fix the connectivity and authentication of both sides first.");
   const publishRefused = await refusal(ctx, ctx.target, ["PUBLISH", "redis-dts-precheck", "x"]);
   const targetUser = ctx.target.endpoint.username ?? "default";
-  if (ctx.source.topology?.mode !== "cluster") {
+  // the scan reader reads no replication stream: a standalone source's PUBLISH is forwarded as a cluster's
+  const cluster = ctx.source.topology?.mode === "cluster";
+  if (!cluster && !(await scanReaderChosen(ctx)).chosen) {
     if (publishRefused) {
       return warning(id, `the destination account may not PUBLISH (${publishRefused}): messages published on the source will be refused by the destination`, `Allow it: ACL SETUSER ${targetUser} +publish.`);
     }
@@ -34,7 +37,9 @@ export async function pubsubItem(ctx: PrecheckContext): Promise<PrecheckItem> {
   const shardNames = [...new Set(shard.flat())];
   const sourceUser = ctx.source.endpoint.username ?? "default";
   const notes = [
-    "PUBLISH on a source cluster travels over the cluster bus, not the replication stream: the task forwards it by subscribing (PSUBSCRIBE *) on one source node and publishing each message on the destination",
+    cluster
+      ? "PUBLISH on a source cluster travels over the cluster bus, not the replication stream: the task forwards it by subscribing (PSUBSCRIBE *) on one source node and publishing each message on the destination"
+      : "the scan reader reads no replication stream: the task forwards PUBLISH by subscribing (PSUBSCRIBE *) on the source and publishing each message on the destination",
     "pub/sub is at-most-once: a message published while that subscription or the destination link is down is lost (the status page counts what was dropped)",
     `shard channels (SPUBLISH, Redis 7.0+) cannot be subscribed by pattern and are not forwarded${shardNames.length ? `; ${plural(shardNames.length, "shard channel")} ${shardNames.length === 1 ? "has" : "have"} subscribers on the source now: ${listSome(shardNames)}` : ""}`,
   ];

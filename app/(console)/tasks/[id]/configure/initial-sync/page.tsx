@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { WizardFrame } from "@/components/wizard/wizard-frame";
 import { InitialSyncForm } from "@/components/wizard/initial-sync-form";
 import { parseJsonField } from "@/server/db/json";
-import { DEFAULT_DIVERGENCE_POLICY, ZTaskOptionsSchema } from "@/contracts/task.types";
+import { DEFAULT_DIVERGENCE_POLICY, ZSpeedLimitsSchema, ZTaskOptionsSchema } from "@/contracts/task.types";
 import { loadWizardTask } from "@/server/console/wizard-task";
 
 export const metadata: Metadata = { title: "Initial Synchronization" };
@@ -18,6 +18,7 @@ export default async function InitialSyncStepPage({ params }: { params: Promise<
         initial={task.initialSync === "incremental_only" ? "incremental_only" : "full_and_incremental"}
         sourceCluster={endpoints.source?.mode === "cluster"}
         initialPolicy={options.onInexact ?? DEFAULT_DIVERGENCE_POLICY}
+        initialLimits={parseJsonField(task.speedLimits, ZSpeedLimitsSchema, {})}
       />
     </WizardFrame>
   );

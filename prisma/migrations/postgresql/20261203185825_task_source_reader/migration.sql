@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Task" ADD COLUMN     "sourceReader" TEXT NOT NULL DEFAULT 'psync';

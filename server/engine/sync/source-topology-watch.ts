@@ -1,0 +1,123 @@
+import { Redis } from "ioredis";
+import { formatAddress, type Endpoint } from "../endpoint";
+import { ioredisOptions } from "../ioredis-options";
+import type { Topology, TopologyNode } from "../topology";
+import { SLOT_COUNT } from "../topology";
+
+type Ranges = Array<[number, number]>;
+
+/** What the watch needs of a running shard. */
+export interface WatchedShard {
+  readonly address: string;
+  readonly slots: Ranges;
+  setSlots(slots: Ranges): void;
+}
+
+export interface TopologyWatchOptions {
+  /** the source cluster as one of its nodes describes it now; null when none answers */
+  discover(): Promise<Topology | null>;
+  shards(): WatchedShard[];
+  /** starts a shard for a master that joined the source cluster */
+  adopt(node: TopologyNode): Promise<void>;
+  auth: Pick<Endpoint, "username" | "password" | "tls">;
+  log(level: "info" | "warn" | "error", message: string): void;
+}
+
+/**
+ * Follows a source cluster's slot map while the task runs. A failover is followed by the shard whose
+ * master failed (it rediscovers); what this adds is resharding: slots that move between masters change
+ * the shards' slot ranges (a master's FLUSHALL empties only its slots, a failover is looked up by one
+ * of them, the heartbeat lives in one), and a master added to the cluster gets a shard of its own.
+ * Keys that move are paired by the MigrationLedger (../apply/migration-ledger.ts).
+ */
+export class SourceTopologyWatch {
+  private busy = false;
+
+  constructor(private readonly o: TopologyWatchOptions) {}
+
+  async check(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const t = await this.o.discover();
+      if (!t || t.mode !== "cluster") return;
+      const live = t.nodes.filter((n) => n.role === "master" && !n.failed && !n.flags.includes("handshake") && !n.flags.includes("noaddr"));
+      const shards = this.o.shards();
+      const before = new Map(shards.map((s) => [s.address, s.slots]));
+      const after = new Map<string, Ranges>();
+      for (const s of shards) {
+        const m = live.find((n) => formatAddress(n) === s.address);
+        // not a master now: a failover its shard follows by itself
+        if (m) after.set(s.address, m.slots);
+      }
+      for (const n of live) if (!after.has(formatAddress(n)) && n.slots.length > 0) after.set(formatAddress(n), n.slots);
+      for (const line of describeSlotMoves(before, after)) this.o.log("info", line);
+      for (const s of shards) {
+        const slots = after.get(s.address);
+        if (slots && !sameRanges(slots, s.slots)) s.setSlots(slots);
+      }
+      for (const n of live) {
+        if (shards.some((s) => s.address === formatAddress(n))) continue;
+        // a promoted replica carries its old master's history: that master's shard moves to it
+        if (!(await this.freshMaster(n))) continue;
+        this.o.log("info", `new source master ${formatAddress(n)} joined the cluster (${n.slots.length ? `slots ${formatRanges(n.slots)}` : "no slots yet"}); synchronizing it from its own full data, keys it took over from other masters overwrite theirs`);
+        await this.o.adopt(n);
+      }
+    } catch (err) {
+      this.o.log("warn", `the source cluster's slot map could not be read: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** a master with no replication history of another (master_replid2 unset): added, not promoted */
+  private async freshMaster(n: TopologyNode): Promise<boolean> {
+    const c = new Redis(ioredisOptions({ ...this.o.auth, host: n.host, port: n.port }, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 }));
+    c.on("error", () => {});
+    try {
+      await c.connect();
+      const info = String(await c.info("replication"));
+      const second = /master_replid2:(\w+)/.exec(info)?.[1] ?? "";
+      return info.includes("role:master") && /^0+$/.test(second);
+    } catch {
+      return false;
+    } finally {
+      c.disconnect();
+    }
+  }
+}
+
+/** "slots 0-1499 moved from A to B" lines: the difference between two slot maps, by address. */
+export function describeSlotMoves(before: Map<string, Ranges>, after: Map<string, Ranges>): string[] {
+  const owner = (m: Map<string, Ranges>) => {
+    const out = new Array<string | null>(SLOT_COUNT).fill(null);
+    for (const [addr, ranges] of m) for (const [a, b] of ranges) for (let s = a; s <= b; s++) out[s] = addr;
+    return out;
+  };
+  const was = owner(before);
+  const now = owner(after);
+  const moves = new Map<string, Ranges>();
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    // an owner that is no master any more failed over: its shard follows, nothing was resharded
+    if (was[s] === now[s] || was[s] === null || now[s] === null || !after.has(was[s]!)) continue;
+    const pair = `${was[s]} to ${now[s]}`;
+    let r = moves.get(pair);
+    if (!r) moves.set(pair, (r = []));
+    const last = r[r.length - 1];
+    if (last && last[1] === s - 1) last[1] = s;
+    else r.push([s, s]);
+  }
+  return [...moves].map(([pair, r]) => {
+    const n = r.reduce((k, [a, b]) => k + b - a + 1, 0);
+    return `source resharding: ${n === 1 ? "slot" : `${n} slots`} ${formatRanges(r)} moved from ${pair}; the task follows (keys in flight are paired, none applied twice or deleted)`;
+  });
+}
+
+export function formatRanges(r: Ranges, max = 4): string {
+  const parts = r.slice(0, max).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`));
+  return r.length > max ? `${parts.join(", ")} and ${r.length - max} more ranges` : parts.join(", ");
+}
+
+function sameRanges(a: Ranges, b: Ranges): boolean {
+  return a.length === b.length && a.every(([x, y], i) => b[i][0] === x && b[i][1] === y);
+}
