@@ -119,6 +119,21 @@ describe("route handlers", () => {
       const mod = (await import(file)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
       for (const [method, handler] of Object.entries(mod)) {
         if (!/^(GET|POST|PUT|PATCH|DELETE)$/.test(method)) continue;
+        if (file.endsWith(path.join("api", "metrics", "route.ts"))) {
+          // Prometheus scrapes with a bearer token, not a session: 404 while no token is configured,
+          // 401 without the right one, whoever is signed in
+          await as("viewer");
+          expect((await handler(new Request("http://console.test/api/metrics", { method }), context)).status, `${file} ${method} unset`).toBe(404);
+          process.env.REDIS_DTS_METRICS_TOKEN = "metrics-token-of-the-access-test";
+          try {
+            expect((await handler(new Request("http://console.test/api/metrics", { method }), context)).status, `${file} ${method} no token`).toBe(401);
+            const wrong = new Request("http://console.test/api/metrics", { method, headers: { authorization: "Bearer not-it" } });
+            expect((await handler(wrong, context)).status, `${file} ${method} wrong token`).toBe(401);
+          } finally {
+            delete process.env.REDIS_DTS_METRICS_TOKEN;
+          }
+          continue;
+        }
         await as("signed-out");
         expect((await handler(new Request("http://console.test/api/x", { method }), context)).status, `${file} ${method}`).toBe(401);
         await as("viewer");
