@@ -9,7 +9,7 @@ import { WRITE_REPLAY_SAFE } from "../writer/types";
 import { rdbLoad } from "./rdb-load";
 import type { RdbLoad, ShardStatus, ShardSyncOptions } from "./shard-types";
 
-export type ScanShardOptions = Pick<ShardSyncOptions, "taskId" | "source" | "writer" | "initialSync" | "load" | "divergence" | "log" | "fullSyncDone">;
+export type ScanShardOptions = Pick<ShardSyncOptions, "taskId" | "source" | "writer" | "initialSync" | "load" | "divergence" | "log" | "fullSyncDone" | "limiter">;
 
 /** keys per SCAN step and per DUMP+PTTL pipeline: one round trip each, at most this many values in flight */
 const BATCH = 512;
@@ -247,6 +247,10 @@ export class ScanShard {
       mapping: this.o.load.mapping,
       conflict,
       taskId: this.o.taskId,
+      // the task's key filter and speed limit, as for a replication stream (the copy by keys/s and MB/s,
+      // the keys read again after a change by commands/s)
+      keyIncluded: this.o.load.keyIncluded,
+      throttle: phase === "full" ? this.o.limiter?.fullSync : this.o.limiter?.incremental,
       log: (level, m) => this.o.log(level, m),
       onIssue: (i) => {
         if (i.kind === "conflict") return;
@@ -259,6 +263,7 @@ export class ScanShard {
   /** One key read back: its value through the loader, or (following changes) a DEL when it is gone. */
   private async push(load: RdbLoad, r: ReadKey, following: boolean): Promise<void> {
     if (!r.entry) {
+      if (this.o.load.keyIncluded && !this.o.load.keyIncluded(r.key)) return;
       const dest = this.o.load.mapping.map(r.db);
       if (following && dest !== undefined && !this.o.writer.write(dest, ["DEL", r.key], r.key, 0, WRITE_REPLAY_SAFE)) await this.bounded(this.o.writer.ready());
       return;
