@@ -333,8 +333,9 @@ export class Applier {
       batch.close();
       return "alone";
     }
-    const echo = tag < this.replayUntil ? WRITE_REPLAYED : 0;
-    return batch.add(step.db, step.argv, raw, tag, id, echo) ? "queued" : "full";
+    // a batched write is fenced: a replay skips what ran (above), so a refusal of one sent now is a real
+    // one, never the echo of a write that ran before a restart (no WRITE_REPLAYED, as for a fenced script)
+    return batch.add(step.db, step.argv, raw, tag, id, 0) ? "queued" : "full";
   }
 
   /**
