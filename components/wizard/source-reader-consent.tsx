@@ -40,7 +40,9 @@ export function SourceReaderConsent({ taskId, view, disabled }: { taskId: string
         <input
           type="checkbox"
           className="mt-0.5 size-4"
-          checked={save.isPending ? save.variables?.sourceReader === "auto" : checked}
+          // the operator's choice stays shown from the click until the precheck view, refetched after
+          // the save, carries it (it flipped back for a moment in between)
+          checked={save.variables && (save.isPending || save.isSuccess) ? save.variables.sourceReader === "auto" : checked}
           disabled={disabled || save.isPending}
           onChange={(e) => save.mutate({ id: taskId, sourceReader: e.target.checked ? "auto" : "psync" })}
         />
