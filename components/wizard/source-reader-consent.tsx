@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { setSourceReaderAction } from "@/server/actions/set-source-reader.action";
 import type { PrecheckView } from "@/contracts/precheck-view.types";
@@ -14,7 +15,12 @@ import { precheckKey } from "./use-precheck";
  */
 export function SourceReaderConsent({ taskId, view, disabled }: { taskId: string; view: PrecheckView; disabled: boolean }) {
   const queryClient = useQueryClient();
-  const save = useActionMutation(setSourceReaderAction, { onSuccess: () => void queryClient.invalidateQueries({ queryKey: precheckKey(taskId) }) });
+  // the operator's choice, shown from the click on (a controlled box would otherwise flip back until
+  // the save and the refetched precheck view carry it); dropped when the save fails
+  const [wanted, setWanted] = useState<boolean | null>(null);
+  const save = useActionMutation(setSourceReaderAction, {
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: precheckKey(taskId) }),
+  });
   const psync = view.run?.items.find((i) => i.itemId === "source_psync");
   const refused = psync?.status === "failed" && /refuse|renamed/i.test(psync.message);
   if (view.sourceReader === "psync" && !refused) return null;
@@ -40,11 +46,12 @@ export function SourceReaderConsent({ taskId, view, disabled }: { taskId: string
         <input
           type="checkbox"
           className="mt-0.5 size-4"
-          // the operator's choice stays shown from the click until the precheck view, refetched after
-          // the save, carries it (it flipped back for a moment in between)
-          checked={save.variables && (save.isPending || save.isSuccess) ? save.variables.sourceReader === "auto" : checked}
+          checked={wanted ?? checked}
           disabled={disabled || save.isPending}
-          onChange={(e) => save.mutate({ id: taskId, sourceReader: e.target.checked ? "auto" : "psync" })}
+          onChange={(e) => {
+            setWanted(e.target.checked);
+            save.mutate({ id: taskId, sourceReader: e.target.checked ? "auto" : "psync" }, { onError: () => setWanted(null) });
+          }}
         />
         <span>Use the scan reader when the source refuses PSYNC ({SCAN_READER_LABEL})</span>
       </label>
