@@ -146,10 +146,15 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     reportNow();
     // speed limits changed from the status page (or another process) are stored: read every second
     let limitsRead: Promise<unknown> | null = null;
+    let limitsUnread = false;
     const limitsTimer = setInterval(() => {
       limitsRead ??= getTaskSpeedLimits({ id: o.taskId })
         .then((l) => l && task.setLimits(l))
-        .catch(() => {})
+        // a limit changed in the console must not be ignored unseen: said once per failing streak
+        .then(() => (limitsUnread = false), (err) => {
+          if (!limitsUnread) store.log("warn", `the stored speed limits could not be read (${describeError(err)}); the limits in force stay until they can`);
+          limitsUnread = true;
+        })
         .finally(() => (limitsRead = null));
     }, LIMITS_POLL_MS);
     try {
@@ -177,7 +182,9 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       if (final.state === "finished") await removeStoredTaskKeys({ taskId: o.taskId, log: (level, m) => store.log(level, m) });
     }
     o.onStatus?.(final);
-    await evaluateTaskAlerts(o.taskId, { state: final.state, latencyMs: null, refused: final.divergence.refused, inexact: final.divergence.inexact }).catch(() => {});
+    await evaluateTaskAlerts(o.taskId, { state: final.state, latencyMs: null, refused: final.divergence.refused, inexact: final.divergence.inexact }).catch((err) =>
+      store.log("warn", `alert rules not evaluated at the end: ${describeError(err)}`),
+    );
     return final;
   } finally {
     clearInterval(renew);

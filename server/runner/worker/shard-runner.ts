@@ -77,17 +77,19 @@ export class ShardRunner {
     } catch (err) {
       gone = /no source master serves this shard/.test(describeError(err));
     } finally {
-      await store.flush().catch(() => {});
+      // the final checkpoint: when it cannot be stored the next holder resumes from the one before
+      // (the fences keep the replay exact), which the events must say
+      await store.flush().catch((err) => this.o.echo("error", `${lease.shard}: the final checkpoint was not stored (${describeError(err)}); the next worker resumes from the previous one`));
     }
     if (this.abortedBy) return "aborted";
     const final = task.snapshot();
     if (gone) return "gone";
     if (final.state === "failed" && !this.stopAsked) {
-      await setTaskState({ id: lease.taskId, move: "engine-end", state: "failed", error: { code: final.divergence.haltedBy ? "DIVERGENCE" : undefined, message: `${lease.source}: ${final.error ?? "the shard failed"}` } }).catch(() => {});
+      await setTaskState({ id: lease.taskId, move: "engine-end", state: "failed", error: { code: final.divergence.haltedBy ? "DIVERGENCE" : undefined, message: `${lease.source}: ${final.error ?? "the shard failed"}` } }).catch((err) => this.o.echo("error", `${lease.shard}: the task's state could not be stored: ${describeError(err)}`));
       return "failed";
     }
     if (final.divergence.haltedBy && !this.stopAsked) {
-      await setTaskState({ id: lease.taskId, move: "engine-end", state: "paused", error: { code: "DIVERGENCE", message: `paused at a refused or inexact write: ${final.divergence.haltedBy}` } }).catch(() => {});
+      await setTaskState({ id: lease.taskId, move: "engine-end", state: "paused", error: { code: "DIVERGENCE", message: `paused at a refused or inexact write: ${final.divergence.haltedBy}` } }).catch((err) => this.o.echo("error", `${lease.shard}: the task's state could not be stored: ${describeError(err)}`));
       return "paused";
     }
     return "stopped";
