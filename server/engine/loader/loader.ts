@@ -105,11 +105,26 @@ export class RdbLoader {
     });
   }
 
+  /**
+   * Events the parser emitted after a big key's first commands, while the writer had no room for
+   * the rest (the parser cannot stop inside a chunk): handled in order by ready(). Finishing the
+   * big key at once instead encoded all of its commands into memory (a 256 MB string: 256 MB more).
+   * Bounded by what is left of one input chunk; transient values are copied (kept()).
+   */
+  private readonly deferred: RdbEvent[] = [];
+
   /** Handles one parser event; false when the producer should wait for ready(). */
   push(e: RdbEvent): boolean {
+    if (this.running !== null || this.deferred.length > 0) {
+      this.deferred.push(e.kind === "key" ? kept(e) : e);
+      return false;
+    }
+    return this.handle(e);
+  }
+
+  private handle(e: RdbEvent): boolean {
     // a batch of strings goes before anything else is written (tags stay in order)
     if (e.kind !== "key" || e.type !== "string") this.strings?.close();
-    if (this.running) this.finishRunning();
     if (this.redo.length > 0) this.rebuildLost();
     switch (e.kind) {
       case "key":
@@ -141,15 +156,20 @@ export class RdbLoader {
   /** Resolves when push() may be called again (writer has room, a big key is fully sent). */
   async ready(): Promise<void> {
     this.strings?.close();
-    if (this.throttled) {
-      this.throttled = false;
-      await this.opts.throttle!.ready();
-    }
     for (;;) {
+      if (this.throttled) {
+        this.throttled = false;
+        await this.opts.throttle!.ready();
+      }
       if (this.writer.full) await this.writer.ready();
       if (this.running && !this.continueRunning()) continue;
       if (this.redo.length > 0) {
         this.rebuildLost();
+        continue;
+      }
+      if (this.deferred.length > 0) {
+        while (this.deferred.length > 0 && this.running === null && this.redo.length === 0 && !this.writer.full && !this.throttled) this.handle(this.deferred.shift()!);
+        this.strings?.close();
         continue;
       }
       if (!this.writer.full) return;
@@ -162,8 +182,12 @@ export class RdbLoader {
     for (;;) {
       await this.ready();
       await this.writer.drained();
-      if (this.redo.length === 0 && this.running === null) break;
+      if (this.redo.length === 0 && this.running === null && this.deferred.length === 0) break;
     }
+    // everything is acknowledged: no value needs to stay for a rebuild (the loader outlives the
+    // load, and a big value kept here would stay for the whole incremental phase)
+    this.typedInFlight.clear();
+    this.recent.fill(undefined);
     const s = this.stats;
     // module values refused without being sent are in `failed` but were never restored
     s.written = s.restored + s.typed - s.conflicts - s.failed - this.ownSent + this.modulesNotSent;
@@ -298,13 +322,6 @@ export class RdbLoader {
       const name = String(argv[0]);
       const room = this.writer.write(run.db, argv, run.entry.key, run.tag, IDEMPOTENT.has(name) ? WRITE_REPLAY_SAFE : 0);
       if (!room) return false;
-    }
-  }
-
-  private finishRunning(): void {
-    // push() while a big key is still being written (the producer ignored false): finish it first
-    while (this.running && !this.continueRunning()) {
-      /* writes queue in the writer; memory is bounded by this one value */
     }
   }
 

@@ -19,6 +19,10 @@ const DONE = 5;
 /** values at least this big that had to be accumulated are handed out without a second copy */
 const ADOPT_BYTES = 64 * 1024;
 const MIN_ACC = 64 * 1024;
+/** a string at least this long is carried in one buffer of its declared size (see carry) */
+const BIG_STRING = 4 * 1024 * 1024;
+/** ... once at least 1/DECLARED_TRUST of that size has arrived */
+const DECLARED_TRUST = 16;
 
 /**
  * Push-based streaming RDB parser. write(chunk) parses what it can and emits events synchronously;
@@ -150,10 +154,15 @@ export class RdbParser {
       let size = Math.max(need, MIN_ACC, acc !== null && this.buf === acc ? acc.length * 2 : 0);
       // Doubling (not the declared length, which a corrupt input may inflate) keeps the allocation
       // backed by bytes received. When one string fills at least half of it, the buffer stops at
-      // that string's end instead (a 256 MB value no longer costs a 512 MB buffer); the half keeps
-      // the copying linear when many small strings of one value arrive a chunk at a time.
-      const want = this.wantAbs - (this.base + this.pos);
-      if (this.wantAbs >= 0 && want >= need && this.wantLen * 2 >= size) size = Math.min(size, want);
+      // that string's end instead; the half keeps the copying linear when many small strings of one
+      // value arrive a chunk at a time. A big string (the buffer would have to double up to it)
+      // gets its whole declared size once a sixteenth of it is here: doubling all the way kept the
+      // last two sizes alive at once (a 256 MB value cost 128 + 256 MB, plus the garbage of every
+      // step before), and a forged length still needs a sixteenth of it in real input.
+      const want = this.wantAbs >= 0 ? this.wantAbs - (this.base + this.pos) : -1;
+      // (a chunk may run past the string's end: the buffer takes it whole)
+      if (this.wantLen >= BIG_STRING && want >= 0 && need * DECLARED_TRUST >= want) size = Math.max(want, need);
+      else if (want >= need && this.wantLen * 2 >= size) size = Math.min(size, want);
       const grown = Buffer.allocUnsafe(size);
       grown.set(this.buf.subarray(this.pos, this.lim), 0);
       acc = this.acc = grown;
