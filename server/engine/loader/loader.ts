@@ -431,10 +431,10 @@ export class RdbLoader {
 }
 
 /** An entry that outlives the parser's callback: its value copied if it was transient. */
-function kept(e: RdbKeyEvent): RdbKeyEntry {
+function kept(e: RdbKeyEvent): RdbKeyEvent {
   if (e.valueBuf === undefined) return e;
   const { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset } = e;
-  return { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
+  return { kind: "key", db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
 }
 
 export function clusterDbError(from: number, to: number): DtsError {

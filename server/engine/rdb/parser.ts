@@ -22,7 +22,7 @@ const MIN_ACC = 64 * 1024;
 /** a string at least this long is carried in one buffer of its declared size (see carry) */
 const BIG_STRING = 4 * 1024 * 1024;
 /** ... once at least 1/DECLARED_TRUST of that size has arrived */
-const DECLARED_TRUST = 16;
+const DECLARED_TRUST = 64;
 
 /**
  * Push-based streaming RDB parser. write(chunk) parses what it can and emits events synchronously;
@@ -156,9 +156,9 @@ export class RdbParser {
       // backed by bytes received. When one string fills at least half of it, the buffer stops at
       // that string's end instead; the half keeps the copying linear when many small strings of one
       // value arrive a chunk at a time. A big string (the buffer would have to double up to it)
-      // gets its whole declared size once a sixteenth of it is here: doubling all the way kept the
+      // gets its whole declared size once 1/64 of it is here: doubling all the way kept the
       // last two sizes alive at once (a 256 MB value cost 128 + 256 MB, plus the garbage of every
-      // step before), and a forged length still needs a sixteenth of it in real input.
+      // step before), and a forged length still needs 1/64 of it in real input.
       const want = this.wantAbs >= 0 ? this.wantAbs - (this.base + this.pos) : -1;
       // (a chunk may run past the string's end: the buffer takes it whole)
       if (this.wantLen >= BIG_STRING && want >= 0 && need * DECLARED_TRUST >= want) size = Math.max(want, need);

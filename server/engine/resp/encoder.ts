@@ -68,8 +68,12 @@ export function writeHeader(target: Buffer, at: number, prefix: number, n: numbe
 
 /** Encodes argv into `target` at `at` (which must have room for encodedLength(argv)); returns the end. */
 export function writeCommand(argv: readonly Arg[], target: Buffer, at: number): number {
-  let p = writeHeader(target, at, 42, argv.length);
-  for (let i = 0; i < argv.length; i++) {
+  return writeArgs(argv, 0, argv.length, target, writeHeader(target, at, 42, argv.length));
+}
+
+/** Encodes argv[from, to) as bulk strings at `p`; returns the end. */
+function writeArgs(argv: readonly Arg[], from: number, to: number, target: Buffer, p: number): number {
+  for (let i = from; i < to; i++) {
     const arg = argv[i];
     if (typeof arg === "string") {
       const ascii = asciiLength(arg);
@@ -99,6 +103,46 @@ export function writeCommand(argv: readonly Arg[], target: Buffer, at: number): 
     target[p++] = 10;
   }
   return p;
+}
+
+/** a Buffer argument at least this long is sent as it is by encodeParts, not copied */
+export const BY_REFERENCE_BYTES = 32 * 1024;
+
+const byReference = (arg: Arg): arg is Buffer => Buffer.isBuffer(arg) && arg.length >= BY_REFERENCE_BYTES;
+
+/**
+ * A command as a list of buffers that, written one after the other, are its encoding: each Buffer
+ * argument of BY_REFERENCE_BYTES or more is an element of the list itself (the caller's buffer, not
+ * a copy), the bytes around them are encoded into small buffers. A big value goes from where it
+ * lies (e.g. the RDB parser's buffer) to the socket: copying it into a command buffer cost as much
+ * memory again as the in-flight commands held, and garbage for the GC to find.
+ */
+export function encodeParts(argv: readonly Arg[]): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let from = 0; ; ) {
+    // [CRLF after the previous big argument] [*n header] argv[from, to) ["$len" header of argv[to]]
+    let to = from;
+    let size = from === 0 ? 3 + digits(argv.length) : 2;
+    while (to < argv.length && !byReference(argv[to])) {
+      const len = argLength(argv[to++]);
+      size += 5 + digits(len) + len;
+    }
+    const big = to < argv.length ? (argv[to] as Buffer) : null;
+    if (big) size += 3 + digits(big.length);
+    const seg = Buffer.allocUnsafe(size);
+    let p = 0;
+    if (from === 0) p = writeHeader(seg, p, 42, argv.length);
+    else {
+      seg[p++] = 13;
+      seg[p++] = 10;
+    }
+    p = writeArgs(argv, from, to, seg, p);
+    if (big) writeHeader(seg, p, 36, big.length);
+    parts.push(seg);
+    if (!big) return parts;
+    parts.push(big);
+    from = to + 1;
+  }
 }
 
 /** One command as one Buffer (pooled allocation for small commands). */

@@ -33,9 +33,11 @@ export class RingEntry {
    * ones refused, by index
    */
   loose: Array<[number, ReplyError]> | null = null;
-  /** the encoded command (allocates a view: only on the error path) */
+  /** a command sent as several buffers (a big value by reference, see encodeParts), else null */
+  parts: Buffer[] | null = null;
+  /** the encoded command (allocates a view, or a copy of a command sent in parts: only on the error path) */
   bytes(): Buffer {
-    return this.seg.subarray(this.start, this.end);
+    return this.parts !== null ? Buffer.concat(this.parts) : this.seg.subarray(this.start, this.end);
   }
 }
 const EMPTY = Buffer.alloc(0);
@@ -51,6 +53,8 @@ export class CommandRing {
   private kinds: Uint8Array;
   private flagsArr: Uint16Array;
   private segs: Buffer[];
+  /** commands sent in parts: their buffers (null for the others; see RingEntry.parts) */
+  private partsArr: (Buffer[] | null)[];
   private starts: Int32Array;
   private ends: Int32Array;
   private tags: Float64Array;
@@ -66,6 +70,7 @@ export class CommandRing {
     this.kinds = new Uint8Array(cap);
     this.flagsArr = new Uint16Array(cap);
     this.segs = new Array<Buffer>(cap).fill(EMPTY);
+    this.partsArr = new Array<Buffer[] | null>(cap).fill(null);
     this.starts = new Int32Array(cap);
     this.ends = new Int32Array(cap);
     this.tags = new Float64Array(cap);
@@ -90,6 +95,12 @@ export class CommandRing {
     this.pushed++;
   }
 
+  /** A command sent as `parts` (its encoding, `bytes` long, in order): kept by reference. */
+  pushParts(kind: number, parts: Buffer[], bytes: number, tag: number, seq: number, slot: number, db: number, flags: number): void {
+    this.push(kind, EMPTY, 0, bytes, tag, seq, slot, db, flags);
+    this.partsArr[(this.head + this.count - 1) & this.mask] = parts;
+  }
+
   /** Removes the oldest command, copying it into `into`. */
   shift(into: RingEntry): void {
     const i = this.head;
@@ -102,7 +113,9 @@ export class CommandRing {
     into.slot = this.slots[i];
     into.db = this.dbs[i];
     into.flags = this.flagsArr[i];
+    into.parts = this.partsArr[i];
     this.segs[i] = EMPTY; // let the staging buffer go once every command in it is answered
+    this.partsArr[i] = null; // and a big value once its command is answered
     this.head = (i + 1) & this.mask;
     this.count--;
     this.shifted++;
@@ -131,6 +144,9 @@ export class CommandRing {
     const segs = new Array<Buffer>(cap).fill(EMPTY);
     for (let n = 0; n < this.count; n++) segs[n] = this.segs[(this.head + n) & this.mask];
     this.segs = segs;
+    const parts = new Array<Buffer[] | null>(cap).fill(null);
+    for (let n = 0; n < this.count; n++) parts[n] = this.partsArr[(this.head + n) & this.mask];
+    this.partsArr = parts;
     this.head = 0;
     this.capacity = cap;
     this.mask = cap - 1;

@@ -2,7 +2,7 @@ import type net from "node:net";
 import { openSocket, tlsError, type TlsConfig } from "../tls";
 import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
-import { LazyArg, encodeCommand, encodedLength, writeCommand, type Arg } from "../resp/encoder";
+import { LazyArg, encodeCommand, encodeParts, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";
 import { CommandRing, KIND_CALL, KIND_COMMAND, KIND_INTERNAL, KIND_PART, RingEntry } from "./command-ring";
 
@@ -187,9 +187,7 @@ export class PipelineConnection {
     if (flags & FLAG_ASKING) this.stage(KIND_INTERNAL, ASKING, 0, 0, -1);
     const size = encodedLength(argv);
     if (size > this.stagingBytes >>> 2) {
-      const own = Buffer.allocUnsafe(size);
-      writeCommand(argv, own, 0);
-      this.stage(KIND_COMMAND, own, tag, seq, slot, flags);
+      this.stageParts(encodeParts(argv), size, tag, seq, slot, flags);
       this.inFlightBytes += size;
       return this.afterWrite();
     }
@@ -274,6 +272,16 @@ export class PipelineConnection {
     this.outUsed += cmd.length;
     this.ring.push(kind, this.out, start, this.outUsed, tag, seq, slot, this.currentDb, flags);
     this.scheduleFlush();
+  }
+
+  /** A big command goes to the socket as its parts (its big values by reference, not copied). */
+  private stageParts(parts: Buffer[], size: number, tag: number, seq: number, slot: number, flags: number): void {
+    if (parts.length === 1) return this.stage(KIND_COMMAND, parts[0], tag, seq, slot, flags);
+    this.flush();
+    this.socket.cork(); // one writev for the parts
+    for (const part of parts) this.send(part);
+    this.socket.uncork();
+    this.ring.pushParts(KIND_COMMAND, parts, size, tag, seq, slot, this.currentDb, flags);
   }
 
   private newStaging(): void {
@@ -386,6 +394,7 @@ export class PipelineConnection {
       this.sink.onReply(reply, e);
       e.part = -1;
       e.loose = null;
+      e.parts = null;
     } else if (e.kind === KIND_CALL) {
       const call = this.calls.get(e.tag);
       this.calls.delete(e.tag);
@@ -411,12 +420,14 @@ export class PipelineConnection {
     const e = this.entry;
     while (this.ring.count > 0) {
       this.ring.shift(e);
+      // (a command sent in parts is copied into one buffer here: in-flight bytes are bounded)
       if (e.kind === KIND_COMMAND) unanswered.push({ bytes: e.bytes(), tag: e.tag, seq: e.seq, slot: e.slot, db: e.db, flags: e.flags });
       else if (e.kind === KIND_CALL) {
         this.calls.get(e.tag)?.reject(err);
         this.calls.delete(e.tag);
       }
     }
+    e.parts = null;
     this.inFlightBytes = 0;
     this.sink.onClose(err, unanswered);
   }
