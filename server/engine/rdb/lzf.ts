@@ -6,9 +6,12 @@ import { corrupt } from "./constants";
  * LZF decompression (liblzf's format, as Redis writes compressed strings).
  *
  * The declared decompressed length is untrusted. A back-reference of 3 bytes expands to at most
- * 264 bytes, so a length above 88x the compressed size is rejected outright; below that, output
- * space is allocated for what is plausible (8x + 1 KB) and grows only as the data really produces
- * bytes, so a forged length cannot make us allocate what the input does not back.
+ * 264 bytes, so a length above 88x the compressed size is rejected outright. A value that is kept
+ * is decompressed into one buffer of its declared length: growing it by doubling from a plausible
+ * size cost the last two sizes at once plus the garbage of each step (a 256 MB string of one
+ * repeated byte: 192 + 256 MB). The buffer is not zeroed, so its pages cost memory only as the data
+ * really fills them; a forged length ends in an error before the result is used. Data that is
+ * only checked goes into a scratch buffer that grows with what the data produces.
  */
 export const LZF_MAX_RATIO = 88;
 
@@ -27,8 +30,7 @@ function checkLength(start: number, end: number, outLen: number, offset: number)
  */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Buffer {
   checkLength(start, end, outLen, offset);
-  const out = decompress(src, start, end, outLen, offset, Buffer.allocUnsafe(initialSize(start, end, outLen)));
-  return out.length === outLen ? out : out.subarray(0, outLen);
+  return decompress(src, start, end, outLen, offset, Buffer.allocUnsafe(outLen));
 }
 
 /**
