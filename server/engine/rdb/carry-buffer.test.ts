@@ -36,6 +36,17 @@ describe("RdbParser carry-over buffer", () => {
     expect(r.keys[0].raw.buffer.byteLength).toBeLessThanOrEqual(value.length + 64);
   });
 
+  it("carries a big string in one buffer of its declared size, not by doubling up to it", () => {
+    const value = Buffer.alloc(40 * MB + 3, 0x63);
+    const data = rdbFile([Buffer.from([0x00]), str("big"), str(value), Buffer.from([0x00]), str("next"), str("v")]);
+    const r = feed(data);
+    expect(r.keys.map((k) => k.key.toString())).toEqual(["big", "next"]);
+    expect(r.keys[0].raw.subarray(-value.length).equals(value)).toBe(true);
+    // small buffers while 1/64 of it arrives, then one of its size: about the value in all, not twice it
+    expect(r.capacities.filter((c) => c > MB)).toHaveLength(1);
+    expect(r.capacities.reduce((a, b) => a + b, 0)).toBeLessThan(value.length * 1.1);
+  });
+
   it("still grows by doubling when a value is many small strings (copying stays linear)", () => {
     const members: Buffer[] = [];
     // members bigger than a chunk: each one is waited for across chunks, none is a big part of the value

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CommandBatch, LazyArg, encodeCommand, encodedLength, type Arg } from "./encoder";
+import { BY_REFERENCE_BYTES, CommandBatch, LazyArg, encodeCommand, encodeParts, encodedLength, type Arg } from "./encoder";
 import { RespDecoder } from "./decoder";
 import type { RespValue } from "./values";
 
@@ -64,5 +64,34 @@ describe("CommandBatch", () => {
     expect(decoded[499][1].toString()).toBe("list:499");
     expect(decoded[499][2].length).toBe(499);
     expect(decoded[500][0].toString()).toBe("PING");
+  });
+});
+
+describe("encodeParts", () => {
+  it("passes big values through by reference: the parts are the command's encoding, the value itself one of them", () => {
+    const big = Buffer.alloc(3 * BY_REFERENCE_BYTES, 0x61).subarray(5); // a view, as the loader hands out
+    const argv: Arg[] = ["SETRANGE", Buffer.from("key"), "1048576", big];
+    const parts = encodeParts(argv);
+    expect(parts).toContain(big); // the same object: not copied
+    expect(parts.filter((p) => p.buffer === big.buffer)).toEqual([big]); // and nothing else points into it
+    expect(Buffer.concat(parts).equals(encodeCommand(argv))).toBe(true);
+    expect(parts.reduce((n, p) => n + p.length, 0)).toBe(encodedLength(argv));
+    // everything but the value is small
+    expect(Math.max(...parts.filter((p) => p !== big).map((p) => p.length))).toBeLessThan(64);
+  });
+
+  it("handles several big values, one in the middle, and commands with none", () => {
+    const a = Buffer.alloc(BY_REFERENCE_BYTES, 1);
+    const b = Buffer.alloc(BY_REFERENCE_BYTES + 1, 2);
+    const argv: Arg[] = ["MSET", "k1", a, "k2", b, "k3", "small"];
+    const parts = encodeParts(argv);
+    expect(parts.filter((p) => p === a || p === b)).toEqual([a, b]);
+    expect(Buffer.concat(parts).equals(encodeCommand(argv))).toBe(true);
+    const [decoded] = decodeAll(Buffer.concat(parts)) as Buffer[][];
+    expect(decoded[2].equals(a) && decoded[4].equals(b)).toBe(true);
+    // below the threshold: one buffer, as encodeCommand makes it
+    const small: Arg[] = ["SET", "k", Buffer.alloc(BY_REFERENCE_BYTES - 1, 3)];
+    expect(encodeParts(small)).toHaveLength(1);
+    expect(encodeParts(small)[0].equals(encodeCommand(small))).toBe(true);
   });
 });
