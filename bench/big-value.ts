@@ -4,7 +4,8 @@
  * (SETRANGE pieces), runs `redis-dts sync` as a child process until the destination holds the whole
  * value and the task is `synchronizing`, samples the engine's VmRSS and reads its VmHWM (the
  * kernel's own high-water mark, which no sampling interval can miss), and compares the two values'
- * digests. Usage: tsx bench/big-value.ts [MiB=256] [runs=3]
+ * digests. Usage: tsx bench/big-value.ts [MiB=256] [runs=3] [type=string|list|hash|set|zset]
+ * (a collection: elements of 100 random bytes, MiB of them in all).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,7 +18,9 @@ import { pollUntil } from "./stats";
 
 const MiB = 1024 * 1024;
 const PIECE = 8 * MiB;
-const KEY = "big:string";
+const KEY = "big:value";
+const ELEMENT = 100;
+type Kind = "string" | "list" | "hash" | "set" | "zset";
 
 function hwmOf(pid: number): number | null {
   try {
@@ -28,38 +31,49 @@ function hwmOf(pid: number): number | null {
   }
 }
 
-async function fill(node: RedisNode, bytes: number): Promise<void> {
+async function fill(node: RedisNode, bytes: number, kind: Kind): Promise<void> {
   const c = node.client();
-  for (let at = 0; at < bytes; at += PIECE) await c.setrange(KEY, at, randomBytes(Math.min(PIECE, bytes - at)));
+  if (kind === "string") {
+    for (let at = 0; at < bytes; at += PIECE) await c.setrange(KEY, at, randomBytes(Math.min(PIECE, bytes - at)));
+    return;
+  }
+  const batch = 1000;
+  for (let n = 0; n < bytes / ELEMENT; n += batch) {
+    const items = Array.from({ length: batch }, () => randomBytes(ELEMENT));
+    if (kind === "list") await c.rpush(KEY, ...items);
+    else if (kind === "set") await c.sadd(KEY, ...items);
+    else if (kind === "hash") await c.hset(KEY, ...items.flatMap((v, i) => [String(n + i), v]));
+    else await c.zadd(KEY, ...items.flatMap((v, i) => [String(n + i), v]));
+  }
 }
 
 async function digest(node: RedisNode): Promise<string> {
   return String(await node.client().call("DEBUG", "DIGEST-VALUE", KEY));
 }
 
-async function oneRun(mib: number, run: number): Promise<{ peakMB: number; hwmMB: number; seconds: number; exact: boolean }> {
+async function oneRun(mib: number, run: number, kind: Kind): Promise<{ peakMB: number; hwmMB: number; seconds: number; exact: boolean }> {
   const config = { "enable-debug-command": "yes", "client-query-buffer-limit": "1gb", "proto-max-bulk-len": "1gb" };
   const source = await startRedis({ config });
   const target = await startRedis({ config });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "dts-bigval-"));
-  await fill(source, mib * MiB);
+  await fill(source, mib * MiB, kind);
+  const want = await digest(source);
   const engine = new EngineProcess({ task: `bigval-${run}`, source: source.uri, target: target.uri, dataDir }).start();
   const sampler = new RssSampler(engine.pid, 20).start();
   let hwm = 0;
   const hwmTimer = setInterval(() => (hwm = Math.max(hwm, hwmOf(engine.pid) ?? 0)), 20);
-  const t = target.client();
   try {
     await pollUntil(
       async () => {
         if (!engine.running) throw new Error(`engine ended: ${engine.describe()}`);
-        const len = Number(await t.strlen(KEY));
-        return len === mib * MiB && engine.lines.some((l) => l.state === "synchronizing") ? true : undefined;
+        // synchronizing: the load is acknowledged (the finish line of bench/engine-full.ts)
+        return engine.lines.some((l) => l.state === "synchronizing") ? true : undefined;
       },
       { intervalMs: 50, timeoutMs: 300_000, what: () => engine.describe() },
     );
     hwm = Math.max(hwm, hwmOf(engine.pid) ?? 0);
     const seconds = (Date.now() - engine.startedAt) / 1000;
-    const exact = (await digest(source)) === (await digest(target));
+    const exact = (await digest(target)) === want;
     return { peakMB: sampler.peak / MiB, hwmMB: hwm / MiB, seconds, exact };
   } finally {
     clearInterval(hwmTimer);
@@ -72,7 +86,8 @@ async function oneRun(mib: number, run: number): Promise<{ peakMB: number; hwmMB
 
 const mib = Number(process.argv[2] ?? 256);
 const runs = Number(process.argv[3] ?? 3);
+const kind = (process.argv[4] ?? "string") as Kind;
 for (let i = 0; i < runs; i++) {
-  const r = await oneRun(mib, i);
-  console.log(`run ${i + 1}: ${mib} MiB string, VmHWM ${r.hwmMB.toFixed(0)} MiB (sampled VmRSS peak ${r.peakMB.toFixed(0)} MiB), ${r.seconds.toFixed(1)} s, copy ${r.exact ? "exact" : "DIFFERENT"}`);
+  const r = await oneRun(mib, i, kind);
+  console.log(`run ${i + 1}: ${mib} MiB ${kind}, VmHWM ${r.hwmMB.toFixed(0)} MiB (sampled VmRSS peak ${r.peakMB.toFixed(0)} MiB), ${r.seconds.toFixed(1)} s, copy ${r.exact ? "exact" : "DIFFERENT"}`);
 }

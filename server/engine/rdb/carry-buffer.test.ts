@@ -47,6 +47,19 @@ describe("RdbParser carry-over buffer", () => {
     expect(r.capacities.reduce((a, b) => a + b, 0)).toBeLessThan(value.length * 1.1);
   });
 
+  it("grows a big collection toward its estimated size, not by doubling", () => {
+    const items: Buffer[] = [];
+    for (let i = 0; i < 4000; i++) items.push(str(Buffer.alloc(5000, String(i).padStart(6, "0"))));
+    const data = rdbFile([Buffer.from([0x01]), str("list"), len(items.length), ...items, Buffer.from([0x00]), str("next"), str("v")]);
+    const r = feed(data);
+    expect(r.keys.map((k) => k.key.toString())).toEqual(["list", "next"]);
+    const size = data.length;
+    // doubling from 64 KB to 32 MB (and the two biggest alive at once) for a 20 MB value: now about its size
+    expect(r.capacities.filter((c) => c > 4 * MB)).toHaveLength(1);
+    expect(Math.max(...r.capacities)).toBeLessThan(size * 1.1);
+    expect(r.capacities.reduce((a, b) => a + b, 0)).toBeLessThan(size * 1.5);
+  });
+
   it("still grows by doubling when a value is many small strings (copying stays linear)", () => {
     const members: Buffer[] = [];
     // members bigger than a chunk: each one is waited for across chunks, none is a big part of the value

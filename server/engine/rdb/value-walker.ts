@@ -54,14 +54,24 @@ export class ValueWalker {
   n = 0;
   m = 0;
   k = 0;
+  /** the declared count of a counted collection (elements, zset, quicklist, hash with TTLs), else 0 */
+  private total = 0;
 
   reset(rdbType: number, abs: number, valkey: boolean): void {
     this.rdbType = rdbType;
     this.abs = abs;
     this.valkey = valkey;
     this.stage = 0;
-    this.n = this.m = this.k = 0;
+    this.n = this.m = this.k = this.total = 0;
     this.moduleName = undefined;
+  }
+
+  /**
+   * The share (0 to 1) of a counted collection's elements walked so far, or -1 for other values:
+   * with the bytes walked, an estimate of the whole value's size (RdbParser.carry).
+   */
+  doneShare(): number {
+    return this.total > 0 ? 1 - this.n / this.total : -1;
   }
 
   /** true when the value is complete; false when more input is needed. */
@@ -131,7 +141,7 @@ export class ValueWalker {
     if (this.stage === 0) {
       const q = readLen(buf, p, end, base);
       if (q === NEED) return false;
-      this.n = rd.len * per;
+      this.n = this.total = rd.len * per;
       this.stage = 1;
       p = q;
     }
@@ -152,7 +162,7 @@ export class ValueWalker {
     if (this.stage === 0) {
       const q = readLen(buf, p, end, base);
       if (q === NEED) return false;
-      this.n = rd.len;
+      this.n = this.total = rd.len;
       this.stage = 1;
       p = q;
     }
@@ -177,7 +187,7 @@ export class ValueWalker {
     if (this.stage === 0) {
       const q = readLen(buf, p, end, base);
       if (q === NEED) return false;
-      this.n = rd.len;
+      this.n = this.total = rd.len;
       this.stage = 1;
       p = q;
     }
@@ -213,7 +223,7 @@ export class ValueWalker {
       if (this.rdbType === T.HASH_METADATA) q = q + 8 <= end ? q + 8 : NEED; // min expire
       if (q !== NEED) q = readLen(buf, q, end, base);
       if (q === NEED) return false;
-      this.n = rd.len;
+      this.n = this.total = rd.len;
       this.stage = 1;
       p = q;
     }
