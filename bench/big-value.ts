@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { startRedis, stopAll, type RedisNode } from "../server/testing/redis-harness";
 import { EngineProcess } from "./engine-process";
-import { RssSampler } from "./rss-sampler";
+import { RssSampler, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 const MiB = 1024 * 1024;
@@ -51,7 +51,7 @@ async function digest(node: RedisNode): Promise<string> {
   return String(await node.client().call("DEBUG", "DIGEST-VALUE", KEY));
 }
 
-async function oneRun(mib: number, run: number, kind: Kind): Promise<{ peakMB: number; hwmMB: number; seconds: number; exact: boolean }> {
+async function oneRun(mib: number, run: number, kind: Kind): Promise<{ peakMB: number; hwmMB: number; idleMB: number; seconds: number; exact: boolean }> {
   const config = { "enable-debug-command": "yes", "client-query-buffer-limit": "1gb", "proto-max-bulk-len": "1gb" };
   const source = await startRedis({ config });
   const target = await startRedis({ config });
@@ -61,6 +61,12 @@ async function oneRun(mib: number, run: number, kind: Kind): Promise<{ peakMB: n
   const engine = new EngineProcess({ task: `bigval-${run}`, source: source.uri, target: target.uri, dataDir }).start();
   const sampler = new RssSampler(engine.pid, 20).start();
   let hwm = 0;
+  // what the process holds before any data moves (runtime, CLI, database): the rest is the value's
+  let idle = 0;
+  const off = engine.onLine(() => {
+    idle = rssOf(engine.pid) ?? 0;
+    off();
+  });
   const hwmTimer = setInterval(() => (hwm = Math.max(hwm, hwmOf(engine.pid) ?? 0)), 20);
   try {
     await pollUntil(
@@ -74,7 +80,7 @@ async function oneRun(mib: number, run: number, kind: Kind): Promise<{ peakMB: n
     hwm = Math.max(hwm, hwmOf(engine.pid) ?? 0);
     const seconds = (Date.now() - engine.startedAt) / 1000;
     const exact = (await digest(target)) === want;
-    return { peakMB: sampler.peak / MiB, hwmMB: hwm / MiB, seconds, exact };
+    return { peakMB: sampler.peak / MiB, hwmMB: hwm / MiB, idleMB: idle / MiB, seconds, exact };
   } finally {
     clearInterval(hwmTimer);
     sampler.stop();
@@ -89,5 +95,5 @@ const runs = Number(process.argv[3] ?? 3);
 const kind = (process.argv[4] ?? "string") as Kind;
 for (let i = 0; i < runs; i++) {
   const r = await oneRun(mib, i, kind);
-  console.log(`run ${i + 1}: ${mib} MiB ${kind}, VmHWM ${r.hwmMB.toFixed(0)} MiB (sampled VmRSS peak ${r.peakMB.toFixed(0)} MiB), ${r.seconds.toFixed(1)} s, copy ${r.exact ? "exact" : "DIFFERENT"}`);
+  console.log(`run ${i + 1}: ${mib} MiB ${kind}, VmHWM ${r.hwmMB.toFixed(0)} MiB (sampled VmRSS peak ${r.peakMB.toFixed(0)} MiB, ${r.idleMB.toFixed(0)} MiB at the first status line), ${r.seconds.toFixed(1)} s, copy ${r.exact ? "exact" : "DIFFERENT"}`);
 }
