@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
+import { TcpProxy } from "../../testing/tcp-proxy";
 import { parseRedisUri } from "../endpoint";
 import { openWriter } from "./open-writer";
 import { WRITE_REPLAY_SAFE, type CommandFailure, type WriterEvent } from "./types";
@@ -14,6 +16,36 @@ async function produce(writer: Awaited<ReturnType<typeof openWriter>>, n: number
 }
 
 describe("standalone destination writer", () => {
+  it("sends big values by reference: exact on the server, named in a refusal, resent whole after a lost connection", async () => {
+    const node = await startRedis();
+    const proxy = await TcpProxy.start({ host: "127.0.0.1", port: node.port });
+    const failures: CommandFailure[] = [];
+    const writer = await openWriter(parseRedisUri(proxy.uri()), { onCommandError: (f) => failures.push(f), retryMaxMs: 200 });
+    const c = node.client();
+    await c.rpush("a:list", "x");
+    const MB = 1024 * 1024;
+    const value = randomBytes(3 * MB + 5);
+    // in 1 MB pieces, as the loader sends a big string
+    const pieces = [0, 1, 2, 3].map((i) => value.subarray(i * MB, (i + 1) * MB));
+    let tag = 0;
+    const send = () => pieces.forEach((p, i) => writer.write(0, ["SETRANGE", "big", String(i * MB), p], "big", ++tag, WRITE_REPLAY_SAFE));
+    send();
+    writer.write(0, ["SETRANGE", "a:list", "0", pieces[0]], "a:list", ++tag);
+    await writer.drained();
+    expect((await c.getBuffer("big"))!.equals(value)).toBe(true);
+    expect(failures.map((f) => [f.error.code, f.argv[0].toString(), f.argv[3].equals(pieces[0])])).toEqual([["WRONGTYPE", "SETRANGE", true]]);
+    // the connection breaks before any reply: every piece is unanswered, and resent
+    await c.del("big");
+    send();
+    proxy.dropAll();
+    await writer.drained();
+    expect(writer.stats.reconnects).toBeGreaterThan(0);
+    expect(writer.stats.retried).toBeGreaterThanOrEqual(pieces.length);
+    expect((await c.getBuffer("big"))!.equals(value)).toBe(true);
+    await writer.close();
+    await proxy.close();
+  });
+
   it("writes to several databases, reports command errors to their command and a watermark", async () => {
     const node = await startRedis({ password: "pw" });
     const failures: CommandFailure[] = [];
