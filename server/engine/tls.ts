@@ -37,8 +37,8 @@ export function tlsOptions(config: TlsConfig, host: string): tls.ConnectionOptio
 }
 
 /** A TCP or TLS socket to host:port, and the event that says it is ready to carry Redis. */
-export function openSocket(host: string, port: number, config: TlsConfig | undefined): { socket: net.Socket; ready: "connect" | "secureConnect" } {
-  if (!config) return { socket: net.connect({ host, port }), ready: "connect" };
+export function openSocket(host: string, port: number, config: TlsConfig | undefined, onread?: net.OnReadOpts): { socket: net.Socket; ready: "connect" | "secureConnect" } {
+  if (!config) return { socket: net.connect({ host, port, ...(onread && { onread }) }), ready: "connect" };
   return { socket: tls.connect({ host, port, ...tlsOptions(config, host) }), ready: "secureConnect" };
 }
 

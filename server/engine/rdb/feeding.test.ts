@@ -34,6 +34,31 @@ describe("RdbParser fed in pieces gives the same events as fed whole", () => {
     });
   }
 
+  it("keeps nothing of a chunk after write(): the same events when the caller reuses one buffer", () => {
+    // transient values, as the sync runs it: what a consumer keeps it reads during the callback
+    const keptText = (feed: (p: RdbParser) => void) => {
+      const kept: unknown[] = [];
+      const p = new RdbParser((e) => kept.push(e.kind === "key" ? [e.db, e.key, e.rdbType, e.expireAt, e.idle, e.freq, e.raw, e.valueOffset] : e), { transientValues: true });
+      feed(p);
+      p.end();
+      return eventsText(kept as RdbEvent[]);
+    };
+    for (const f of files) {
+      for (const size of [7, 333, 4096]) {
+        const expected = keptText((p) => splitEvery(f.data, size).forEach((c) => p.write(c)));
+        const reused = Buffer.alloc(size);
+        const got = keptText((p) => {
+          for (let at = 0; at < f.data.length && !p.done; at += size) {
+            const n = f.data.copy(reused, 0, at, at + size);
+            p.write(reused.subarray(0, n));
+            reused.fill(0xa5); // what the socket's next read leaves there
+          }
+        });
+        expect(got, `${f.name} in a reused buffer of ${size}`).toBe(expected);
+      }
+    }
+  });
+
   const small = files.filter((f) => f.data.length <= 6000);
   for (const f of small) {
     it(`${f.name}: split in two at every position`, () => {

@@ -30,9 +30,10 @@ const BIG_COLLECTION = 1024 * 1024;
  * Push-based streaming RDB parser. write(chunk) parses what it can and emits events synchronously;
  * an incomplete record is carried over to the next chunk (in one growable buffer, so a value
  * spread over many chunks costs O(n) copying in total, not O(n^2)); a value is walked resumably,
- * element by element, never re-walked from its start. Memory stays within about twice the largest
- * value plus one chunk. After EOF (+ checksum) the rest of a chunk is not consumed: write()
- * returns how many of its bytes belonged to the RDB.
+ * element by element, never re-walked from its start. Memory stays within about the largest value
+ * plus one chunk (a big value's buffer is sized from its declared or estimated size). Nothing keeps
+ * a chunk after write() returns: the caller may reuse it. After EOF (+ checksum) the rest of a chunk
+ * is not consumed: write() returns how many of its bytes belonged to the RDB.
  */
 export class RdbParser {
   done = false;
@@ -129,6 +130,9 @@ export class RdbParser {
       throw err;
     }
     this.chunk = EMPTY;
+    // the caller may reuse its chunk once write() returns (a socket's read buffer): an incomplete
+    // record is moved to our own buffer now, not at the next write
+    if (!this.done && this.pos < this.lim && this.buf === chunk) this.carry(EMPTY);
     if (!this.done) return chunk.length;
     const rest = this.received - this.offset;
     this.lim = this.pos; // nothing carried after the end
@@ -150,8 +154,10 @@ export class RdbParser {
     const tail = this.lim - this.pos;
     const need = tail + chunk.length;
     let acc = this.acc;
-    if (acc !== null && this.buf === acc && need <= acc.length) {
-      if (this.pos > 0) acc.copyWithin(0, this.pos, this.lim);
+    if (acc !== null && need <= acc.length) {
+      // (not yet in it: the tail of the caller's chunk; acc is ours, nothing points into it between events)
+      if (this.buf !== acc) acc.set(this.buf.subarray(this.pos, this.lim), 0);
+      else if (this.pos > 0) acc.copyWithin(0, this.pos, this.lim);
     } else {
       let size = Math.max(need, MIN_ACC, acc !== null && this.buf === acc ? acc.length * 2 : 0);
       // Doubling (not the declared length, which a corrupt input may inflate) keeps the allocation

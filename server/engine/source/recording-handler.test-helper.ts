@@ -47,7 +47,7 @@ export function record(
       hooks.fullResync?.(info);
     },
     rdbData(chunk) {
-      rec.rdb.push(chunk);
+      rec.rdb.push(Buffer.from(chunk)); // lent: valid only during the call
       hooks.rdbData?.(chunk);
     },
     rdbEnd(info) {

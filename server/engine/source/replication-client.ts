@@ -82,13 +82,15 @@ export class ReplicationClient {
       { getAck: () => this.acks?.send(), fail: (error) => this.close(error) },
     );
     this.framer = new TransferFramer({
-      rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }),
+      // socket bytes are only lent (connect.ts): the RDB's go to the parser at once, or are copied
+      rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }, true),
       rdbEnd: (bytes) => {
         this.spool.push({ kind: "event", event: { type: "rdbEnd", bytes } });
         this.state = "streaming";
         this.startAcks();
       },
-      streamData: (chunk) => this.spool.push({ kind: "data", data: chunk }),
+      // commands' arguments may be kept long after (held writes, replays): a copy of their own
+      streamData: (chunk) => this.spool.push({ kind: "data", data: Buffer.from(chunk) }),
     });
   }
 
@@ -190,7 +192,7 @@ export class ReplicationClient {
     this.lines = lines;
     socket.on("data", (chunk: Buffer) => {
       this.lastByteAt = Date.now();
-      if (this.lines) this.lines.feed(chunk);
+      if (this.lines) this.lines.feed(Buffer.from(chunk));
       else this.framer.write(chunk);
     });
     socket.on("error", (err) => this.socketEnded(connectionError(err, this.label)));

@@ -134,3 +134,33 @@ describe("spool", () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
+
+describe("Spool with lent bytes (a reused socket buffer)", () => {
+  it("delivers them at once when nothing waits, and keeps a copy of those that must wait (memory and file)", async () => {
+    const got: Buffer[] = [];
+    let consumer: Buffer | null = null;
+    const spool = new Spool<Ev>({ dir: tempDir(), memoryLimit: 3000, blockSize: 4096 }, (r) => {
+      if (r.kind !== "data") return;
+      consumer = r.data;
+      got.push(Buffer.from(r.data)); // the consumer copies what it keeps, during the call
+    });
+    const reused = Buffer.alloc(1000);
+    const want: Buffer[] = [];
+    const lend = (i: number) => {
+      reused.fill(i);
+      want.push(Buffer.from(reused));
+      spool.push({ kind: "data", data: reused }, true);
+      reused.fill(0xee); // the next read
+    };
+    lend(1);
+    expect(consumer).toBe(reused); // delivered during push: no copy
+    spool.pause();
+    for (let i = 2; i < 12; i++) lend(i); // memory up to the limit, then the file
+    expect(spool.stats().spilledBytes).toBeGreaterThan(0);
+    spool.resume();
+    await until(() => got.length === want.length, "every record");
+    expect(got.map((b) => b[0])).toEqual(want.map((b) => b[0]));
+    got.forEach((b, i) => expect(b.equals(want[i])).toBe(true));
+    spool.close();
+  });
+});

@@ -61,8 +61,14 @@ export class Spool<E> {
     this.file = new SpoolFile<E>(options.dir, blockSize);
   }
 
-  push(record: SpoolRecord<E>): void {
+  /**
+   * `lent`: the record's bytes are valid only during this call (a reused socket buffer): delivered
+   * now when nothing is waiting before it, else copied to wait.
+   */
+  push(record: SpoolRecord<E>, lent = false): void {
     if (this.closed) return;
+    const deliveredNow = !this.paused && !this.draining && !this.scheduled && !this.spilling && this.memoryQueued === 0;
+    if (lent && !deliveredNow && record.kind === "data") record = { kind: "data", data: Buffer.from(record.data) };
     const size = recordSize(record);
     // A record larger than the limit still passes through memory when nothing else is queued: the
     // fast path never touches the disk, and the bound becomes limit + one record (a socket read).

@@ -71,7 +71,7 @@ export interface ReplicationHandler {
   waiting?(step: "psync" | "rdb" | null): void;
   /** a new dataset follows: RDB bytes, then rdbEnd (also after a PSYNC that the master refused) */
   fullResync(info: FullResyncInfo): void;
-  /** the RDB exactly, in pieces, framing removed (feed it to the RDB parser) */
+  /** the RDB exactly, in pieces, framing removed (feed it to the RDB parser); a piece is valid only during the call (copy it to keep it) */
   rdbData(chunk: Buffer): void;
   rdbEnd(info: { bytes: number }): void;
   /** the master accepted the checkpoint: commands continue right after it */
