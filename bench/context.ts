@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** null: no scale run */
   scaleKeys: number | null;
   cluster: boolean;
+  /** the big string of the big-value phase in bytes; null: no big-value phase */
+  bigValueBytes: number | null;
   console: boolean;
   /** "auto": profile when a target is missed (full runs); "always"; "never" */
   profile: "auto" | "always" | "never";
@@ -19,7 +21,7 @@ export interface BenchOptions {
 }
 
 const HELP = `npm run bench [-- options]
-  --quick            100k keys, 1 repetition, 1M benchmark requests, no scale run (under a minute)
+  --quick            100k keys, 1 repetition, 1M benchmark requests, a 32 MiB big value, no scale run
   --keys N           dataset size (default 1,000,000)
   --reps N           repetitions, median reported (default 3)
   --seed N           dataset seed (default 1)
@@ -27,6 +29,8 @@ const HELP = `npm run bench [-- options]
   --catchup-commands N  the frozen backlog of mixed writes of the catch-up (default 2,000,000; quick 500,000)
   --scale-keys N     scale run size (default 5,000,000; 0 = none)
   --no-cluster       skip the cluster run
+  --big-value-mib N  the big-value phase's one random string (default 256; quick 32)
+  --no-big-value     skip the big-value phase
   --no-console       skip the console probe
   --profile auto|always|never   CPU profile of the engine (default auto: when a target is missed)
   --out FILE         results file (default bench/results/<date>.json)`;
@@ -43,6 +47,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     catchUpCommands: quick ? 500_000 : 2_000_000,
     scaleKeys: quick ? null : 5_000_000,
     cluster: true,
+    bigValueBytes: (quick ? 32 : 256) * 1024 * 1024,
     console: true,
     profile: quick ? "never" : "auto",
     out: null,
@@ -62,6 +67,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (a === "--catchup-commands") o.catchUpCommands = num(i++);
     else if (a === "--scale-keys") o.scaleKeys = num(i++) || null;
     else if (a === "--no-cluster") o.cluster = false;
+    else if (a === "--big-value-mib") o.bigValueBytes = num(i++) * 1024 * 1024 || null;
+    else if (a === "--no-big-value") o.bigValueBytes = null;
     else if (a === "--no-console") o.console = false;
     else if (a === "--profile") o.profile = argv[++i] as BenchOptions["profile"];
     else if (a === "--out") o.out = argv[++i];
