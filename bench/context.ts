@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** the big string of the big-value phase in bytes; null: no big-value phase */
   bigValueBytes: number | null;
   console: boolean;
+  /** the engine runs its precheck inside every timed full sync (issue 15: "precheck included") */
+  precheck: boolean;
   /** "auto": profile when a target is missed (full runs); "always"; "never" */
   profile: "auto" | "always" | "never";
   out: string | null;
@@ -32,6 +34,7 @@ const HELP = `npm run bench [-- options]
   --big-value-mib N  the big-value phase's one random string (default 256; quick 32)
   --no-big-value     skip the big-value phase
   --no-console       skip the console probe
+  --skip-precheck    time the engine's full syncs without its precheck (issue 15 includes it)
   --profile auto|always|never   CPU profile of the engine (default auto: when a target is missed)
   --out FILE         results file (default bench/results/<date>.json)`;
 
@@ -49,6 +52,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cluster: true,
     bigValueBytes: (quick ? 32 : 256) * 1024 * 1024,
     console: true,
+    precheck: true,
     profile: quick ? "never" : "auto",
     out: null,
   };
@@ -70,6 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (a === "--big-value-mib") o.bigValueBytes = num(i++) * 1024 * 1024 || null;
     else if (a === "--no-big-value") o.bigValueBytes = null;
     else if (a === "--no-console") o.console = false;
+    else if (a === "--skip-precheck") o.precheck = false;
     else if (a === "--profile") o.profile = argv[++i] as BenchOptions["profile"];
     else if (a === "--out") o.out = argv[++i];
     else if (a === "--help" || a === "-h") {

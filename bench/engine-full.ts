@@ -22,6 +22,8 @@ export interface EngineFullOptions {
   task: string;
   timeoutMs: number;
   cpuProfDir?: string;
+  /** run the precheck inside the timed run */
+  precheck?: boolean;
   console?: ConsoleProbe;
 }
 
@@ -63,6 +65,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     targetMode: o.target.mode,
     dataDir: o.dataDir,
     cpuProfDir: o.cpuProfDir,
+    precheck: o.precheck,
   }).start();
   const sampler = new RssSampler(engine.pid).start();
   // the destination's own CPU for the load (standalone: its one redis-server)

@@ -18,12 +18,14 @@ export interface EngineProcessOptions {
   sourceMode?: "standalone" | "cluster";
   targetMode?: "standalone" | "cluster";
   dataDir: string;
+  /** run the CLI's precheck first (issue 15 times a full sync "precheck included"); default: skipped */
+  precheck?: boolean;
   /** a folder for `node --cpu-prof` profiles (written when the process exits cleanly) */
   cpuProfDir?: string;
 }
 
 /**
- * `redis-dts sync --json --skip-precheck` as a child process: its pid (for RSS sampling), every
+ * `redis-dts sync --json [--skip-precheck]` as a child process: its pid (for RSS sampling), every
  * status line with its arrival time, stderr, and a clean stop (SIGTERM, then SIGKILL).
  */
 export class EngineProcess {
@@ -51,7 +53,7 @@ export class EngineProcess {
   }
 
   start(): this {
-    const args = ["sync", "--json", "--skip-precheck", "--task", this.o.task, "--source", this.o.source, "--target", this.o.target];
+    const args = ["sync", "--json", ...(this.o.precheck ? [] : ["--skip-precheck"]), "--task", this.o.task, "--source", this.o.source, "--target", this.o.target];
     if (this.o.sourceMode) args.push("--source-mode", this.o.sourceMode);
     if (this.o.targetMode) args.push("--target-mode", this.o.targetMode);
     const env: NodeJS.ProcessEnv = { ...process.env, REDIS_DTS_DATA_DIR: this.o.dataDir, REDIS_DTS_SECRET: "bench-secret-0123456789abcdef0123456789" };

@@ -35,6 +35,7 @@ export async function engineFullRun(ctx: BenchContext, source: Deployment, targe
     task: ctx.task(what),
     timeoutMs: Math.max(120_000, keys / 5),
     cpuProfDir,
+    precheck: ctx.o.precheck,
     console: ctx.console ?? undefined,
   });
   const check = await verifyCopy(source, target, keys).catch((err) => {

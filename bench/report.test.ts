@@ -28,7 +28,7 @@ function results(over: Partial<BenchResults> = {}): BenchResults {
     date: "2026-12-04T00:00:00.000Z",
     quick: false,
     machine: { cpus: 2, memoryGb: 24, node: "v20", redis: "7.0.15", commit: "abc", loadAverageAtStart: [0], loadAverageAtEnd: [0] },
-    options: { keys: 1_000_000, reps: 1, seed: 1, incrementalRequests: 1, scaleKeys: null },
+    options: { keys: 1_000_000, reps: 1, seed: 1, incrementalRequests: 1, scaleKeys: null, precheck: true },
     dataset: { keys: 1_000_000, fillMs: 1, sourceUsedMemoryBytes: 1, largestValueBytes: 550 },
     fullSync: { keys: 1_000_000, native: [{ ms: 4000, cpuMs: 2000, keysPerSec: 0 }], engine: [engineRun(4000, 100 * MiB, 4000)], nativeMedianMs: 4000, engineMedianMs: 4000, ratio: 1.0 },
     cluster: null,

@@ -13,7 +13,7 @@ function rows(r: BenchResults): Row[] {
   const f = r.fullSync;
   if (f) {
     out.push({
-      what: `1. full sync standalone→standalone, ${f.keys.toLocaleString("en")} keys (median of ${Math.max(f.engine.length, f.native.length)})`,
+      what: `1. full sync standalone→standalone, ${f.keys.toLocaleString("en")} keys (median of ${Math.max(f.engine.length, f.native.length)}; engine: process start → data equal, precheck ${r.options.precheck ? "included" : "skipped"})`,
       engine: f.engineMedianMs == null ? "failed" : `${s(f.engineMedianMs)} (${rate(f.keys / (f.engineMedianMs / 1000), " keys/s")})`,
       native: f.nativeMedianMs == null ? "—" : `${s(f.nativeMedianMs)} (${rate(f.keys / (f.nativeMedianMs / 1000), " keys/s")})`,
       ratio: x(f.ratio),

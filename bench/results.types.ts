@@ -111,7 +111,7 @@ export interface BenchResults {
   date: string;
   quick: boolean;
   machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] | null };
-  options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null; bigValueBytes?: number | null };
+  options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null; bigValueBytes?: number | null; precheck?: boolean };
   /** largestValueBytes: the largest single value the generator can produce (the memory target adds 150 MiB) */
   dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number; largestValueBytes?: number } | null;
   fullSync: FullSyncSection | null;

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
       loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
       loadAverageAtEnd: null,
     },
-    options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, catchUpCommands: o.catchUpCommands, scaleKeys: o.scaleKeys, bigValueBytes: o.bigValueBytes },
+    options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, catchUpCommands: o.catchUpCommands, scaleKeys: o.scaleKeys, bigValueBytes: o.bigValueBytes, precheck: o.precheck },
     dataset: null,
     fullSync: null,
     cluster: null,
