@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { projectRoot } from "../paths";
@@ -40,13 +41,24 @@ export function keepTail(stream: Readable, max: number): { text(): string; lastL
 }
 
 /**
+ * The node flags of `bin/redis-dts`'s shebang line, the one place they are chosen (module conditions,
+ * WebAssembly tier, young-generation size), for whoever starts it through `node` instead.
+ */
+export function launcherNodeFlags(bin = path.join(projectRoot(), "bin", "redis-dts")): string[] {
+  const first = readFileSync(bin, "utf8").split("\n", 1)[0];
+  const m = /^#!.*?\bnode\s+(.*)$/.exec(first);
+  if (!m) throw new Error(`${bin}: its first line names no node flags (${first})`);
+  return m[1].trim().split(/\s+/);
+}
+
+/**
  * Starts `bin/redis-dts` from the checkout with the flags of its shebang (the console cannot rely on
  * the shebang: it runs it through this Node). stderr is piped; stdout only when asked; an IPC channel
  * lets the parent ask for a clean stop.
  */
 export function spawnRedisDts(args: string[], opts: { stdout: "pipe" | "ignore" }): ChildProcess {
   const bin = path.join(projectRoot(), "bin", "redis-dts");
-  return spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
+  return spawn(process.execPath, [...launcherNodeFlags(bin), bin, ...args], {
     cwd: projectRoot(),
     env: process.env,
     stdio: ["ignore", opts.stdout, "pipe", "ipc"],
