@@ -1,9 +1,23 @@
 import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { isAlive, keepTail, readJsonLines, stopProcess } from "./child-process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isAlive, keepTail, launcherNodeFlags, readJsonLines, stopProcess } from "./child-process";
 
 describe("child-process helpers", () => {
+  it("take the node flags from the launcher's shebang, so a process started through node runs like the launcher", () => {
+    const flags = launcherNodeFlags();
+    expect(flags).toContain("--conditions=react-server");
+    expect(flags.some((f) => f.startsWith("--max-semi-space-size="))).toBe(true);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "launcher-"));
+    writeFileSync(path.join(dir, "a"), "#!/usr/bin/env -S node --x=1  --y\nrest\n");
+    expect(launcherNodeFlags(path.join(dir, "a"))).toEqual(["--x=1", "--y"]);
+    writeFileSync(path.join(dir, "b"), "#!/bin/sh\n");
+    expect(() => launcherNodeFlags(path.join(dir, "b"))).toThrow(/no node flags/);
+  });
+
   it("read JSON lines split anywhere across chunks, and pass other lines on", () => {
     const stream = new PassThrough();
     const values: unknown[] = [];
