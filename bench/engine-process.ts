@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SyncStatusLine } from "../server/testing/sync-process";
-import { launcherNodeFlags, readJsonLines } from "../server/runner/child-process";
+import { launcherCommand, readJsonLines } from "../server/runner/child-process";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -61,10 +61,10 @@ export class EngineProcess {
     // --cpu-prof is refused in NODE_OPTIONS: run the launcher through node with the flags of its shebang
     const bin = path.join(root, "bin/redis-dts");
     const [cmd, argv] = this.o.cpuProfDir
-      ? [process.execPath, [...launcherNodeFlags(bin), "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
+      ? [process.execPath, [...launcherCommand(bin).flags, "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
       : [bin, args];
     this.startedAt = Date.now();
-    const proc = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(cmd, argv, { cwd: root, env: { ...env, ...launcherCommand(bin).env }, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     readJsonLines(
       proc.stdout!,

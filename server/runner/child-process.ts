@@ -41,14 +41,23 @@ export function keepTail(stream: Readable, max: number): { text(): string; lastL
 }
 
 /**
- * The node flags of `bin/redis-dts`'s shebang line, the one place they are chosen (module conditions,
- * WebAssembly tier, young-generation size), for whoever starts it through `node` instead.
+ * The environment and node flags of `bin/redis-dts`'s shebang line (`env -S NAME=value… node flags…`),
+ * the one place they are chosen (malloc tuning, module conditions, WebAssembly tier, young-generation
+ * size), for whoever starts it through `node` instead.
  */
-export function launcherNodeFlags(bin = path.join(projectRoot(), "bin", "redis-dts")): string[] {
+export function launcherCommand(bin = path.join(projectRoot(), "bin", "redis-dts")): { env: Record<string, string>; flags: string[] } {
   const first = readFileSync(bin, "utf8").split("\n", 1)[0];
-  const m = /^#!.*?\bnode\s+(.*)$/.exec(first);
-  if (!m) throw new Error(`${bin}: its first line names no node flags (${first})`);
-  return m[1].trim().split(/\s+/);
+  const m = /^#!\S*env -S\s+(.*)$/.exec(first);
+  const words = m?.[1].trim().split(/\s+/) ?? [];
+  const node = words.indexOf("node");
+  if (node === -1) throw new Error(`${bin}: its first line names no node command (${first})`);
+  const env: Record<string, string> = {};
+  for (const w of words.slice(0, node)) {
+    const eq = w.indexOf("=");
+    if (eq <= 0) throw new Error(`${bin}: "${w}" before node is not NAME=value`);
+    env[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return { env, flags: words.slice(node + 1) };
 }
 
 /**
@@ -58,9 +67,10 @@ export function launcherNodeFlags(bin = path.join(projectRoot(), "bin", "redis-d
  */
 export function spawnRedisDts(args: string[], opts: { stdout: "pipe" | "ignore" }): ChildProcess {
   const bin = path.join(projectRoot(), "bin", "redis-dts");
-  return spawn(process.execPath, [...launcherNodeFlags(bin), bin, ...args], {
+  const launcher = launcherCommand(bin);
+  return spawn(process.execPath, [...launcher.flags, bin, ...args], {
     cwd: projectRoot(),
-    env: process.env,
+    env: { ...process.env, ...launcher.env },
     stdio: ["ignore", opts.stdout, "pipe", "ipc"],
   });
 }

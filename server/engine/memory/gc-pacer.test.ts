@@ -26,7 +26,7 @@ describe("gc pacer", () => {
   });
 
   it("is what the launcher's flags enable", async () => {
-    const { launcherNodeFlags } = await import("../../runner/child-process");
-    expect(launcherNodeFlags()).toContain("--expose-gc");
+    const { launcherCommand } = await import("../../runner/child-process");
+    expect(launcherCommand().flags).toContain("--expose-gc");
   });
 });
