@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { encodeCommand } from "../server/engine/resp/encoder";
 import { startCluster, startRedis, stopAll } from "../server/testing/redis-harness";
-import { datasetKeys, expectedMix, TTL_MAX_S, TTL_MIN_S, type KeyKind } from "./dataset";
+import { datasetKeys, expectedMix, largestValueBytes, TTL_MAX_S, TTL_MIN_S, type KeyKind } from "./dataset";
 import { fillDataset } from "./fill";
 
 afterAll(stopAll);
@@ -52,6 +52,20 @@ describe("reference dataset generator", () => {
     expect(expectedMix(n)).toEqual(kinds);
     expect(withTtl / n).toBeGreaterThan(0.09);
     expect(withTtl / n).toBeLessThan(0.11);
+  });
+
+  it("never makes a key's payload larger than largestValueBytes, the base of the memory target", () => {
+    const size = (a: unknown) => (Buffer.isBuffer(a) ? a.length : Buffer.byteLength(String(a)));
+    let largest = 0;
+    for (const k of datasetKeys({ keys: 20_000, seed: 9 })) {
+      const create = k.commands[0];
+      // a string's value only (not EX <ttl>); a collection's every argument after the key
+      const payload = k.kind === "string" ? size(create[2]) : create.slice(2).reduce((n: number, a) => n + size(a), 0);
+      largest = Math.max(largest, payload);
+    }
+    expect(largest).toBeLessThanOrEqual(largestValueBytes());
+    // and not loose by much: the bound is what the memory target is computed from
+    expect(largestValueBytes()).toBeLessThan(1.5 * largest);
   });
 
   it("fills a real server through redis-cli --pipe with every key, type and TTL", async () => {

@@ -20,6 +20,23 @@ export const TTL_FRACTION = 0.1;
 export const TTL_MIN_S = 86_400;
 export const TTL_MAX_S = 7 * 86_400;
 const ELEMENTS = 10;
+const STRING_MAX_BYTES = 128;
+const ELEMENT_MAX_BYTES = 48;
+const MEMBER_MAX_BYTES = 40;
+
+/**
+ * The largest value one key of the dataset can hold, in payload bytes (a collection counted whole,
+ * field names and member suffixes included): the memory target of issue 15 is "largest value + 150 MiB".
+ */
+export function largestValueBytes(): number {
+  const suffix = `:${ELEMENTS - 1}`.length;
+  const hash = ELEMENTS * (`field:${ELEMENTS - 1}`.length + ELEMENT_MAX_BYTES);
+  const list = ELEMENTS * ELEMENT_MAX_BYTES;
+  // a zset score travels as at most 7 characters ("9999.99") or as an 8-byte double: 8 covers both
+  const zset = ELEMENTS * (MEMBER_MAX_BYTES + suffix + 8);
+  const set = ELEMENTS * (MEMBER_MAX_BYTES + suffix);
+  return Math.max(STRING_MAX_BYTES, hash, list, zset, set);
+}
 
 export interface DatasetOptions {
   keys: number;
@@ -108,29 +125,29 @@ export function* datasetKeys(o: DatasetOptions): Generator<DatasetKey> {
     let create: Arg[];
     switch (kind) {
       case "string":
-        create = ["SET", key, value(16, 128)];
+        create = ["SET", key, value(16, STRING_MAX_BYTES)];
         if (ttl) create.push("EX", String(ttl));
         commands.push(create);
         break;
       case "hash":
         create = ["HSET", key];
-        for (let f = 0; f < ELEMENTS; f++) create.push(`field:${f}`, value(8, 48));
+        for (let f = 0; f < ELEMENTS; f++) create.push(`field:${f}`, value(8, ELEMENT_MAX_BYTES));
         commands.push(create);
         break;
       case "list":
         create = ["RPUSH", key];
-        for (let e = 0; e < ELEMENTS; e++) create.push(value(8, 48));
+        for (let e = 0; e < ELEMENTS; e++) create.push(value(8, ELEMENT_MAX_BYTES));
         commands.push(create);
         break;
       case "set":
         // distinct members: a suffix keeps two equal pool slices from merging
         create = ["SADD", key];
-        for (let m = 0; m < ELEMENTS; m++) create.push(Buffer.concat([value(8, 40), Buffer.from(`:${m}`)]));
+        for (let m = 0; m < ELEMENTS; m++) create.push(Buffer.concat([value(8, MEMBER_MAX_BYTES), Buffer.from(`:${m}`)]));
         commands.push(create);
         break;
       case "zset":
         create = ["ZADD", key];
-        for (let m = 0; m < ELEMENTS; m++) create.push(String(rng.int(0, 1_000_000) / 100), Buffer.concat([value(8, 40), Buffer.from(`:${m}`)]));
+        for (let m = 0; m < ELEMENTS; m++) create.push(String(rng.int(0, 1_000_000) / 100), Buffer.concat([value(8, MEMBER_MAX_BYTES), Buffer.from(`:${m}`)]));
         commands.push(create);
         break;
     }

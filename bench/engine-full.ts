@@ -4,7 +4,7 @@ import type { Deployment } from "./deployment";
 import { EngineProcess } from "./engine-process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { RssSampler, cpuMsOf, rssOf } from "./rss-sampler";
+import { RssSampler, cpuMsOf, rssHighWaterOf, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -22,6 +22,8 @@ export interface EngineFullOptions {
   task: string;
   timeoutMs: number;
   cpuProfDir?: string;
+  /** run the precheck inside the timed run */
+  precheck?: boolean;
   console?: ConsoleProbe;
 }
 
@@ -34,7 +36,10 @@ export interface EngineFullResult {
   keysCompleteMs: number;
   /** process start → the first `synchronizing` status line */
   synchronizingMs: number;
+  /** the larger of the 100 ms samples and the kernel's high-water mark (VmHWM) at the finish line */
   peakRssBytes: number;
+  /** VmHWM at the finish line: the exact peak since the process started */
+  rssHighWaterBytes: number | null;
   /** RSS when the first status line arrived: what the process holds before any data moves */
   rssAtFirstStatusBytes: number | null;
   /** CPU time the engine process used until the finish line (immune to other load on the machine) */
@@ -60,6 +65,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     targetMode: o.target.mode,
     dataDir: o.dataDir,
     cpuProfDir: o.cpuProfDir,
+    precheck: o.precheck,
   }).start();
   const sampler = new RssSampler(engine.pid).start();
   // the destination's own CPU for the load (standalone: its one redis-server)
@@ -92,7 +98,8 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     const doneAt = Math.max(keysAt, syncAt);
     const ms = doneAt - engine.startedAt;
     const console = await stopProbe();
-    const peakRssBytes = sampler.endWindow("full");
+    const rssHighWaterBytes = rssHighWaterOf(engine.pid);
+    const peakRssBytes = Math.max(sampler.endWindow("full"), rssHighWaterBytes ?? 0);
     return {
       engine,
       sampler,
@@ -103,6 +110,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         keysCompleteMs: keysAt - engine.startedAt,
         synchronizingMs: syncAt - engine.startedAt,
         peakRssBytes,
+        rssHighWaterBytes,
         rssAtFirstStatusBytes: rssAtFirstStatus,
         cpuMs: sampler.cpuMs,
         destinationCpuMs: destPid && destCpuBefore !== null ? (cpuMsOf(destPid) ?? destCpuBefore) - destCpuBefore : null,

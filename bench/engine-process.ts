@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SyncStatusLine } from "../server/testing/sync-process";
-import { readJsonLines } from "../server/runner/child-process";
+import { launcherCommand, readJsonLines } from "../server/runner/child-process";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -18,12 +18,14 @@ export interface EngineProcessOptions {
   sourceMode?: "standalone" | "cluster";
   targetMode?: "standalone" | "cluster";
   dataDir: string;
+  /** run the CLI's precheck first (issue 15 times a full sync "precheck included"); default: skipped */
+  precheck?: boolean;
   /** a folder for `node --cpu-prof` profiles (written when the process exits cleanly) */
   cpuProfDir?: string;
 }
 
 /**
- * `redis-dts sync --json --skip-precheck` as a child process: its pid (for RSS sampling), every
+ * `redis-dts sync --json [--skip-precheck]` as a child process: its pid (for RSS sampling), every
  * status line with its arrival time, stderr, and a clean stop (SIGTERM, then SIGKILL).
  */
 export class EngineProcess {
@@ -51,7 +53,7 @@ export class EngineProcess {
   }
 
   start(): this {
-    const args = ["sync", "--json", "--skip-precheck", "--task", this.o.task, "--source", this.o.source, "--target", this.o.target];
+    const args = ["sync", "--json", ...(this.o.precheck ? [] : ["--skip-precheck"]), "--task", this.o.task, "--source", this.o.source, "--target", this.o.target];
     if (this.o.sourceMode) args.push("--source-mode", this.o.sourceMode);
     if (this.o.targetMode) args.push("--target-mode", this.o.targetMode);
     const env: NodeJS.ProcessEnv = { ...process.env, REDIS_DTS_DATA_DIR: this.o.dataDir, REDIS_DTS_SECRET: "bench-secret-0123456789abcdef0123456789" };
@@ -59,10 +61,10 @@ export class EngineProcess {
     // --cpu-prof is refused in NODE_OPTIONS: run the launcher through node with the flags of its shebang
     const bin = path.join(root, "bin/redis-dts");
     const [cmd, argv] = this.o.cpuProfDir
-      ? [process.execPath, ["--conditions=react-server", "--liftoff-only", "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
+      ? [process.execPath, [...launcherCommand(bin).flags, "--cpu-prof", `--cpu-prof-dir=${this.o.cpuProfDir}`, bin, ...args]]
       : [bin, args];
     this.startedAt = Date.now();
-    const proc = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(cmd, argv, { cwd: root, env: { ...env, ...launcherCommand(bin).env }, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     readJsonLines(
       proc.stdout!,

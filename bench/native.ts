@@ -18,7 +18,7 @@ export interface NativeFullResult {
   keysPerSec: number;
 }
 
-function field(info: string, name: string): string | undefined {
+export function field(info: string, name: string): string | undefined {
   return new RegExp(`^${name}:(.*)$`, "m").exec(info)?.[1]?.trim();
 }
 

@@ -1,6 +1,7 @@
 import type { BenchContext } from "./context";
 import { Deployment } from "./deployment";
 import { engineFullSync, type EngineRun } from "./engine-full";
+import { largestValueBytes } from "./dataset";
 import { fillDataset } from "./fill";
 import { incrementalRun, type IncrementalResult } from "./incremental";
 import { catchUpRun } from "./catch-up";
@@ -20,7 +21,7 @@ export async function filledStandalone(ctx: BenchContext, keys: number): Promise
   if (count !== keys) throw new Error(`the source holds ${count} keys after the fill, not ${keys}`);
   const used = await source.usedMemory();
   ctx.log(`filled in ${(fill.ms / 1000).toFixed(1)} s (${(fill.bytes / 1e6).toFixed(0)} MB of RESP); source used_memory ${(used / 1048576).toFixed(0)} MB`);
-  if (!ctx.results.dataset) ctx.results.dataset = { keys, fillMs: fill.ms, sourceUsedMemoryBytes: used };
+  if (!ctx.results.dataset) ctx.results.dataset = { keys, fillMs: fill.ms, sourceUsedMemoryBytes: used, largestValueBytes: largestValueBytes() };
   return { source, keys };
 }
 
@@ -34,6 +35,7 @@ export async function engineFullRun(ctx: BenchContext, source: Deployment, targe
     task: ctx.task(what),
     timeoutMs: Math.max(120_000, keys / 5),
     cpuProfDir,
+    precheck: ctx.o.precheck,
     console: ctx.console ?? undefined,
   });
   const check = await verifyCopy(source, target, keys).catch((err) => {

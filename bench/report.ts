@@ -1,48 +1,23 @@
+import { judge, mb, msf, rate, s, x, type Row } from "./report-format";
+import { bigValueRows, memoryRows } from "./report-memory";
 import type { BenchResults } from "./results.types";
 import { median } from "./stats";
+import { TARGETS } from "./targets";
 
-/**
- * The targets of issue 8 and the printed table. Targets are judged here, after the measurement, and
- * never change what is measured.
- */
+/** The printed table of the benchmark and the list of judged targets (targets.ts). */
 
-export const TARGETS = {
-  fullSyncRatio: 1.5,
-  incrementalRate: 200_000,
-  catchUpMs: 1000,
-  /** issue 15: catch-up of a frozen backlog, engine time / native replica time */
-  frozenCatchUpRatio: 1.3,
-  peakRssBytes: 300 * 1024 * 1024,
-  scaleRssRatio: 1.1,
-  consoleP95Ms: 200,
-};
-
-const s = (ms: number | null | undefined) => (ms == null ? "—" : `${(ms / 1000).toFixed(2)} s`);
-const msf = (ms: number | null | undefined) => (ms == null ? "—" : `${Math.round(ms)} ms`);
-const rate = (r: number | null | undefined, unit = "/s") => (r == null ? "—" : r >= 1e6 ? `${(r / 1e6).toFixed(2)}M${unit}` : `${(r / 1e3).toFixed(1)}k${unit}`);
-const mb = (b: number | null | undefined) => (b == null || b === 0 ? "—" : `${(b / 1024 / 1024).toFixed(0)} MB`);
-const x = (r: number | null | undefined) => (r == null ? "—" : `${r.toFixed(2)}×`);
-
-interface Row {
-  what: string;
-  engine: string;
-  native: string;
-  ratio: string;
-  target: string;
-  pass: boolean | null;
-}
+export { TARGETS } from "./targets";
 
 function rows(r: BenchResults): Row[] {
   const out: Row[] = [];
   const f = r.fullSync;
-  const judge = (v: number | null | undefined, ok: (v: number) => boolean) => (v == null || Number.isNaN(v) ? null : ok(v));
   if (f) {
     out.push({
-      what: `1. full sync standalone→standalone, ${f.keys.toLocaleString("en")} keys (median of ${Math.max(f.engine.length, f.native.length)})`,
+      what: `1. full sync standalone→standalone, ${f.keys.toLocaleString("en")} keys (median of ${Math.max(f.engine.length, f.native.length)}; engine: process start → data equal, precheck ${r.options.precheck ? "included" : "skipped"})`,
       engine: f.engineMedianMs == null ? "failed" : `${s(f.engineMedianMs)} (${rate(f.keys / (f.engineMedianMs / 1000), " keys/s")})`,
       native: f.nativeMedianMs == null ? "—" : `${s(f.nativeMedianMs)} (${rate(f.keys / (f.nativeMedianMs / 1000), " keys/s")})`,
       ratio: x(f.ratio),
-      target: `≤ ${TARGETS.fullSyncRatio}× native`,
+      target: `≤ ${TARGETS.fullSyncRatio.toFixed(1)}× native`,
       pass: judge(f.ratio, (v) => v <= TARGETS.fullSyncRatio),
     });
   }
@@ -62,20 +37,30 @@ function rows(r: BenchResults): Row[] {
       target: "(reported)",
       pass: null,
     });
+    if (!Number.isNaN(engineCpu)) out.push(cpuPerMillionRow("standalone", engineCpu, nativeCpu, f.keys));
     const destCpu = f.engine.map((e) => e.destinationCpuMs).filter((v): v is number => v != null);
     if (destCpu.length) out.push({ what: "   CPU time of the engine's destination redis-server (its load)", engine: s(median(destCpu)), native: "", ratio: "", target: "(reported)", pass: null });
     out.push({ what: "   engine: all keys on the destination / first synchronizing status line", engine: `${s(keysDone)} / ${s(syncing)}`, native: "", ratio: "", target: "(reported)", pass: null });
   }
   const c = r.cluster;
   if (c) {
+    const nativeMs = c.nativeMedianMs ?? null;
     out.push({
-      what: `2. full sync cluster ${c.masters}→${c.masters} masters, ${c.keys.toLocaleString("en")} keys`,
+      what: `2. full sync cluster ${c.masters}→${c.masters} masters, ${c.keys.toLocaleString("en")} keys (median of ${Math.max(c.engine.length, c.native?.length ?? 0)}; native: ${c.masters} replicas, one per master, REPLICAOF at once)`,
       engine: c.engineMedianMs == null ? "failed" : `${s(c.engineMedianMs)} (${rate(c.keysPerSec, " keys/s")})`,
-      native: r.fullSync?.nativeMedianMs != null ? `${s(r.fullSync.nativeMedianMs)} (standalone replica)` : "—",
-      ratio: x(c.ratioToNative),
-      target: "(reported)",
-      pass: null,
+      native: nativeMs == null ? "—" : `${s(nativeMs)} (${rate(c.keys / (nativeMs / 1000), " keys/s")})`,
+      ratio: x(nativeMs == null ? null : c.ratioToNative),
+      target: `≤ ${TARGETS.clusterRatio.toFixed(1)}× native`,
+      pass: judge(nativeMs == null ? null : c.ratioToNative, (v) => v <= TARGETS.clusterRatio),
     });
+    const engineCpus = c.engine.map((e) => e.cpuMs);
+    const nativeCpus = (c.native ?? []).map((n) => n.cpuMs).filter((v): v is number => v != null);
+    if (engineCpus.length) {
+      const engineCpu = median(engineCpus);
+      const nativeCpu = nativeCpus.length ? median(nativeCpus) : null;
+      out.push({ what: `   CPU time used (engine process / the ${c.masters} replicas' redis-servers summed)`, engine: s(engineCpu), native: s(nativeCpu), ratio: nativeCpu ? x(engineCpu / nativeCpu) : "—", target: "(reported)", pass: null });
+      out.push(cpuPerMillionRow("cluster", engineCpu, nativeCpu, c.keys));
+    }
   }
   const i = r.incremental;
   if (i) {
@@ -128,25 +113,7 @@ function rows(r: BenchResults): Row[] {
       pass: null,
     });
   }
-  const keysNote = f && f.keys !== 1_000_000 ? ` (target set for 1M keys; this run: ${f.keys.toLocaleString("en")})` : "";
-  out.push({
-    what: `4. engine peak RSS during full sync${keysNote}`,
-    engine: mb(r.memory.fullSyncPeakRssBytes),
-    native: "",
-    ratio: "",
-    target: `≤ ${mb(TARGETS.peakRssBytes)}`,
-    pass: judge(r.memory.fullSyncPeakRssBytes || null, (v) => v <= TARGETS.peakRssBytes),
-  });
-  const atStart = f?.engine.map((e) => e.rssAtFirstStatusBytes).filter((v): v is number => v != null) ?? [];
-  if (atStart.length) out.push({ what: "   engine RSS at its first status line (before any data moves)", engine: mb(median(atStart)), native: "", ratio: "", target: "(reported)", pass: null });
-  out.push({
-    what: "   engine peak RSS during incremental",
-    engine: mb(r.memory.incrementalPeakRssBytes),
-    native: "",
-    ratio: "",
-    target: `≤ ${mb(TARGETS.peakRssBytes)}`,
-    pass: judge(r.memory.incrementalPeakRssBytes || null, (v) => v <= TARGETS.peakRssBytes),
-  });
+  out.push(...memoryRows(r));
   const probes = r.console.filter((p) => p.available);
   const p95 = probes.length ? median(probes.map((p) => p.p95Ms!)) : null;
   out.push({
@@ -176,7 +143,21 @@ function rows(r: BenchResults): Row[] {
       pass: judge(sc.rssRatio, (v) => v <= TARGETS.scaleRssRatio),
     });
   }
+  out.push(...bigValueRows(r));
   return out;
+}
+
+/** Engine and replica CPU seconds per 1M keys copied: comparable across dataset sizes. */
+function cpuPerMillionRow(what: string, engineCpuMs: number, nativeCpuMs: number | null, keys: number): Row {
+  const perMillion = (ms: number) => `${(ms / 1000 / (keys / 1e6)).toFixed(2)} s`;
+  return {
+    what: `   CPU s per 1M keys, ${what} (engine process / replica redis-server${what === "cluster" ? "s summed" : ""})`,
+    engine: perMillion(engineCpuMs),
+    native: nativeCpuMs == null ? "—" : perMillion(nativeCpuMs),
+    ratio: nativeCpuMs ? x(engineCpuMs / nativeCpuMs) : "—",
+    target: "(reported)",
+    pass: null,
+  };
 }
 
 export function targetsOf(r: BenchResults): NonNullable<BenchResults["targets"]> {

@@ -32,14 +32,44 @@ export interface FullSyncSection {
   ratio: number | null;
 }
 
+export interface NativeClusterRun {
+  /** the REPLICAOF commands → all replicas linked, loaded and holding their master's keys */
+  ms: number;
+  /** CPU time of the replicas' redis-servers, summed */
+  cpuMs: number | null;
+  keys: number;
+}
+
 export interface ClusterSection {
   keys: number;
   masters: number;
   engine: EngineFullRun[];
+  /** one empty redis-server per source master, all doing REPLICAOF at the same instant */
+  native: NativeClusterRun[];
   engineMedianMs: number | null;
+  nativeMedianMs: number | null;
   keysPerSec: number | null;
-  /** engine (cluster) / native replica (standalone, section 1) */
+  /** engine (cluster) / native replicas of the same cluster, from the medians */
   ratioToNative: number | null;
+}
+
+export interface BigValueRun {
+  ms: number;
+  peakRssBytes: number;
+  cpuMs: number;
+  /** the value read back from the destination hashes like the source's */
+  equal: boolean;
+}
+
+export interface BigValueSection {
+  valueBytes: number;
+  smallKeys: number;
+  engine: BigValueRun[];
+  /** native replica full sync of the same source */
+  nativeMs: number | null;
+  engineMedianMs: number | null;
+  minPeakRssBytes: number | null;
+  maxPeakRssBytes: number | null;
 }
 
 export interface IncrementalSection {
@@ -81,8 +111,9 @@ export interface BenchResults {
   date: string;
   quick: boolean;
   machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] | null };
-  options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null };
-  dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number } | null;
+  options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null; bigValueBytes?: number | null; precheck?: boolean };
+  /** largestValueBytes: the largest single value the generator can produce (the memory target adds 150 MiB) */
+  dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number; largestValueBytes?: number } | null;
   fullSync: FullSyncSection | null;
   cluster: ClusterSection | null;
   incremental: IncrementalSection | null;
@@ -90,6 +121,7 @@ export interface BenchResults {
   memory: { fullSyncPeakRssBytes: number | null; incrementalPeakRssBytes: number | null };
   console: ProbeResult[];
   scale: ScaleSection | null;
+  bigValue?: BigValueSection | null;
   profile: { reason: string; profiles: ProfileSummary[] } | null;
   errors: RunError[];
   table?: string;

@@ -10,6 +10,19 @@ export function rssOf(pid: number): number | null {
   }
 }
 
+/**
+ * VmHWM: the kernel's own peak resident set size of the process since it started, in bytes. A 100 ms
+ * sampler misses a short spike (a big value's buffers live for a few ms); this does not.
+ */
+export function rssHighWaterOf(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** CPU time (user + system) a process has used so far in ms, or null once it is gone. */

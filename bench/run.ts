@@ -8,6 +8,7 @@ import { describeError } from "../server/errors";
 import { stopAll } from "../server/testing/redis-harness";
 import { ConsoleProbe } from "./console-probe";
 import { parseOptions, type BenchContext } from "./context";
+import { bigValuePhase } from "./phase-big-value";
 import { clusterPhase } from "./phase-cluster";
 import { profilePhase } from "./phase-profile";
 import { scalePhase } from "./phase-scale";
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
       loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
       loadAverageAtEnd: null,
     },
-    options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, catchUpCommands: o.catchUpCommands, scaleKeys: o.scaleKeys },
+    options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, catchUpCommands: o.catchUpCommands, scaleKeys: o.scaleKeys, bigValueBytes: o.bigValueBytes, precheck: o.precheck },
     dataset: null,
     fullSync: null,
     cluster: null,
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
     memory: { fullSyncPeakRssBytes: null, incrementalPeakRssBytes: null },
     console: [],
     scale: null,
+    bigValue: null,
     profile: null,
     errors: [],
   };
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
     await phase("standalone", () => standalonePhase(ctx));
     await ctx.console?.stop();
     ctx.console = null;
+    if (o.bigValueBytes) await phase("big value", () => bigValuePhase(ctx, o.bigValueBytes!));
     if (o.cluster) await phase("cluster", () => clusterPhase(ctx));
     if (o.scaleKeys) await phase("scale", () => scalePhase(ctx, o.scaleKeys!));
     const missed = targetsOf(results).filter((t) => t.pass === false && !t.name.startsWith("console"));

@@ -1,9 +1,27 @@
 import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { isAlive, keepTail, readJsonLines, stopProcess } from "./child-process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isAlive, keepTail, launcherCommand, readJsonLines, stopProcess } from "./child-process";
 
 describe("child-process helpers", () => {
+  it("take the environment and node flags from the launcher's shebang, so a process started through node runs like the launcher", () => {
+    const { env, flags } = launcherCommand();
+    expect(flags).toContain("--conditions=react-server");
+    expect(flags).toContain("--expose-gc");
+    expect(flags.some((f) => f.startsWith("--max-semi-space-size="))).toBe(true);
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBe("65536");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "launcher-"));
+    writeFileSync(path.join(dir, "a"), "#!/usr/bin/env -S A=1 B=x=y node --x=1  --y\nrest\n");
+    expect(launcherCommand(path.join(dir, "a"))).toEqual({ env: { A: "1", B: "x=y" }, flags: ["--x=1", "--y"] });
+    writeFileSync(path.join(dir, "b"), "#!/bin/sh\n");
+    expect(() => launcherCommand(path.join(dir, "b"))).toThrow(/no node command/);
+    writeFileSync(path.join(dir, "c"), "#!/usr/bin/env -S oops node\n");
+    expect(() => launcherCommand(path.join(dir, "c"))).toThrow(/not NAME=value/);
+  });
+
   it("read JSON lines split anywhere across chunks, and pass other lines on", () => {
     const stream = new PassThrough();
     const values: unknown[] = [];

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { projectRoot } from "../paths";
@@ -40,15 +41,36 @@ export function keepTail(stream: Readable, max: number): { text(): string; lastL
 }
 
 /**
+ * The environment and node flags of `bin/redis-dts`'s shebang line (`env -S NAME=value… node flags…`),
+ * the one place they are chosen (malloc tuning, module conditions, WebAssembly tier, young-generation
+ * size), for whoever starts it through `node` instead.
+ */
+export function launcherCommand(bin = path.join(projectRoot(), "bin", "redis-dts")): { env: Record<string, string>; flags: string[] } {
+  const first = readFileSync(bin, "utf8").split("\n", 1)[0];
+  const m = /^#!\S*env -S\s+(.*)$/.exec(first);
+  const words = m?.[1].trim().split(/\s+/) ?? [];
+  const node = words.indexOf("node");
+  if (node === -1) throw new Error(`${bin}: its first line names no node command (${first})`);
+  const env: Record<string, string> = {};
+  for (const w of words.slice(0, node)) {
+    const eq = w.indexOf("=");
+    if (eq <= 0) throw new Error(`${bin}: "${w}" before node is not NAME=value`);
+    env[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return { env, flags: words.slice(node + 1) };
+}
+
+/**
  * Starts `bin/redis-dts` from the checkout with the flags of its shebang (the console cannot rely on
  * the shebang: it runs it through this Node). stderr is piped; stdout only when asked; an IPC channel
  * lets the parent ask for a clean stop.
  */
 export function spawnRedisDts(args: string[], opts: { stdout: "pipe" | "ignore" }): ChildProcess {
   const bin = path.join(projectRoot(), "bin", "redis-dts");
-  return spawn(process.execPath, ["--conditions=react-server", "--liftoff-only", bin, ...args], {
+  const launcher = launcherCommand(bin);
+  return spawn(process.execPath, [...launcher.flags, bin, ...args], {
     cwd: projectRoot(),
-    env: process.env,
+    env: { ...process.env, ...launcher.env },
     stdio: ["ignore", opts.stdout, "pipe", "ipc"],
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { runPrecheck, PRECHECK_ITEMS, type PrecheckResult } from "../engine/precheck";
 import { createPrecheckRun } from "../db/precheck/create-precheck-run";
-import { updatePrecheckItem } from "../db/precheck/update-precheck-item";
+import { recordPrecheckItems } from "../db/precheck/record-precheck-items";
 import { finishPrecheckRun } from "../db/precheck/finish-precheck-run";
 import { findTasks } from "../db/task/find-tasks";
 import { RUNNING_STATES, isIn } from "../../contracts/task-state-machine";
@@ -11,10 +11,12 @@ export interface PrecheckStoredTaskOptions {
   taskId: string;
   /** overrides the task's conflict mode (a resumed task's own keys are no conflict) */
   conflict?: "intercept" | "ignore";
+  /** how long the source's write rate is sampled (the backlog item); the precheck's own default when unset */
+  sampleMs?: number;
 }
 
 /** Runs the precheck for a stored task and stores the run with its items (the wizard shows the latest). */
-export async function precheckStoredTask({ taskId, conflict }: PrecheckStoredTaskOptions): Promise<PrecheckResult & { runId: string }> {
+export async function precheckStoredTask({ taskId, conflict, sampleMs }: PrecheckStoredTaskOptions): Promise<PrecheckResult & { runId: string }> {
   const cfg = await loadTaskConfig(taskId, "");
   const run = await createPrecheckRun({
     taskId,
@@ -31,11 +33,10 @@ export async function precheckStoredTask({ taskId, conflict }: PrecheckStoredTas
     keyFilter: cfg.keyFilter,
     limits: cfg.limits,
     taskId,
+    sampleMs,
     otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
   });
-  for (const item of result.items) {
-    await updatePrecheckItem({ runId: run.id, itemId: item.id, status: item.status, message: item.message, fix: item.fix });
-  }
+  await recordPrecheckItems({ runId: run.id, items: result.items.map((i) => ({ itemId: i.id, status: i.status, message: i.message, fix: i.fix })) });
   await finishPrecheckRun({ runId: run.id });
   return { ...result, runId: run.id };
 }

@@ -53,6 +53,8 @@ const owner = ownLeaseHolder();
  * task's state, events and metrics in the database. The CLI `sync` and the console's engine process
  * both run tasks through here.
  */
+const ENGINE_START_SAMPLE_MS = 250;
+
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const store = dbSyncStore(o.taskId, o.echo);
   // read first: a bad setting is an error before anything is touched
@@ -89,7 +91,9 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     if (!o.skipPrecheck) {
       await setTaskState({ id: o.taskId, move: "engine-precheck", state: "prechecking" });
       o.onStatus?.(idle);
-      const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict });
+      // the source's write rate over 250 ms, not the operator's precheck's 1 s: this precheck stands
+      // between the start and the first byte copied, every time
+      const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict, sampleMs: ENGINE_START_SAMPLE_MS });
       if (!result.passed) {
         const failedItems = result.items.filter((i) => i.status === "failed");
         // each failed item with its fix: a script reading the status line learns what to do

@@ -92,7 +92,7 @@ export class RdbLoader {
     this.clock = opts.now ?? Date.now;
     this.now = this.clock();
     this.hints = this.caps.restoreAbsTtl && opts.keepEvictionHints !== false;
-    this.strings = writer.mode === "standalone" ? new StringBatch(writer, this.ignore) : null;
+    this.strings = writer.mode === "standalone" ? new StringBatch(writer, this.ignore, () => ++this.tag) : null;
     if (writer.mode === "cluster") {
       for (const [from, to] of this.dbMap) {
         if (to !== 0 && (!this.dbs || this.dbs.has(from))) throw clusterDbError(from, to);
@@ -123,8 +123,8 @@ export class RdbLoader {
   }
 
   private handle(e: RdbEvent): boolean {
-    // a batch of strings goes before anything else is written (tags stay in order)
-    if (e.kind !== "key" || e.type !== "string") this.strings?.close();
+    // a batch of strings goes before anything that is not a key (functions, scripts, a new database)
+    if (e.kind !== "key") this.strings?.close();
     if (this.redo.length > 0) this.rebuildLost();
     switch (e.kind) {
       case "key":
@@ -217,17 +217,17 @@ export class RdbLoader {
     }
     if (e.type === "module") return this.onModuleValue(e, db);
     if (own) this.ownSent++;
-    const tag = ++this.tag;
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
     if (this.opts.throttle && !this.opts.throttle.take(1, size)) this.throttled = true;
     const plain = this.strings && !own && size <= this.typedAbove ? StringBatch.plainValue(e, this.hints) : null;
     if (plain) {
+      // tagged when its batch is written (string-batch.ts)
       s.restored++;
-      this.strings!.add(db, e.key, plain[0], plain[1], plain[2], tag);
+      this.strings!.add(db, e.key, plain[0], plain[1], plain[2]);
       return;
     }
-    this.strings?.close();
+    const tag = ++this.tag;
     if (size <= this.typedAbove && restorable(e.rdbType, this.sourceMagic, this.caps.rdbVersion)) this.restore(e, db, tag);
     else this.startTyped(kept(e), db, tag);
   }

@@ -400,10 +400,7 @@ export class RdbParser {
     ev.valueEnd = ve;
     if (ve - vs >= ADOPT_BYTES && this.acc !== null && this.buf === this.acc) ev.adopt = this.adopter;
     const win = crcWindow();
-    if (win !== null && win.owner === this && this.winAbs === this.base) {
-      ev.crcLo = win.at(WINDOW_BASE + vs, ve - vs, crcOfByteLo(this.keyType), crcOfByteHi(this.keyType));
-      ev.crcHi = win.hi;
-    }
+    if (win !== null && win.owner === this && this.winAbs === this.base) ev.crcWindowAt = vs;
     this.expireAt = null;
     this.idle = undefined;
     this.freq = undefined;

@@ -1,4 +1,6 @@
 import type { RedisType } from "../values/typed-value";
+import { crcOfByteHi, crcOfByteLo, crcWindow } from "./crc64";
+import { WINDOW_BASE } from "./crc64-wasm";
 import { copyOut } from "./primitives";
 import type { RdbKeyEvent } from "./types";
 
@@ -23,11 +25,38 @@ export class TransientKeyEvent implements RdbKeyEvent {
   valueBuf: Uint8Array | null = null;
   valueStart = 0;
   valueEnd = 0;
-  crcLo = -1;
-  crcHi = 0;
+  /**
+   * where valueBuf[valueStart] lies in the CRC window (-1: not there). The payload CRC is computed
+   * when first read, during the callback: most values of a full sync (plain strings, sent in batches)
+   * never need one.
+   */
+  crcWindowAt = -1;
+  private crcState = 0; // 0 not computed, 1 computed
+  private lo = -1;
+  private hi = 0;
   /** the parser's offer to hand over a big value in place instead of copying it (null: copy) */
   adopt: ((ev: TransientKeyEvent) => Buffer | null) | null = null;
   private copy: Buffer | null = null;
+
+  get crcLo(): number {
+    if (this.crcState === 0) this.computeCrc();
+    return this.lo;
+  }
+
+  get crcHi(): number {
+    if (this.crcState === 0) this.computeCrc();
+    return this.hi;
+  }
+
+  private computeCrc(): void {
+    // after the callback the window holds other input: no CRC (the consumer computes it from raw)
+    if (this.valueBuf === null || this.crcWindowAt < 0) return;
+    const win = crcWindow();
+    if (win === null) return;
+    this.lo = win.at(WINDOW_BASE + this.crcWindowAt, this.valueEnd - this.valueStart, crcOfByteLo(this.rdbType), crcOfByteHi(this.rdbType));
+    this.hi = win.hi;
+    this.crcState = 1;
+  }
 
   get raw(): Buffer {
     if (this.copy === null) {

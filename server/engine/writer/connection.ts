@@ -114,7 +114,9 @@ export class PipelineConnection {
   private constructor(private readonly opts: ConnectionOptions) {
     this.address = opts.host.includes(":") ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;
     this.maxCommands = opts.maxInFlightCommands ?? 20_000;
-    this.maxBytes = opts.maxInFlightBytes ?? 16 * 1024 * 1024;
+    // 8 MB covers a loopback or LAN round trip many times; commands kept longer (16 MB) were promoted
+    // to the old generation and outlived their replies as garbage until a major GC
+    this.maxBytes = opts.maxInFlightBytes ?? 8 * 1024 * 1024;
     this.stagingBytes = opts.stagingBytes ?? 256 * 1024;
     this.out = Buffer.allocUnsafe(this.stagingBytes);
     this.decoder = new RespDecoder((v) => this.onValue(v));

@@ -1,0 +1,69 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
+import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test-helper";
+
+/**
+ * Plain strings of a full sync go many to a command (string-batch.ts) although the RDB alternates
+ * types: a batch stays open across the RESTOREs of other keys. Compared key by key, and counted in
+ * the destination's own command statistics.
+ */
+
+const STRINGS = 3000;
+let source: RedisNode;
+let rdbFile: string;
+let expected: Snapshot;
+
+beforeAll(async () => {
+  source = await startRedis();
+  const c = source.client();
+  const p = c.pipeline();
+  for (let i = 0; i < STRINGS; i++) {
+    // at most 20 bytes: Redis never compresses these in the RDB (LZF strings go by RESTORE)
+    p.set(`s:${i}`, `value-${i}`);
+    // every string is followed by a key of another kind, so consecutive plain strings are rare
+    if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i), "g", "x");
+    else if (i % 3 === 1) p.rpush(`l:${i}`, "a", String(i));
+    else p.set(`t:${i}`, "with a ttl", "PX", 3_600_000);
+  }
+  await p.exec();
+  await c.save();
+  rdbFile = path.join(source.dir, "dump.rdb");
+  expected = await snapshot(source);
+});
+afterAll(stopAll);
+
+async function calls(node: RedisNode, command: string): Promise<number> {
+  const info = String(await node.client().info("commandstats"));
+  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
+}
+
+describe("string batches across other keys", () => {
+  for (const conflict of ["intercept", "ignore"] as const) {
+    it(`${conflict}: dozens of plain strings per ${conflict === "ignore" ? "MSET" : "MSETNX"}, the data identical`, async () => {
+      const dest = await startRedis();
+      const stats = await loadInto(dest, rdbFile, { conflict });
+      expect(stats.failed).toBe(0);
+      expect(stats.conflicts).toBe(0);
+      expect(stats.written).toBe(expected.keys.size);
+      expectSameData(expected, await snapshot(dest), conflict);
+      const batches = await calls(dest, conflict === "ignore" ? "mset" : "msetnx");
+      expect(batches).toBeGreaterThan(0);
+      // up to 64 keys or 32 KB each: closing at every other key gave one command per string here
+      expect(batches).toBeLessThanOrEqual(Math.ceil(STRINGS / 16));
+      // the strings with a TTL and the other types went by RESTORE, one each
+      expect(await calls(dest, "restore")).toBe(expected.keys.size - STRINGS);
+    });
+  }
+
+  it("intercept: the keys already on the destination are the conflicts, exactly, the others written", async () => {
+    const dest = await startRedis();
+    const existing = [5, 700, 2999].map((i) => `s:${i}`);
+    for (const k of existing) await dest.client().set(k, "theirs");
+    const stats = await loadInto(dest, rdbFile, { conflict: "intercept" });
+    expect(stats.conflicts).toBe(existing.length);
+    expect(stats.issues.filter((i) => i.kind === "conflict").map((i) => String(i.key)).sort()).toEqual([...existing].sort());
+    for (const k of existing) expect(await dest.client().get(k)).toBe("theirs");
+    expect(await dest.client().dbsize()).toBe(expected.keys.size);
+  });
+});
