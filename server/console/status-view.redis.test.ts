@@ -51,6 +51,24 @@ async function view(taskId: string): Promise<TaskStatusView> {
   return JSON.parse(JSON.stringify(v));
 }
 
+describe("taskStatusView: reuse while polled", () => {
+  it("serves the same view for half a second, shows a change of the task at once, and fresh figures after", async () => {
+    const id = await storedTask("polled");
+    const first = await taskStatusView(id);
+    const shard = `${source.host}:${source.port}`;
+    await addDivergentKeys({ taskId: id, kind: "refused", shard, db: 0, command: "SET", keys: [Buffer.from("k")], reason: "OOM", phase: "incremental", time: new Date() });
+    // the engine's records do not touch the task row: within 500 ms the view is reused
+    expect(await taskStatusView(id)).toBe(first);
+    await new Promise((r) => setTimeout(r, 600));
+    const later = await taskStatusView(id);
+    expect(later).not.toBe(first);
+    expect(later!.divergence.recorded.refused).toBe(1);
+    // a state change (an operator's action, the engine's progress) is seen on the next request
+    await setTaskState({ id, move: "engine-end", state: "paused" });
+    expect((await taskStatusView(id))!.state).toBe("paused");
+  });
+});
+
 describe("taskStatusView: refused and inexact writes", () => {
   it("shows zero for a task without divergences, and the policy (pause by default)", async () => {
     const id = await storedTask("no divergence");
