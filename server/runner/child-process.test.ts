@@ -10,7 +10,6 @@ describe("child-process helpers", () => {
   it("take the environment and node flags from the launcher's shebang, so a process started through node runs like the launcher", () => {
     const { env, flags } = launcherCommand();
     expect(flags).toContain("--conditions=react-server");
-    expect(flags).toContain("--expose-gc");
     expect(flags.some((f) => f.startsWith("--max-semi-space-size="))).toBe(true);
     expect(env.MALLOC_MMAP_THRESHOLD_).toBe("65536");
     const dir = mkdtempSync(path.join(os.tmpdir(), "launcher-"));

@@ -1,4 +1,3 @@
-import { noteBytesRead } from "../memory/gc-pacer";
 import type net from "node:net";
 import { DtsError } from "../../errors";
 import { formatAddress } from "../endpoint";
@@ -194,7 +193,6 @@ export class ReplicationClient {
     this.lines = lines;
     socket.on("data", (chunk: Buffer) => {
       this.lastByteAt = Date.now();
-      noteBytesRead(chunk.length);
       if (this.lines) this.lines.feed(Buffer.from(chunk));
       else this.framer.write(chunk);
     });
