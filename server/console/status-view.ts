@@ -22,13 +22,22 @@ import { taskFigures } from "./task-figures";
 export const DIVERGENT_KEYS_SHOWN = 10;
 
 /**
- * How long one task's view is served again: the status page and scripts poll it (the benchmark every
- * 100 ms) while the engine publishes figures once a second; building it takes six queries, which
- * during a full sync competed with the engine for the CPU. A change of the task row (a state change,
- * an operator's action) is seen at once: the cache is keyed by its updatedAt.
+ * One task's view is served again while its row is unchanged: the status page and scripts poll it
+ * (the benchmark every 100 ms) while the engine publishes figures once a second, and building it
+ * takes six queries that, during a full sync, competed with the engine for the CPU. Older than
+ * FRESH_MS it is rebuilt in the background while the last one is served; older than STALE_MS a
+ * request waits for a new one. A change of the task row (a state change, an operator's action) is
+ * seen at once: the cache is keyed by its updatedAt.
  */
-const VIEW_REUSE_MS = 500;
-const g = globalThis as unknown as { __redisDtsStatusViews?: Map<string, { stamp: number; at: number; view: Promise<TaskStatusView> }> };
+const FRESH_MS = 500;
+const STALE_MS = 2000;
+interface CachedView {
+  stamp: number;
+  at: number;
+  view: Promise<TaskStatusView>;
+  refreshing: boolean;
+}
+const g = globalThis as unknown as { __redisDtsStatusViews?: Map<string, CachedView> };
 const views = (g.__redisDtsStatusViews ??= new Map());
 
 export async function taskStatusView(taskId: string): Promise<TaskStatusView | null> {
@@ -39,11 +48,23 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
   }
   const stamp = task.updatedAt.getTime();
   const hit = views.get(taskId);
-  if (hit && hit.stamp === stamp && Date.now() - hit.at < VIEW_REUSE_MS) return hit.view;
+  const age = hit ? Date.now() - hit.at : Infinity;
+  if (hit && hit.stamp === stamp && age < STALE_MS) {
+    if (age >= FRESH_MS && !hit.refreshing) {
+      hit.refreshing = true;
+      const next = buildView(task);
+      // swapped in once built, so no request waits for it; a failed rebuild keeps the last view
+      next.then(
+        () => views.get(taskId) === hit && views.set(taskId, { stamp, at: Date.now(), view: next, refreshing: false }),
+        () => (hit.refreshing = false),
+      );
+    }
+    return hit.view;
+  }
   if (views.size > 1000) views.clear();
   const view = buildView(task);
-  views.set(taskId, { stamp, at: Date.now(), view });
-  view.catch(() => views.delete(taskId));
+  views.set(taskId, { stamp, at: Date.now(), view, refreshing: false });
+  view.catch(() => views.get(taskId)?.view === view && views.delete(taskId));
   return view;
 }
 
