@@ -84,14 +84,14 @@ export class ReplicationClient {
     );
     this.framer = new TransferFramer({
       // socket bytes are only lent (connect.ts): the RDB's go to the parser at once, or are copied
-      rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }, true),
+      rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }, "lent"),
       rdbEnd: (bytes) => {
         this.spool.push({ kind: "event", event: { type: "rdbEnd", bytes } });
         this.state = "streaming";
         this.startAcks();
       },
       // commands' arguments may be kept long after (held writes, replays): a copy of their own
-      streamData: (chunk) => this.spool.push({ kind: "data", data: Buffer.from(chunk) }),
+      streamData: (chunk) => this.spool.push({ kind: "data", data: chunk }, "lent-kept"),
     });
   }
 

@@ -17,7 +17,8 @@ const KIND_EVENT = 1;
  *
  * I/O is synchronous on purpose: the page cache absorbs these writes at GB/s, far above what a
  * master sends, and a synchronous write keeps ordering trivial (no queue of pending writes that would
- * itself be unbounded memory). Writes are batched into one block to keep syscalls rare.
+ * itself be unbounded memory). Records are copied into one reused block to keep syscalls rare: the
+ * only copy of a record lent by the socket, which a catch-up makes for every byte of its backlog.
  *
  * The file is unlinked right after it is opened (POSIX): the space is reclaimed when the descriptor
  * closes, even if the process is killed, so no stale spool is ever left behind in the data folder.
@@ -29,8 +30,8 @@ export class SpoolFile<E> {
   /** bytes flushed to the file, and how far the reader got */
   private written = 0;
   private readPos = 0;
-  /** records batched in memory before one write */
-  private writeParts: Buffer[] = [];
+  /** records batched in memory before one write (allocated at the first spill, then reused) */
+  private block: Buffer | null = null;
   private writeBytes = 0;
   /** bytes read from the file but not yet handed out (a record cut by the block end) */
   private readAhead: Buffer = Buffer.alloc(0);
@@ -60,14 +61,28 @@ export class SpoolFile<E> {
     return this.pendingBytes === 0;
   }
 
+  /** copies the record (its bytes may be lent: valid during this call only) */
   append(record: SpoolRecord<E>): void {
     const payload = record.kind === "data" ? record.data : Buffer.from(JSON.stringify(record.event), "utf8");
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt8(record.kind === "data" ? KIND_DATA : KIND_EVENT, 0);
-    header.writeUInt32LE(payload.length, 1);
-    this.writeParts.push(header, payload);
-    this.writeBytes += HEADER + payload.length;
-    if (this.writeBytes >= this.blockSize) this.flush();
+    const block = (this.block ??= Buffer.allocUnsafe(this.blockSize));
+    if (this.writeBytes + HEADER > block.length) this.flush();
+    block[this.writeBytes] = record.kind === "data" ? KIND_DATA : KIND_EVENT;
+    block.writeUInt32LE(payload.length, this.writeBytes + 1);
+    this.writeBytes += HEADER;
+    let from = 0;
+    while (from < payload.length) {
+      if (this.writeBytes === block.length) this.flush();
+      // a payload larger than the block goes to the file straight from its own buffer
+      if (this.writeBytes === 0 && payload.length - from >= block.length) {
+        this.writeOut(payload.subarray(from));
+        break;
+      }
+      const n = Math.min(payload.length - from, block.length - this.writeBytes);
+      payload.copy(block, this.writeBytes, from, from + n);
+      this.writeBytes += n;
+      from += n;
+    }
+    if (this.writeBytes >= block.length) this.flush();
   }
 
   /** the next record, or null when everything appended has been read back */
@@ -92,7 +107,7 @@ export class SpoolFile<E> {
       try { fs.unlinkSync(this.filePath); } catch { /* already gone */ }
       this.unlinked = true;
     }
-    this.writeParts = [];
+    this.block = null;
     this.writeBytes = 0;
     this.readAhead = Buffer.alloc(0);
     this.written = this.readPos = 0;
@@ -117,18 +132,21 @@ export class SpoolFile<E> {
 
   private flush(): void {
     if (this.writeBytes === 0) return;
+    const bytes = this.writeBytes;
+    this.writeBytes = 0;
+    this.writeOut(this.block!.subarray(0, bytes));
+  }
+
+  private writeOut(bytes: Buffer): void {
     const fd = this.open();
-    const block = this.writeParts.length === 1 ? this.writeParts[0] : Buffer.concat(this.writeParts, this.writeBytes);
     let done = 0;
     try {
-      while (done < block.length) done += fs.writeSync(fd, block, done, block.length - done, this.written + done);
+      while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, this.written + done);
     } catch (err) {
       throw new DtsError("INTERNAL", `cannot write the replication spool file (disk full?): ${(err as Error).message}`, { cause: err });
     }
-    this.written += block.length;
+    this.written += bytes.length;
     this.peak = Math.max(this.peak, this.written);
-    this.writeParts = [];
-    this.writeBytes = 0;
   }
 
   /** makes `readAhead` hold at least `need` bytes; false when the spool has fewer */

@@ -149,7 +149,7 @@ describe("Spool with lent bytes (a reused socket buffer)", () => {
     const lend = (i: number) => {
       reused.fill(i);
       want.push(Buffer.from(reused));
-      spool.push({ kind: "data", data: reused }, true);
+      spool.push({ kind: "data", data: reused }, "lent");
       reused.fill(0xee); // the next read
     };
     lend(1);
@@ -161,6 +161,33 @@ describe("Spool with lent bytes (a reused socket buffer)", () => {
     await until(() => got.length === want.length, "every record");
     expect(got.map((b) => b[0])).toEqual(want.map((b) => b[0]));
     got.forEach((b, i) => expect(b.equals(want[i])).toBe(true));
+    spool.close();
+  });
+
+  it("copies kept records even when delivered at once, and writes spilled ones (larger than a block too) from the lent bytes", async () => {
+    const got: Buffer[] = [];
+    const spool = new Spool<Ev>({ dir: tempDir(), memoryLimit: 3000, blockSize: 4096 }, (r) => {
+      if (r.kind === "data") got.push(r.data); // kept as given: "lent-kept" must hand over a copy
+    });
+    const reused = Buffer.alloc(10_000);
+    const want: Buffer[] = [];
+    const lend = (i: number, size: number) => {
+      const piece = reused.subarray(0, size).fill(i);
+      want.push(Buffer.from(piece));
+      spool.push({ kind: "data", data: piece }, "lent-kept");
+      reused.fill(0xee);
+    };
+    lend(1, 100);
+    expect(got[0]).not.toBe(reused);
+    spool.pause();
+    // to memory, then the file: records cut by the block end, one larger than two blocks
+    for (let i = 2; i < 30; i++) lend(i, i === 17 ? 9_000 : 700 + i * 13);
+    spool.push({ kind: "event", event: { n: 99 } });
+    lend(40, 3);
+    expect(spool.stats().spilledBytes).toBeGreaterThan(9_000);
+    spool.resume();
+    await until(() => got.length === want.length, "every record");
+    got.forEach((b, i) => expect(b.equals(want[i]), `record ${i}`).toBe(true));
     spool.close();
   });
 });

@@ -2,6 +2,13 @@ import { SpoolFile, type SpoolRecord } from "./spool-file";
 
 export type { SpoolRecord } from "./spool-file";
 
+/**
+ * Who owns a data record's bytes: the spool ("owned"), or the caller, for this call only ("lent": a
+ * reused socket buffer); "lent-kept": lent, and the consumer keeps what it is given (a copy even when
+ * delivered at once). A lent record that goes to the file is copied once, into the file's write block.
+ */
+export type Ownership = "owned" | "lent" | "lent-kept";
+
 export interface SpoolOptions {
   /** folder for the overflow file (created when needed) */
   dir: string;
@@ -61,18 +68,15 @@ export class Spool<E> {
     this.file = new SpoolFile<E>(options.dir, blockSize);
   }
 
-  /**
-   * `lent`: the record's bytes are valid only during this call (a reused socket buffer): delivered
-   * now when nothing is waiting before it, else copied to wait.
-   */
-  push(record: SpoolRecord<E>, lent = false): void {
+  push(record: SpoolRecord<E>, ownership: Ownership = "owned"): void {
     if (this.closed) return;
-    const deliveredNow = !this.paused && !this.draining && !this.scheduled && !this.spilling && this.memoryQueued === 0;
-    if (lent && !deliveredNow && record.kind === "data") record = { kind: "data", data: Buffer.from(record.data) };
     const size = recordSize(record);
     // A record larger than the limit still passes through memory when nothing else is queued: the
     // fast path never touches the disk, and the bound becomes limit + one record (a socket read).
     if (!this.spilling && (this.memoryQueued === 0 || this.memoryQueued + size <= this.memoryLimit)) {
+      if (ownership !== "owned" && record.kind === "data" && (ownership === "lent-kept" || !this.deliversNow())) {
+        record = { kind: "data", data: Buffer.from(record.data) };
+      }
       this.memory.push(record);
       this.memoryQueued += size;
     } else {
@@ -82,6 +86,11 @@ export class Spool<E> {
     }
     this.notePeak();
     if (!this.paused && !this.draining && !this.scheduled) this.drain();
+  }
+
+  /** a record pushed now is delivered before push() returns */
+  private deliversNow(): boolean {
+    return !this.paused && !this.draining && !this.scheduled && !this.spilling && this.memoryQueued === 0;
   }
 
   /** stop delivering after the current record (call it from inside the consumer's callback too) */
