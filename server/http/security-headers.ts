@@ -3,12 +3,13 @@
  * and next.config.js use them, and tests read them.
  */
 import staticHeaders from "./static-security-headers.json";
+import policies from "./security-policies.json";
 
 /** Headers that do not depend on the request: every response, static files included (next.config.js). */
 export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = staticHeaders;
 
 /** One year, subdomains excluded: the console may share a domain with unrelated HTTP services. */
-export const HSTS = "max-age=31536000";
+export const HSTS: string = policies.hsts;
 
 export function newNonce(): string {
   const bytes = new Uint8Array(16);
@@ -38,5 +39,5 @@ export function pageCsp({ nonce, https, dev }: { nonce: string; https: boolean; 
   ].join("; ");
 }
 
-/** JSON and downloads: nothing in them may run or be framed. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** JSON and downloads: nothing in them may run or be framed (next.config.js sets it on /api/). */
+export const API_CSP: string = policies.apiCsp;
