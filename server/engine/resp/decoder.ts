@@ -1,4 +1,5 @@
 import { ProtocolError, ReplyError, RespPush, type RespValue } from "./values";
+import { viewOf } from "./buffer-view";
 
 export interface RespDecoderOptions {
   /** deepest aggregate nesting accepted (a hostile `*1\r\n*1\r\n...` must not blow the stack) */
@@ -315,7 +316,7 @@ export class RespDecoder {
       const start = i + 2;
       i = start + len;
       if (i + 2 > end || buf[i] !== CR || buf[i + 1] !== LF) return -1;
-      items[k] = buf.subarray(start, i);
+      items[k] = viewOf(buf, start, i);
       i += 2;
     }
     // at the top level the value started at p (write() set valueStart to its absolute offset)

@@ -1,6 +1,7 @@
 import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
 import { ProtocolError, type RespValue } from "../resp/values";
+import { viewOf } from "../resp/buffer-view";
 import type { SpoolRecord } from "./spool";
 import type { ContinueInfo, FullResyncInfo, ReplicatedCommand, ReplicationHandler } from "./types";
 
@@ -135,7 +136,7 @@ export class StreamDispatcher {
     }
     const argv = value as Buffer[];
     // the command's own bytes when it lies whole in this chunk: forwarded as they are when unchanged
-    const raw = start >= this.chunkBase ? this.chunk.subarray(start - this.chunkBase, end - this.chunkBase) : undefined;
+    const raw = start >= this.chunkBase && end - this.chunkBase <= this.chunk.length ? viewOf(this.chunk, start - this.chunkBase, end - this.chunkBase) : undefined;
     const cmd: ReplicatedCommand = { argv, db: this.db, startOffset: this.base + start, endOffset: this.base + end, raw };
     const name = controlName(argv[0]);
     if (name === "select") {
