@@ -71,7 +71,8 @@ export function dbSyncStore(taskId: string, echo?: (level: string, message: stri
       enqueue(() => addTaskEvent({ taskId, level, message }));
     },
     divergence(r, decision) {
-      enqueue(() => addDivergentKeys({ taskId, kind: r.kind, shard: r.shard, db: r.db, command: r.command, keys: r.keys, reason: r.reason, phase: r.phase, time: new Date(r.at) }));
+      // a write refused again at a resume has its keys recorded from its first refusal
+      if (!r.repeat) enqueue(() => addDivergentKeys({ taskId, kind: r.kind, shard: r.shard, db: r.db, command: r.command, keys: r.keys, reason: r.reason, phase: r.phase, time: new Date(r.at) }));
       const level = decision === "continue" ? "warn" : "error";
       const message = `${r.shard}: ${describeRecord(r)}${decision === "continue" ? " (skipped and recorded for Data Verification)" : ""}`;
       if (named < NAMED_DIVERGENCES || decision !== "continue") {

@@ -1,5 +1,5 @@
 import { COMMAND_SPECS, commandName, keyIndicesOf } from "../commands/command-spec";
-import { FENCE_SCRIPT } from "./fence";
+import { FENCE_SCRIPT, REDO_SCRIPT } from "./fence";
 import type { CommandFailure } from "../writer/types";
 
 /**
@@ -30,9 +30,14 @@ export interface ResumeFix {
 /** redo lists longer than this are cut: the rest are reported as inexact (their keys recorded) */
 export const MAX_REDO = 10_000;
 
-/** The write the source meant, from what was sent: unwrapped from the fence script. */
+/**
+ * The write the source meant, from what was sent: unwrapped from the fence script, or from the redo
+ * script when a write refused before a pause is refused again at the resume (kept wrapped, the next
+ * resume would route it by the marker key and nest the script).
+ */
 export function unfenced(argv: Buffer[]): Buffer[] {
   if (argv.length > 6 && commandName(argv[0]) === "eval" && argv[1].equals(FENCE_SCRIPT)) return argv.slice(6);
+  if (argv.length > 5 && commandName(argv[0]) === "eval" && argv[1].equals(REDO_SCRIPT)) return argv.slice(5);
   return argv;
 }
 

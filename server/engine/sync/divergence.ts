@@ -28,6 +28,12 @@ export interface DivergenceRecord {
   /** during the full synchronization or the incremental phase */
   phase: "full" | "incremental";
   at: number;
+  /**
+   * the write refused before a pause, applied again at the resume and refused again: the same source
+   * write (same stream offset) as a record kept then. Counted by this run and named in the events,
+   * its keys are not recorded a second time.
+   */
+  repeat?: boolean;
 }
 
 /** A record as status readers see it: keys as printable text. */
@@ -57,9 +63,10 @@ export type DivergenceDecision = "continue" | "pause" | "fail";
 
 const RECENT = 10;
 
-export function describeRecord(r: Pick<DivergenceRecord, "kind" | "command" | "keys" | "db" | "reason">): string {
+export function describeRecord(r: Pick<DivergenceRecord, "kind" | "command" | "keys" | "db" | "reason" | "repeat">): string {
   const keys = r.keys.slice(0, 3).map((k) => printable(k, 120)).join(", ");
   const what = `${r.command}${keys ? ` ${keys}${r.keys.length > 3 ? ` (+${r.keys.length - 3} keys)` : ""}` : ""}${r.db !== null ? ` (db ${r.db})` : ""}`;
+  if (r.repeat) return `the destination refused ${what} again, as before the pause (recorded then): ${r.reason}`;
   return r.kind === "refused" ? `the destination refused ${what}: ${r.reason}` : `${what} cannot be applied exactly: ${r.reason}`;
 }
 

@@ -65,6 +65,11 @@ export class ShardSync {
   private redo: RedoWrite[] = [];
   /** what the checkpoint carries until the replay passed the pause point (refusal-redo.ts) */
   private resumeFix: ResumeFix | undefined;
+  /**
+   * the pause point whose refused writes this run applied again (their tag): the stream's own
+   * commands there are skipped, so a refusal tagged so is one of those writes refused again
+   */
+  private redoneAt: number | null = null;
   /** the current session's applier (its transactions, for refusals inside them) */
   private applier: Applier | null = null;
   /** how far this run may have written: stored before writes get past it (send-horizon.ts) */
@@ -229,9 +234,11 @@ export class ShardSync {
     const db = this.tracker ? this.tracker.at(f.tag).db : 0;
     const at = { offset: f.tag, db };
     const firstHalt = this.haltAt === null && !this.halting;
-    // what was handed to the writer until now has been sent: a resume skips it once it is all answered
-    const upTo = this.tracker?.handedOver().offset ?? f.tag;
-    const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${refusalMessage(f.error.message)} (${f.node})` }, at);
+    // what was handed to the writer until now has been sent: a resume skips it once it is all answered;
+    // a pause again at the resume's redo still skips what was answered before the first pause
+    const upTo = Math.max(this.tracker?.handedOver().offset ?? f.tag, this.resumeFix?.skipTo ?? -1);
+    const repeat = f.tag === this.redoneAt;
+    const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${refusalMessage(f.error.message)} (${f.node})`, ...(repeat && { repeat }) }, at);
     if (!stops) return;
     for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push(w);
     if (firstHalt) this.halting = this.finishHalt(upTo);
@@ -262,6 +269,7 @@ export class ShardSync {
 
   /** At a resume from a pause at refused writes: those writes, once each, before the stream goes on. */
   private applyRedo(fix: ResumeFix, at: number): void {
+    this.redoneAt = at;
     fix.redo.forEach((w, n) => {
       const guarded = this.fencing ? this.fences.redoCommand(w.argv, w.key, at, n) : null;
       this.writer.write(w.db, guarded ?? w.argv, w.key, at, 0);
@@ -643,6 +651,8 @@ export class ShardSync {
   private startIncremental(s: Session, offset: number, db: number, replay: FenceView | null, replayUntil = -1): void {
     const tracker = new OffsetTracker(offset, db);
     this.tracker = tracker;
+    // a session without the redo: a refusal at the old pause point is a command of its own stream
+    this.redoneAt = null;
     const saveHorizon = this.o.saveHorizon;
     this.horizon = saveHorizon ? new SendHorizon(Math.max(offset, replayUntil), (h) => saveHorizon(this.shardId, h)) : null;
     this.writer.setHandlers({
