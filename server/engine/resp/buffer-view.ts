@@ -12,5 +12,5 @@ Object.setPrototypeOf(BufferView.prototype, Buffer.prototype);
 
 /** buf[start, end) as a Buffer sharing buf's memory; the caller keeps 0 <= start <= end <= buf.length */
 export function viewOf(buf: Uint8Array, start: number, end: number): Buffer {
-  return new BufferView(buf.buffer, buf.byteOffset + start, end - start) as unknown as Buffer;
+  return new BufferView(buf.buffer as ArrayBuffer, buf.byteOffset + start, end - start) as unknown as Buffer;
 }
