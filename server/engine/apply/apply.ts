@@ -286,7 +286,7 @@ export class Applier {
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
     const m = this.shared.migrations;
-    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(m.shard, e.db, s.key);
+    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(e.db, s.key);
     for (const s of steps) if (s.kind === "report" || s.kind === "emulate") s.source = e;
     if (this.fence) {
       let sub = 0;
