@@ -286,7 +286,7 @@ export class Applier {
     this.ctx.receivedAt = e.receivedAt;
     const steps: Planned[] = planCommand(argv, e.db, this.ctx, name);
     const m = this.shared.migrations;
-    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(m.shard, e.db, s.key);
+    if (m?.ledger.tracksDeletes && name !== "del") for (const s of steps) if (s.kind === "write" && s.key) m.ledger.noteWrite(e.db, s.key);
     for (const s of steps) if (s.kind === "report" || s.kind === "emulate") s.source = e;
     if (this.fence) {
       let sub = 0;
@@ -352,7 +352,13 @@ export class Applier {
       return [b("RESTORE"), ...argv.slice(1), ...(replace ? [] : [b("REPLACE")])];
     }
     const out = this.out;
-    const skip = m!.ledger.filterDelete(m!.shard, db, argv.slice(1), () => (out.acknowledgedPast ? out.acknowledgedPast(tag) : out.drained()));
+    // the writes before the DEL may still be in the open fence batch, which the writer's watermark
+    // does not see yet: handed over first, or the importer's RESTORE could overtake them
+    const acked = () => {
+      this.flushBatch();
+      return out.acknowledgedPast ? out.acknowledgedPast(tag) : out.drained();
+    };
+    const skip = m!.ledger.filterDelete(m!.shard, db, argv.slice(1), acked);
     return skip ? argv.filter((_, i) => i === 0 || !skip.has(i - 1)) : argv;
   }
 

@@ -58,11 +58,26 @@ describe("MigrationLedger: pairing the halves of a key moved by MIGRATE", () => 
     const old = ack();
     old.done();
     l.filterDelete("A", 0, [k("x")], old.acked);
-    l.noteWrite("A", 0, k("x"));
+    l.noteWrite(0, k("x"));
     expect(l.tracksDeletes).toBe(false);
     const restore = l.noteImport("B", 0, k("x"));
     expect(await settled(restore)).toBe("pending");
     expect(l.filterDelete("A", 0, [k("x")], ack().acked)).toEqual(new Set([0]));
+  });
+
+  it("an ordinary DEL on A, the key then written on B (slot moved without it) and migrated B → C: C's RESTORE waits for B's DEL", async () => {
+    const l = new MigrationLedger();
+    const old = ack();
+    old.done();
+    l.filterDelete("A", 0, [k("x")], old.acked);
+    l.noteWrite(0, k("x"));
+    const restore = l.noteImport("C", 0, k("x"));
+    // A's long acknowledged DEL must not let the RESTORE go: B's DEL is still to come
+    expect(await settled(restore)).toBe("pending");
+    const bDel = ack();
+    expect(l.filterDelete("B", 0, [k("x")], bDel.acked)).toEqual(new Set([0]));
+    bDel.done();
+    expect(await restore).toBe("paired");
   });
 
   it("of several DELs of the exporter, the newest pairs (older ones were ordinary)", async () => {

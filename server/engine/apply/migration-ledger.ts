@@ -12,9 +12,12 @@
  *   key with its value at the move), and the RESTORE goes once every earlier write of the exporter
  *   is acknowledged;
  * - a DEL that comes first is applied and leaves a "deleted" mark; the RESTORE then waits for that
- *   DEL's acknowledgement and re-creates the key. A later write of the key by the same master clears
- *   the mark: that DEL was an ordinary one (after a migration's DEL the exporter no longer holds the
- *   key), and must not stand in for a move still to come.
+ *   DEL's acknowledgement and re-creates the key. A later write of the key by any master (a RESTORE
+ *   included) clears every mark of the key: the key exists again, so those DELs were ordinary ones or
+ *   were paired already, and must not stand in for a move still to come. An ordinary DEL on A, the
+ *   slot moved A → B with the key absent, the key written on B and then migrated B → C: C's RESTORE
+ *   must wait for B's DEL. Had A's old mark stood in, the RESTORE went at once and B's DEL, read
+ *   after it, deleted the key on the destination.
  *
  * A RESTORE whose DEL does not come within `pairWithinMs` (MIGRATE … COPY, or masters whose streams
  * are that far apart) is applied anyway and said; its mark then still skips the DEL if it comes later.
@@ -123,13 +126,20 @@ export class MigrationLedger {
     return skip;
   }
 
-  /** `shard` wrote `key` (any command but DEL): its earlier DELs of the key were not a migration's. */
-  noteWrite(shard: string, db: number, key: Buffer): void {
+  /**
+   * Some master wrote `key` (any command but DEL): the DELs of it read so far are none a move still to
+   * come pairs with. A migration's DEL whose RESTORE is still unread is not followed by such a write:
+   * the importer's RESTORE is read before its own writes, and a later holder got the key through a
+   * RESTORE that waited for the importer's DEL (or, when the key was absent as its slot moved, by a
+   * plain write, which comes long after the old holder's DEL was read unless the streams lag that far).
+   */
+  noteWrite(db: number, key: Buffer): void {
     if (this.deleted.size === 0) return;
     const id = idOf(db, key);
     const list = this.deleted.get(id);
     if (!list) return;
-    this.keep(this.deleted, id, list, (m) => m.shard !== shard);
+    this.marks -= list.length;
+    this.deleted.delete(id);
   }
 
   /** the exporter's latest DEL of the key pairs with an import; its older DELs of it were ordinary ones */

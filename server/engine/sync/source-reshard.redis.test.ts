@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import calculateSlot from "cluster-key-slot";
 import type { Cluster } from "ioredis";
 import { startCluster, startRedis, stopAll, waitFor, info, type RedisClusterHandle, type RedisNode } from "../../testing/redis-harness";
 import { syncProcessPool } from "../../testing/sync-process";
@@ -76,7 +77,55 @@ function writeLoad(c: Cluster): { stop: () => Promise<number> } {
   };
 }
 
+/** Moves `slot` from one master to another by hand: MIGRATE of each key it holds, then SETSLOT NODE everywhere. */
+async function moveSlot(nodes: RedisNode[], slot: number, from: RedisNode, to: RedisNode, keys: string[]): Promise<void> {
+  const [fromId, toId] = [await nodeId(from), await nodeId(to)];
+  await to.client().call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", fromId);
+  await from.client().call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", toId);
+  // one MIGRATE per key: each is a pair of RESTORE-ASKING and DEL the engine reads in two streams
+  for (const k of keys) await from.client().call("MIGRATE", to.host, String(to.port), k, "0", "5000");
+  for (const n of [to, from, ...nodes.filter((x) => x !== to && x !== from)]) await n.client().call("CLUSTER", "SETSLOT", String(slot), "NODE", toId);
+}
+
+async function ownerOf(masters: RedisNode[], slot: number): Promise<RedisNode> {
+  for (const n of masters) {
+    const mine = (await info(n, "", "CLUSTER NODES")).split("\n").find((l) => l.includes("myself"))!;
+    for (const r of mine.split(" ").slice(8)) {
+      const [lo, hi = lo] = r.split("-").map(Number);
+      if (slot >= lo && slot <= hi) return n;
+    }
+  }
+  throw new Error(`no master serves slot ${slot}`);
+}
+
 describe("resharding of a source cluster", () => {
+  it("a key deleted on A, its slot moved A → B without it, written on B and migrated B → C: kept (A's old DEL does not pair with C's RESTORE)", async () => {
+    const src = await startCluster({ masters: 3 });
+    const dst = await startRedis();
+    const p = pool.start(["--task", "stale-del", "--skip-precheck", "--source", src.uri, "--source-mode", "cluster", "--target", dst.uri]);
+    await p.waitState("synchronizing");
+    const masters = await src.masters();
+    const slot = calculateSlot("{moved}");
+    const a = await ownerOf(masters, slot);
+    const [b, c] = masters.filter((n) => n !== a);
+    const keys = Array.from({ length: 30 }, (_, i) => `{moved}:${i}`);
+    // ordinary DELs on A: the key is gone there when its slot moves, so no MIGRATE carries it
+    for (const k of keys) await a.client().set(k, "old");
+    await a.client().del(...keys);
+    await waitCaughtUp(p, masters);
+    await moveSlot(src.nodes, slot, a, b, []);
+    for (const k of keys) await b.client().set(k, "kept");
+    await waitCaughtUp(p, masters);
+    // each C's RESTORE must wait for B's DEL: paired with A's long acknowledged one it went at once,
+    // and B's DEL, read after it, deleted the key on the destination
+    await moveSlot(src.nodes, slot, b, c, keys);
+    await waitCaughtUp(p, masters);
+    const r = await compareSides(endpointOf(src, "cluster"), endpointOf(dst, "standalone"));
+    expect(r.equal, describeDiff(r)).toBe(true);
+    expect(await dst.client().mget(...keys)).toEqual(keys.map(() => "kept"));
+    expect(p.last!.divergence.refused + p.last!.divergence.inexact).toBe(0);
+  }, 120_000);
+
   it("follows slot moves and a new master under writes: destination equal, no full sync of the old masters", async () => {
     const src = await startCluster({ masters: 3 });
     const dst = await startRedis();
