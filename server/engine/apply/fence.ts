@@ -132,13 +132,13 @@ export class Fences {
   }
 
   /**
-   * A refused write applied once at resume (refusal-redo.ts): guarded by marker `n` of the halt at
-   * `offset`, in the write's slot. Null when it cannot run in a script (then it is sent as it is).
+   * A refused write applied once at resume (refusal-redo.ts): guarded by the marker named `id`
+   * (redoMarkerId), in the write's slot. Null when it cannot run in a script (then it is sent as it is).
    */
-  redoCommand(argv: Buffer[], key: Buffer | null, offset: number, n: number): Buffer[] | null {
+  redoCommand(argv: Buffer[], key: Buffer | null, id: string): Buffer[] | null {
     if (!fenceable(argv) || (this.cluster && key === null)) return null;
     const tag = this.cluster ? `{${slotTag(calculateSlot(key!))}}` : "";
-    const marker = Buffer.from(`${this.prefix}redo:${offset}:${n}${tag}`);
+    const marker = Buffer.from(`${this.prefix}redo:${id}${tag}`);
     return [EVAL, REDO_SCRIPT, ONE_KEY, marker, FENCE_TTL_MS, ...argv];
   }
 

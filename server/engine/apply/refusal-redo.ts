@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { COMMAND_SPECS, commandName, keyIndicesOf } from "../commands/command-spec";
 import { FENCE_SCRIPT, REDO_SCRIPT } from "./fence";
 import type { CommandFailure } from "../writer/types";
@@ -10,6 +11,12 @@ import type { CommandFailure } from "../writer/types";
  * - `skipTo`: every write of a command starting below it was acknowledged (or refused): skipped;
  * - `redo`: the refused writes as the source meant them, applied once at resume under a marker key
  *   checked and set in the same script (a crash in between cannot apply one twice).
+ * A marker is named by the write's `id`, drawn when the write is refused and stored with it, so every
+ * resume from that checkpoint (again after a crash in the redo) checks the same marker. A write
+ * refused again at a resume did not run (the script stops at the error, before setting its marker),
+ * so the next pause stores it under a new id. Markers were once named by the pause offset and the
+ * place in the list: a write refused again moved up in the next pause's shorter list, took the name
+ * of a marker set by a write applied at the first resume, and was skipped without a word.
  * A refused write sent again after later writes to the same key ran is applied out of order: its keys
  * are recorded as divergent, so Data Verification checks them first.
  */
@@ -20,11 +27,27 @@ export interface RedoWrite {
   /** routing key (null: keyless) */
   key: Buffer | null;
   argv: Buffer[];
+  /** names its exactly-once marker (newRedoId); absent in a checkpoint stored by an earlier version */
+  id?: string;
 }
 
 export interface ResumeFix {
   skipTo: number;
   redo: RedoWrite[];
+}
+
+/** an id no marker had before: 64 random bits */
+export function newRedoId(): string {
+  return randomBytes(8).toString("hex");
+}
+
+/**
+ * The name of the marker guarding write `n` of the redo list of the pause at `pauseOffset`: its own
+ * id, or for a write stored without one the name the earlier version gave it, so a redo it cut short
+ * by a crash is finished without applying a write twice.
+ */
+export function redoMarkerId(w: RedoWrite, pauseOffset: number, n: number): string {
+  return w.id ?? `${pauseOffset}:${n}`;
 }
 
 /** redo lists longer than this are cut: the rest are reported as inexact (their keys recorded) */
@@ -81,17 +104,25 @@ export function undoneWrites(f: CommandFailure, db: number, txWrites: (tag: numb
 
 export function encodeResume(r: ResumeFix | null | undefined): string | null {
   if (!r) return null;
-  return JSON.stringify({ skipTo: r.skipTo, redo: r.redo.map((w) => ({ db: w.db, key: w.key?.toString("base64") ?? null, argv: w.argv.map((a) => a.toString("base64")) })) });
+  return JSON.stringify({
+    skipTo: r.skipTo,
+    redo: r.redo.map((w) => ({ db: w.db, key: w.key?.toString("base64") ?? null, argv: w.argv.map((a) => a.toString("base64")), ...(w.id && { id: w.id }) })),
+  });
 }
 
 export function decodeResume(text: string | null | undefined): ResumeFix | undefined {
   if (!text) return undefined;
   try {
-    const j = JSON.parse(text) as { skipTo: number; redo: Array<{ db: number; key: string | null; argv: string[] }> };
+    const j = JSON.parse(text) as { skipTo: number; redo: Array<{ db: number; key: string | null; argv: string[]; id?: unknown }> };
     if (!Number.isFinite(j.skipTo) || !Array.isArray(j.redo)) return undefined;
     return {
       skipTo: j.skipTo,
-      redo: j.redo.map((w) => ({ db: Number(w.db) || 0, key: w.key === null ? null : Buffer.from(w.key, "base64"), argv: w.argv.map((a) => Buffer.from(a, "base64")) })),
+      redo: j.redo.map((w) => ({
+        db: Number(w.db) || 0,
+        key: w.key === null ? null : Buffer.from(w.key, "base64"),
+        argv: w.argv.map((a) => Buffer.from(a, "base64")),
+        ...(typeof w.id === "string" && w.id && { id: w.id }),
+      })),
     };
   } catch {
     return undefined;

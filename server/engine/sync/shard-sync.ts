@@ -11,7 +11,7 @@ import type { CommandFailure, DestinationWriter, UncertainCommand, UncertainDeci
 import { Applier, type InexactCommand } from "../apply/apply";
 import type { DivergenceRecord } from "./divergence";
 import { describeRefusal, isReplayEcho, refusalMessage } from "../apply/refusals";
-import { MAX_REDO, undoneWrites, type RedoWrite, type ResumeFix } from "../apply/refusal-redo";
+import { MAX_REDO, newRedoId, redoMarkerId, undoneWrites, type RedoWrite, type ResumeFix } from "../apply/refusal-redo";
 import { SendHorizon } from "./send-horizon";
 import { rdbLoad } from "./rdb-load";
 import { Fences, type FenceView } from "../apply/fence";
@@ -240,7 +240,8 @@ export class ShardSync {
     const repeat = f.tag === this.redoneAt;
     const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${refusalMessage(f.error.message)} (${f.node})`, ...(repeat && { repeat }) }, at);
     if (!stops) return;
-    for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push(w);
+    // each write recorded gets a marker id of its own (refusal-redo.ts), one refused again at a resume too: it did not run
+    for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push({ ...w, id: newRedoId() });
     if (firstHalt) this.halting = this.finishHalt(upTo);
   }
 
@@ -271,7 +272,7 @@ export class ShardSync {
   private applyRedo(fix: ResumeFix, at: number): void {
     this.redoneAt = at;
     fix.redo.forEach((w, n) => {
-      const guarded = this.fencing ? this.fences.redoCommand(w.argv, w.key, at, n) : null;
+      const guarded = this.fencing ? this.fences.redoCommand(w.argv, w.key, redoMarkerId(w, at, n)) : null;
       this.writer.write(w.db, guarded ?? w.argv, w.key, at, 0);
     });
     if (fix.redo.length) this.o.log("info", `${this.status.source}: applied the ${fix.redo.length} write(s) refused before the pause; the writes answered after them are not applied again`);
