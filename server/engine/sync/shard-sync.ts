@@ -240,8 +240,12 @@ export class ShardSync {
     const repeat = f.tag === this.redoneAt;
     const stops = this.diverged({ kind: "refused", db, command, keys, reason: `${f.inTransaction ? "inside EXEC: " : ""}${refusalMessage(f.error.message)} (${f.node})`, ...(repeat && { repeat }) }, at);
     if (!stops) return;
-    // each write recorded gets a marker id of its own (refusal-redo.ts), one refused again at a resume too: it did not run
-    for (const w of undoneWrites(f, f.db ?? 0, (t) => this.applier?.txWrites(t))) if (this.redo.length < MAX_REDO) this.redo.push({ ...w, id: newRedoId() });
+    // each write recorded gets a marker id of its own (refusal-redo.ts), one refused again at a resume too: it did not run.
+    // A redo write carries the pause offset as its tag, which is also the tag of the stream's own command there (skipped
+    // in this session): once the applier had read that command's transaction, the redo write looked like a command
+    // queued inside it and was dropped from the list, so the next resume had nothing to apply.
+    const txWrites = (t: number) => (repeat ? undefined : this.applier?.txWrites(t));
+    for (const w of undoneWrites(f, f.db ?? 0, txWrites)) if (this.redo.length < MAX_REDO) this.redo.push({ ...w, id: newRedoId() });
     if (firstHalt) this.halting = this.finishHalt(upTo);
   }
 
