@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "./redis-harness";
+import { startRedis, waitFor } from "./redis-harness";
 import { readJsonLines } from "../runner/child-process";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -148,4 +148,18 @@ export function syncProcessPool() {
       }
     },
   };
+}
+
+/**
+ * A standalone source and destination with their clients, and `sync` of one to the other (no precheck)
+ * already synchronizing: the opening of every test that refuses a write on the destination. `args`
+ * start the same task again (a resume).
+ */
+export async function startSyncedPair(pool: ReturnType<typeof syncProcessPool>, task: string) {
+  const src = await startRedis();
+  const dst = await startRedis();
+  const args = ["--task", task, "--skip-precheck", "--source", src.uri, "--target", dst.uri];
+  const first = pool.start(args);
+  await first.waitState("synchronizing");
+  return { src, dst, s: src.client(), d: dst.client(), args, first };
 }

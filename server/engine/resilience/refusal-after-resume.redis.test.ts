@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
-import { syncProcessPool } from "../../testing/sync-process";
+import { stopAll, waitFor } from "../../testing/redis-harness";
+import { startSyncedPair, syncProcessPool } from "../../testing/sync-process";
 
 /**
  * A refused write pauses the task; fixed and resumed, the task goes on; a second refused write pauses
@@ -12,13 +12,7 @@ afterAll(stopAll);
 
 describe("a refusal after a resume", () => {
   it("pauses again", async () => {
-    const src = await startRedis();
-    const dst = await startRedis();
-    const s = src.client();
-    const d = dst.client();
-    const args = ["--task", "again", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = pool.start(args);
-    await first.waitState("synchronizing");
+    const { s, d, args, first } = await startSyncedPair(pool, "again");
     await d.rpush("x", "a");
     await s.incr("x");
     await first.exited(30_000);

@@ -4,8 +4,8 @@ import { closeDb } from "../../db/client";
 import { countDivergences } from "../../db/divergence/count-divergences";
 import { findDivergentKeys } from "../../db/divergence/find-divergent-keys";
 import { findTaskByName } from "../../db/task/find-task-by-name";
-import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
-import { syncProcessPool } from "../../testing/sync-process";
+import { stopAll, waitFor } from "../../testing/redis-harness";
+import { startSyncedPair, syncProcessPool } from "../../testing/sync-process";
 
 /**
  * A write refused before a pause is applied again by every resume (refusal-redo.ts). Refused again
@@ -22,15 +22,9 @@ afterAll(stopAll);
 
 describe("a write refused again at a resume", () => {
   it("keeps one record whether the resume pauses again or skips it", async () => {
-    const src = await startRedis();
-    const dst = await startRedis();
-    const s = src.client();
-    const d = dst.client();
-    const args = ["--task", "refused once", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = pool.start(args);
+    const { s, d, args, first } = await startSyncedPair(pool, "refused once");
     // the test reads the task's records from the CLI's own database
     process.env.DATABASE_URL = `file:${path.join(first.dataDir, "redis-dts.db")}`;
-    await first.waitState("synchronizing");
     await d.rpush("x", "a");
     await s.incr("x");
     expect(await first.exited(30_000)).toBe(4);

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { startRedis, stopAll, waitFor } from "../../testing/redis-harness";
-import { syncProcessPool } from "../../testing/sync-process";
+import { stopAll, waitFor } from "../../testing/redis-harness";
+import { startSyncedPair, syncProcessPool } from "../../testing/sync-process";
 
 /**
  * Two writes refused in one pause; the operator fixes only the first key and resumes: the first write
@@ -18,13 +18,7 @@ afterAll(stopAll);
 
 describe("a resume after a resume that applied part of the refused writes", () => {
   it("applies the write still refused at the first resume, once", async () => {
-    const src = await startRedis();
-    const dst = await startRedis();
-    const s = src.client();
-    const d = dst.client();
-    const args = ["--task", "redo twice", "--skip-precheck", "--source", src.uri, "--target", dst.uri];
-    const first = pool.start(args);
-    await first.waitState("synchronizing");
+    const { s, d, args, first } = await startSyncedPair(pool, "redo twice");
     await d.rpush("a", "x");
     await d.rpush("b", "x");
     // one source transaction: both writes are refused in the same pause
