@@ -47,9 +47,9 @@ export class SpoolFile<E> {
     return this.written - this.readPos + this.writeBytes + this.readAhead.length;
   }
 
-  /** memory held by this part of the spool right now: the write batch and the read block */
+  /** memory held by this part of the spool right now: the write block (kept from the first spill on) and the read block */
   get memoryBytes(): number {
-    return this.writeBytes + this.readAhead.length;
+    return (this.block?.length ?? 0) + this.readAhead.length;
   }
 
   /** the largest size the file reached */
