@@ -1,5 +1,5 @@
 import "server-only";
-import { runPrecheck, PRECHECK_ITEMS, type PrecheckResult } from "../engine/precheck";
+import { runPrecheck, PRECHECK_ITEMS, type PrecheckItem, type PrecheckItemId, type PrecheckResult } from "../engine/precheck";
 import { createPrecheckRun } from "../db/precheck/create-precheck-run";
 import { recordPrecheckItems } from "../db/precheck/record-precheck-items";
 import { finishPrecheckRun } from "../db/precheck/finish-precheck-run";
@@ -13,15 +13,31 @@ export interface PrecheckStoredTaskOptions {
   conflict?: "intercept" | "ignore";
   /** how long the source's write rate is sampled (the backlog item); the precheck's own default when unset */
   sampleMs?: number;
+  /** items run on after the result (runPrecheck's `deferred`); their outcomes are stored when done */
+  deferred?: PrecheckItemId[];
 }
 
-/** Runs the precheck for a stored task and stores the run with its items (the wizard shows the latest). */
-export async function precheckStoredTask({ taskId, conflict, sampleMs }: PrecheckStoredTaskOptions): Promise<PrecheckResult & { runId: string }> {
+export interface StoredPrecheckResult extends PrecheckResult {
+  /**
+   * with deferred items: those items once they are done and the whole run is stored (rejects when
+   * the database refuses). The result itself is returned before anything is stored.
+   */
+  later?: Promise<PrecheckItem[]>;
+}
+
+/**
+ * Runs the precheck for a stored task and stores the run with its items (the wizard shows the latest).
+ * With deferred items nothing waits for the database: the engine start that asks for them needs only
+ * the verdict, and the run is stored while the task starts.
+ */
+export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred }: PrecheckStoredTaskOptions): Promise<StoredPrecheckResult> {
   const cfg = await loadTaskConfig(taskId, "");
-  const run = await createPrecheckRun({
+  // created first, not awaited: the wizard shows the run's items pending while the checks run
+  const created = createPrecheckRun({
     taskId,
     items: PRECHECK_ITEMS.map((i) => ({ itemId: i.id, name: i.name, status: "pending", message: "", fix: "" })),
   });
+  created.catch(() => {});
   const others = (await findTasks({})).filter((t) => t.id !== taskId && isIn(RUNNING_STATES, t.state) && t.destination);
   const result = await runPrecheck({
     source: cfg.source,
@@ -34,9 +50,21 @@ export async function precheckStoredTask({ taskId, conflict, sampleMs }: Prechec
     limits: cfg.limits,
     taskId,
     sampleMs,
+    deferred,
     otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
   });
-  await recordPrecheckItems({ runId: run.id, items: result.items.map((i) => ({ itemId: i.id, status: i.status, message: i.message, fix: i.fix })) });
-  await finishPrecheckRun({ runId: run.id });
-  return { ...result, runId: run.id };
+  const stored = (async () => {
+    const { id: runId } = await created;
+    const record = (items: PrecheckItem[]) => recordPrecheckItems({ runId, items: items.map((i) => ({ itemId: i.id, status: i.status, message: i.message, fix: i.fix })) });
+    await record(result.items);
+    const later = (await result.later) ?? [];
+    if (later.length > 0) await record(later);
+    await finishPrecheckRun({ runId });
+    return later;
+  })();
+  if (!result.later) {
+    await stored;
+    return result;
+  }
+  return { ...result, later: stored };
 }

@@ -53,7 +53,7 @@ const owner = ownLeaseHolder();
  * task's state, events and metrics in the database. The CLI `sync` and the console's engine process
  * both run tasks through here.
  */
-const ENGINE_START_SAMPLE_MS = 250;
+const ENGINE_START_SAMPLE_MS = 1000;
 
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const store = dbSyncStore(o.taskId, o.echo);
@@ -69,6 +69,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
   }
   const renew = setInterval(() => void claimTaskLease({ id: o.taskId, owner, ttlMs: LEASE_MS }).catch(() => {}), LEASE_MS / 3);
   const stopPruning = keepPruning({ settings: retention, taskId: o.taskId, onError: (m) => store.log("warn", m) });
+  let precheckLater: Promise<void> | undefined;
   const idle: SyncSnapshot = {
     state: "prechecking",
     fullSync: { keys: 0, bytes: 0, totalBytes: null, done: false },
@@ -91,10 +92,18 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     if (!o.skipPrecheck) {
       await setTaskState({ id: o.taskId, move: "engine-precheck", state: "prechecking" });
       o.onStatus?.(idle);
-      // the source's write rate over 250 ms, not the operator's precheck's 1 s: this precheck stands
-      // between the start and the first byte copied, every time
-      const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict, sampleMs: ENGINE_START_SAMPLE_MS });
+      // this precheck stands between the start and the first byte copied, every time: the backlog
+      // advice, which can only warn, samples the source's write rate while the task starts
+      const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict, sampleMs: ENGINE_START_SAMPLE_MS, deferred: ["source_backlog"] });
+      precheckLater = result.later?.then(
+        (items) => {
+          for (const i of items.filter((i) => i.status === "failed")) store.log("error", `precheck item "${i.name}" failed after the start: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`);
+        },
+        (err) => store.log("warn", `the precheck's last items were not stored: ${describeError(err)}`),
+      );
       if (!result.passed) {
+        // the stored run shows why before the task's state says so
+        await precheckLater;
         const failedItems = result.items.filter((i) => i.status === "failed");
         // each failed item with its fix: a script reading the status line learns what to do
         const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`).join("; ")}`;
@@ -191,6 +200,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     );
     return final;
   } finally {
+    await precheckLater;
     clearInterval(renew);
     stopPruning();
     await store.flush();

@@ -69,6 +69,8 @@ export async function runPrecheck(opts: PrecheckOptions): Promise<PrecheckResult
     return { passed: false, items: PRECHECK_ITEMS.map((i) => failed(i.id, why, "Run the precheck again; if it keeps failing, report it with this message.")) };
   }
   const ctx: PrecheckContext = { opts, timeoutMs, source, target };
-  const items = await Promise.all(PRECHECK_ITEMS.map((i) => guarded(i.id, ctx)));
-  return { passed: items.every((i) => i.status !== "failed"), items };
+  const deferred = new Set(opts.deferred ?? []);
+  const later = PRECHECK_ITEMS.filter((i) => deferred.has(i.id)).map((i) => guarded(i.id, ctx));
+  const items = await Promise.all(PRECHECK_ITEMS.filter((i) => !deferred.has(i.id)).map((i) => guarded(i.id, ctx)));
+  return { passed: items.every((i) => i.status !== "failed"), items, ...(later.length > 0 && { later: Promise.all(later) }) };
 }

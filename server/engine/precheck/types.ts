@@ -22,8 +22,10 @@ export interface PrecheckItem {
 export interface PrecheckResult {
   /** true when no item failed (warnings do not block a task) */
   passed: boolean;
-  /** every item, always in PRECHECK_ITEMS order */
+  /** every item but the deferred ones, in PRECHECK_ITEMS order */
   items: PrecheckItem[];
+  /** the items of `deferred`, once they are done (never rejects) */
+  later?: Promise<PrecheckItem[]>;
 }
 
 export interface PrecheckOptions {
@@ -50,6 +52,12 @@ export interface PrecheckOptions {
   keyFilter?: KeyFilterSpec;
   /** the task's speed limits: a commands/s limit is compared with the source's write rate */
   limits?: SpeedLimits;
+  /**
+   * items that run on after the result is returned, in `later`: an engine start waits only for the
+   * items that decide it. Only items that cannot fail unless another item fails too belong here
+   * (the backlog advice: its 250 ms write-rate sample stood between every start and the first byte).
+   */
+  deferred?: PrecheckItemId[];
   /** the task id, used in the heartbeat key checked (default "precheck") */
   taskId?: string;
 }

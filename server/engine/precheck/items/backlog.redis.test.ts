@@ -56,6 +56,19 @@ describe("source_backlog", () => {
     expect(b.fix).toMatch(/CONFIG SET repl-timeout 60/);
   });
 
+  it("deferred, it is left out of the verdict, which does not wait for its sample, and arrives in `later`", async () => {
+    let sampled = false;
+    const r = await precheck({ source: endpointOf(quiet), target: endpointOf(target), sampleMs: 1500, deferred: ["source_backlog"] });
+    const later = r.later!.then((items) => ((sampled = true), items));
+    expect(sampled).toBe(false);
+    expect(r.items.map((i) => i.id)).not.toContain("source_backlog");
+    expect(r.items.length).toBeGreaterThan(10);
+    expect(r.passed).toBe(true);
+    const items = await later;
+    expect(items.map((i) => [i.id, i.status])).toEqual([["source_backlog", "warning"]]);
+    expect(items[0].message).toMatch(/sampled over|repl-timeout is short/);
+  });
+
   it("recommends a power of two MiB holding 300 s of writes", () => {
     expect(recommendedBacklog(0)).toBe(1024 * 1024);
     expect(recommendedBacklog(100 * 1024)).toBe(32 * 1024 * 1024); // 29.3 MiB → 32
