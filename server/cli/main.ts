@@ -62,6 +62,14 @@ export async function main(argv: string[]): Promise<number> {
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // `redis-dts sync --json | head -1`: the reader of our output went away. Stopped as by Ctrl-C (a sync
+  // pauses after its final checkpoint), not crashed by an unhandled EPIPE with the task left running.
+  // Kept after the command returns: a late status line must not crash the exit either.
+  const outputGone = (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") stop();
+  };
+  if (stdout.listenerCount("error") === 0) stdout.on("error", outputGone);
+  if (stderr.listenerCount("error") === 0) stderr.on("error", outputGone);
   try {
     const args = parseArgs(match.rest, command.flags);
     if (args.flags.help) {
