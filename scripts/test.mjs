@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every suite (unit, integration against real redis-server, Playwright e2e), then one
 // closing line "N passed, N failed" that CI reads.
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,32 +56,53 @@ if (want("imports")) {
   }
 }
 
+// The unit and integration suite (vitest) and the browser walks (Playwright) run side by side: both
+// spend much of their time waiting on redis-server, engine processes and the console, and one after
+// the other they took ~18 minutes on two cores. The browser walks' output is kept in a file and
+// printed after the vitest output, so neither is interleaved with the other.
+const exitOf = (child) => new Promise((resolve) => child.on("exit", (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+const runs = [];
 if (want("unit")) {
   rmSync(".tmp/vitest-results.json", { force: true });
-  const r = spawnSync("npx", ["vitest", "run"], { stdio: "inherit" });
-  if (r.status !== 0) code = 1;
-  if (existsSync(".tmp/vitest-results.json")) {
-    const j = JSON.parse(readFileSync(".tmp/vitest-results.json", "utf8"));
-    passed += j.numPassedTests;
-    // A file that fails to load counts once; numFailedTestSuites would count every describe block
-    // around a failed test again.
-    const brokenFiles = (j.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed")).length;
-    failed += j.numFailedTests + brokenFiles;
-    skipped += j.numPendingTests + (j.numTodoTests ?? 0);
-  } else failed += 1;
+  runs.push(exitOf(spawn("npx", ["vitest", "run"], { stdio: "inherit" })).then((status) => {
+    if (status !== 0) code = 1;
+    if (existsSync(".tmp/vitest-results.json")) {
+      const j = JSON.parse(readFileSync(".tmp/vitest-results.json", "utf8"));
+      passed += j.numPassedTests;
+      // A file that fails to load counts once; numFailedTestSuites would count every describe block
+      // around a failed test again.
+      const brokenFiles = (j.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed")).length;
+      failed += j.numFailedTests + brokenFiles;
+      skipped += j.numPendingTests + (j.numTodoTests ?? 0);
+    } else failed += 1;
+  }));
 }
 
 if (want("e2e") && existsSync("playwright.config.ts")) {
   rmSync(".tmp/playwright-results.json", { force: true });
-  const r = spawnSync("npx", ["playwright", "test"], { stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: ".tmp/playwright-results.json" } });
-  if (r.status !== 0) code = 1;
-  if (existsSync(".tmp/playwright-results.json")) {
-    const s = JSON.parse(readFileSync(".tmp/playwright-results.json", "utf8")).stats ?? {};
-    passed += (s.expected ?? 0) + (s.flaky ?? 0);
-    failed += s.unexpected ?? 0;
-    skipped += s.skipped ?? 0;
-  } else failed += 1;
+  const alone = runs.length === 0;
+  const log = ".tmp/e2e-output.log";
+  const out = alone ? "inherit" : openSync(log, "w");
+  if (!alone) console.log(`npm test: the browser walks (Playwright) run alongside; their output follows the unit tests' (${log})`);
+  const e2e = spawn("npx", ["playwright", "test"], { stdio: alone ? "inherit" : ["ignore", out, out], env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: ".tmp/playwright-results.json" } });
+  runs.push(exitOf(e2e).then(async (status) => {
+    if (!alone) {
+      closeSync(out);
+      // after the vitest output, never inside it
+      await Promise.all(runs.slice(0, -1));
+      console.log("\nnpm test: browser walks (Playwright)");
+      process.stdout.write(readFileSync(log, "utf8"));
+    }
+    if (status !== 0) code = 1;
+    if (existsSync(".tmp/playwright-results.json")) {
+      const s = JSON.parse(readFileSync(".tmp/playwright-results.json", "utf8")).stats ?? {};
+      passed += (s.expected ?? 0) + (s.flaky ?? 0);
+      failed += s.unexpected ?? 0;
+      skipped += s.skipped ?? 0;
+    } else failed += 1;
+  }));
 }
+await Promise.all(runs);
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(code || (failed > 0 ? 1 : 0));
