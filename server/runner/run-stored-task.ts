@@ -53,7 +53,9 @@ const owner = ownLeaseHolder();
  * task's state, events and metrics in the database. The CLI `sync` and the console's engine process
  * both run tasks through here.
  */
-const ENGINE_START_SAMPLE_MS = 1000;
+// short: a failed precheck waits for it (the stored run is complete before the state says so), and
+// so does the end of a task stopped within its first moments
+const ENGINE_START_SAMPLE_MS = 250;
 
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   const store = dbSyncStore(o.taskId, o.echo);
