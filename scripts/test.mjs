@@ -60,7 +60,11 @@ if (want("imports")) {
 // spend much of their time waiting on redis-server, engine processes and the console, and one after
 // the other they took ~18 minutes on two cores. The browser walks' output is kept in a file and
 // printed after the vitest output, so neither is interleaved with the other.
-const exitOf = (child) => new Promise((resolve) => child.on("exit", (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+const exitOf = (child) =>
+  new Promise((resolve) => {
+    child.on("exit", (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+    child.on("error", (err) => (console.error(`npm test: ${err.message}`), resolve(1)));
+  });
 const runs = [];
 if (want("unit")) {
   rmSync(".tmp/vitest-results.json", { force: true });

@@ -41,8 +41,23 @@ function matchCommand(argv: string[]): { name: string; rest: string[] } | null {
   return null;
 }
 
+/**
+ * `redis-dts sync --json | head -1`: the reader of our output went away (EPIPE), or the output broke
+ * otherwise. The running command stops as by Ctrl-C (a sync pauses after its final checkpoint) instead
+ * of crashing on an unhandled 'error' with its task left without one. Installed once and kept after
+ * the command returns: a late status line must not crash the exit either.
+ */
+let stopOnOutputError: (() => void) | null = null;
+let watchingOutput = false;
+function watchOutput(): void {
+  if (watchingOutput) return;
+  watchingOutput = true;
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => stopOnOutputError?.());
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { stdout, stderr } = process;
+  watchOutput();
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     stdout.write(topHelp() + "\n");
     return argv.length === 0 ? 2 : 0;
@@ -62,14 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  // `redis-dts sync --json | head -1`: the reader of our output went away. Stopped as by Ctrl-C (a sync
-  // pauses after its final checkpoint), not crashed by an unhandled EPIPE with the task left running.
-  // Kept after the command returns: a late status line must not crash the exit either.
-  const outputGone = (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") stop();
-  };
-  if (stdout.listenerCount("error") === 0) stdout.on("error", outputGone);
-  if (stderr.listenerCount("error") === 0) stderr.on("error", outputGone);
+  stopOnOutputError = stop;
   try {
     const args = parseArgs(match.rest, command.flags);
     if (args.flags.help) {
@@ -86,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     if (debug && err instanceof Error && err.stack) stderr.write(err.stack + "\n");
     return 1;
   } finally {
+    stopOnOutputError = null;
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }

@@ -32,12 +32,15 @@ export interface StoredPrecheckResult extends PrecheckResult {
  */
 export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred }: PrecheckStoredTaskOptions): Promise<StoredPrecheckResult> {
   const cfg = await loadTaskConfig(taskId, "");
-  // created first, not awaited: the wizard shows the run's items pending while the checks run
+  // created first, not awaited: the wizard shows the run's items pending while the checks run. Its
+  // failure is held, not dropped: storing the run below throws it.
   const created = createPrecheckRun({
     taskId,
     items: PRECHECK_ITEMS.map((i) => ({ itemId: i.id, name: i.name, status: "pending", message: "", fix: "" })),
-  });
-  created.catch(() => {});
+  }).then(
+    (run) => ({ run }),
+    (error: unknown) => ({ error }),
+  );
   const others = (await findTasks({})).filter((t) => t.id !== taskId && isIn(RUNNING_STATES, t.state) && t.destination);
   const result = await runPrecheck({
     source: cfg.source,
@@ -54,7 +57,9 @@ export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred 
     otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
   });
   const stored = (async () => {
-    const { id: runId } = await created;
+    const made = await created;
+    if ("error" in made) throw made.error;
+    const runId = made.run.id;
     const record = (items: PrecheckItem[]) => recordPrecheckItems({ runId, items: items.map((i) => ({ itemId: i.id, status: i.status, message: i.message, fix: i.fix })) });
     await record(result.items);
     const later = (await result.later) ?? [];

@@ -97,16 +97,12 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       // this precheck stands between the start and the first byte copied, every time: the backlog
       // advice, which can only warn, samples the source's write rate while the task starts
       const result = await precheckStoredTask({ taskId: o.taskId, conflict: startedBefore ? "ignore" : cfg.conflict, sampleMs: ENGINE_START_SAMPLE_MS, deferred: ["source_backlog"] });
-      precheckLater = result.later?.then(
-        (items) => {
-          for (const i of items.filter((i) => i.status === "failed")) store.log("error", `precheck item "${i.name}" failed after the start: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`);
-        },
-        (err) => store.log("warn", `the precheck's last items were not stored: ${describeError(err)}`),
-      );
+      const notStored = (err: unknown) => store.log("warn", `the precheck's last items were not stored: ${describeError(err)}`);
       if (!result.passed) {
-        // the stored run shows why before the task's state says so
-        await precheckLater;
-        const failedItems = result.items.filter((i) => i.status === "failed");
+        // the stored run shows every item before the task's state says it failed, and the message
+        // names the deferred items that failed too
+        const late = (await result.later?.catch((err) => (notStored(err), []))) ?? [];
+        const failedItems = [...result.items, ...late].filter((i) => i.status === "failed");
         // each failed item with its fix: a script reading the status line learns what to do
         const message = `precheck failed: ${failedItems.map((i) => `${i.name}: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`).join("; ")}`;
         store.log("error", message);
@@ -115,6 +111,9 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
         o.onStatus?.(snap);
         return snap;
       }
+      precheckLater = result.later?.then((items) => {
+        for (const i of items.filter((i) => i.status === "failed")) store.log("error", `precheck item "${i.name}" failed after the start: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`);
+      }, notStored);
     }
     await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
     store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
