@@ -3,8 +3,7 @@ import { runPrecheck, PRECHECK_ITEMS, type PrecheckItem, type PrecheckItemId, ty
 import { createPrecheckRun } from "../db/precheck/create-precheck-run";
 import { recordPrecheckItems } from "../db/precheck/record-precheck-items";
 import { finishPrecheckRun } from "../db/precheck/finish-precheck-run";
-import { findTasks } from "../db/task/find-tasks";
-import { RUNNING_STATES, isIn } from "../../contracts/task-state-machine";
+import { findRunningTaskTargets } from "../db/task/find-running-task-targets";
 import { loadTaskConfig } from "./task-config";
 
 export interface PrecheckStoredTaskOptions {
@@ -41,7 +40,7 @@ export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred 
     (run) => ({ run }),
     (error: unknown) => ({ error }),
   );
-  const others = (await findTasks({})).filter((t) => t.id !== taskId && isIn(RUNNING_STATES, t.state) && t.destination);
+  const otherTaskTargets = await findRunningTaskTargets({ exceptTaskId: taskId });
   const result = await runPrecheck({
     source: cfg.source,
     target: cfg.target,
@@ -54,7 +53,7 @@ export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred 
     taskId,
     sampleMs,
     deferred,
-    otherTaskTargets: others.map((t) => ({ taskName: t.name, host: t.destination!.host, port: t.destination!.port })),
+    otherTaskTargets,
   });
   const stored = (async () => {
     const made = await created;
