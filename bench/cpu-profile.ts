@@ -67,7 +67,7 @@ function sourceMapOf(url: string): SourceMap | null {
 function locate(frame: ProfileNode["callFrame"]): string {
   const { url, lineNumber, columnNumber } = frame;
   if (!url) return "";
-  const map = url.endsWith(".mjs") || url.endsWith(".js") ? sourceMapOf(url) : null;
+  const map = /\.[cm]?js$/.test(url) ? sourceMapOf(url) : null;
   const entry = map?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
   if (entry?.originalSource) return `${shortUrl(entry.originalSource)}:${(entry.originalLine ?? 0) + 1}`;
   // tsx-compiled modules report line 0 for everything: a line is only shown when it means something
