@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { useTempSqlite } from "../../testing/temp-sqlite";
 
 /** A task pointed at another deployment must not resume from the old deployment's checkpoints. */
-const dir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-endpoint-"));
-beforeAll(() => {
-  process.env.DATABASE_URL = `file:${path.join(dir, "t.db")}`;
-  process.env.REDIS_DTS_DATA_DIR = dir;
-});
-afterAll(async () => {
-  const { closeDb } = await import("../client");
-  await closeDb();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempSqlite("endpoint");
 
 describe("saveEndpoint", () => {
   it("keeps checkpoints when the endpoint is saved unchanged, drops them when it moves", async () => {

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { useTempSqlite } from "../../testing/temp-sqlite";
 
 /** The precheck's "another task writes there" warning reads these: running tasks only, never the asker. */
-const dir = mkdtempSync(path.join(os.tmpdir(), "redis-dts-running-targets-"));
-beforeAll(() => {
-  process.env.DATABASE_URL = `file:${path.join(dir, "t.db")}`;
-  process.env.REDIS_DTS_DATA_DIR = dir;
-});
-afterAll(async () => {
-  const { closeDb } = await import("../client");
-  await closeDb();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempSqlite("running-targets");
 
 describe("findRunningTaskTargets", () => {
   it("gives the destinations of the other running tasks", async () => {
