@@ -32,6 +32,7 @@ export async function learnCommandKeys(o: LearnOptions): Promise<CommandKeys> {
     reply = await withControl(o.source, { timeoutMs: 10_000 }, async (c) => {
       // 7.0+: the names first, then only the commands the built-in table does not know (usually
       // none): the whole table is ~100 KB that every engine start parsed for ~20 ms
+      // refused (an account without +command|list) or before 7.0: the whole table below
       const names = await c.call("COMMAND", "LIST").catch(() => null);
       if (Array.isArray(names)) {
         // (subcommands, "acl|cat", come with their command's row)
