@@ -190,4 +190,42 @@ describe("Spool with lent bytes (a reused socket buffer)", () => {
     got.forEach((b, i) => expect(b.equals(want[i]), `record ${i}`).toBe(true));
     spool.close();
   });
+
+  it("reads lent records back into one reused block, and kept ones among them stay intact while they are kept", async () => {
+    const lentBlocks = new Set<ArrayBufferLike>();
+    const copies: Buffer[] = [];
+    const kept: Buffer[] = [];
+    const spool = new Spool<Ev>({ dir: tempDir(), memoryLimit: 2048, blockSize: 4096 }, (r) => {
+      if (r.kind !== "data") return;
+      if (r.data[0] < 100) {
+        lentBlocks.add(r.data.buffer);
+        copies.push(Buffer.from(r.data)); // a borrower copies during the call
+      } else kept.push(r.data); // a keeper holds what it is given
+    });
+    const socket = Buffer.alloc(5_000);
+    const want: Buffer[] = [];
+    const push = (first: number, size: number, ownership: "lent" | "lent-kept") => {
+      const piece = socket.subarray(0, size).fill(first);
+      piece[size - 1] = size & 0xff;
+      want.push(Buffer.from(piece));
+      spool.push({ kind: "data", data: piece }, ownership);
+      socket.fill(0xee);
+    };
+    spool.pause();
+    // an RDB's worth of lent records (~100 blocks through the file), then the stream's kept ones:
+    // the first kept records share a block read with the last lent ones
+    for (let i = 0; i < 400; i++) push(i % 100, 500 + ((i * 37) % 1500), "lent");
+    for (let i = 0; i < 60; i++) push(100 + (i % 100), 300 + ((i * 53) % 2000), "lent-kept");
+    // and a new full sync's RDB after them (a resynchronization)
+    for (let i = 0; i < 100; i++) push(i % 100, 700 + ((i * 41) % 1500), "lent");
+    expect(spool.stats().spilledBytes).toBeGreaterThan(400_000);
+    spool.resume();
+    await until(() => copies.length + kept.length === want.length, "every record");
+    // one reused block, the records that went through memory and the one block read fresh at the
+    // turn from kept records back to lent ones; not one fresh block per read
+    expect(lentBlocks.size).toBeLessThanOrEqual(4);
+    const got = [...copies.slice(0, 400), ...kept, ...copies.slice(400)];
+    got.forEach((b, i) => expect(b.equals(want[i]), `record ${i}`).toBe(true));
+    spool.close();
+  });
 });

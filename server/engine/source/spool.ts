@@ -81,7 +81,7 @@ export class Spool<E> {
       this.memoryQueued += size;
     } else {
       this.spilling = true;
-      this.file.append(record);
+      this.file.append(record, ownership === "lent");
       this.spilled += size;
     }
     this.notePeak();
