@@ -129,6 +129,29 @@ describe("PipelineConnection", () => {
     conn.destroy();
   });
 
+  it("refills its in-flight window from answered staging buffers instead of fresh ones", async () => {
+    // 16 staging buffers fit the in-flight bound; the writer resumes at half of it
+    const conn = await PipelineConnection.open({ ...target(), stagingBytes: 4096, maxInFlightBytes: 64 * 1024 });
+    const buffers = new Set<ArrayBufferLike>();
+    let drained: (() => void) | null = null;
+    let replies = 0;
+    conn.sink = {
+      onReply: (_reply: RespValue, e: RingEntry) => void (buffers.add(e.bytes().buffer), replies++),
+      onDrain: () => drained?.(),
+      onClose: () => {},
+    };
+    const value = Buffer.alloc(300, 97);
+    const n = 20_000;
+    for (let i = 0; i < n; ) {
+      if (!conn.write(["SET", `s:${i}`, value], i++)) await new Promise<void>((resolve) => (drained = resolve));
+    }
+    await until(() => replies === n);
+    // ~1,600 staging buffers' worth of commands went through at most the window's buffers and a spare
+    // or two (with 8 spares kept, half of every refill was a fresh buffer: hundreds)
+    expect(buffers.size).toBeLessThanOrEqual(20);
+    conn.destroy();
+  });
+
   it("fails every pending command when the server dies mid-pipeline, after reporting the answered ones", async () => {
     const victim = await startRedis();
     const conn = await PipelineConnection.open({ host: victim.host, port: victim.port });

@@ -62,8 +62,6 @@ export class CommandError extends Error {
 }
 
 const ASKING = encodeCommand(["ASKING"]);
-/** staging buffers kept for reuse per connection */
-const MAX_SPARE = 8;
 const NO_PART = Buffer.alloc(0);
 const NO_SINK: ConnectionSink = { onReply() {}, onDrain() {}, onClose() {} };
 
@@ -88,6 +86,7 @@ export class PipelineConnection {
   private readonly maxCommands: number;
   private readonly maxBytes: number;
   private readonly stagingBytes: number;
+  private readonly maxSpare: number;
   private out: Buffer;
   private outUsed = 0;
   private outFlushed = 0;
@@ -118,6 +117,10 @@ export class PipelineConnection {
     // to the old generation and outlived their replies as garbage until a major GC
     this.maxBytes = opts.maxInFlightBytes ?? 8 * 1024 * 1024;
     this.stagingBytes = opts.stagingBytes ?? 256 * 1024;
+    // Enough spares to refill the whole in-flight bound: with 8 kept of the 32 a full window holds, the
+    // writer, resuming at half the bound, took half its staging buffers fresh. Each was a new
+    // mapping faulted in page by page, then garbage: ~85 MB of them in a 1M-key full sync.
+    this.maxSpare = Math.ceil(this.maxBytes / this.stagingBytes) + 1;
     this.out = Buffer.allocUnsafe(this.stagingBytes);
     this.decoder = new RespDecoder((v) => this.onValue(v));
     const { socket, ready } = openSocket(opts.host, opts.port, opts.tls);
@@ -301,7 +304,7 @@ export class PipelineConnection {
     let n = 0;
     while (n < this.retired.length && this.retiredUntil[n] <= answered) n++;
     if (n === 0) return;
-    for (let i = 0; i < n; i++) if (this.spare.length < MAX_SPARE) this.spare.push(this.retired[i]);
+    for (let i = 0; i < n; i++) if (this.spare.length < this.maxSpare) this.spare.push(this.retired[i]);
     this.retired.splice(0, n);
     this.retiredUntil.splice(0, n);
   }
