@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
-import { Crc64, crc64, useJavaScriptCrc } from "./crc64";
+import { Crc64, crc64, crcWindow, useJavaScriptCrc } from "./crc64";
+import { WINDOW_BASE } from "./crc64-wasm";
 import { corpusFiles, parseChunks } from "./corpus.test-helper";
 
 function random(n: number, seed: number): Buffer {
@@ -51,6 +52,29 @@ describe("crc64 (Redis crc64.c, Jones polynomial)", () => {
       } finally {
         useJavaScriptCrc(false);
       }
+    }
+  });
+
+  it("computes short and long ranges in the WebAssembly window at every offset, continuing from any state", () => {
+    const w = crcWindow();
+    expect(w, "WebAssembly is available here").not.toBeNull();
+    const data = random(5000, 3);
+    w!.memory.set(data, WINDOW_BASE);
+    w!.owner = "crc64 test";
+    const lengths = [...Array.from({ length: 70 }, (_, i) => i), 127, 128, 129, 1000, 4093];
+    for (const start of [0, 1, 2, 3, 5, 7, 8, 13]) {
+      for (const n of lengths) {
+        const want = reference(data.subarray(start, start + n));
+        const lo = w!.at(WINDOW_BASE + start, n, 0, 0);
+        expect((BigInt(w!.hi) << 32n) | BigInt(lo), `${start}+${n}`).toBe(want);
+      }
+    }
+    // split in two at every point of a 40-byte range: the state carries over
+    const want = reference(data.subarray(1, 41));
+    for (let cut = 0; cut <= 40; cut++) {
+      const lo1 = w!.at(WINDOW_BASE + 1, cut, 0, 0);
+      const lo2 = w!.at(WINDOW_BASE + 1 + cut, 40 - cut, lo1, w!.hi);
+      expect((BigInt(w!.hi) << 32n) | BigInt(lo2 >>> 0), `cut ${cut}`).toBe(want);
     }
   });
 
