@@ -137,5 +137,17 @@ export function formatBytes(n: number): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${groupThousands(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * 1234567 -> "1,234,567" (what toLocaleString("en-US") prints for integers), without Intl: its first
+ * call loads ICU's locale data, ~12 ms of every engine start's precheck.
+ */
+export function groupThousands(n: number): string {
+  if (!Number.isInteger(n)) return String(n);
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
