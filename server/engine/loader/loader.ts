@@ -220,11 +220,11 @@ export class RdbLoader {
     const size = e.valueBuf ? e.valueEnd! - e.valueStart! + 1 : e.raw.length;
     s.bytes += size;
     if (this.opts.throttle && !this.opts.throttle.take(1, size)) this.throttled = true;
-    const plain = this.strings && !own && size <= this.typedAbove ? StringBatch.plainValue(e, this.hints) : null;
-    if (plain) {
+    const plain = this.strings && !own && size <= this.typedAbove ? StringBatch.plainValue(e, this.hints) : -1;
+    if (plain >= 0) {
       // tagged when its batch is written (string-batch.ts)
       s.restored++;
-      this.strings!.add(db, e.key, plain[0], plain[1], plain[2]);
+      this.strings!.add(db, e.key, e.valueBuf!, plain, e.valueEnd!);
       return;
     }
     const tag = ++this.tag;

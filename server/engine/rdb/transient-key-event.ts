@@ -7,8 +7,9 @@ import type { RdbKeyEvent } from "./types";
 /**
  * A key event whose value is not copied out of the parser's input (RdbParserOptions.transientValues):
  * the loader writes it into a RESTORE command from where it lies, while the event is being handled.
- * `raw` is copied on first read and kept, so a consumer that reads it during the callback may keep
- * the event; after the callback the input is gone and an unread `raw` cannot be had any more.
+ * The parser hands out the same object for every key: a consumer that keeps a key past its callback
+ * keeps a copy of the fields it needs (the loader's `kept()`), reading `raw` during the callback
+ * (after it the input is gone, and the object describes the next key).
  */
 export class TransientKeyEvent implements RdbKeyEvent {
   readonly kind = "key" as const;
@@ -37,6 +38,16 @@ export class TransientKeyEvent implements RdbKeyEvent {
   /** the parser's offer to hand over a big value in place instead of copying it (null: copy) */
   adopt: ((ev: TransientKeyEvent) => Buffer | null) | null = null;
   private copy: Buffer | null = null;
+
+  /** ready for the next key (every field is then set by the parser) */
+  reset(): void {
+    this.crcWindowAt = -1;
+    this.crcState = 0;
+    this.lo = -1;
+    this.hi = 0;
+    this.adopt = null;
+    this.copy = null;
+  }
 
   get crcLo(): number {
     if (this.crcState === 0) this.computeCrc();
