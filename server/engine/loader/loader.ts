@@ -4,7 +4,8 @@ import type { Arg } from "../resp/encoder";
 import { describeCommand } from "../writer/parse-command";
 import { WRITE_NOT_SET, WRITE_REPLAY_SAFE, WRITE_UNCERTAIN, type CommandFailure, type DestinationWriter, type UncertainCommand, type UncertainDecision } from "../writer/types";
 import { capabilitiesOf, restorable, type DestinationCapabilities } from "./rdb-compat";
-import { StringBatch } from "./string-batch";
+import { StringBatch, type KeyBatches } from "./string-batch";
+import { SlotStringBatches } from "./slot-string-batches";
 import { RestoreCommand } from "./restore-command";
 import { isOwnKey, loadTmpKey } from "../own-keys";
 import { RENAME_IF_ABSENT } from "./tmp-key";
@@ -68,8 +69,8 @@ export class RdbLoader {
   private readonly recentTags = new Float64Array(RECENT);
   private readonly recentDbs = new Int32Array(RECENT);
   private readonly restoreCmd = new RestoreCommand();
-  /** plain strings many at a time (standalone destinations): see string-batch.ts */
-  private readonly strings: StringBatch | null;
+  /** plain strings many at a time: see string-batch.ts (standalone) and slot-string-batches.ts (cluster) */
+  private readonly strings: KeyBatches | null;
   private readonly hints: boolean;
   /** own keys sent: not in `written`, which counts data */
   private ownSent = 0;
@@ -92,7 +93,7 @@ export class RdbLoader {
     this.clock = opts.now ?? Date.now;
     this.now = this.clock();
     this.hints = this.caps.restoreAbsTtl && opts.keepEvictionHints !== false;
-    this.strings = writer.mode === "standalone" ? new StringBatch(writer, this.ignore, () => ++this.tag) : null;
+    this.strings = writer.mode === "standalone" ? new StringBatch(writer, this.ignore, () => ++this.tag) : new SlotStringBatches(writer, this.ignore, () => ++this.tag);
     if (writer.mode === "cluster") {
       for (const [from, to] of this.dbMap) {
         if (to !== 0 && (!this.dbs || this.dbs.has(from))) throw clusterDbError(from, to);
@@ -155,7 +156,7 @@ export class RdbLoader {
 
   /** Resolves when push() may be called again (writer has room, a big key is fully sent). */
   async ready(): Promise<void> {
-    this.strings?.close();
+    this.strings?.settle();
     for (;;) {
       if (this.throttled) {
         this.throttled = false;
@@ -169,7 +170,7 @@ export class RdbLoader {
       }
       if (this.deferred.length > 0) {
         while (this.deferred.length > 0 && this.running === null && this.redo.length === 0 && !this.writer.full && !this.throttled) this.handle(this.deferred.shift()!);
-        this.strings?.close();
+        this.strings?.settle();
         continue;
       }
       if (!this.writer.full) return;
@@ -178,9 +179,10 @@ export class RdbLoader {
 
   /** Waits until everything is acknowledged (rebuilding lost typed keys) and returns the final figures. */
   async finish(): Promise<LoadStats> {
-    this.strings?.close();
     for (;;) {
       await this.ready();
+      // what the last keys (deferred or rebuilt ones too) left open
+      this.strings?.close();
       await this.writer.drained();
       if (this.redo.length === 0 && this.running === null && this.deferred.length === 0) break;
     }

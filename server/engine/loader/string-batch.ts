@@ -5,9 +5,10 @@ import { WRITE_NOT_SET, WRITE_REPLAY_SAFE, type DestinationWriter } from "../wri
 /**
  * Plain strings of the full sync, many keys per command: RESTORE costs the destination a command, a
  * payload check and a reply per key; MSETNX (MSET when existing keys are overwritten) sets up to
- * MAX_KEYS keys in one (about a third less destination CPU per key). Only a standalone destination
- * (one command may not span slots), only a string without TTL or eviction hints (MSET carries
- * neither), stored plainly in the RDB (not as an integer or LZF: those go by RESTORE).
+ * MAX_KEYS keys in one (about a third less destination CPU per key). This is the standalone
+ * destination's (a cluster's gathers per slot: slot-string-batches.ts), for a string without TTL
+ * or eviction hints (MSET carries neither), stored plainly in the RDB (not as an integer or LZF:
+ * those go by RESTORE).
  *
  * The batch stays open while other keys of the load are written (RESTOREs, typed keys): in the RDB the
  * types alternate, and closing it at each of them left ~3 keys per command. It takes its tag when it
@@ -44,7 +45,17 @@ class Pairs extends LazyArg {
   }
 }
 
-export class StringBatch {
+/** Plain strings gathered into MSET(NX) commands: one open batch (standalone) or one per slot (cluster). */
+export interface KeyBatches {
+  /** Adds a key (its value buf[from, to)); false when the writer is full. */
+  add(db: number, key: Buffer, buf: Uint8Array, from: number, to: number): boolean;
+  /** Writes what is open: before any write that must follow it, and at the end. */
+  close(): boolean;
+  /** The loader is about to wait for room: writes what must not wait with it. */
+  settle(): void;
+}
+
+export class StringBatch implements KeyBatches {
   private body = Buffer.allocUnsafe(MAX_BYTES + MAX_VALUE + 2048);
   private readonly head = Buffer.allocUnsafe(64);
   private used = 0;
@@ -97,6 +108,11 @@ export class StringBatch {
     this.used = p;
     this.keys++;
     return this.keys >= MAX_KEYS || this.used >= MAX_BYTES ? this.close() : true;
+  }
+
+  /** a batch left open while the loader waits would wait with it: written now */
+  settle(): void {
+    this.close();
   }
 
   /** Hands the open batch to the writer (before any other write of the load); false when it is full. */
