@@ -91,7 +91,8 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     // Any checkpoint means this task already wrote to the destination (an interrupted full sync
     // included): the keys found there are its own, not a conflict.
     const startedBefore = checkpoints.length > 0;
-    if (!o.skipPrecheck) {
+    // the precheck of every engine start: null when it passed, else the snapshot to end with
+    const precheckFailure = async (): Promise<SyncSnapshot | null> => {
       await setTaskState({ id: o.taskId, move: "engine-precheck", state: "prechecking" });
       o.onStatus?.(idle);
       // this precheck stands between the start and the first byte copied, every time: the backlog
@@ -114,16 +115,52 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       precheckLater = result.later?.then((items) => {
         for (const i of items.filter((i) => i.status === "failed")) store.log("error", `precheck item "${i.name}" failed after the start: ${i.message}${i.fix ? ` Fix: ${i.fix}` : ""}`);
       }, notStored);
-    }
-    await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
-    store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
+      return null;
+    };
+    // The task sets itself up (topologies, command tables, writer connections: reads only) while
+    // the precheck runs, and asks its sources for data only once it passed (SyncTask's startGate).
+    let openGate: (open: boolean) => void = () => {};
+    const startGate = new Promise<boolean>((resolve) => (openGate = resolve));
     // the status is reported every 100 ms, and at once when a shard's full sync ends (the moment
-    // operators and scripts wait for); reportNow is defined below, before the task runs
-    const task = new SyncTask(cfg, store, () => reportNow());
+    // operators and scripts wait for); reportNow is set below, before the gate opens
+    let reportNow: () => void = () => {};
+    let task: SyncTask;
+    try {
+      task = new SyncTask(cfg, store, () => reportNow(), startGate);
+    } catch (err) {
+      // a bad setting (a key filter pattern): the precheck names it, if it runs
+      if (o.skipPrecheck) throw err;
+      const failed = await precheckFailure();
+      if (failed) return failed;
+      throw err;
+    }
     const onAbort = () => task.stop();
     o.signal.addEventListener("abort", onAbort, { once: true });
     // a stop asked for during the precheck or the start-up is not missed
     if (o.signal.aborted) task.stop();
+    const running = task.run().then(
+      () => undefined,
+      // the snapshot carries the error; recorded below
+      () => undefined,
+    );
+    try {
+      if (!o.skipPrecheck) {
+        const failed = await precheckFailure();
+        if (failed) {
+          openGate(false);
+          await running;
+          o.signal.removeEventListener("abort", onAbort);
+          return failed;
+        }
+      }
+      await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
+    } catch (err) {
+      openGate(false);
+      await running;
+      o.signal.removeEventListener("abort", onAbort);
+      throw err;
+    }
+    store.log("info", resumable ? "task resumed from its checkpoints" : "task started");
     let stored = resumable ? "synchronizing" : "initializing";
     let lastMetric = 0;
     let lastStatusAt = 0;
@@ -155,9 +192,10 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
         await addMetricSample({ taskId: o.taskId, opsPerSec: snap.opsPerSec, latencyMs: snap.latencyMs, keys: snap.fullSync.keys, bytes: snap.fullSync.bytes, lagBytes: lag });
       }
     };
-    const reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
+    reportNow = () => void report().catch((err) => o.echo?.("warn", `status not stored: ${describeError(err)}`));
     const timer = setInterval(reportNow, 100);
     reportNow();
+    openGate(true);
     // speed limits changed from the status page (or another process) are stored: read every second
     let limitsRead: Promise<unknown> | null = null;
     let limitsUnread = false;
@@ -172,9 +210,7 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
         .finally(() => (limitsRead = null));
     }, LIMITS_POLL_MS);
     try {
-      await task.run();
-    } catch {
-      // the snapshot carries the error; recorded below
+      await running;
     } finally {
       clearInterval(timer);
       clearInterval(limitsTimer);

@@ -26,8 +26,8 @@ beforeAll(async () => {
     if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i));
     else if (i % 3 === 1) p.set(`x:${i}`, "with a ttl", "PX", 3_600_000);
   }
-  // every slot, ~100-byte values LZF cannot shorten (those go by RESTORE): more than the open
-  // batches' byte budget holds at once
+  // every slot, ~100-byte values LZF cannot shorten (those go by RESTORE): ~2 per slot, more than
+  // one chunk holds in the slots that got 5 or more
   let x = 1;
   const noise = (n: number) => {
     let out = "";
@@ -67,8 +67,8 @@ describe("string batches per slot into a cluster", () => {
       expect(stats.written).toBe(expected.keys.size);
       expectSameData(expected, await clusterSnapshot(dest), conflict);
       const batches = await calls(dest, conflict === "ignore" ? "mset" : "msetnx");
-      // one RESTORE per string before; now the tagged ones go up to 64 per command, and the spread
-      // ones (~2 per slot, their open batches flushed once by the byte budget) ~1.5 per command
+      // one RESTORE per string before; now the tagged ones go ~5 to a 512-byte chunk, and the spread
+      // ones ~2 per slot
       expect(batches).toBeGreaterThan(0);
       expect(batches).toBeLessThan(0.7 * (TAGGED + SPREAD));
       // strings with a TTL and other types go by RESTORE, one each
