@@ -93,7 +93,8 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         const sync = engine.lines.find((l) => l.state === "synchronizing");
         return keysAt && sync ? sync.at : undefined;
       },
-      { intervalMs: 20, timeoutMs: o.timeoutMs, what: () => `the engine full sync (${keys}/${o.expectedKeys} keys on the destination; ${engine.describe()})` },
+      // polled as often as the native replica's INFO (native.ts): the same granularity on both sides
+      { intervalMs: 10, timeoutMs: o.timeoutMs, what: () => `the engine full sync (${keys}/${o.expectedKeys} keys on the destination; ${engine.describe()})` },
     );
     const doneAt = Math.max(keysAt, syncAt);
     const ms = doneAt - engine.startedAt;
