@@ -117,7 +117,7 @@ function rows(r: BenchResults): Row[] {
   const probes = r.console.filter((p) => p.available);
   const p95 = probes.length ? median(probes.map((p) => p.p95Ms!)) : null;
   out.push({
-    what: "   console task status p95 during full sync (polled every 100 ms)",
+    what: `   console task status p95 during a full sync (polled every 100 ms${r.fullSync?.consoleRun ? `; a run of its own: ${(r.fullSync.consoleRun.ms / 1000).toFixed(2)} s` : ""})`,
     engine: p95 == null ? "not available (reason below)" : `${msf(p95)} (${probes.reduce((n, p) => n + p.samples, 0)} requests, ${probes[0].route})`,
     native: "",
     ratio: "",

@@ -30,6 +30,8 @@ export interface FullSyncSection {
   engineMedianMs: number | null;
   /** engine / native, from the medians */
   ratio: number | null;
+  /** one more engine full sync while the console polls its status (the console rows; not in the median) */
+  consoleRun?: EngineFullRun;
 }
 
 export interface NativeClusterRun {
