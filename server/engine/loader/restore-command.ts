@@ -7,6 +7,8 @@ const REPLACE = Buffer.from("$7\r\nREPLACE\r\n");
 const ABSTTL = Buffer.from("$6\r\nABSTTL\r\n");
 const IDLETIME = Buffer.from("$8\r\nIDLETIME\r\n");
 const FREQ = Buffer.from("$4\r\nFREQ\r\n");
+/** the TTL of most keys */
+const ZERO = Buffer.from("$1\r\n0\r\n");
 const crc = new Crc64();
 
 /** `$<len>\r\n<n>\r\n` for a non-negative integer n */
@@ -133,6 +135,7 @@ function crlf(target: Buffer, p: number): number {
 
 /** `$<len>\r\n<n>\r\n` */
 function writeInt(target: Buffer, p: number, n: number): number {
+  if (n === 0) return put(target, p, ZERO);
   const d = digits(n);
   p = writeHeader(target, p, 36, d);
   for (let i = p + d - 1, v = n; i >= p; i--, v = Math.floor(v / 10)) target[i] = 48 + (v % 10);
