@@ -4,7 +4,9 @@ import { diffValues, type DiffOptions } from "../keys/diff-values";
 import { readKeys, type LiveKey } from "../keys/read-key";
 import type { TypedValue } from "../values/typed-value";
 import { parseRedisUri } from "../endpoint";
-import type { RedisNode } from "../../testing/redis-harness";
+import path from "node:path";
+import type { ChainableCommander } from "ioredis";
+import { startRedis, type RedisNode } from "../../testing/redis-harness";
 import { openWriter } from "../writer/open-writer";
 import { RdbLoader } from "./loader";
 import { loadRdbFile, loadRdbStream } from "./load-stream";
@@ -104,4 +106,25 @@ export async function loadInto(target: RedisNode | string, source: string | Buff
 
 async function* chunks(data: Buffer): AsyncIterable<Buffer> {
   for (let i = 0; i < data.length; i += 4096) yield data.subarray(i, i + 4096);
+}
+
+/** A fresh source filled through one pipeline and saved: its RDB file and a snapshot of what it holds. */
+export async function savedSource(fill: (p: ChainableCommander) => void): Promise<{ source: RedisNode; rdbFile: string; expected: Snapshot }> {
+  const source = await startRedis();
+  const c = source.client();
+  const p = c.pipeline();
+  fill(p);
+  await p.exec();
+  await c.save();
+  return { source, rdbFile: path.join(source.dir, "dump.rdb"), expected: await snapshot(source) };
+}
+
+/** How many times these nodes ran `command` (INFO commandstats), summed. */
+export async function commandCalls(nodes: RedisNode[], command: string): Promise<number> {
+  let n = 0;
+  for (const node of nodes) {
+    const info = String(await node.client().info("commandstats"));
+    n += Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  }
+  return n;
 }

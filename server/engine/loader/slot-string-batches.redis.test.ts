@@ -1,7 +1,6 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, startRedis, stopAll, type RedisClusterHandle, type RedisNode } from "../../testing/redis-harness";
-import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test-helper";
+import { startCluster, stopAll, type RedisClusterHandle } from "../../testing/redis-harness";
+import { commandCalls, expectSameData, loadInto, savedSource, snapshot, type Snapshot } from "./loader.test-helper";
 
 /**
  * Plain strings of a full sync into a cluster go many to a command, one batch open per slot
@@ -12,33 +11,27 @@ import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test
 
 const TAGGED = 3000;
 const SPREAD = 30_000;
-let source: RedisNode;
 let rdbFile: string;
 let expected: Snapshot;
 
 beforeAll(async () => {
-  source = await startRedis();
-  const c = source.client();
-  const p = c.pipeline();
-  for (let i = 0; i < TAGGED; i++) {
-    // 40 hash tags: ~75 strings per slot, in between keys of other slots and types
-    p.set(`{t${i % 40}}:s:${i}`, `value-${i}`);
-    if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i));
-    else if (i % 3 === 1) p.set(`x:${i}`, "with a ttl", "PX", 3_600_000);
-  }
-  // every slot, ~100-byte values LZF cannot shorten (those go by RESTORE): ~2 per slot, more than
-  // one chunk holds in the slots that got 5 or more
-  let x = 1;
-  const noise = (n: number) => {
-    let out = "";
-    for (let j = 0; j < n; j++) out += String.fromCharCode(65 + ((x = (x * 1103515245 + 12345) >>> 0) >>> 26));
-    return out;
-  };
-  for (let i = 0; i < SPREAD; i++) p.set(`spread:${i}`, noise(90 + (i % 20)));
-  await p.exec();
-  await c.save();
-  rdbFile = path.join(source.dir, "dump.rdb");
-  expected = await snapshot(source);
+  ({ rdbFile, expected } = await savedSource((p) => {
+    for (let i = 0; i < TAGGED; i++) {
+      // 40 hash tags: ~75 strings per slot, in between keys of other slots and types
+      p.set(`{t${i % 40}}:s:${i}`, `value-${i}`);
+      if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i));
+      else if (i % 3 === 1) p.set(`x:${i}`, "with a ttl", "PX", 3_600_000);
+    }
+    // every slot, ~100-byte values LZF cannot shorten (those go by RESTORE): ~2 per slot, more than
+    // one chunk holds in the slots that got 5 or more
+    let x = 1;
+    const noise = (n: number) => {
+      let out = "";
+      for (let j = 0; j < n; j++) out += String.fromCharCode(65 + ((x = (x * 1103515245 + 12345) >>> 0) >>> 26));
+      return out;
+    };
+    for (let i = 0; i < SPREAD; i++) p.set(`spread:${i}`, noise(90 + (i % 20)));
+  }));
 }, 60_000);
 afterAll(stopAll);
 
@@ -48,14 +41,7 @@ async function clusterSnapshot(cluster: RedisClusterHandle): Promise<Snapshot> {
   return { keys };
 }
 
-async function calls(cluster: RedisClusterHandle, command: string): Promise<number> {
-  let n = 0;
-  for (const m of await cluster.masters()) {
-    const info = String(await m.client().info("commandstats"));
-    n += Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
-  }
-  return n;
-}
+const calls = async (cluster: RedisClusterHandle, command: string) => commandCalls(await cluster.masters(), command);
 
 describe("string batches per slot into a cluster", () => {
   for (const conflict of ["intercept", "ignore"] as const) {

@@ -1,7 +1,6 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
-import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test-helper";
+import { commandCalls, expectSameData, loadInto, savedSource, snapshot, type Snapshot } from "./loader.test-helper";
 
 /**
  * Plain strings of a full sync go many to a command (string-batch.ts) although the RDB alternates
@@ -10,33 +9,24 @@ import { expectSameData, loadInto, snapshot, type Snapshot } from "./loader.test
  */
 
 const STRINGS = 3000;
-let source: RedisNode;
 let rdbFile: string;
 let expected: Snapshot;
 
 beforeAll(async () => {
-  source = await startRedis();
-  const c = source.client();
-  const p = c.pipeline();
-  for (let i = 0; i < STRINGS; i++) {
-    // at most 20 bytes: Redis never compresses these in the RDB (LZF strings go by RESTORE)
-    p.set(`s:${i}`, `value-${i}`);
-    // every string is followed by a key of another kind, so consecutive plain strings are rare
-    if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i), "g", "x");
-    else if (i % 3 === 1) p.rpush(`l:${i}`, "a", String(i));
-    else p.set(`t:${i}`, "with a ttl", "PX", 3_600_000);
-  }
-  await p.exec();
-  await c.save();
-  rdbFile = path.join(source.dir, "dump.rdb");
-  expected = await snapshot(source);
+  ({ rdbFile, expected } = await savedSource((p) => {
+    for (let i = 0; i < STRINGS; i++) {
+      // at most 20 bytes: Redis never compresses these in the RDB (LZF strings go by RESTORE)
+      p.set(`s:${i}`, `value-${i}`);
+      // every string is followed by a key of another kind, so consecutive plain strings are rare
+      if (i % 3 === 0) p.hset(`h:${i}`, "f", String(i), "g", "x");
+      else if (i % 3 === 1) p.rpush(`l:${i}`, "a", String(i));
+      else p.set(`t:${i}`, "with a ttl", "PX", 3_600_000);
+    }
+  }));
 });
 afterAll(stopAll);
 
-async function calls(node: RedisNode, command: string): Promise<number> {
-  const info = String(await node.client().info("commandstats"));
-  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(info)?.[1] ?? 0);
-}
+const calls = (node: RedisNode, command: string) => commandCalls([node], command);
 
 describe("string batches across other keys", () => {
   for (const conflict of ["intercept", "ignore"] as const) {

@@ -43,6 +43,11 @@ export interface PubsubForwarderOptions {
   maxInFlightBytes?: number;
   /** liveness check of the subscription (default 5 s) */
   pingMs?: number;
+  /**
+   * subscribe now, publish only after release(): what arrives meanwhile waits (within the in-flight
+   * bounds) — the task subscribes while its precheck runs, and writes nothing before it passed
+   */
+  held?: boolean;
 }
 
 /** Channels the servers publish themselves: each side's own server generates them. */
@@ -76,7 +81,22 @@ export class PubsubForwarder {
   private refusal: string | null = null;
   private readonly counts = { forwarded: 0, dropped: 0 };
 
-  constructor(private readonly o: PubsubForwarderOptions) {}
+  /** messages received before release() (held), in order */
+  private waiting: Array<[Buffer, Buffer]> | null;
+
+  constructor(private readonly o: PubsubForwarderOptions) {
+    this.waiting = o.held ? [] : null;
+  }
+
+  /** Publishes what arrived while held, then every message as it comes. */
+  release(): void {
+    const waiting = this.waiting;
+    if (waiting === null) return;
+    this.waiting = null;
+    this.inFlight = 0;
+    this.inFlightBytes = 0;
+    for (const [channel, message] of waiting) this.forward(channel, message);
+  }
 
   start(): void {
     void this.subscribe(0);
@@ -192,6 +212,16 @@ export class PubsubForwarder {
   private forward(channel: Buffer, message: Buffer): void {
     if (!forwardedChannel(channel)) return;
     const size = channel.length + message.length;
+    if (this.waiting !== null) {
+      // held: counted against the same bounds as messages in flight
+      if (this.inFlight >= (this.o.maxInFlight ?? 10_000) || this.inFlightBytes + size > (this.o.maxInFlightBytes ?? 64 * 1024 * 1024)) this.counts.dropped++;
+      else {
+        this.inFlight++;
+        this.inFlightBytes += size;
+        this.waiting.push([channel, message]);
+      }
+      return;
+    }
     if (!this.pubReady || !this.pub || this.inFlight >= (this.o.maxInFlight ?? 10_000) || this.inFlightBytes + size > (this.o.maxInFlightBytes ?? 64 * 1024 * 1024)) {
       this.counts.dropped++;
       return;

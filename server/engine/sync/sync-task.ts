@@ -225,6 +225,9 @@ export class SyncTask {
       this.remember(topology);
       const mapping = await dbMapping(this.cfg, topology);
       const taskWide = this.cfg.taskWide ?? true;
+      // a cluster's PUBLISH reaches no replication stream: forwarded from now on, published on the
+      // destination once the task may write (the messages of the set-up wait)
+      if (topology.mode === "cluster" && taskWide) this.startPubsub(true);
       const checkpoints = await this.store.loadCheckpoints();
       const all = topology.mode === "cluster" ? masters(topology) : topology.nodes;
       const sources = this.cfg.sources ? all.filter((n) => this.cfg.sources!({ host: n.host, port: n.port, slots: topology.mode === "cluster" ? n.slots : [] })) : all;
@@ -232,8 +235,9 @@ export class SyncTask {
       this.reader = await chooseSourceReader(this.cfg.sourceReader ?? "psync", this.cfg.source, sources, (level, m) => this.store.log(level, m));
       if (this.reader === "scan") {
         if (!(await this.opened())) return;
+        this.pubsub?.release();
         // no replication stream carries a standalone source's PUBLISH either: forwarded as a cluster's
-        if (topology.mode !== "cluster" || taskWide) this.startPubsub();
+        if (topology.mode !== "cluster") this.startPubsub(false);
         await this.runScan(sources, mapping, checkpoints);
         return;
       }
@@ -254,8 +258,7 @@ export class SyncTask {
         this.store.log("warn", `the Functions libraries could not be read (${describeError(err)}); FUNCTION commands are applied as they come`),
       );
       if (!(await this.opened())) return;
-      // a cluster's PUBLISH reaches no replication stream: forwarded (the messages from now on)
-      if (topology.mode === "cluster" && taskWide) this.startPubsub();
+      this.pubsub?.release();
       const libraryCheck = setInterval(() => taskWide && this.checkLibraries(), 2000);
       this.store.log("info", `synchronizing ${sources.length} source ${sources.length === 1 ? "node" : "masters"} to ${formatAddress(this.cfg.target)} (${this.cfg.target.mode})`);
       // a stop (or abort) that came while the shards were being set up reaches them all
@@ -528,9 +531,10 @@ export class SyncTask {
   }
 
   /** A cluster's PUBLISH is not in the replication stream: forwarded by subscribing (pubsub-forwarder.ts). */
-  private startPubsub(): void {
+  private startPubsub(held: boolean): void {
     const target = this.cfg.target;
     this.pubsub = new PubsubForwarder({
+      held,
       source: this.cfg.source,
       sourceNodes: () => this.knownSources,
       target,
