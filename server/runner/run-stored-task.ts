@@ -143,21 +143,21 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       // the snapshot carries the error; recorded below
       () => undefined,
     );
-    try {
-      if (!o.skipPrecheck) {
-        const failed = await precheckFailure();
-        if (failed) {
-          openGate(false);
-          await running;
-          o.signal.removeEventListener("abort", onAbort);
-          return failed;
-        }
-      }
-      await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
-    } catch (err) {
+    // the task does not start: it closes what its set-up opened
+    const abandon = async () => {
       openGate(false);
       await running;
       o.signal.removeEventListener("abort", onAbort);
+    };
+    try {
+      const failed = o.skipPrecheck ? null : await precheckFailure();
+      if (failed) {
+        await abandon();
+        return failed;
+      }
+      await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
+    } catch (err) {
+      await abandon();
       throw err;
     }
     store.log("info", resumable ? "task resumed from its checkpoints" : "task started");

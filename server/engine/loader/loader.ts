@@ -124,8 +124,10 @@ export class RdbLoader {
   }
 
   private handle(e: RdbEvent): boolean {
-    // a batch of strings goes before anything that is not a key (functions, scripts, a new database)
-    if (e.kind !== "key") this.strings?.close();
+    // a batch of strings goes before the writes of what is not a key (functions, scripts) and before
+    // a new database; records that write nothing leave it open (a Redis 7.4 cluster's RDB has a
+    // SLOT_INFO before each slot's keys: closing there wrote one batch per slot)
+    if (e.kind === "function" || e.kind === "aux" || e.kind === "selectdb") this.strings?.close();
     if (this.redo.length > 0) this.rebuildLost();
     switch (e.kind) {
       case "key":
@@ -183,6 +185,8 @@ export class RdbLoader {
       await this.ready();
       // what the last keys (deferred or rebuilt ones too) left open
       this.strings?.close();
+      // counted as restored when gathered: one never handed to the writer would be lost unseen
+      if (this.strings && this.strings.pending > 0) throw new DtsError("INTERNAL", `${this.strings.pending} plain strings of the load were gathered but never written`);
       await this.writer.drained();
       if (this.redo.length === 0 && this.running === null && this.deferred.length === 0) break;
     }

@@ -1,5 +1,7 @@
+import calculateSlot from "cluster-key-slot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, stopAll, type RedisClusterHandle } from "../../testing/redis-harness";
+import { rdbFile as rdbBytes, str } from "../rdb/rdb-writer.test-helper";
 import { commandCalls, expectSameData, loadInto, savedSource, snapshot, type Snapshot } from "./loader.test-helper";
 
 /**
@@ -73,4 +75,26 @@ describe("string batches per slot into a cluster", () => {
     const all = await clusterSnapshot(dest);
     expect(all.keys.size).toBe(expected.keys.size);
   }, 60_000);
+
+  it("every slot's last keys are written at the end, however many chunks filled before a slot was first seen", async () => {
+    // 16,500 chunks of one slot fill and go first (more than there are slots), then one key for
+    // each of the 16,384 slots: each of these waits in its slot's chunk until the end
+    const records: Buffer[] = [];
+    const hot = 16_500 * 21;
+    for (let i = 0; i < hot; i++) records.push(Buffer.from([0]), str(`{h}${i}`), str(""));
+    const late = new Map<number, string>();
+    for (let i = 0; late.size < 16384; i++) {
+      const key = `late:${i}`;
+      const slot = calculateSlot(key);
+      if (!late.has(slot)) late.set(slot, key);
+    }
+    for (const key of late.values()) records.push(Buffer.from([0]), str(key), str("v"));
+    const dest = await startCluster({ masters: 3 });
+    const stats = await loadInto(dest.uri, rdbBytes(records), { conflict: "intercept" }, "cluster");
+    expect(stats.failed).toBe(0);
+    let keys = 0;
+    for (const m of await dest.masters()) keys += await m.client().dbsize();
+    expect(keys).toBe(hot + late.size);
+    for (const key of [...late.values()].filter((_, i) => i % 997 === 0)) expect(await dest.client().get(key)).toBe("v");
+  }, 120_000);
 });

@@ -1,7 +1,6 @@
 import calculateSlot from "cluster-key-slot";
-import { LazyArg, digits, writeHeader } from "../resp/encoder";
 import { WRITE_NOT_SET, WRITE_REPLAY_SAFE, type DestinationWriter } from "../writer/types";
-import type { KeyBatches } from "./string-batch";
+import { PairsCommand, pairBytes, writePair, type KeyBatches } from "./string-batch";
 
 /**
  * Plain strings of a full sync into a cluster destination, many keys per command: one MSET(NX) may
@@ -22,41 +21,18 @@ import type { KeyBatches } from "./string-batch";
 const SLOTS = 16384;
 const CHUNK = 512;
 
-/** the MSET(NX) of one slot, written from its chunk into the writer's staging at once */
-class SlotPairs extends LazyArg {
-  byteLength = 0;
-  private head = Buffer.allocUnsafe(32);
-  private headLength = 0;
-  private arena: Buffer = this.head;
-  private from = 0;
-  private to = 0;
-
-  set(overwrite: boolean, keys: number, arena: Buffer, from: number, to: number): this {
-    let h = writeHeader(this.head, 0, 42, 1 + 2 * keys);
-    h += this.head.write(overwrite ? "$4\r\nMSET\r\n" : "$6\r\nMSETNX\r\n", h, "latin1");
-    this.headLength = h;
-    this.arena = arena;
-    this.from = from;
-    this.to = to;
-    this.byteLength = h + to - from;
-    return this;
-  }
-
-  writeTo(target: Buffer, at: number): void {
-    this.head.copy(target, at, 0, this.headLength);
-    this.arena.copy(target, at + this.headLength, this.from, this.to);
-  }
-}
-
 export class SlotStringBatches implements KeyBatches {
   /** slot s gathers its pairs in arena[s * CHUNK, s * CHUNK + used[s]) */
   private arena: Buffer | null = null;
   private readonly used = new Uint16Array(SLOTS);
   private readonly keys = new Uint16Array(SLOTS);
-  /** slots with pairs gathered, for close() */
+  /** the slots written into since close(), each once (`listed`), for close() */
   private readonly filled = new Int32Array(SLOTS);
+  private readonly listed = new Uint8Array(SLOTS);
   private nFilled = 0;
-  private readonly command = new SlotPairs();
+  /** keys in the chunks */
+  pending = 0;
+  private readonly command = new PairsCommand();
 
   constructor(
     private readonly writer: DestinationWriter,
@@ -68,30 +44,20 @@ export class SlotStringBatches implements KeyBatches {
 
   /** Adds a key (its value buf[from, to)); false when the writer is full. */
   add(db: number, key: Buffer, buf: Uint8Array, from: number, to: number): boolean {
-    const n = to - from;
-    const size = 5 + digits(key.length) + key.length + 5 + digits(n) + n;
-    const slot = calculateSlot(key);
-    let room = true;
+    const size = pairBytes(key.length, to - from);
     // a pair bigger than a chunk goes alone
     if (size > CHUNK) return this.writeAlone(db, key, buf, from, to);
-    if (this.used[slot] + size > CHUNK) room = this.write(db, slot, key);
-    if (this.used[slot] === 0) {
-      this.arena ??= Buffer.allocUnsafeSlow(SLOTS * CHUNK);
+    const slot = calculateSlot(key);
+    const room = this.used[slot] + size > CHUNK ? this.write(db, slot, key) : true;
+    if (this.listed[slot] === 0) {
+      this.listed[slot] = 1;
       this.filled[this.nFilled++] = slot;
     }
-    const arena = this.arena!;
-    let p = writeHeader(arena, slot * CHUNK + this.used[slot], 36, key.length);
-    for (let i = 0; i < key.length; i++) arena[p + i] = key[i];
-    p += key.length;
-    arena[p++] = 13;
-    arena[p++] = 10;
-    p = writeHeader(arena, p, 36, n);
-    arena.set(buf.subarray(from, to), p);
-    p += n;
-    arena[p++] = 13;
-    arena[p++] = 10;
-    this.used[slot] = p - slot * CHUNK;
+    this.arena ??= Buffer.allocUnsafeSlow(SLOTS * CHUNK);
+    const at = slot * CHUNK;
+    this.used[slot] = writePair(this.arena, at + this.used[slot], key, buf, from, to) - at;
     this.keys[slot]++;
+    this.pending++;
     return room;
   }
 
@@ -100,6 +66,7 @@ export class SlotStringBatches implements KeyBatches {
     let room = true;
     for (let i = 0; i < this.nFilled; i++) {
       const slot = this.filled[i];
+      this.listed[slot] = 0;
       if (this.used[slot] > 0) room = this.write(0, slot, this.firstKey(slot)) && room;
     }
     this.nFilled = 0;
@@ -115,13 +82,15 @@ export class SlotStringBatches implements KeyBatches {
   private write(db: number, slot: number, routeKey: Buffer): boolean {
     const from = slot * CHUNK;
     const cmd = this.command.set(this.overwrite, this.keys[slot], this.arena!, from, from + this.used[slot]);
+    this.pending -= this.keys[slot];
     this.used[slot] = 0;
     this.keys[slot] = 0;
     return this.writer.writeEncoded(db, cmd, routeKey, this.nextTag(), this.overwrite ? WRITE_REPLAY_SAFE : WRITE_NOT_SET);
   }
 
   private writeAlone(db: number, key: Buffer, buf: Uint8Array, from: number, to: number): boolean {
-    const argv = [this.overwrite ? "MSET" : "MSETNX", key, Buffer.from(buf.subarray(from, to))];
+    // a view: write() encodes the command at once
+    const argv = [this.overwrite ? "MSET" : "MSETNX", key, Buffer.from(buf.buffer, buf.byteOffset + from, to - from)];
     return this.writer.write(db, argv, key, this.nextTag(), this.overwrite ? WRITE_REPLAY_SAFE : WRITE_NOT_SET);
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll, type RedisNode } from "../../testing/redis-harness";
 import { commandCalls, expectSameData, loadInto, savedSource, snapshot, type Snapshot } from "./loader.test-helper";
+import { len, rdbFile as rdbBytes, str } from "../rdb/rdb-writer.test-helper";
 
 /**
  * Plain strings of a full sync go many to a command (string-batch.ts) although the RDB alternates
@@ -55,5 +56,21 @@ describe("string batches across other keys", () => {
     expect(stats.issues.filter((i) => i.kind === "conflict").map((i) => String(i.key)).sort()).toEqual([...existing].sort());
     for (const k of existing) expect(await dest.client().get(k)).toBe("theirs");
     expect(await dest.client().dbsize()).toBe(expected.keys.size);
+  });
+
+  it("a batch stays open across the SLOT_INFO before each slot's keys (a Redis 7.4 cluster's RDB)", async () => {
+    // 300 slots of 10 keys, each slot's keys after its SLOT_INFO record, as a 7.4 cluster node saves them
+    const records: Buffer[] = [Buffer.from([0xfe]), len(0)];
+    for (let slot = 0; slot < 300; slot++) {
+      records.push(Buffer.from([0xf4]), len(slot), len(10), len(0));
+      for (let i = 0; i < 10; i++) records.push(Buffer.from([0]), str(`k:${slot}:${i}`), str(`v${i}`));
+    }
+    const dest = await startRedis();
+    const stats = await loadInto(dest, rdbBytes(records, 12), { conflict: "intercept" });
+    expect(stats.failed).toBe(0);
+    expect(await dest.client().dbsize()).toBe(3000);
+    expect(await dest.client().get("k:299:9")).toBe("v9");
+    // up to 64 keys each: closing at every SLOT_INFO sent one per slot (300)
+    expect(await calls(dest, "msetnx")).toBeLessThanOrEqual(Math.ceil(3000 / 16));
   });
 });

@@ -1,4 +1,4 @@
-import { LazyArg, writeHeader } from "../resp/encoder";
+import { LazyArg, digits, writeHeader } from "../resp/encoder";
 import type { RdbKeyEvent } from "../rdb/types";
 import { WRITE_NOT_SET, WRITE_REPLAY_SAFE, type DestinationWriter } from "../writer/types";
 
@@ -26,23 +26,55 @@ const MAX_BYTES = 32 * 1024;
 const MAX_VALUE = 8 * 1024;
 const RDB_TYPE_STRING = 0;
 
-/** the command: its header (known once the batch is closed), then the pairs */
-class Pairs extends LazyArg {
-  constructor(
-    private readonly head: Buffer,
-    private readonly headLength: number,
-    private readonly body: Buffer,
-    private readonly bodyLength: number,
-  ) {
-    super();
+/**
+ * One MSET (or MSETNX) of `keys` pairs that lie encoded in body[from, to): its header, then the pairs,
+ * copied into the writer's staging when written (the writer keeps no LazyArg), so one instance and
+ * its body serve every batch.
+ */
+export class PairsCommand extends LazyArg {
+  byteLength = 0;
+  private readonly head = Buffer.allocUnsafe(32);
+  private headLength = 0;
+  private body: Buffer = this.head;
+  private from = 0;
+  private to = 0;
+
+  set(overwrite: boolean, keys: number, body: Buffer, from: number, to: number): this {
+    const h = writeHeader(this.head, 0, 42, 1 + 2 * keys);
+    this.headLength = h + this.head.write(overwrite ? "$4\r\nMSET\r\n" : "$6\r\nMSETNX\r\n", h, "latin1");
+    this.body = body;
+    this.from = from;
+    this.to = to;
+    this.byteLength = this.headLength + to - from;
+    return this;
   }
-  get byteLength(): number {
-    return this.headLength + this.bodyLength;
-  }
+
   writeTo(target: Buffer, at: number): void {
     this.head.copy(target, at, 0, this.headLength);
-    this.body.copy(target, at + this.headLength, 0, this.bodyLength);
+    this.body.copy(target, at + this.headLength, this.from, this.to);
   }
+}
+
+/** Bytes `$<k>\r\n<key>\r\n$<v>\r\n<value>\r\n` take. */
+export function pairBytes(keyLength: number, valueLength: number): number {
+  return 10 + digits(keyLength) + keyLength + digits(valueLength) + valueLength;
+}
+
+/** Writes a key and its value (buf[from, to)) as two bulk strings at `p`; returns the end. */
+export function writePair(target: Buffer, p: number, key: Buffer, buf: Uint8Array, from: number, to: number): number {
+  p = writeHeader(target, p, 36, key.length);
+  // most keys are short: a loop beats a native copy there
+  if (key.length <= 32) for (let i = 0; i < key.length; i++) target[p + i] = key[i];
+  else target.set(key, p);
+  p += key.length;
+  target[p++] = 13;
+  target[p++] = 10;
+  p = writeHeader(target, p, 36, to - from);
+  target.set(buf.subarray(from, to), p);
+  p += to - from;
+  target[p++] = 13;
+  target[p++] = 10;
+  return p;
 }
 
 /** Plain strings gathered into MSET(NX) commands: one open batch (standalone) or one per slot (cluster). */
@@ -53,11 +85,13 @@ export interface KeyBatches {
   close(): boolean;
   /** The loader is about to wait for room: writes what must not wait with it. */
   settle(): void;
+  /** keys added and not yet handed to the writer (0 after close()) */
+  readonly pending: number;
 }
 
 export class StringBatch implements KeyBatches {
   private body = Buffer.allocUnsafe(MAX_BYTES + MAX_VALUE + 2048);
-  private readonly head = Buffer.allocUnsafe(64);
+  private readonly command = new PairsCommand();
   private used = 0;
   private keys = 0;
   private db = 0;
@@ -96,18 +130,13 @@ export class StringBatch implements KeyBatches {
   add(db: number, key: Buffer, buf: Uint8Array, from: number, to: number): boolean {
     if (this.keys > 0 && db !== this.db) this.close();
     if (this.keys === 0) this.begin(db);
-    let p = writeHeader(this.body, this.used, 36, key.length);
-    p += key.copy(this.body, p);
-    this.body[p++] = 13;
-    this.body[p++] = 10;
-    p = writeHeader(this.body, p, 36, to - from);
-    this.body.set(buf.subarray(from, to), p);
-    p += to - from;
-    this.body[p++] = 13;
-    this.body[p++] = 10;
-    this.used = p;
+    this.used = writePair(this.body, this.used, key, buf, from, to);
     this.keys++;
     return this.keys >= MAX_KEYS || this.used >= MAX_BYTES ? this.close() : true;
+  }
+
+  get pending(): number {
+    return this.keys;
   }
 
   /** a batch left open while the loader waits would wait with it: written now */
@@ -118,9 +147,7 @@ export class StringBatch implements KeyBatches {
   /** Hands the open batch to the writer (before any other write of the load); false when it is full. */
   close(): boolean {
     if (this.keys === 0) return true;
-    let h = writeHeader(this.head, 0, 42, 1 + 2 * this.keys);
-    h += this.head.write(this.overwrite ? "$4\r\nMSET\r\n" : "$6\r\nMSETNX\r\n", h, "latin1");
-    const command = new Pairs(this.head, h, this.body, this.used);
+    const command = this.command.set(this.overwrite, this.keys, this.body, 0, this.used);
     this.keys = 0;
     this.used = 0;
     return this.writer.writeEncoded(this.db, command, null, this.nextTag(), this.overwrite ? WRITE_REPLAY_SAFE : WRITE_NOT_SET);

@@ -5,8 +5,8 @@
  * engine's --liftoff-only ran 1.39 -> 1.95 GB/s on 64 KiB ranges and 1.27 -> 1.57 GB/s on 300-byte
  * payloads, and took ~0.1 s of a 1M-key full sync's 2.1 s of engine CPU. The module is assembled here
  * from named opcodes (no build step, no binary blob); its tables (32 KiB) are written into its memory
- * from the JavaScript ones (slicing-by-8) and extended. If WebAssembly is not available, `createCrc64Wasm` returns null
- * and callers use the JavaScript loop.
+ * from the JavaScript ones (slicing-by-8) and extended. If WebAssembly is not available,
+ * `createCrc64Wasm` returns null and callers use the JavaScript loop.
  *
  * The CRC crosses the JS/WASM boundary as two uint32 halves (no BigInt), and the module's memory has
  * a window callers may fill themselves (the RDB parser mirrors its input there), so many short

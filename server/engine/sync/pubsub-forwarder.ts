@@ -212,23 +212,19 @@ export class PubsubForwarder {
   private forward(channel: Buffer, message: Buffer): void {
     if (!forwardedChannel(channel)) return;
     const size = channel.length + message.length;
-    if (this.waiting !== null) {
-      // held: counted against the same bounds as messages in flight
-      if (this.inFlight >= (this.o.maxInFlight ?? 10_000) || this.inFlightBytes + size > (this.o.maxInFlightBytes ?? 64 * 1024 * 1024)) this.counts.dropped++;
-      else {
-        this.inFlight++;
-        this.inFlightBytes += size;
-        this.waiting.push([channel, message]);
-      }
-      return;
-    }
-    if (!this.pubReady || !this.pub || this.inFlight >= (this.o.maxInFlight ?? 10_000) || this.inFlightBytes + size > (this.o.maxInFlightBytes ?? 64 * 1024 * 1024)) {
+    // held messages count against the same bounds as those in flight
+    const full = this.inFlight >= (this.o.maxInFlight ?? 10_000) || this.inFlightBytes + size > (this.o.maxInFlightBytes ?? 64 * 1024 * 1024);
+    if (full || (this.waiting === null && (!this.pubReady || !this.pub))) {
       this.counts.dropped++;
       return;
     }
     this.inFlight++;
     this.inFlightBytes += size;
-    this.pub.publish(channel, message).then(
+    if (this.waiting !== null) {
+      this.waiting.push([channel, message]);
+      return;
+    }
+    this.pub!.publish(channel, message).then(
       () => {
         this.counts.forwarded++;
         if (this.refusal) {

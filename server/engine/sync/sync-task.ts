@@ -280,7 +280,7 @@ export class SyncTask {
       if (this.state !== "failed") this.state = this.divergence.halted ? "paused" : "finished";
     } catch (err) {
       // a set-up that failed while the precheck still ran: the precheck says why, if it fails too
-      if (!this.startGate || (await this.startGate.catch(() => false))) this.fail(err);
+      if (!this.startGate || (await this.startGate)) this.fail(err);
     } finally {
       await this.closeAll();
     }
@@ -476,9 +476,9 @@ export class SyncTask {
     setImmediate(() => this.stop());
   }
 
-  /** Waits for the start gate: false when the task must not start (or was stopped meanwhile). */
+  /** Waits for the start gate (it only resolves): false when the task must not start, or was stopped meanwhile. */
   private async opened(): Promise<boolean> {
-    const open = this.startGate ? await this.startGate.catch(() => false) : true;
+    const open = this.startGate ? await this.startGate : true;
     return open && !this.stopping;
   }
 
