@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BY_REFERENCE_BYTES, CommandBatch, LazyArg, encodeCommand, encodeParts, encodedLength, type Arg } from "./encoder";
+import { BY_REFERENCE_BYTES, CommandBatch, LazyArg, digits, encodeCommand, encodeParts, encodedLength, writeHeader, type Arg } from "./encoder";
 import { RespDecoder } from "./decoder";
 import type { RespValue } from "./values";
 
@@ -9,6 +9,25 @@ function decodeAll(buf: Buffer): RespValue[] {
   d.write(buf);
   return out;
 }
+
+describe("digits and writeHeader", () => {
+  // every magnitude a length or an absolute TTL in ms can have, at both edges of each
+  const values: number[] = [0, 1, 7];
+  for (let k = 1; k <= 15; k++) values.push(10 ** k - 1, 10 ** k, 10 ** k + 1, 3 * 10 ** k + 7);
+  values.push(1_799_999_999_999, Date.now(), Number.MAX_SAFE_INTEGER);
+
+  it("counts the decimal digits of every magnitude as String() does", () => {
+    for (const n of values) expect(digits(n), String(n)).toBe(String(n).length);
+  });
+
+  it("writes each as a RESP header", () => {
+    const out = Buffer.alloc(32);
+    for (const n of values) {
+      const end = writeHeader(out, 0, 36, n);
+      expect(out.toString("latin1", 0, end), String(n)).toBe(`$${n}\r\n`);
+    }
+  });
+});
 
 describe("encodeCommand", () => {
   it("encodes argv exactly as RESP arrays of bulk strings", () => {
