@@ -431,6 +431,8 @@ export class RdbLoader {
   }
 
   private issue(i: LoadIssue): void {
+    // kept past the event's callback: its key may be the parser's reused one
+    if (i.key) i = { ...i, key: Buffer.from(i.key) };
     if (this.stats.issues.length < (this.opts.keepIssues ?? 20)) this.stats.issues.push(i);
     this.opts.onIssue?.(i);
   }
@@ -439,8 +441,9 @@ export class RdbLoader {
 /** An entry that outlives the parser's callback: its value copied if it was transient. */
 function kept(e: RdbKeyEvent): RdbKeyEvent {
   if (e.valueBuf === undefined) return e;
-  const { db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset } = e;
-  return { kind: "key", db, key, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
+  const { db, rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset } = e;
+  // a transient event's key is reused for the next key of its length, like the event itself
+  return { kind: "key", db, key: Buffer.from(e.key), rdbType, type, expireAt, idle, freq, raw, rdbVersion, moduleName, valueOffset };
 }
 
 export function clusterDbError(from: number, to: number): DtsError {

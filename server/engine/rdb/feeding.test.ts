@@ -38,7 +38,7 @@ describe("RdbParser fed in pieces gives the same events as fed whole", () => {
     // transient values, as the sync runs it: what a consumer keeps it reads during the callback
     const keptText = (feed: (p: RdbParser) => void) => {
       const kept: unknown[] = [];
-      const p = new RdbParser((e) => kept.push(e.kind === "key" ? [e.db, e.key, e.rdbType, e.expireAt, e.idle, e.freq, e.raw, e.valueOffset] : e), { transientValues: true });
+      const p = new RdbParser((e) => kept.push(e.kind === "key" ? [e.db, Buffer.from(e.key), e.rdbType, e.expireAt, e.idle, e.freq, e.raw, e.valueOffset] : e), { transientValues: true });
       feed(p);
       p.end();
       return eventsText(kept as RdbEvent[]);

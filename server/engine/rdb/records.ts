@@ -15,6 +15,8 @@ export interface RecordSink {
   freq: number | undefined;
   readonly emit: (e: RdbEvent) => void;
   startValue(rdbType: number, key: Buffer, abs: number): void;
+  /** the key readString() just located, as startValue takes it (a copy, or a reused buffer: transientValues) */
+  keyOf(buf: Uint8Array, base: number): Buffer;
   startModuleAux(moduleName: string, when: number, abs: number): void;
   startEnd(abs: number): void;
 }
@@ -110,7 +112,7 @@ export function parseRecord(P: RecordSink, buf: Uint8Array, p: number, end: numb
       if (redisTypeOf(op) === undefined) throw corrupt(`unknown opcode or value type ${op}`, base + p);
       q = readString(buf, q, end, base);
       if (q === NEED) return NEED;
-      P.startValue(op, stringCopy(buf, base), base + q);
+      P.startValue(op, P.keyOf(buf, base), base + q);
       return p;
     }
   }

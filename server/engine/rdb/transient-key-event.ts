@@ -7,9 +7,10 @@ import type { RdbKeyEvent } from "./types";
 /**
  * A key event whose value is not copied out of the parser's input (RdbParserOptions.transientValues):
  * the loader writes it into a RESTORE command from where it lies, while the event is being handled.
- * The parser hands out the same object for every key: a consumer that keeps a key past its callback
- * keeps a copy of the fields it needs (the loader's `kept()`), reading `raw` during the callback
- * (after it the input is gone, and the object describes the next key).
+ * The parser hands out the same object for every key, and its `key` in one buffer per key length: a
+ * consumer that keeps a key past its callback keeps a copy of the fields it needs, the key's bytes
+ * included (the loader's `kept()`), reading `raw` during the callback (after it the input is gone,
+ * and the object and the key buffer describe a later key).
  */
 export class TransientKeyEvent implements RdbKeyEvent {
   readonly kind = "key" as const;

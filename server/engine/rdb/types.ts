@@ -82,7 +82,8 @@ export interface RdbParserOptions {
   /**
    * Key events carry their value as a view of the parser's input (see RdbKeyEvent.valueBuf) with its
    * payload CRC, and copy `raw` only when it is read (default false: every event has its own copy).
-   * For a consumer that writes the value while handling the event (the loader's RESTORE path).
+   * For a consumer that writes the value while handling the event (the loader's RESTORE path). The
+   * event object and its key's buffer are reused (transient-key-event.ts): copy what you keep.
    */
   transientValues?: boolean;
   /**
