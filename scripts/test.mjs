@@ -24,6 +24,12 @@ if (!existsSync(chromium)) {
   process.exit(2);
 }
 
+// the engine's CRC-64 addon (postinstall builds it; a changed source is rebuilt here)
+{
+  const r = spawnSync(process.execPath, ["scripts/build-native.cjs"], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 2);
+}
+
 const only = process.argv.slice(2); // e.g. `npm test -- unit`, `npm test -- e2e`, `npm test -- types` or `npm test -- imports`
 const want = (s) => only.length === 0 || only.includes(s);
 mkdirSync(".tmp", { recursive: true });

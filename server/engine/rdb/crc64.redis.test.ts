@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, stopAll } from "../../testing/redis-harness";
-import { Crc64, crc64, crcWindow, useJavaScriptCrc } from "./crc64";
+import { Crc64, crc64, crcBackend, crcWindow, useCrcBackend, type CrcBackend } from "./crc64";
 import { WINDOW_BASE } from "./crc64-wasm";
 import { corpusFiles, parseChunks } from "./corpus.test-helper";
 
@@ -33,14 +33,18 @@ describe("crc64 (Redis crc64.c, Jones polynomial)", () => {
     expect(crc64(Buffer.alloc(0))).toBe(0n);
   });
 
-  it("matches a bit-by-bit reference on both the JavaScript and the WebAssembly paths, any alignment and slicing", () => {
+  it("runs on the native addon here (npm install builds it; without it every full sync checksums ~5x slower)", () => {
+    expect(crcBackend()).toEqual({ backend: "native", whyNotNative: null });
+  });
+
+  it("matches a bit-by-bit reference on the JavaScript, WebAssembly and native paths, any alignment and slicing", () => {
     const data = random(20_000, 9);
-    for (const js of [true, false]) {
-      useJavaScriptCrc(js);
+    for (const path of ["js", "wasm", "native"] as CrcBackend[]) {
+      expect(useCrcBackend(path), `${path} is available here`).toBe(true);
       try {
         for (const [start, end] of [[0, 1], [1, 9], [3, 4100], [5, 20_000], [0, 8192], [7, 13_000]]) {
           const want = reference(data.subarray(start, end));
-          expect(crc64(data, start, end), `${js ? "js" : "wasm"} ${start}..${end}`).toBe(want);
+          expect(crc64(data, start, end), `${path} ${start}..${end}`).toBe(want);
           const c = new Crc64();
           for (let p = start; p < end; p += 777) c.update(data, p, Math.min(end, p + 777));
           expect(c.value()).toBe(want);
@@ -50,13 +54,33 @@ describe("crc64 (Redis crc64.c, Jones polynomial)", () => {
           expect(crc64(copy.subarray(3))).toBe(want);
         }
       } finally {
-        useJavaScriptCrc(false);
+        useCrcBackend(null);
       }
     }
   });
 
+  it("folds every length from 0 to 300 at every alignment of 16, from any state, on the native path", () => {
+    expect(useCrcBackend("native")).toBe(true);
+    try {
+      const data = random(400, 5);
+      for (let start = 0; start < 16; start++) {
+        for (let n = 0; n <= 300; n++) {
+          const want = reference(data.subarray(start, start + n));
+          expect(crc64(data, start, start + n), `${start}+${n}`).toBe(want);
+          // split: the state of the first part carries into the second
+          const cut = n >> 1;
+          expect(new Crc64().update(data, start, start + cut).update(data, start + cut, start + n).value(), `${start}+${n} cut ${cut}`).toBe(want);
+        }
+      }
+    } finally {
+      useCrcBackend(null);
+    }
+  });
+
   it("computes short and long ranges in the WebAssembly window at every offset, continuing from any state", () => {
+    expect(useCrcBackend("wasm")).toBe(true);
     const w = crcWindow();
+    useCrcBackend(null);
     expect(w, "WebAssembly is available here").not.toBeNull();
     const data = random(5000, 3);
     w!.memory.set(data, WINDOW_BASE);

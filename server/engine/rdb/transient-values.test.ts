@@ -3,7 +3,7 @@ import { RestoreCommand } from "../loader/restore-command";
 import { RestorePayload } from "../loader/restore-payload";
 import { encodeCommand } from "../resp/encoder";
 import { corpusFiles, keyEvents, parseAll, splitEvery } from "./corpus.test-helper";
-import { crc64, useJavaScriptCrc } from "./crc64";
+import { crc64, useCrcBackend, type CrcBackend } from "./crc64";
 import { RdbParser } from "./parser";
 import type { RdbKeyEvent, RdbParserOptions } from "./types";
 
@@ -39,30 +39,35 @@ describe("RdbParser with transientValues", () => {
 
   it("gives every value where it lies, with the CRC of its payload, into the RESTORE the loader writes, whatever the chunking and with or without encoded-value checks", () => {
     let withCrc = 0;
-    for (const f of files) {
-      const expected = keyEvents(parseAll(f.data));
-      for (const size of [1, 7, 333, 4096, f.data.length]) {
-        for (const validateEncoded of [true, false]) {
-          const { seen } = transientParse(splitEvery(f.data, size), { transientValues: true, validateEncoded });
-          expect(seen.length, `${f.name} in chunks of ${size}`).toBe(expected.length);
-          seen.forEach((s, i) => {
-            const raw = expected[i].raw;
-            expect(s.raw.equals(raw), `${f.name} key ${i} in chunks of ${size}`).toBe(true);
-            if (s.crc !== null) {
-              expect(s.crc, `${f.name} key ${i} CRC in chunks of ${size}`).toBe(crc64(raw));
-              withCrc++;
-            }
-            expect(s.command.equals(restoreOf(s.key, raw)), `${f.name} key ${i} RESTORE`).toBe(true);
-          });
+    // the WebAssembly path precomputes payload CRCs in its window; the native one computes each in the RESTORE
+    for (const path of ["wasm", "native"] as CrcBackend[]) {
+      expect(useCrcBackend(path), `${path} is available here`).toBe(true);
+      for (const f of files) {
+        const expected = keyEvents(parseAll(f.data));
+        for (const size of [1, 7, 333, 4096, f.data.length]) {
+          for (const validateEncoded of [true, false]) {
+            const { seen } = transientParse(splitEvery(f.data, size), { transientValues: true, validateEncoded });
+            expect(seen.length, `${f.name} in chunks of ${size}`).toBe(expected.length);
+            seen.forEach((s, i) => {
+              const raw = expected[i].raw;
+              expect(s.raw.equals(raw), `${f.name} key ${i} in chunks of ${size}`).toBe(true);
+              if (s.crc !== null) {
+                expect(s.crc, `${f.name} key ${i} CRC in chunks of ${size}`).toBe(crc64(raw));
+                withCrc++;
+              }
+              expect(s.command.equals(restoreOf(s.key, raw)), `${f.name} key ${i} RESTORE (${path})`).toBe(true);
+            });
+          }
         }
       }
+      // on the WebAssembly path the precomputed CRC is the normal case, not an exception
+      if (path === "wasm") expect(withCrc).toBeGreaterThan(100);
     }
-    // the precomputed CRC is the normal case, not an exception
-    expect(withCrc).toBeGreaterThan(100);
+    useCrcBackend(null);
   });
 
   it("computes the payload CRC itself when the WebAssembly window is not available", () => {
-    useJavaScriptCrc(true);
+    useCrcBackend("js");
     try {
       const f = files.find((x) => x.name === "listpack.rdb") ?? files[0];
       const { seen } = transientParse([f.data], { transientValues: true });
@@ -72,7 +77,7 @@ describe("RdbParser with transientValues", () => {
         expect(s.command.equals(restoreOf(s.key, s.raw))).toBe(true);
       }
     } finally {
-      useJavaScriptCrc(false);
+      useCrcBackend(null);
     }
   });
 

@@ -1,3 +1,4 @@
+import { crcBackend } from "../rdb/crc64";
 import { mkdirSync } from "node:fs";
 import { Redis, Cluster } from "ioredis";
 import { DtsError, describeError } from "../../errors";
@@ -218,6 +219,8 @@ export class SyncTask {
     try {
       mkdirSync(this.cfg.spoolDir, { recursive: true });
       for (const line of insecureTlsNotes(this.cfg)) this.store.log("warn", line);
+      const crc = crcBackend();
+      if (crc.whyNotNative) this.store.log("warn", `full syncs checksum the RDB with the slower ${crc.backend === "wasm" ? "WebAssembly" : "JavaScript"} CRC-64: ${crc.whyNotNative}`);
       if (this.filter) this.store.log("info", `key filter: ${this.filter.describe()} (the product's own keys are always synchronized)`);
       const limits = describeLimits(this.limiter.limits);
       if (limits !== "no limit") this.store.log("info", `speed limit: ${limits}`);
