@@ -149,13 +149,17 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
       await running;
       o.signal.removeEventListener("abort", onAbort);
     };
+    let started: Promise<unknown>;
     try {
       const failed = o.skipPrecheck ? null : await precheckFailure();
       if (failed) {
         await abandon();
         return failed;
       }
-      await setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
+      // stored while the source is asked for data: the write (~10-15 ms) is not between the two
+      started = setTaskState({ id: o.taskId, move: "engine-start", state: resumable ? "synchronizing" : "initializing" });
+      // (a rejection is handled once the gate is open, below)
+      started.catch(() => {});
     } catch (err) {
       await abandon();
       throw err;
@@ -196,6 +200,16 @@ export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapsh
     const timer = setInterval(reportNow, 100);
     reportNow();
     openGate(true);
+    try {
+      await started;
+    } catch (err) {
+      // the database refused the start: the task stops before it copies anything more
+      clearInterval(timer);
+      task.stop();
+      await running;
+      o.signal.removeEventListener("abort", onAbort);
+      throw err;
+    }
     // speed limits changed from the status page (or another process) are stored: read every second
     let limitsRead: Promise<unknown> | null = null;
     let limitsUnread = false;
