@@ -53,12 +53,22 @@ async function view(taskId: string): Promise<TaskStatusView> {
 
 describe("taskStatusView: reuse while polled", () => {
   it("serves a view again while fresh, rebuilds it in the background after 500 ms, waits for a new one after 2 s, and shows a change of the task at once", async () => {
-    const id = await storedTask("polled");
-    const first = await taskStatusView(id);
     const shard = `${source.host}:${source.port}`;
-    await addDivergentKeys({ taskId: id, kind: "refused", shard, db: 0, command: "SET", keys: [Buffer.from("k")], reason: "OOM", phase: "incremental", time: new Date() });
-    // the engine's records do not touch the task row: within 500 ms the view is reused
-    expect(await taskStatusView(id)).toBe(first);
+    // a loaded machine can take 500 ms between two steps, which is another case than this one: then
+    // the scenario starts again with a new task (at most 3 times)
+    let id = "";
+    let first: Awaited<ReturnType<typeof taskStatusView>> = null;
+    for (let attempt = 1; ; attempt++) {
+      id = await storedTask(`polled ${attempt}`);
+      first = await taskStatusView(id);
+      const builtAt = Date.now();
+      await addDivergentKeys({ taskId: id, kind: "refused", shard, db: 0, command: "SET", keys: [Buffer.from("k")], reason: "OOM", phase: "incremental", time: new Date() });
+      // the engine's records do not touch the task row: within 500 ms the view is reused
+      const again = await taskStatusView(id);
+      if (Date.now() - builtAt >= 400 && attempt < 3) continue;
+      expect(again).toBe(first);
+      break;
+    }
     await new Promise((r) => setTimeout(r, 600));
     // older than 500 ms: this request gets the last view, and starts its rebuild
     expect(await taskStatusView(id)).toBe(first);
