@@ -77,26 +77,37 @@ __attribute__((target("pclmul,sse2"))) static uint64_t crc_clmul(uint64_t crc, c
 }
 #endif
 
-/* update(bytes: Uint8Array, start, end, lo, hi): the CRC (lo, hi) continued over bytes[start, end); returns lo, hi in the bound array */
-static napi_value update(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  result_t *result;
-  napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&result);
+/* the elements of a typed array of `want` type: 0 when `v` is one, else -1 */
+static int typed_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
-  size_t length;
-  void *data;
   napi_value ab;
   size_t offset;
-  if (argc < 5 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset) != napi_ok || type != napi_uint8_array) {
+  return napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want ? 0 : -1;
+}
+
+/* the call's first `n` arguments (undefined where missing) and this environment's result_t */
+static result_t *arguments(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
+  result_t *result = NULL;
+  napi_get_cb_info(env, info, &n, argv, NULL, (void **)&result);
+  return result;
+}
+
+/* update(bytes: Uint8Array, start, end, lo, hi): the CRC (lo, hi) continued over bytes[start, end); returns lo, hi in the bound array */
+static napi_value update(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  result_t *result = arguments(env, info, 5, argv);
+  size_t length;
+  void *data;
+  if (typed_array(env, argv[0], napi_uint8_array, &data, &length) != 0) {
     napi_throw_type_error(env, NULL, "crc64 update: expected (Uint8Array, start, end, lo, hi)");
     return NULL;
   }
-  uint32_t start, end, lo, hi;
-  napi_get_value_uint32(env, argv[1], &start);
-  napi_get_value_uint32(env, argv[2], &end);
-  napi_get_value_uint32(env, argv[3], &lo);
-  napi_get_value_uint32(env, argv[4], &hi);
+  uint32_t start = 0, end = 0, lo = 0, hi = 0;
+  if (napi_get_value_uint32(env, argv[1], &start) != napi_ok || napi_get_value_uint32(env, argv[2], &end) != napi_ok || napi_get_value_uint32(env, argv[3], &lo) != napi_ok ||
+      napi_get_value_uint32(env, argv[4], &hi) != napi_ok) {
+    napi_throw_type_error(env, NULL, "crc64 update: start, end, lo and hi must be numbers");
+    return NULL;
+  }
   if (start > end || end > length) {
     napi_throw_range_error(env, NULL, "crc64 update: range outside the array");
     return NULL;
@@ -116,16 +127,11 @@ static napi_value update(napi_env env, napi_callback_info info) {
 
 /* bind(Uint32Array(1)): where update() leaves the high half */
 static napi_value bind(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  result_t *result;
-  napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&result);
-  napi_typedarray_type type;
+  result_t *result = arguments(env, info, 1, argv);
   size_t length;
   void *data;
-  napi_value ab;
-  size_t offset;
-  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset) != napi_ok || type != napi_uint32_array || length < 1) {
+  if (typed_array(env, argv[0], napi_uint32_array, &data, &length) != 0 || length < 1) {
     napi_throw_type_error(env, NULL, "crc64 bind: expected a Uint32Array");
     return NULL;
   }
