@@ -4,6 +4,7 @@ import { formatAddress } from "../endpoint";
 import { AckSender } from "./ack-sender";
 import { connectionError, connectSource, seconds } from "./connect";
 import { replicaHandshake, type HandshakeResult } from "./handshake";
+import { RdbPacer } from "./rdb-pacer";
 import { ReplyLines } from "./reply-lines";
 import { Spool } from "./spool";
 import { StreamDispatcher, type SourceEvent } from "./stream-dispatcher";
@@ -17,7 +18,8 @@ import type { ReplicationClientOptions, ReplicationHandler, ReplicationState, Re
  * Socket → TransferFramer → Spool → StreamDispatcher → handler. Everything left of the spool runs at
  * network speed whatever the consumer does, because a master disconnects a replica whose output
  * buffer outgrows `client-output-buffer-limit replica` (and, diskless, holds the stream back until
- * our first ACK). Everything right of it runs at the consumer's pace (pause/resume).
+ * our first ACK); the one exception is a full sync's RDB while the master's stream has room to wait
+ * (rdb-pacer.ts). Everything right of the spool runs at the consumer's pace (pause/resume).
  *
  * One client is one replication session: after `end` the caller starts a new client from its
  * checkpoint. Within a session, -LOADING / -NOMASTERLINK (a master not ready to serve) are retried.
@@ -28,6 +30,7 @@ export class ReplicationClient {
   private readonly spool: Spool<SourceEvent>;
   private readonly dispatcher: StreamDispatcher;
   private readonly framer: TransferFramer;
+  private readonly pacer: RdbPacer;
   private socket: net.Socket | null = null;
   private lines: ReplyLines | null = null;
   private state: ReplicationState = "connecting";
@@ -67,7 +70,22 @@ export class ReplicationClient {
       ...definedOnly(options),
     } as ReplicationClient["o"];
     this.label = formatAddress(options);
-    this.spool = new Spool<SourceEvent>({ dir: this.o.spoolDir, memoryLimit: this.o.spoolMemoryLimit }, (r) => this.dispatcher.deliver(r));
+    this.spool = new Spool<SourceEvent>({ dir: this.o.spoolDir, memoryLimit: this.o.spoolMemoryLimit }, (r) => {
+      this.dispatcher.deliver(r);
+      if (this.pacer.isPaused) this.pacer.delivered(this.spool.pendingBytes);
+    });
+    this.pacer = new RdbPacer({
+      probe: this.o.streamProbe,
+      // half the memory limit: a socket read (64 KiB) never tips a paced transfer into the file
+      pauseAtBytes: this.o.spoolMemoryLimit / 2,
+      maxPauseMs: 5000,
+      pauseSocket: () => this.socket?.pause(),
+      resumeSocket: () => {
+        this.lastByteAt = Date.now();
+        this.socket?.resume();
+      },
+      notice: (m) => this.notice(`${this.label}: ${m}`, "info"),
+    });
     const h = handler;
     this.dispatcher = new StreamDispatcher(
       {
@@ -86,6 +104,7 @@ export class ReplicationClient {
       // socket bytes are only lent (connect.ts): the RDB's go to the parser at once, or are copied
       rdbData: (chunk) => this.spool.push({ kind: "data", data: chunk }, "lent"),
       rdbEnd: (bytes) => {
+        this.pacer.end();
         this.spool.push({ kind: "event", event: { type: "rdbEnd", bytes } });
         this.state = "streaming";
         this.startAcks();
@@ -138,6 +157,7 @@ export class ReplicationClient {
       lastAckOffset: this.acks?.last ?? null,
       retries: this.retries,
       spool: this.spool.stats(),
+      pacing: this.pacer.stats(),
     };
   }
 
@@ -194,7 +214,10 @@ export class ReplicationClient {
     socket.on("data", (chunk: Buffer) => {
       this.lastByteAt = Date.now();
       if (this.lines) this.lines.feed(Buffer.from(chunk));
-      else this.framer.write(chunk);
+      else {
+        this.framer.write(chunk);
+        if (this.state === "rdb") this.pacer.received(this.spool.pendingBytes);
+      }
     });
     socket.on("error", (err) => this.socketEnded(connectionError(err, this.label)));
     socket.on("close", () => this.socketEnded(null));
@@ -244,6 +267,7 @@ export class ReplicationClient {
       this.state = "rdb";
       this.rdbLength = result.info.rdbLength;
       this.spool.push({ kind: "event", event: { type: "fullResync", info: result.info } });
+      this.pacer.begin(result.info.offset);
       this.framer.startRdb(result.preamble, result.info.offset);
       this.framer.write(rest);
       this.framer.flushEmpty();
@@ -272,6 +296,8 @@ export class ReplicationClient {
   }
 
   private checkIdle(): void {
+    // our own pause (rdb-pacer.ts) is not the source's silence
+    if (this.pacer.isPaused) return;
     if (Date.now() - this.lastByteAt <= this.o.readTimeoutMs) return;
     const what = this.state === "rdb" ? "during the RDB transfer" : "on the replication link";
     this.linkFailed(new DtsError("TIMEOUT", `the source ${this.label} sent nothing for ${seconds(this.o.readTimeoutMs)} ${what}`));
@@ -287,6 +313,7 @@ export class ReplicationClient {
 
   private shutdownLink(): void {
     this.linkDown = true;
+    this.pacer.end();
     this.state = "closed";
     this.acks?.stop();
     if (this.idleTimer) clearInterval(this.idleTimer);
@@ -313,9 +340,9 @@ export class ReplicationClient {
     }
   }
 
-  private notice(message: string): void {
+  private notice(message: string, level: "info" | "warn" = "warn"): void {
     try {
-      this.handler.notice?.(message);
+      this.handler.notice?.(message, level);
     } catch {
       /* a notice is informational: a failing listener must not break the link */
     }

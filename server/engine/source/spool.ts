@@ -33,9 +33,9 @@ export interface SpoolStats {
 }
 
 /**
- * A FIFO between a producer that must never wait (the replication socket: a master drops a replica
- * whose output buffer grows, so the socket is read at full speed always) and a consumer that waits
- * when it likes (pause/resume).
+ * A FIFO between a producer that must not wait long (the replication socket: a master drops a replica
+ * whose output buffer grows; rdb-pacer.ts decides when it may) and a consumer that waits when it likes
+ * (pause/resume).
  *
  * While the consumer keeps up, records go straight through memory, with no copy. Past `memoryLimit`
  * new records go to a file and are read back in order once the memory queue is drained; when the
@@ -108,6 +108,11 @@ export class Spool<E> {
 
   get isPaused(): boolean {
     return this.paused;
+  }
+
+  /** bytes of records waiting (memory + file) */
+  get pendingBytes(): number {
+    return this.memoryQueued + this.file.pendingBytes;
   }
 
   get isEmpty(): boolean {

@@ -85,8 +85,20 @@ export interface ReplicationHandler {
   control(cmd: ReplicatedCommand): void;
   /** exactly once, after everything received before the end was delivered; null = closed by us */
   end(error: DtsError | null): void;
-  /** out of band, right away: retries, a lost connection (end follows once the backlog is delivered) */
-  notice?(message: string): void;
+  /** out of band, right away: retries, a lost connection (end follows once the backlog is delivered); "info" for what is not a problem */
+  notice?(message: string, level?: "info" | "warn"): void;
+}
+
+/** The master's side of pacing an RDB transfer (rdb-pacer.ts, stream-growth-probe.ts). */
+export interface SourceStreamProbe {
+  /** begin sampling (a transfer starts) */
+  start(): void;
+  /** stop sampling and close its connection */
+  stop(): void;
+  /** bytes the master's stream grew past `offset`, from a fresh sample; null when not known */
+  growthSince(offset: number): number | null;
+  /** stream bytes the master can hold for a replica far from its output-buffer limits (0 until known) */
+  readonly budget: number;
 }
 
 export interface ReplicationClientOptions {
@@ -105,8 +117,10 @@ export interface ReplicationClientOptions {
   appliedOffset: () => number;
   /** folder for the spool file */
   spoolDir: string;
-  /** bytes kept in memory before the backlog spills to disk (default 16 MiB) */
+  /** bytes kept in memory before the backlog spills to disk (default 4 MiB) */
   spoolMemoryLimit?: number;
+  /** watches the master's stream so a full sync's RDB can be read at the consumer's pace (absent: network speed) */
+  streamProbe?: SourceStreamProbe;
   /** announced in REPLCONF listening-port (default: the connection's local port, unique per task) */
   listeningPort?: number;
   connectTimeoutMs?: number;
@@ -135,4 +149,5 @@ export interface ReplicationStats {
   lastAckOffset: number | null;
   retries: number;
   spool: SpoolStats;
+  pacing: import("./rdb-pacer").PacingStats;
 }

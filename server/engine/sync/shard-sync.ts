@@ -16,6 +16,7 @@ import { SendHorizon } from "./send-horizon";
 import { rdbLoad } from "./rdb-load";
 import { Fences, type FenceView } from "../apply/fence";
 import { Heartbeat, heartbeatKey } from "./heartbeat";
+import { StreamGrowthProbe } from "../source/stream-growth-probe";
 import calculateSlot from "cluster-key-slot";
 import { OffsetTracker } from "./offset-tracker";
 import { emulationTmpPrefix } from "../own-keys";
@@ -457,7 +458,7 @@ export class ShardSync {
           this.tracker.done(cmd.endOffset);
         },
         end: (error) => this.endSession(s, error, resolve),
-        notice: (message) => this.o.log("warn", message),
+        notice: (message, level) => this.o.log(level ?? "warn", message),
         waiting: (step) => this.onSourceWait(step),
       };
       s.client = this.handshake(resume, handler);
@@ -478,6 +479,7 @@ export class ShardSync {
         checkpoint: resume ? { replid: resume.replid, offset: resume.offset, db: resume.db } : undefined,
         appliedOffset: () => this.applied().offset,
         spoolDir: this.o.spoolDir,
+        streamProbe: new StreamGrowthProbe({ ...this.o.source, host: this.node.host, port: this.node.port }),
       },
       handler,
     );
