@@ -1,4 +1,4 @@
-import type { SourceStreamProbe } from "./types";
+import type { PacingStats, SourceStreamProbe } from "./types";
 
 export interface RdbPacerOptions {
   /** absent: the RDB is always read at network speed */
@@ -10,14 +10,6 @@ export interface RdbPacerOptions {
   pauseSocket(): void;
   resumeSocket(): void;
   notice(message: string): void;
-}
-
-export interface PacingStats {
-  /** times the socket was paused */
-  pauses: number;
-  pausedMs: number;
-  /** why pacing ended before the RDB did (the rest went to the spool at network speed); null if it did not */
-  stoppedBecause: string | null;
 }
 
 /**

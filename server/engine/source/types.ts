@@ -149,5 +149,15 @@ export interface ReplicationStats {
   lastAckOffset: number | null;
   retries: number;
   spool: SpoolStats;
-  pacing: import("./rdb-pacer").PacingStats;
+  pacing: PacingStats;
 }
+
+/** How a full sync's RDB transfer was paced (rdb-pacer.ts). */
+export interface PacingStats {
+  /** times the socket was paused */
+  pauses: number;
+  pausedMs: number;
+  /** why pacing ended before the RDB did (the rest went to the spool at network speed); null if it did not */
+  stoppedBecause: string | null;
+}
+
