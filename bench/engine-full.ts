@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { RssSampler, cpuMsOf, rssHighWaterOf, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
+import { startCpuBudget, type CpuBudget } from "./cpu-budget";
 
 /**
  * One engine full synchronization, timed from the process start until the destination holds every
@@ -48,6 +49,8 @@ export interface EngineFullResult {
   destinationCpuMs?: number | null;
   statusLines: number;
   console: ProbeResult;
+  /** the source's and the machine's CPU until the finish line */
+  budget?: CpuBudget | null;
 }
 
 export interface EngineRun {
@@ -57,6 +60,7 @@ export interface EngineRun {
 }
 
 export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
+  const budget = startCpuBudget(o.source);
   const engine = new EngineProcess({
     task: o.task,
     source: o.source.uri,
@@ -98,6 +102,8 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
     );
     const doneAt = Math.max(keysAt, syncAt);
     const ms = doneAt - engine.startedAt;
+    // the machine is read now, at the finish line; the source once its fork child is reaped
+    const budgetRead = budget?.end() ?? Promise.resolve(null);
     const console = await stopProbe();
     const rssHighWaterBytes = rssHighWaterOf(engine.pid);
     const peakRssBytes = Math.max(sampler.endWindow("full"), rssHighWaterBytes ?? 0);
@@ -117,6 +123,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
         destinationCpuMs: destPid && destCpuBefore !== null ? (cpuMsOf(destPid) ?? destCpuBefore) - destCpuBefore : null,
         statusLines: engine.lines.length,
         console,
+        budget: await budgetRead,
       },
     };
   } catch (err) {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Deployment } from "./deployment";
 import { field, keysIn } from "./native";
 import type { NativeClusterRun } from "./results.types";
+import { startCpuBudget } from "./cpu-budget";
 import { cpuMsOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
@@ -20,6 +21,7 @@ export async function nativeClusterSync(source: Deployment, timeoutMs: number): 
     await Promise.all(conns.map((c) => c.info()));
     const pids = replicas.map((r) => Number(readFileSync(path.join(r.masters[0].dir, "redis.pid"), "utf8")));
     const cpuBefore = pids.map(cpuMsOf);
+    const budget = startCpuBudget(source);
     const began = performance.now();
     await Promise.all(conns.map((c, i) => c.call("REPLICAOF", source.masters[i].host, String(source.masters[i].port))));
     const infos: string[] = conns.map(() => "");
@@ -43,6 +45,7 @@ export async function nativeClusterSync(source: Deployment, timeoutMs: number): 
       ms,
       cpuMs: cpu.every((v) => v !== null) ? cpu.reduce((a, b) => a! + b!, 0) : null,
       keys: infos.reduce((n, t) => n + keysIn(t), 0),
+      budget: await budget?.end(),
     };
   } finally {
     for (const r of replicas) await r.stop();

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { cpuMsOf } from "./rss-sampler";
 import { Deployment } from "./deployment";
 import { pollUntil } from "./stats";
+import { startCpuBudget, type CpuBudget } from "./cpu-budget";
 
 /**
  * The yardstick: an empty redis-server doing REPLICAOF the source (7.0 defaults: the replica stores
@@ -16,6 +17,8 @@ export interface NativeFullResult {
   cpuMs: number | null;
   keys: number;
   keysPerSec: number;
+  /** the source's and the machine's CPU during the run */
+  budget?: CpuBudget | null;
 }
 
 export function field(info: string, name: string): string | undefined {
@@ -37,6 +40,7 @@ export async function nativeFullSync(source: Deployment, expectedKeys: number, t
   await conn.info();
   const pid = Number(readFileSync(path.join(replica.masters[0].dir, "redis.pid"), "utf8"));
   const cpuBefore = cpuMsOf(pid);
+  const budget = startCpuBudget(source);
   const began = performance.now();
   await conn.call("REPLICAOF", master.host, String(master.port));
   let last = "";
@@ -50,7 +54,7 @@ export async function nativeFullSync(source: Deployment, expectedKeys: number, t
   const ms = performance.now() - began;
   const cpuAfter = cpuMsOf(pid);
   const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
-  return { ms, cpuMs, keys: keysIn(last), keysPerSec: keysIn(last) / (ms / 1000), replica };
+  return { ms, cpuMs, keys: keysIn(last), keysPerSec: keysIn(last) / (ms / 1000), replica, budget: await budget?.end() };
 }
 
 /** The replica's replication offset (what it has applied). */

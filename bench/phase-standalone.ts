@@ -61,7 +61,7 @@ export async function standalonePhase(ctx: BenchContext): Promise<void> {
     for (let rep = 1; rep <= ctx.o.reps; rep++) {
       try {
         const native = await nativeFullSync(source, keys, Math.max(120_000, keys / 5));
-        section.native.push({ ms: native.ms, cpuMs: native.cpuMs, keysPerSec: native.keysPerSec });
+        section.native.push({ ms: native.ms, cpuMs: native.cpuMs, keysPerSec: native.keysPerSec, budget: native.budget });
         ctx.log(`native replica full sync ${rep}/${ctx.o.reps}: ${(native.ms / 1000).toFixed(2)} s, replica CPU ${native.cpuMs === null ? "?" : (native.cpuMs / 1000).toFixed(1)} s`);
         await native.replica.stop();
       } catch (err) {

@@ -75,6 +75,17 @@ describe("bench report: issue 15 targets", () => {
     expect(table).toMatch(/CPU s per 1M keys, cluster .*\| 6\.00 s +\| 3\.00 s +\| 2\.00×/);
   });
 
+  it("reports the source's CPU and the machine's busy share under the full sync, engine runs beside native ones", () => {
+    const r = results();
+    r.fullSync!.engine[0].budget = { sourceMainMs: 400, sourceChildMs: 3300, machineBusyMs: 10_800, wallMs: 6000, cores: 2 };
+    r.fullSync!.native[0].budget = { sourceMainMs: 500, sourceChildMs: 3200, machineBusyMs: 6_900, wallMs: 5300, cores: 2 };
+    const table = formatTable(r);
+    expect(table).toMatch(/CPU of the source: fork child .*\| 3\.30 s \+ 0\.40 s +\| 3\.20 s \+ 0\.50 s/);
+    expect(table).toMatch(/CPU the whole machine used .*\| 10\.80 s \(180% of 200%\) +\| 6\.90 s \(130% of 200%\)/);
+    // no figures (an older results file): no rows
+    expect(formatTable(results())).not.toMatch(/CPU of the source/);
+  });
+
   it("fails the big value when any run is over the value + 150 MiB or its copy differs", () => {
     const run = (peakRssBytes: number, equal = true): BigValueRun => ({ ms: 3000, peakRssBytes, cpuMs: 1, equal });
     const section = (runs: BigValueRun[]) => ({

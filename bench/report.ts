@@ -1,5 +1,6 @@
 import { judge, mb, msf, rate, s, x, type Row } from "./report-format";
 import { bigValueRows, memoryRows } from "./report-memory";
+import { cpuBudgetRows } from "./report-cpu";
 import type { BenchResults } from "./results.types";
 import { median } from "./stats";
 import { TARGETS } from "./targets";
@@ -41,6 +42,7 @@ function rows(r: BenchResults): Row[] {
     const destCpu = f.engine.map((e) => e.destinationCpuMs).filter((v): v is number => v != null);
     if (destCpu.length) out.push({ what: "   CPU time of the engine's destination redis-server (its load)", engine: s(median(destCpu)), native: "", ratio: "", target: "(reported)", pass: null });
     out.push({ what: "   engine: all keys on the destination / first synchronizing status line", engine: `${s(keysDone)} / ${s(syncing)}`, native: "", ratio: "", target: "(reported)", pass: null });
+    out.push(...cpuBudgetRows(f.engine.map((e) => e.budget), f.native.map((n) => n.budget)));
   }
   const c = r.cluster;
   if (c) {
@@ -61,6 +63,7 @@ function rows(r: BenchResults): Row[] {
       out.push({ what: `   CPU time used (engine process / the ${c.masters} replicas' redis-servers summed)`, engine: s(engineCpu), native: s(nativeCpu), ratio: nativeCpu ? x(engineCpu / nativeCpu) : "—", target: "(reported)", pass: null });
       out.push(cpuPerMillionRow("cluster", engineCpu, nativeCpu, c.keys));
     }
+    out.push(...cpuBudgetRows(c.engine.map((e) => e.budget), (c.native ?? []).map((n) => n.budget)));
   }
   const i = r.incremental;
   if (i) {

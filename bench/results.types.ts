@@ -4,6 +4,7 @@ import type { EngineFullResult } from "./engine-full";
 import type { IncrementalResult } from "./incremental";
 import type { CatchUpResult } from "./catch-up";
 import type { CopyCheck } from "./verify-copy";
+import type { CpuBudget } from "./cpu-budget";
 
 /** The JSON written to bench/results/<date>.json. Every figure is a measurement; targets live in report.ts. */
 
@@ -16,6 +17,8 @@ export interface NativeFullRun {
   ms: number;
   cpuMs: number | null;
   keysPerSec: number;
+  /** the source's and the machine's CPU during the run (cpu-budget.ts) */
+  budget?: CpuBudget | null;
 }
 
 export interface EngineFullRun extends EngineFullResult {
@@ -40,6 +43,8 @@ export interface NativeClusterRun {
   /** CPU time of the replicas' redis-servers, summed */
   cpuMs: number | null;
   keys: number;
+  /** the source's and the machine's CPU during the run (cpu-budget.ts) */
+  budget?: CpuBudget | null;
 }
 
 export interface ClusterSection {
