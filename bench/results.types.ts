@@ -117,7 +117,21 @@ export interface ScaleSection {
 export interface BenchResults {
   date: string;
   quick: boolean;
-  machine: { cpus: number; memoryGb: number; node: string; redis: string; commit: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] | null };
+  machine: {
+    cpus: number;
+    memoryGb: number;
+    node: string;
+    redis: string;
+    commit: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[] | null;
+    /**
+     * ms a fixed single-core loop took in a fresh node process, at the start and the end (host-speed.ts):
+     * this machine's speed drifts (up to 2x within an hour), and every absolute figure with it
+     */
+    cpuLoopMsAtStart?: number | null;
+    cpuLoopMsAtEnd?: number | null;
+  };
   options: { keys: number; reps: number; seed: number; incrementalRequests: number; catchUpCommands?: number; scaleKeys: number | null; bigValueBytes?: number | null; precheck?: boolean };
   /** largestValueBytes: the largest single value the generator can produce (the memory target adds 150 MiB) */
   dataset: { keys: number; fillMs: number; sourceUsedMemoryBytes: number; largestValueBytes?: number } | null;

@@ -8,6 +8,7 @@ import { describeError } from "../server/errors";
 import { stopAll } from "../server/testing/redis-harness";
 import { ConsoleProbe } from "./console-probe";
 import { parseOptions, type BenchContext } from "./context";
+import { cpuLoopMs, hostSpeedLine } from "./host-speed";
 import { bigValuePhase } from "./phase-big-value";
 import { clusterPhase } from "./phase-cluster";
 import { profilePhase } from "./phase-profile";
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
       commit: text("git", ["rev-parse", "--short", "HEAD"]),
       loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
       loadAverageAtEnd: null,
+      cpuLoopMsAtStart: cpuLoopMs(),
+      cpuLoopMsAtEnd: null,
     },
     options: { keys: o.keys, reps: o.reps, seed: o.seed, incrementalRequests: o.incrementalRequests, catchUpCommands: o.catchUpCommands, scaleKeys: o.scaleKeys, bigValueBytes: o.bigValueBytes, precheck: o.precheck },
     dataset: null,
@@ -105,6 +108,7 @@ async function main(): Promise<number> {
   }
 
   results.machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  results.machine.cpuLoopMsAtEnd = cpuLoopMs();
   results.targets = targetsOf(results);
   results.table = formatTable(results);
   const file = o.out ?? path.join(root, "bench/results", `${date.slice(0, 19).replace(/:/g, "-")}${o.quick ? "-quick" : ""}.json`);
@@ -117,6 +121,7 @@ async function main(): Promise<number> {
   const noConsole = results.console.find((p) => !p.available);
   if (noConsole && !results.console.some((p) => p.available)) out.write(`\nconsole probe not available: ${noConsole.reason}\n`);
   out.write(`load average (1/5/15 min) at start ${results.machine.loadAverageAtStart.join(" ")}, at end ${results.machine.loadAverageAtEnd.join(" ")} (other work on these ${results.machine.cpus} cores skews every figure)\n`);
+  out.write(`${hostSpeedLine(results.machine.cpuLoopMsAtStart, results.machine.cpuLoopMsAtEnd)}\n`);
   // the main thread of each profiled run (the other profiles are tsx's module-loader thread)
   for (const p of results.profile?.profiles.filter((x) => /\.0\.\d+\.cpuprofile$/.test(x.file)) ?? []) {
     out.write(`\nCPU profile ${p.file}: ${p.busyMs} ms busy; top self time:\n`);
