@@ -11,7 +11,7 @@ describe("child-process helpers", () => {
     const { env, flags } = launcherCommand();
     expect(flags).toContain("--conditions=react-server");
     expect(flags.some((f) => f.startsWith("--max-semi-space-size="))).toBe(true);
-    expect(env.MALLOC_MMAP_THRESHOLD_).toBe("65536");
+    expect(env.MALLOC_ARENA_MAX).toBe("2");
     const dir = mkdtempSync(path.join(os.tmpdir(), "launcher-"));
     writeFileSync(path.join(dir, "a"), "#!/usr/bin/env -S A=1 B=x=y node --x=1  --y\nrest\n");
     expect(launcherCommand(path.join(dir, "a"))).toEqual({ env: { A: "1", B: "x=y" }, flags: ["--x=1", "--y"] });
