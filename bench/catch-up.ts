@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
 import net from "node:net";
-import path from "node:path";
 import type { Redis } from "ioredis";
 import type { Deployment } from "./deployment";
-import { cpuMsOf } from "./rss-sampler";
+import { cpuMsOf, redisPidOf as pidOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -75,7 +73,6 @@ async function writeBacklog(host: string, port: number, n: number): Promise<numb
   return performance.now() - began;
 }
 
-const pidOf = (node: { dir: string }) => Number(readFileSync(path.join(node.dir, "redis.pid"), "utf8"));
 
 export async function catchUpRun(o: {
   source: Deployment;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Deployment } from "./deployment";
+import { TICK_MS, cpuTimesOf, redisPidOf } from "./rss-sampler";
 
 /**
  * Where a full sync's CPU went, for the engine's run and the native replica's alike: the source's
@@ -10,7 +10,7 @@ import type { Deployment } from "./deployment";
  * A full sync on this machine is CPU-bound: when the machine was busy for nearly all of its cores
  * during the engine's run, only less CPU in the engine or its destination makes it faster, and the
  * source's share (the same for both) sets the floor. Counted from /proc: the child's CPU reaches its
- * parent's cutime/cstime once it is reaped, which `end()` waits for.
+ * parent's times once it is reaped, which `end()` waits for.
  */
 
 export interface CpuBudget {
@@ -24,37 +24,25 @@ export interface CpuBudget {
   cores: number;
 }
 
-const TICK_MS = 10; // USER_HZ
-
-interface SourceTicks {
-  main: number;
-  children: number;
-}
-
-function sourceTicks(pids: number[]): SourceTicks | null {
-  let main = 0;
-  let children = 0;
+/** the source masters' own and reaped children's CPU, summed; null when one is gone */
+function sourceTimes(pids: number[]): { selfMs: number; childrenMs: number } | null {
+  const sum = { selfMs: 0, childrenMs: 0 };
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      main += Number(f[11]) + Number(f[12]);
-      children += Number(f[13]) + Number(f[14]);
-    } catch {
-      return null;
-    }
+    const t = cpuTimesOf(pid);
+    if (!t) return null;
+    sum.selfMs += t.selfMs;
+    sum.childrenMs += t.childrenMs;
   }
-  return { main, children };
+  return sum;
 }
 
-/** [busy, all] ticks summed over every core since boot */
-function machineTicks(): { busy: number; all: number; cores: number } {
+/** busy ticks over every core since boot (the first line of /proc/stat sums them), and the cores */
+function machineTicks(): { busy: number; cores: number } {
   const text = readFileSync("/proc/stat", "utf8");
   const v = text.split("\n", 1)[0].trim().split(/\s+/).slice(1).map(Number);
-  const all = v.reduce((a, b) => a + b, 0);
-  const cores = text.split("\n").filter((l) => /^cpu\d+ /.test(l)).length;
   // idle and iowait are not busy
-  return { busy: all - v[3] - (v[4] ?? 0), all, cores };
+  const busy = v.reduce((a, b) => a + b, 0) - v[3] - (v[4] ?? 0);
+  return { busy, cores: text.split("\n").filter((l) => /^cpu\d+ /.test(l)).length };
 }
 
 function hasChildren(pid: number): boolean {
@@ -65,43 +53,36 @@ function hasChildren(pid: number): boolean {
   }
 }
 
-export function sourcePids(source: Deployment): number[] {
-  return source.masters.map((m) => Number(readFileSync(path.join(m.dir, "redis.pid"), "utf8")));
-}
-
 /**
  * Starts counting; `end()` at the finish line reads the machine at once and the source once its fork
  * children are gone (up to `childWaitMs`: a child still writing is counted as far as it got). Null when
- * /proc cannot be read (not Linux).
+ * /proc cannot be read (not Linux): the report then shows no figure.
  */
 export function startCpuBudget(source: Deployment, childWaitMs = 5_000): { end(): Promise<CpuBudget | null> } | null {
   let pids: number[];
-  let src0: SourceTicks | null;
   let m0: ReturnType<typeof machineTicks>;
   try {
-    pids = sourcePids(source);
-    src0 = sourceTicks(pids);
+    pids = source.masters.map(redisPidOf);
     m0 = machineTicks();
   } catch {
     return null;
   }
+  const src0 = sourceTimes(pids);
   if (!src0) return null;
   const began = performance.now();
   return {
     async end() {
-      const wallMs = performance.now() - began;
+      const wallMs = Math.round(performance.now() - began);
       const m1 = machineTicks();
       const until = Date.now() + childWaitMs;
       while (pids.some(hasChildren) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      const src1 = sourceTicks(pids);
+      const src1 = sourceTimes(pids);
       if (!src1) return null;
-      // the machine's ticks are per core: the share of all cores, scaled to their number
-      const machineBusyMs = ((m1.busy - m0.busy) / Math.max(1, m1.all - m0.all)) * wallMs * m1.cores;
       return {
-        sourceMainMs: (src1.main - src0!.main) * TICK_MS,
-        sourceChildMs: (src1.children - src0!.children) * TICK_MS,
-        machineBusyMs: Math.round(machineBusyMs),
-        wallMs: Math.round(wallMs),
+        sourceMainMs: src1.selfMs - src0.selfMs,
+        sourceChildMs: src1.childrenMs - src0.childrenMs,
+        machineBusyMs: (m1.busy - m0.busy) * TICK_MS,
+        wallMs,
         cores: m1.cores,
       };
     },

@@ -2,9 +2,7 @@ import type { ConsoleProbe, ProbeResult } from "./console-probe";
 import { unavailable } from "./console-probe";
 import type { Deployment } from "./deployment";
 import { EngineProcess } from "./engine-process";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { RssSampler, cpuMsOf, rssHighWaterOf, rssOf } from "./rss-sampler";
+import { RssSampler, cpuMsOf, redisPidOf, rssHighWaterOf, rssOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 import { startCpuBudget, type CpuBudget } from "./cpu-budget";
 
@@ -73,7 +71,7 @@ export async function engineFullSync(o: EngineFullOptions): Promise<EngineRun> {
   }).start();
   const sampler = new RssSampler(engine.pid).start();
   // the destination's own CPU for the load (standalone: its one redis-server)
-  const destPid = o.target.mode === "standalone" ? Number(readFileSync(path.join(o.target.masters[0].dir, "redis.pid"), "utf8")) : null;
+  const destPid = o.target.mode === "standalone" ? redisPidOf(o.target.masters[0]) : null;
   const destCpuBefore = destPid ? cpuMsOf(destPid) : null;
   let rssAtFirstStatus: number | null = null;
   const off = engine.onLine(() => {

@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Deployment } from "./deployment";
 import { field, keysIn } from "./native";
 import type { NativeClusterRun } from "./results.types";
 import { startCpuBudget } from "./cpu-budget";
-import { cpuMsOf } from "./rss-sampler";
+import { cpuMsOf, redisPidOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -19,7 +17,7 @@ export async function nativeClusterSync(source: Deployment, timeoutMs: number): 
     for (let i = 0; i < source.masters.length; i++) replicas.push(await Deployment.standalone());
     const conns = replicas.map((r) => r.conns[0]);
     await Promise.all(conns.map((c) => c.info()));
-    const pids = replicas.map((r) => Number(readFileSync(path.join(r.masters[0].dir, "redis.pid"), "utf8")));
+    const pids = replicas.map((r) => redisPidOf(r.masters[0]));
     const cpuBefore = pids.map(cpuMsOf);
     const budget = startCpuBudget(source);
     const began = performance.now();

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Redis } from "ioredis";
-import { cpuMsOf } from "./rss-sampler";
+import { cpuMsOf, redisPidOf } from "./rss-sampler";
 import { Deployment } from "./deployment";
 import { pollUntil } from "./stats";
 import { startCpuBudget, type CpuBudget } from "./cpu-budget";
@@ -38,7 +36,7 @@ export async function nativeFullSync(source: Deployment, expectedKeys: number, t
   const { replica, conn } = await nativeReplica();
   const master = source.masters[0];
   await conn.info();
-  const pid = Number(readFileSync(path.join(replica.masters[0].dir, "redis.pid"), "utf8"));
+  const pid = redisPidOf(replica.masters[0]);
   const cpuBefore = cpuMsOf(pid);
   const budget = startCpuBudget(source);
   const began = performance.now();

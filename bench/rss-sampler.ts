@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 
 /** VmRSS of a process in bytes, or null once it is gone. */
 export function rssOf(pid: number): number | null {
@@ -23,18 +24,33 @@ export function rssHighWaterOf(pid: number): number | null {
   }
 }
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
+/** ms per tick of /proc's CPU times (USER_HZ is 100 on Linux) */
+export const TICK_MS = 10;
 
-/** CPU time (user + system) a process has used so far in ms, or null once it is gone. */
-export function cpuMsOf(pid: number): number | null {
+/**
+ * CPU time (user + system) in ms that a process has used so far (`selfMs`), and that its children
+ * used once reaped (`childrenMs`: a fork's time reaches its parent when the parent waits for it), or
+ * null once the process is gone.
+ */
+export function cpuTimesOf(pid: number): { selfMs: number; childrenMs: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // fields after the parenthesized command name, which may itself hold spaces
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+    return { selfMs: (Number(rest[11]) + Number(rest[12])) * TICK_MS, childrenMs: (Number(rest[13]) + Number(rest[14])) * TICK_MS };
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system) a process has used so far in ms, or null once it is gone. */
+export function cpuMsOf(pid: number): number | null {
+  return cpuTimesOf(pid)?.selfMs ?? null;
+}
+
+/** The pid of a redis-server the test harness started in `node.dir`. */
+export function redisPidOf(node: { dir: string }): number {
+  return Number(readFileSync(path.join(node.dir, "redis.pid"), "utf8"));
 }
 
 /**
