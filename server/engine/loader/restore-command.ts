@@ -1,4 +1,5 @@
 import { Crc64 } from "../rdb/crc64";
+import { payloadFooters } from "../rdb/payload-footers";
 import type { RdbKeyEvent } from "../rdb/types";
 import { LazyArg, digits, writeHeader } from "../resp/encoder";
 
@@ -103,13 +104,8 @@ export class RestoreCommand extends LazyArg {
     if (this.crcLo >= 0) {
       crc.lo = this.crcLo;
       crc.hi = this.crcHi;
-      crc.byte(v0).byte(v1);
-    } else {
-      crc.lo = 0;
-      crc.hi = 0;
-      crc.update(target, at0, p);
-    }
-    crc.writeLE(target, p);
+      crc.byte(v0).byte(v1).writeLE(target, p);
+    } else payloadFooters.write(target, at0, p);
     p = crlf(target, p + 8);
     if (this.replace) p = put(target, p, REPLACE);
     if (this.absTtl) p = put(target, p, ABSTTL);

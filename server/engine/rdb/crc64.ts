@@ -187,3 +187,8 @@ export function useCrcBackend(b: CrcBackend | null): boolean {
   backend = want;
   return true;
 }
+
+/** The addon's batch of payload footers while it runs the bulk of the work (payload-footers.ts), else null. */
+export function nativeFooters(): ((bytes: Uint8Array, ranges: Int32Array, count: number) => void) | null {
+  return backend === "native" && NATIVE.addon ? NATIVE.addon.footers : null;
+}

@@ -5,6 +5,8 @@ import { ReplyError, type RespValue } from "../resp/values";
 import { encodeCommand } from "../resp/encoder";
 import { PipelineConnection, type UnansweredCommand } from "./connection";
 import type { RingEntry } from "./command-ring";
+import { RestoreCommand } from "../loader/restore-command";
+import type { RdbKeyEvent } from "../rdb/types";
 
 let node: RedisNode;
 beforeAll(async () => {
@@ -179,6 +181,36 @@ describe("PipelineConnection", () => {
     expect(() => conn.write(["PING"])).toThrow(DtsError);
     await expect(conn.call(["PING"])).rejects.toBeInstanceOf(DtsError);
   });
+  it("hands back whole RESTOREs when it breaks before a flush: the footers that wait for the flush are written first", async () => {
+    const c = node.client();
+    await c.auth("s3cret");
+    const keys = Array.from({ length: 50 }, (_, i) => `footer:${i}`);
+    for (const k of keys) await c.hset(k, Object.fromEntries(Array.from({ length: 5 + (k.length % 7) }, (_, j) => [`f${j}`, `${k}-value-${j}`])));
+    const dumps = await Promise.all(keys.map((k) => c.dumpBuffer(k)));
+    await c.del(...keys);
+    const conn = await PipelineConnection.open(target());
+    const rec = attach(conn);
+    const cmd = new RestoreCommand();
+    dumps.forEach((d, i) => {
+      // the payload without its version and footer, as the RDB parser hands it out
+      const e = { kind: "key", key: Buffer.from(keys[i]), raw: d.subarray(0, d.length - 10), rdbType: d[0], valueBuf: null } as unknown as RdbKeyEvent;
+      conn.writeEncoded(cmd.set(e, 0, d.readUInt16LE(d.length - 10), false, false, undefined, undefined), i);
+    });
+    // closed in the same tick: nothing was flushed, every command comes back, and a sink may copy
+    // them at once (before the flush that was scheduled runs)
+    conn.destroy();
+    expect(rec.closed!.unanswered.length).toBe(keys.length);
+    const copies = rec.closed!.unanswered.map((u) => Buffer.from(u.bytes));
+    const again = await PipelineConnection.open(target());
+    const rec2 = attach(again);
+    copies.forEach((bytes, i) => again.writeEncoded(bytes, i));
+    await until(() => rec2.replies.length === keys.length);
+    // a wrong footer is refused: "ERR DUMP payload version or checksum are wrong"
+    expect(rec2.replies.map((r) => r.reply)).toEqual(keys.map(() => "OK"));
+    for (const k of keys) expect(await c.hlen(k)).toBe(5 + (k.length % 7));
+    again.destroy();
+  });
+
   it("reuses staging buffers only once their commands are answered: every value lands intact, a refused command is reported as sent", async () => {
     const conn = await PipelineConnection.open({ ...target(), stagingBytes: 4096, maxInFlightCommands: 200 });
     const refused: string[] = [];

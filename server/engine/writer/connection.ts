@@ -2,6 +2,7 @@ import type net from "node:net";
 import { openSocket, tlsError, type TlsConfig } from "../tls";
 import { DtsError } from "../../errors";
 import { RespDecoder } from "../resp/decoder";
+import { payloadFooters } from "../rdb/payload-footers";
 import { LazyArg, encodeCommand, encodeParts, encodedLength, writeCommand, type Arg } from "../resp/encoder";
 import { ReplyError, RespPush, type RespValue } from "../resp/values";
 import { CommandRing, KIND_CALL, KIND_COMMAND, KIND_INTERNAL, KIND_PART, RingEntry } from "./command-ring";
@@ -223,6 +224,8 @@ export class PipelineConnection {
       } else {
         if (this.outUsed + size > this.out.length) this.newStaging();
         const start = this.outUsed;
+        // a RESTORE's footer may wait for the flush, to be computed with the others of this buffer
+        payloadFooters.open(this.out);
         cmd.writeTo(this.out, start);
         this.outUsed = start + size;
         this.ring.push(KIND_COMMAND, this.out, start, this.outUsed, tag, seq, slot, this.currentDb, flags);
@@ -319,6 +322,7 @@ export class PipelineConnection {
   }
 
   private flush(): void {
+    payloadFooters.settle(this.out);
     if (this.outUsed === this.outFlushed || this.failure) return;
     this.send(this.out.subarray(this.outFlushed, this.outUsed));
     this.outFlushed = this.outUsed;
@@ -414,6 +418,8 @@ export class PipelineConnection {
   private fail(err: DtsError): void {
     if (this.failure) return;
     this.failure = err;
+    // the unsent commands handed back below must be whole
+    payloadFooters.close(this.out);
     // the unanswered commands handed back below are views of the staging buffers: never reuse them
     this.retired = [];
     this.retiredUntil = [];

@@ -125,6 +125,48 @@ static napi_value update(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * footers(bytes: Uint8Array, ranges: Int32Array, count): for each i < count, the CRC-64 (from 0) of
+ * bytes[ranges[2i], ranges[2i+1]) written 8 bytes little-endian at ranges[2i+1]: the footers of many
+ * DUMP payloads staged in one buffer, in one call (a call per payload cost more than its bytes).
+ * Every range is checked before any byte is written.
+ */
+static napi_value footers(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  arguments(env, info, 3, argv);
+  size_t length, rlength;
+  void *data, *rdata;
+  uint32_t count = 0;
+  if (typed_array(env, argv[0], napi_uint8_array, &data, &length) != 0 || typed_array(env, argv[1], napi_int32_array, &rdata, &rlength) != 0 ||
+      napi_get_value_uint32(env, argv[2], &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "crc64 footers: expected (Uint8Array, Int32Array, count)");
+    return NULL;
+  }
+  const int32_t *r = (const int32_t *)rdata;
+  if ((size_t)count * 2 > rlength) {
+    napi_throw_range_error(env, NULL, "crc64 footers: count beyond the ranges");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t s = r[2 * i], e = r[2 * i + 1];
+    if (s < 0 || e < s || (size_t)e + 8 > length) {
+      napi_throw_range_error(env, NULL, "crc64 footers: range outside the array");
+      return NULL;
+    }
+  }
+  uint8_t *bytes = (uint8_t *)data;
+  for (uint32_t i = 0; i < count; i++) {
+    size_t s = (size_t)r[2 * i], e = (size_t)r[2 * i + 1];
+#ifdef HAVE_CLMUL_PATH
+    uint64_t crc = use_clmul ? crc_clmul(0, bytes + s, e - s) : crc_tables(0, bytes + s, e - s);
+#else
+    uint64_t crc = crc_tables(0, bytes + s, e - s);
+#endif
+    for (int b = 0; b < 8; b++) bytes[e + b] = (uint8_t)(crc >> (8 * b));
+  }
+  return NULL;
+}
+
 /* bind(Uint32Array(1)): where update() leaves the high half */
 static napi_value bind(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -162,6 +204,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "update", fn);
   napi_create_function(env, "bind", NAPI_AUTO_LENGTH, bind, result, &fn);
   napi_set_named_property(env, exports, "bind", fn);
+  napi_create_function(env, "footers", NAPI_AUTO_LENGTH, footers, result, &fn);
+  napi_set_named_property(env, exports, "footers", fn);
   napi_value clmul;
   napi_get_boolean(env, use_clmul, &clmul);
   napi_set_named_property(env, exports, "clmul", clmul);
