@@ -24,6 +24,8 @@ import type { RdbLoad, ShardCheckpoint, ShardStatus, ShardSyncOptions } from "./
 
 /** Errors after which reconnecting cannot help: the operator must act. */
 const FATAL: ReadonlySet<string> = new Set(["AUTH_FAILED", "RDB_CORRUPT", "RDB_UNSUPPORTED", "CONFLICT", "DIVERGENCE", "INVALID_CONFIG", "NOT_REDIS"]);
+/** how long a source may keep PSYNC (or the RDB after +FULLRESYNC) waiting before the shard reads its settings to say why */
+const SOURCE_WAIT_NAMED_AFTER_MS = 500;
 
 /**
  * One source master → the destination: full synchronization (RDB streamed through the parser into
@@ -166,6 +168,7 @@ export class ShardSync {
 
   stop(): void {
     this.stopped = true;
+    if (this.sourceWaitTimer) clearTimeout(this.sourceWaitTimer);
     this.client?.close(null);
     this.abandonSession?.();
   }
@@ -750,21 +753,34 @@ export class ShardSync {
 
   private sourceSyncConfig: Promise<SourceSyncConfig | null> | null = null;
   private sourceWaitStep: "psync" | "rdb" | null = null;
+  private sourceWaitTimer: NodeJS.Timeout | null = null;
 
   /** The status says why the shard waits while its source prepares a full resync. */
   private onSourceWait(step: "psync" | "rdb" | null): void {
     const wasOurs = this.sourceWaitStep !== null;
     this.sourceWaitStep = step;
+    if (this.sourceWaitTimer) clearTimeout(this.sourceWaitTimer);
+    this.sourceWaitTimer = null;
     if (step === null) {
       if (wasOurs) this.status.waiting = null;
       return;
     }
     this.status.waiting = describeSourceWait(step, null);
-    // the source's settings name the delay; read once per shard, only when it waits
-    this.sourceSyncConfig ??= readSourceSyncConfig({ ...this.o.source, host: this.node.host, port: this.node.port });
-    void this.sourceSyncConfig.then((cfg) => {
-      if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
-    });
+    const name = () =>
+      void this.sourceSyncConfig!.then((cfg) => {
+        if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
+      });
+    if (this.sourceSyncConfig) return name();
+    // The source's settings name the delay: read once per shard, and only once the source has kept
+    // it waiting. This is called as PSYNC is sent, and most sources answer at once: reading then
+    // cost every start a connection and a CONFIG GET to the source, next to its first RDB bytes.
+    this.sourceWaitTimer = setTimeout(() => {
+      this.sourceWaitTimer = null;
+      if (this.sourceWaitStep !== step || this.stopped) return;
+      this.sourceSyncConfig = readSourceSyncConfig({ ...this.o.source, host: this.node.host, port: this.node.port });
+      name();
+    }, SOURCE_WAIT_NAMED_AFTER_MS);
+    this.sourceWaitTimer.unref();
   }
 }
 

@@ -24,4 +24,18 @@ describe("why a full synchronization waits", () => {
     expect(line.warnings ?? []).toEqual([]);
     expect(line.shards.every((s) => !s.waiting)).toBe(true);
   });
+
+  it("does not ask a source that answers at once for its settings: no connection and CONFIG GET beside the first RDB bytes", async () => {
+    const src = await startRedis({ config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": "0", "slowlog-log-slower-than": "0", "slowlog-max-len": "100000" } });
+    const dst = await startRedis();
+    await src.client().set("k", "v");
+    await src.client().slowlog("RESET");
+    const p = pool.start(["--task", "prompt", "--skip-precheck", "--source", src.uri, "--target", dst.uri]);
+    await p.waitState("synchronizing", 30_000);
+    // every command the source ran, with its arguments (the slowlog keeps them all at a 0 µs threshold)
+    const log = (await src.client().slowlog("GET", 100000)) as Array<[number, number, number, Array<string>]>;
+    const commands = log.map((entry) => entry[3].join(" ").toLowerCase());
+    expect(commands.some((c) => c.startsWith("psync"))).toBe(true);
+    expect(commands.filter((c) => c.includes("repl-diskless-sync"))).toEqual([]);
+  });
 });
