@@ -1,7 +1,7 @@
 import net from "node:net";
 import type { Redis } from "ioredis";
 import type { Deployment } from "./deployment";
-import { cpuMsOf, redisPidOf as pidOf } from "./rss-sampler";
+import { cpuMsOf, redisPidOf } from "./rss-sampler";
 import { pollUntil } from "./stats";
 
 /**
@@ -73,7 +73,6 @@ async function writeBacklog(host: string, port: number, n: number): Promise<numb
   return performance.now() - began;
 }
 
-
 export async function catchUpRun(o: {
   source: Deployment;
   target: Deployment;
@@ -85,7 +84,7 @@ export async function catchUpRun(o: {
 }): Promise<CatchUpResult> {
   const src = o.source.conns[0];
   const dst: Redis = o.target.conns[0];
-  const destPid = pidOf(o.target.masters[0]);
+  const destPid = redisPidOf(o.target.masters[0]);
   const copyPid = o.copyPid ?? destPid;
   const sentinel = `bench:catchup:${o.label}`;
   process.kill(copyPid, "SIGSTOP");

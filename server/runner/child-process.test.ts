@@ -12,6 +12,8 @@ describe("child-process helpers", () => {
     expect(flags).toContain("--conditions=react-server");
     expect(flags.some((f) => f.startsWith("--max-semi-space-size="))).toBe(true);
     expect(env.MALLOC_ARENA_MAX).toBe("2");
+    // glibc's own moving mmap threshold: a fixed one made every 64 KB socket chunk a fresh mapping
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBeUndefined();
     const dir = mkdtempSync(path.join(os.tmpdir(), "launcher-"));
     writeFileSync(path.join(dir, "a"), "#!/usr/bin/env -S A=1 B=x=y node --x=1  --y\nrest\n");
     expect(launcherCommand(path.join(dir, "a"))).toEqual({ env: { A: "1", B: "x=y" }, flags: ["--x=1", "--y"] });

@@ -34,10 +34,7 @@ export class PayloadFooters {
       this.count++;
       return;
     }
-    const crc = this.crc;
-    crc.lo = 0;
-    crc.hi = 0;
-    crc.update(target, start, end).writeLE(target, end);
+    this.writeNow(target, start, end);
   }
 
   /** writes the pending footers (of `target` only, when given: another buffer's wait for their own settle) */
@@ -48,11 +45,7 @@ export class PayloadFooters {
     this.count = 0;
     if (footers) return footers(this.target!, this.ranges, n);
     // the backend was switched while footers were pending (tests): the same footers, one by one
-    for (let i = 0; i < n; i++) {
-      this.crc.lo = 0;
-      this.crc.hi = 0;
-      this.crc.update(this.target!, this.ranges[2 * i], this.ranges[2 * i + 1]).writeLE(this.target!, this.ranges[2 * i + 1]);
-    }
+    for (let i = 0; i < n; i++) this.writeNow(this.target!, this.ranges[2 * i], this.ranges[2 * i + 1]);
   }
 
   /** pending footers of `target` written and the buffer closed: it is about to be reused or handed away */
@@ -64,6 +57,12 @@ export class PayloadFooters {
 
   get pending(): number {
     return this.count;
+  }
+
+  private writeNow(target: Uint8Array, start: number, end: number): void {
+    this.crc.lo = 0;
+    this.crc.hi = 0;
+    this.crc.update(target, start, end).writeLE(target, end);
   }
 
   private grow(): void {

@@ -766,11 +766,7 @@ export class ShardSync {
       return;
     }
     this.status.waiting = describeSourceWait(step, null);
-    const name = () =>
-      void this.sourceSyncConfig!.then((cfg) => {
-        if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
-      });
-    if (this.sourceSyncConfig) return name();
+    if (this.sourceSyncConfig) return this.nameSourceWait(step, this.sourceSyncConfig);
     // The source's settings name the delay: read once per shard, and only once the source has kept
     // it waiting. This is called as PSYNC is sent, and most sources answer at once: reading then
     // cost every start a connection and a CONFIG GET to the source, next to its first RDB bytes.
@@ -778,9 +774,15 @@ export class ShardSync {
       this.sourceWaitTimer = null;
       if (this.sourceWaitStep !== step || this.stopped) return;
       this.sourceSyncConfig = readSourceSyncConfig({ ...this.o.source, host: this.node.host, port: this.node.port });
-      name();
+      this.nameSourceWait(step, this.sourceSyncConfig);
     }, SOURCE_WAIT_NAMED_AFTER_MS);
     this.sourceWaitTimer.unref();
+  }
+
+  private nameSourceWait(step: "psync" | "rdb", config: Promise<SourceSyncConfig | null>): void {
+    void config.then((cfg) => {
+      if (this.sourceWaitStep === step) this.status.waiting = describeSourceWait(step, cfg);
+    });
   }
 }
 

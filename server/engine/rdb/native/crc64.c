@@ -77,6 +77,14 @@ __attribute__((target("pclmul,sse2"))) static uint64_t crc_clmul(uint64_t crc, c
 }
 #endif
 
+/* the CRC continued over p[0, n), folded with PCLMULQDQ where the CPU has it */
+static uint64_t crc_any(uint64_t crc, const uint8_t *p, size_t n) {
+#ifdef HAVE_CLMUL_PATH
+  if (use_clmul) return crc_clmul(crc, p, n);
+#endif
+  return crc_tables(crc, p, n);
+}
+
 /* the elements of a typed array of `want` type: 0 when `v` is one, else -1 */
 static int typed_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
@@ -112,13 +120,7 @@ static napi_value update(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "crc64 update: range outside the array");
     return NULL;
   }
-  uint64_t crc = ((uint64_t)hi << 32) | lo;
-  const uint8_t *p = (const uint8_t *)data + start;
-#ifdef HAVE_CLMUL_PATH
-  crc = use_clmul ? crc_clmul(crc, p, end - start) : crc_tables(crc, p, end - start);
-#else
-  crc = crc_tables(crc, p, end - start);
-#endif
+  uint64_t crc = crc_any(((uint64_t)hi << 32) | lo, (const uint8_t *)data + start, end - start);
   if (result->hi) *result->hi = (uint32_t)(crc >> 32);
   napi_value out;
   napi_create_uint32(env, (uint32_t)crc, &out);
@@ -157,11 +159,7 @@ static napi_value footers(napi_env env, napi_callback_info info) {
   uint8_t *bytes = (uint8_t *)data;
   for (uint32_t i = 0; i < count; i++) {
     size_t s = (size_t)r[2 * i], e = (size_t)r[2 * i + 1];
-#ifdef HAVE_CLMUL_PATH
-    uint64_t crc = use_clmul ? crc_clmul(0, bytes + s, e - s) : crc_tables(0, bytes + s, e - s);
-#else
-    uint64_t crc = crc_tables(0, bytes + s, e - s);
-#endif
+    uint64_t crc = crc_any(0, bytes + s, e - s);
     for (int b = 0; b < 8; b++) bytes[e + b] = (uint8_t)(crc >> (8 * b));
   }
   return NULL;
