@@ -17,8 +17,13 @@ const NAMED_DIVERGENCES = 50;
  * queue so a burst of warnings never opens a burst of database writes, and a database hiccup never
  * stops the synchronization (it is printed to stderr instead).
  */
-export function dbSyncStore(taskId: string, echo?: (level: string, message: string) => void): SyncStore & { flush(): Promise<void> } {
-  let chain: Promise<unknown> = Promise.resolve();
+export function dbSyncStore(
+  taskId: string,
+  echo?: (level: string, message: string) => void,
+  /** events are echoed at once, and stored (in order) once this settles: an engine start's PSYNC comes first */
+  storeAfter?: Promise<unknown>,
+): SyncStore & { flush(): Promise<void> } {
+  let chain: Promise<unknown> = storeAfter ?? Promise.resolve();
   let queued = 0;
   let dropped = 0;
   let named = 0;

@@ -49,10 +49,21 @@ export async function pruneOldRows({ settings, taskId, now = new Date() }: Prune
  * Prunes now and every hour until the returned function is called. A failed pass (database briefly
  * unavailable) is reported and tried again at the next one.
  */
-export function keepPruning(o: { settings: RetentionSettings; taskId?: string; onError(message: string): void }): () => void {
+export function keepPruning(o: {
+  settings: RetentionSettings;
+  taskId?: string;
+  onError(message: string): void;
+  /** the first pass waits for this (an engine start: its PSYNC) */
+  after?: Promise<unknown>;
+}): () => void {
   const pass = () => void pruneOldRows(o).catch((err) => o.onError(`pruning old metric samples and events failed: ${err instanceof Error ? err.message : String(err)}`));
-  pass();
+  let stopped = false;
+  if (o.after) void o.after.then(() => stopped || pass());
+  else pass();
   const timer = setInterval(pass, PRUNE_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }

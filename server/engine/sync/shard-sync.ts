@@ -766,6 +766,7 @@ export class ShardSync {
       return;
     }
     this.status.waiting = describeSourceWait(step, null);
+    if (step === "psync") this.o.asked?.();
     if (this.sourceSyncConfig) return this.nameSourceWait(step, this.sourceSyncConfig);
     // The source's settings name the delay: read once per shard, and only once the source has kept
     // it waiting. This is called as PSYNC is sent, and most sources answer at once: reading then

@@ -81,6 +81,8 @@ export interface ShardSyncOptions {
   log(level: "info" | "warn" | "error", message: string): void;
   /** the writer's handlers outside the full sync's load: put back on the writer when the load is complete */
   writerHandlers?: WriterHandlers;
+  /** the shard has just asked its source for data (PSYNC is being sent); called at every session */
+  asked?(): void;
   /** the full synchronization is over (loaded, or continued without one): status readers may look now */
   fullSyncDone?(): void;
   saveCheckpoint(cp: ShardCheckpoint): Promise<void>;

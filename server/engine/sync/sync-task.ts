@@ -113,6 +113,14 @@ export interface SyncSnapshot {
  */
 export class SyncTask {
   private shards: Shard[] = [];
+  /**
+   * Resolves once every shard of this start has asked its source for data (PSYNC sent; the scan
+   * reader: started), or once the task ended: the process's own bookkeeping waits for it (see
+   * run-stored-task.ts), so it does not hold the main thread between the precheck and PSYNC.
+   */
+  readonly asked: Promise<void>;
+  private markAsked: () => void = () => {};
+  private readonly askedShards = new Set<string>();
   private reader: SourceReader | undefined;
   private writers: DestinationWriter[] = [];
   private controls: Array<Redis | Cluster> = [];
@@ -147,6 +155,7 @@ export class SyncTask {
      */
     private readonly startGate?: Promise<boolean>,
   ) {
+    this.asked = new Promise((resolve) => (this.markAsked = resolve));
     this.limiter = new SpeedLimiter(cfg.limits ?? {});
     // a bad pattern fails here, before anything is touched
     this.filter = keyFilterOf(cfg.keyFilter);
@@ -256,6 +265,7 @@ export class SyncTask {
         this.pubsub?.release();
         // no replication stream carries a standalone source's PUBLISH either: forwarded as a cluster's
         if (topology.mode !== "cluster") this.startPubsub(false);
+        this.markAsked();
         await this.runScan(sources, mapping, checkpoints);
         return;
       }
@@ -304,6 +314,7 @@ export class SyncTask {
       // a set-up that failed while the precheck still ran: the precheck says why, if it fails too
       if (!this.startGate || (await this.startGate)) this.fail(err);
     } finally {
+      this.markAsked();
       await this.closeAll();
     }
     if (this.state === "failed") throw new DtsError("INTERNAL", this.error ?? "the task failed");
@@ -394,6 +405,10 @@ export class SyncTask {
       log: (level, m) => this.store.log(level, m),
       writerHandlers: handlers,
       fullSyncDone: () => this.onChange?.(),
+      asked: () => {
+        this.askedShards.add(shardId);
+        if (this.askedShards.size >= this.shards.length) this.markAsked();
+      },
       saveCheckpoint: (c) => this.store.saveCheckpoint(c),
       saveHorizon: this.store.saveHorizon ? (n, h) => this.store.saveHorizon!(n, h) : undefined,
       rediscover: cluster ? (slot) => this.rediscover(slot) : undefined,
