@@ -10,6 +10,7 @@ import { saveEndpoint } from "@/server/db/endpoint/save-endpoint";
 import { addDivergentKeys } from "@/server/db/divergence/add-divergent-keys";
 import { startEngine, stopEngine } from "@/server/runner/engine-host";
 import { startRedis, stopAll, waitFor, type RedisNode } from "@/server/testing/redis-harness";
+import { storeTask } from "@/server/testing/stored-task";
 import { taskStatusView } from "./status-view";
 import type { TaskStatusView } from "@/contracts/task-status-view.types";
 
@@ -37,11 +38,7 @@ afterAll(async () => {
 });
 
 async function storedTask(name: string, onInexact?: "pause" | "skip" | "fail") {
-  const task = await createTask({ name });
-  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone" });
-  await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone" });
-  await updateTask({ id: task.id, data: { selectedDbs: [0], dbMap: { "0": 0 }, wizardStep: 5, ...(onInexact && { options: { onInexact } }) } });
-  return task.id;
+  return storeTask({ name, source, target, data: { selectedDbs: [0], dbMap: { "0": 0 }, wizardStep: 5, ...(onInexact && { options: { onInexact } }) } });
 }
 
 /** What the API sends: the view through JSON. */

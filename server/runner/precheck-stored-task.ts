@@ -40,16 +40,23 @@ export interface StoredPrecheckResult extends PrecheckResult {
  */
 export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred, cfg: loaded, storeAfter }: PrecheckStoredTaskOptions): Promise<StoredPrecheckResult> {
   const cfg = loaded ?? (await loadTaskConfig(taskId, ""));
-  const create = (items: TPrecheckItemInput[]) =>
-    createPrecheckRun({ taskId, items }).then(
+  // every item in display order, as decided so far (pending where not)
+  const create = (decided: PrecheckItem[]) => {
+    const outcomes = new Map(decided.map((i) => [i.id, i]));
+    const items = PRECHECK_ITEMS.map((i): TPrecheckItemInput => {
+      const o = outcomes.get(i.id);
+      return { itemId: i.id, name: i.name, status: o?.status ?? "pending", message: o?.message ?? "", fix: o?.fix ?? "" };
+    });
+    return createPrecheckRun({ taskId, items }).then(
       (run) => ({ run }),
       (error: unknown) => ({ error }),
     );
+  };
   // An engine start holds the storage back (storeAfter): its run is created once, with the outcomes.
   // Otherwise it is created first, not awaited: the wizard shows the run's items pending while the
   // checks run. Its failure is held, not dropped: storing the run below throws it.
   const holdBack = storeAfter !== undefined && (deferred?.length ?? 0) > 0;
-  const created = holdBack ? null : create(PRECHECK_ITEMS.map((i) => ({ itemId: i.id, name: i.name, status: "pending", message: "", fix: "" })));
+  const created = holdBack ? null : create([]);
   const otherTaskTargets = await findRunningTaskTargets({ exceptTaskId: taskId });
   const result = await runPrecheck({
     source: cfg.source,
@@ -67,14 +74,7 @@ export async function precheckStoredTask({ taskId, conflict, sampleMs, deferred,
   });
   const stored = (async () => {
     if (holdBack && result.later) await storeAfter;
-    const outcomes = new Map(result.items.map((i) => [i.id, i]));
-    const made = await (created ??
-      create(
-        PRECHECK_ITEMS.map((i) => {
-          const o = outcomes.get(i.id);
-          return { itemId: i.id, name: i.name, status: o?.status ?? "pending", message: o?.message ?? "", fix: o?.fix ?? "" };
-        }),
-      ));
+    const made = await (created ?? create(result.items));
     if ("error" in made) throw made.error;
     const runId = made.run.id;
     const record = (items: PrecheckItem[]) => recordPrecheckItems({ runId, items: items.map((i) => ({ itemId: i.id, status: i.status, message: i.message, fix: i.fix })) });

@@ -3,12 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "../db/client";
-import { createTask } from "../db/task/create-task";
-import { updateTask } from "../db/task/update-task";
-import { saveEndpoint } from "../db/endpoint/save-endpoint";
 import { findTaskEvents } from "../db/task-event/find-task-events";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../testing/redis-harness";
+import { storeTask } from "../testing/stored-task";
 import { runStoredTask } from "./run-stored-task";
 import { removeStoredTaskKeys } from "./remove-stored-task-keys";
 
@@ -36,13 +34,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function storedTask(name: string, dst: RedisNode) {
-  const task = await createTask({ name });
-  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone", password: "src-pw" });
-  await saveEndpoint({ taskId: task.id, role: "destination", host: dst.host, port: dst.port, mode: "standalone" });
+function storedTask(name: string, dst: RedisNode): Promise<string> {
   // db1 → db3: the keys live in mapped databases, not only db0
-  await updateTask({ id: task.id, data: { selectedDbs: [1], dbMap: { "1": 3 }, conflictMode: "ignore" } });
-  return task.id;
+  return storeTask({ name, source: { host: source.host, port: source.port, password: "src-pw" }, target: dst, data: { selectedDbs: [1], dbMap: { "1": 3 }, conflictMode: "ignore" } });
 }
 
 async function keysIn(node: RedisNode, db: number, pattern: string): Promise<string[]> {

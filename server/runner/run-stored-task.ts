@@ -61,8 +61,8 @@ const STORE_AFTER_PSYNC_MAX_MS = 500;
  */
 export async function runStoredTask(o: RunStoredTaskOptions): Promise<SyncSnapshot> {
   // After a passed precheck its items, the task's state, its events and its first status are stored
-  // once every shard has sent PSYNC: that work (~20 SQL statements) ran on the one thread between
-  // the verdict and PSYNC, and delayed the first byte copied by ~35 ms.
+  // once every shard has sent PSYNC: that work (~30 SQL statements in a traced 1-key start) ran on
+  // the one thread between the verdict and PSYNC, 33-36 ms of it (median of 11 starts, a slow host).
   let releaseStorage: () => void = () => {};
   const storeAfter = new Promise<void>((resolve) => (releaseStorage = resolve));
   const store = dbSyncStore(o.taskId, o.echo, storeAfter);

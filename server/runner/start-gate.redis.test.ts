@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
 import { startRedis, stopAll, waitFor, type RedisNode } from "../testing/redis-harness";
 import { useTempSqlite } from "../testing/temp-sqlite";
+import { storeTask } from "../testing/stored-task";
 
 /**
  * An engine start sets the task up while its precheck runs (run-stored-task.ts, SyncTask's
@@ -13,15 +14,8 @@ useTempSqlite("start-gate");
 process.env.REDIS_DTS_SECRET = "start-gate-test-secret-0123456789abcdef";
 afterAll(stopAll);
 
-async function storedTask(name: string, source: RedisNode, target: RedisNode): Promise<string> {
-  const { createTask } = await import("../db/task/create-task");
-  const { saveEndpoint } = await import("../db/endpoint/save-endpoint");
-  const { updateTask } = await import("../db/task/update-task");
-  const task = await createTask({ name });
-  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone" });
-  await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone" });
-  await updateTask({ id: task.id, data: { conflictMode: "intercept" } });
-  return task.id;
+function storedTask(name: string, source: RedisNode, target: RedisNode): Promise<string> {
+  return storeTask({ name, source, target, data: { conflictMode: "intercept" } });
 }
 
 async function fullSyncs(node: RedisNode): Promise<number> {

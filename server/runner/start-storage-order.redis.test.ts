@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SyncSnapshot } from "../engine/sync/sync-task";
 import { startRedis, stopAll, waitFor } from "../testing/redis-harness";
 import { useTempSqlite } from "../testing/temp-sqlite";
+import { storeTask } from "../testing/stored-task";
 
 /**
  * An engine start is CPU-bound on one thread until PSYNC: whatever it stores then (the precheck's
@@ -33,20 +34,16 @@ net.Socket.prototype.write = function (this: net.Socket, chunk: unknown, ...rest
 
 describe("an engine start's bookkeeping", () => {
   it("stores the precheck's outcomes, the task's state and its first events after PSYNC", async () => {
-    const { createTask } = await import("../db/task/create-task");
-    const { saveEndpoint } = await import("../db/endpoint/save-endpoint");
     const { runStoredTask } = await import("./run-stored-task");
     const { getLatestPrecheckRun } = await import("../db/precheck/get-latest-precheck-run");
     const { getTask } = await import("../db/task/get-task");
     const [source, target] = await Promise.all([startRedis(), startRedis()]);
     for (let i = 0; i < 50; i++) await source.client().set(`k${i}`, String(i));
-    const task = await createTask({ name: "stored after psync" });
-    await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone" });
-    await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone" });
+    const taskId = await storeTask({ name: "stored after psync", source, target });
     events.length = 0;
     const controller = new AbortController();
     let last: SyncSnapshot | null = null;
-    const run = runStoredTask({ taskId: task.id, dataDir: process.env.REDIS_DTS_DATA_DIR!, signal: controller.signal, onStatus: (s) => (last = s) });
+    const run = runStoredTask({ taskId, dataDir: process.env.REDIS_DTS_DATA_DIR!, signal: controller.signal, onStatus: (s) => (last = s) });
     await waitFor(() => last?.state === "synchronizing", 20_000, "the task to synchronize");
     controller.abort();
     expect((await run).state).toBe("paused");
@@ -62,9 +59,9 @@ describe("an engine start's bookkeeping", () => {
       expect(after.some((e) => pattern.test(e)), `after PSYNC: ${pattern}`).toBe(true);
     }
     // stored all the same: the run with every item decided, the start stamped
-    const stored = await getLatestPrecheckRun({ taskId: task.id });
+    const stored = await getLatestPrecheckRun({ taskId });
     expect(stored?.status).toBe("passed");
     expect(stored?.items.filter((i) => i.status === "pending")).toEqual([]);
-    expect((await getTask({ id: task.id }))?.startedAt).toBeInstanceOf(Date);
+    expect((await getTask({ id: taskId }))?.startedAt).toBeInstanceOf(Date);
   });
 });

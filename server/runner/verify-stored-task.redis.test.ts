@@ -3,13 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "../db/client";
-import { createTask } from "../db/task/create-task";
-import { updateTask } from "../db/task/update-task";
 import { saveEndpoint } from "../db/endpoint/save-endpoint";
 import { createVerificationRun } from "../db/verification/create-verification-run";
 import { addDivergentKeys } from "../db/divergence/add-divergent-keys";
 import { findVerificationRuns } from "../db/verification/find-verification-runs";
 import { startRedis, stopAll, type RedisNode } from "../testing/redis-harness";
+import { storeTask } from "../testing/stored-task";
 import { verifyStoredTask } from "./verify-stored-task";
 
 let dir: string;
@@ -30,12 +29,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function storedTask() {
-  const task = await createTask({ name: "verify test" });
-  await saveEndpoint({ taskId: task.id, role: "source", host: source.host, port: source.port, mode: "standalone", password: "src-pw" });
-  await saveEndpoint({ taskId: task.id, role: "destination", host: target.host, port: target.port, mode: "standalone", username: "dts", password: "dst-pw" });
-  await updateTask({ id: task.id, data: { selectedDbs: [0, 2], dbMap: { "0": 0, "2": 5 } } });
-  return task.id;
+function storedTask(): Promise<string> {
+  return storeTask({
+    name: "verify test",
+    source: { host: source.host, port: source.port, password: "src-pw" },
+    target: { host: target.host, port: target.port, username: "dts", password: "dst-pw" },
+    data: { selectedDbs: [0, 2], dbMap: { "0": 0, "2": 5 } },
+  });
 }
 
 describe("verifyStoredTask", () => {

@@ -462,7 +462,11 @@ export class ShardSync {
         },
         end: (error) => this.endSession(s, error, resolve),
         notice: (message, level) => this.o.log(level ?? "warn", message),
-        waiting: (step) => this.onSourceWait(step),
+        waiting: (step) => {
+          // the handshake says so just before it writes PSYNC
+          if (step === "psync") this.o.asked?.();
+          this.onSourceWait(step);
+        },
       };
       s.client = this.handshake(resume, handler);
     });
@@ -766,7 +770,6 @@ export class ShardSync {
       return;
     }
     this.status.waiting = describeSourceWait(step, null);
-    if (step === "psync") this.o.asked?.();
     if (this.sourceSyncConfig) return this.nameSourceWait(step, this.sourceSyncConfig);
     // The source's settings name the delay: read once per shard, and only once the source has kept
     // it waiting. This is called as PSYNC is sent, and most sources answer at once: reading then
