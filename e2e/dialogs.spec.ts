@@ -52,5 +52,7 @@ test("a dialog takes focus, keeps it on Tab, closes on Escape and gives focus ba
   await page.keyboard.press("Enter");
   await expect(confirm).toBeVisible();
   await confirm.getByRole("button", { name: "Delete Task" }).click();
+  // (the list behind an open modal has no list items for getByRole: the dialog must close first)
+  await expect(confirm).toBeHidden({ timeout: 20_000 });
   await expect(row).toHaveCount(0);
 });

@@ -65,6 +65,9 @@ test("create a task, see it in the list, rename it, view it, delete it", async (
   await expect(row(page, renamed)).toBeVisible();
   await row(page, renamed).getByRole("button", { name: "Delete" }).click();
   await confirm.getByRole("button", { name: "Delete Task" }).click();
+  // the dialog closes once the task is deleted; while it is open the list behind it is inert and
+  // holds no list item for getByRole, so the count below alone passed before the delete was done
+  await expect(confirm).toBeHidden({ timeout: 20_000 });
   await expect(row(page, renamed)).toHaveCount(0);
   await page.goto(`/tasks/${taskId}`);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
