@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "components", "contracts", "server", "prisma"];
-const ROOT_FILES = ["next.config.js", "postcss.config.mjs", "proxy.ts", "tsconfig.json", "package.json", "package-lock.json"];
+const ROOT_FILES = ["next.config.js", "postcss.config.mjs", "proxy.ts", "instrumentation.ts", "tsconfig.json", "package.json", "package-lock.json"];
 const CODE = /\.(ts|tsx|js|mjs|cjs|jsx|css|json|prisma|sql)$/;
 const SKIP_DIRS = new Set(["node_modules", "generated", "testing", "fixtures", ".next"]);
 const STAMP = "redis-dts-build.json";
