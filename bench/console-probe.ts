@@ -17,6 +17,8 @@ export interface ProbeResult {
   p50Ms?: number;
   p95Ms?: number;
   maxMs?: number;
+  /** the first timed request: the task's first status after it started, as an operator opening its page sees it */
+  firstMs?: number;
 }
 
 /** A console measurement that could not be made, with its reason. */
@@ -128,7 +130,7 @@ export class ConsoleProbe {
       await loop;
       if (!route) return unavailable(`task ${taskName} never appeared in GET /api/tasks`);
       if (times.length === 0) return { ...unavailable(`every request to ${route} failed`), route, errors };
-      return { available: true, route, samples: times.length, errors, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.max(...times) };
+      return { available: true, route, samples: times.length, errors, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.max(...times), firstMs: times[0] };
     };
   }
 

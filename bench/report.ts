@@ -127,6 +127,16 @@ function rows(r: BenchResults): Row[] {
     target: `< ${TARGETS.consoleP95Ms} ms`,
     pass: judge(p95, (v) => v < TARGETS.consoleP95Ms),
   });
+  if (probes.length) {
+    out.push({
+      what: "   console: median / slowest / first status request of that run (the first: modules and query plans still cold)",
+      engine: [median(probes.map((p) => p.p50Ms!)), Math.max(...probes.map((p) => p.maxMs!)), probes[0].firstMs].map((v) => (v == null ? "?" : msf(v))).join(" / "),
+      native: "",
+      ratio: "",
+      target: "(reported)",
+      pass: null,
+    });
+  }
   const sc = r.scale;
   if (sc) {
     out.push({
