@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/server/db/client";
 import { createTask } from "@/server/db/task/create-task";
@@ -8,6 +9,7 @@ import { updateTask } from "@/server/db/task/update-task";
 import { setTaskState } from "@/server/db/task/set-task-state";
 import { saveEndpoint } from "@/server/db/endpoint/save-endpoint";
 import { addDivergentKeys } from "@/server/db/divergence/add-divergent-keys";
+import { deleteTask } from "@/server/db/task/delete-task";
 import { startEngine, stopEngine } from "@/server/runner/engine-host";
 import { startRedis, stopAll, waitFor, type RedisNode } from "@/server/testing/redis-harness";
 import { storeTask } from "@/server/testing/stored-task";
@@ -78,6 +80,43 @@ describe("taskStatusView: reuse while polled", () => {
     // a state change (an operator's action, the engine's progress) is seen on the next request
     await setTaskState({ id, move: "engine-end", state: "paused" });
     expect((await taskStatusView(id))!.state).toBe("paused");
+  });
+});
+
+/**
+ * The SQL statements prepared while `fn` runs (the SQLite adapter prepares every query it runs).
+ * Patched before the client connects: it binds `prepare` when it does (server/db/client.ts).
+ */
+let recording: string[] | null = null;
+const prepare = Database.prototype.prepare;
+Database.prototype.prepare = function (this: Database.Database, sql: string) {
+  recording?.push(sql);
+  return prepare.call(this, sql);
+} as typeof prepare;
+
+async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = (recording = []);
+  try {
+    await fn();
+  } finally {
+    recording = null;
+  }
+  return seen;
+}
+
+describe("taskStatusView: what a polled request reads", () => {
+  it("reads only the task row's stamp while its view is reused, and answers null once the task is deleted", async () => {
+    const id = await storedTask("stamp only");
+    const first = await taskStatusView(id);
+    let again: unknown;
+    const read = await statementsOf(async () => (again = await taskStatusView(id)));
+    expect(again).toBe(first);
+    // the status page polls every second (the benchmark ten times a second) during a full sync
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatch(/`Task`/);
+    expect(read[0]).not.toMatch(/Endpoint/);
+    await deleteTask({ id });
+    expect(await taskStatusView(id)).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { engineMode } from "@/server/runner/engine-mode";
 import { taskStatusFromShards } from "@/server/runner/worker/task-status";
 import { findShardLeases } from "@/server/db/shard-lease/find-shard-leases";
 import { getTask } from "@/server/db/task/get-task";
+import { getTaskUpdatedAt } from "@/server/db/task/get-task-updated-at";
 import { getCheckpoints } from "@/server/db/checkpoint/get-checkpoints";
 import { findMetricSamples } from "@/server/db/metric/find-metric-samples";
 import { parseJsonField } from "@/server/db/json";
@@ -27,49 +28,59 @@ export const DIVERGENT_KEYS_SHOWN = 10;
  * takes six queries that, during a full sync, competed with the engine for the CPU. Older than
  * FRESH_MS it is rebuilt in the background while the last one is served; older than STALE_MS a
  * request waits for a new one. A change of the task row (a state change, an operator's action) is
- * seen at once: the cache is keyed by its updatedAt.
+ * seen at once: the cache is keyed by its updatedAt, which is all a request reads of the row.
  */
 const FRESH_MS = 500;
 const STALE_MS = 2000;
 interface CachedView {
   stamp: number;
   at: number;
-  view: Promise<TaskStatusView>;
+  /** null: the task was deleted while this was built */
+  view: Promise<TaskStatusView | null>;
   refreshing: boolean;
 }
 const g = globalThis as unknown as { __redisDtsStatusViews?: Map<string, CachedView> };
 const views = (g.__redisDtsStatusViews ??= new Map());
 
 export async function taskStatusView(taskId: string): Promise<TaskStatusView | null> {
-  const task = await getTask({ id: taskId });
-  if (!task) {
+  // only the row's stamp on every request: the task with its endpoints is read when a view is built
+  const updatedAt = await getTaskUpdatedAt({ id: taskId });
+  if (!updatedAt) {
     views.delete(taskId);
     return null;
   }
-  const stamp = task.updatedAt.getTime();
+  const stamp = updatedAt.getTime();
   const hit = views.get(taskId);
   const age = hit ? Date.now() - hit.at : Infinity;
   if (hit && hit.stamp === stamp && age < STALE_MS) {
     if (age >= FRESH_MS && !hit.refreshing) {
       hit.refreshing = true;
-      const next = buildView(task);
+      const next = buildView(taskId);
       // swapped in once built, so no request waits for it; a failed rebuild keeps the last view
       next.then(
-        () => views.get(taskId) === hit && views.set(taskId, { stamp, at: Date.now(), view: next, refreshing: false }),
+        (view) => {
+          if (view && views.get(taskId) === hit) views.set(taskId, { stamp, at: Date.now(), view: next, refreshing: false });
+          else hit.refreshing = false;
+        },
         () => (hit.refreshing = false),
       );
     }
     return hit.view;
   }
   if (views.size > 1000) views.clear();
-  const view = buildView(task);
+  const view = buildView(taskId);
   views.set(taskId, { stamp, at: Date.now(), view, refreshing: false });
-  view.catch(() => views.get(taskId)?.view === view && views.delete(taskId));
+  // a task deleted since its stamp was read (null) or a failed build is not kept
+  view.then(
+    (v) => v === null && views.get(taskId)?.view === view && views.delete(taskId),
+    () => views.get(taskId)?.view === view && views.delete(taskId),
+  );
   return view;
 }
 
-async function buildView(task: NonNullable<Awaited<ReturnType<typeof getTask>>>): Promise<TaskStatusView> {
-  const taskId = task.id;
+async function buildView(taskId: string): Promise<TaskStatusView | null> {
+  const task = await getTask({ id: taskId });
+  if (!task) return null;
   const state = taskStateOf(task.state);
   const [checkpoints, samples, recorded, keys] = await Promise.all([
     getCheckpoints({ taskId }),
