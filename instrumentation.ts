@@ -21,8 +21,7 @@ export async function register(): Promise<void> {
   }
   // The status view of a task that is initializing counts the source's keys (ioredis, topology),
   // which loaded on the first such request: the event loop stood still 100-250 ms while a full sync
-  // shared the CPU, and that status request (and any beside it) waited. Loaded now, while idle.
-  void import("./server/console/source-key-estimate")
-    .then(() => import("./server/console/status-view"))
-    .catch((err) => console.error(`redis-dts: could not preload the status view: ${err instanceof Error ? err.message : String(err)}`));
+  // shared the CPU, and that status request (and any beside it) waited. Loaded now, while idle (the
+  // status view imports the key count and with it the topology and ioredis).
+  void import("./server/console/status-view").catch((err) => console.error(`redis-dts: could not preload the status view: ${err instanceof Error ? err.message : String(err)}`));
 }

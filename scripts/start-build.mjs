@@ -5,7 +5,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "components", "contracts", "server", "prisma"];
-const ROOT_FILES = ["next.config.js", "postcss.config.mjs", "proxy.ts", "instrumentation.ts", "tsconfig.json", "package.json", "package-lock.json"];
+/**
+ * Top-level files `next build` does not read. Every other top-level code file counts (next.config.js,
+ * proxy.ts, instrumentation.ts, tsconfig.json, package.json...): a list of the ones that do count
+ * once left out instrumentation.ts, and an edited start hook kept serving the old build. Forgetting
+ * a file here costs a needless rebuild, not a stale console.
+ */
+export const NOT_IN_THE_BUILD = new Set(["vitest.config.ts", "playwright.config.ts", "prisma.config.ts", ".dependency-cruiser.cjs"]);
 const CODE = /\.(ts|tsx|js|mjs|cjs|jsx|css|json|prisma|sql)$/;
 const SKIP_DIRS = new Set(["node_modules", "generated", "testing", "fixtures", ".next"]);
 const STAMP = "redis-dts-build.json";
@@ -26,7 +32,10 @@ function walk(dir, out) {
 export function sourceFingerprint(root) {
   const files = [];
   for (const dir of SOURCE_DIRS) walk(path.join(root, dir), files);
-  for (const file of ROOT_FILES) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    // next-env.d.ts is written by Next itself
+    if (entry.isFile() && CODE.test(entry.name) && !entry.name.endsWith(".d.ts") && !NOT_IN_THE_BUILD.has(entry.name)) files.push(path.join(root, entry.name));
+  }
   files.sort();
   const hash = createHash("sha256");
   for (const file of files) {

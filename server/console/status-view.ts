@@ -18,6 +18,7 @@ import { taskStateOf } from "./wizard-task";
 import { sourceKeyEstimate } from "./source-key-estimate";
 import type { TaskDivergenceView, TaskStatusView } from "@/contracts/task-status-view.types";
 import { taskFigures } from "./task-figures";
+import { describeError } from "@/server/errors";
 
 /** divergent keys listed on the status page */
 export const DIVERGENT_KEYS_SHOWN = 10;
@@ -56,13 +57,17 @@ export async function taskStatusView(taskId: string): Promise<TaskStatusView | n
     if (age >= FRESH_MS && !hit.refreshing) {
       hit.refreshing = true;
       const next = buildView(taskId);
-      // swapped in once built, so no request waits for it; a failed rebuild keeps the last view
+      // swapped in once built, so no request waits for it; a failed rebuild keeps the last view (said
+      // in the server log: requests once it is older than STALE_MS get the error themselves)
       next.then(
         (view) => {
           if (view && views.get(taskId) === hit) views.set(taskId, { stamp, at: Date.now(), view: next, refreshing: false });
           else hit.refreshing = false;
         },
-        () => (hit.refreshing = false),
+        (err) => {
+          hit.refreshing = false;
+          console.error(`redis-dts: the status of task ${taskId} was not rebuilt (the last one is served): ${describeError(err)}`);
+        },
       );
     }
     return hit.view;
