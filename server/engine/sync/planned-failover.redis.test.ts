@@ -34,7 +34,11 @@ describe("planned failover of a source master", () => {
     await waitFor(() => {
       const sources = p.last?.shards.map((s) => s.source) ?? [];
       return sources.includes(promoted) && !sources.includes(demoted);
-    }, 20_000, `the shard to move from ${demoted} to ${promoted}: ${JSON.stringify(p.last?.shards)}`);
+    }, 20_000, `the shard to move from ${demoted} to ${promoted}`).catch((err: Error) => {
+      // what the shards and the task's events say at the deadline, not at the start of the wait
+      const events = storedEvents(p.dataDir, "planned").map((e) => e.message).join("\n");
+      throw new Error(`${err.message}; shards now ${JSON.stringify(p.last?.shards)}; events:\n${events}`);
+    });
 
     const events = storedEvents(p.dataDir, "planned").map((e) => e.message);
     expect(events.some((m) => m.startsWith(`${demoted}: this source node is now a replica of ${promoted}`))).toBe(true);

@@ -10,7 +10,15 @@ type Ranges = Array<[number, number]>;
 export interface WatchedShard {
   readonly address: string;
   readonly slots: Ranges;
+  /** the replication id of the stream the shard follows (null before its first handshake) */
+  readonly replicationId: string | null;
   setSlots(slots: Ranges): void;
+}
+
+/** a master's replication history, from its INFO replication */
+interface History {
+  replid: string;
+  replid2: string;
 }
 
 export interface TopologyWatchOptions {
@@ -43,23 +51,33 @@ export class SourceTopologyWatch {
       if (!t || t.mode !== "cluster") return;
       const live = t.nodes.filter((n) => n.role === "master" && !n.failed && !n.flags.includes("handshake") && !n.flags.includes("noaddr"));
       const shards = this.o.shards();
+      const newcomers = live.filter((n) => !shards.some((s) => s.address === formatAddress(n)));
+      const histories = new Map<TopologyNode, History | null>();
+      for (const n of newcomers) histories.set(n, await this.history(n));
       const before = new Map(shards.map((s) => [s.address, s.slots]));
       const after = new Map<string, Ranges>();
+      const heirs = new Set<TopologyNode>();
       for (const s of shards) {
         const m = live.find((n) => formatAddress(n) === s.address);
         // not a master now: a failover its shard follows by itself
-        if (m) after.set(s.address, m.slots);
+        if (!m) continue;
+        // A planned failover (CLUSTER FAILOVER) seen before the gossip marks the old master a replica:
+        // it still looks like a master, and its slots belong to its promoted replica. That is no
+        // resharding: the shard moves to the heir by itself (shard-sync's role watch) and keeps its
+        // slots until then, or it would stop following them (and its failover) altogether.
+        const heir = newcomers.find((n) => continuesHistory(histories.get(n), s.replicationId));
+        if (heir) heirs.add(heir);
+        after.set(s.address, heir ? s.slots : m.slots);
       }
-      for (const n of live) if (!after.has(formatAddress(n)) && n.slots.length > 0) after.set(formatAddress(n), n.slots);
+      for (const n of newcomers) if (!heirs.has(n) && n.slots.length > 0) after.set(formatAddress(n), n.slots);
       for (const line of describeSlotMoves(before, after)) this.o.log("info", line);
       for (const s of shards) {
         const slots = after.get(s.address);
         if (slots && !sameRanges(slots, s.slots)) s.setSlots(slots);
       }
-      for (const n of live) {
-        if (shards.some((s) => s.address === formatAddress(n))) continue;
+      for (const n of newcomers) {
         // a promoted replica carries its old master's history: that master's shard moves to it
-        if (!(await this.freshMaster(n))) continue;
+        if (heirs.has(n) || !isFresh(histories.get(n))) continue;
         this.o.log("info", `new source master ${formatAddress(n)} joined the cluster (${n.slots.length ? `slots ${formatRanges(n.slots)}` : "no slots yet"}); synchronizing it from its own full data, keys it took over from other masters overwrite theirs`);
         await this.o.adopt(n);
       }
@@ -70,21 +88,31 @@ export class SourceTopologyWatch {
     }
   }
 
-  /** a master with no replication history of another (master_replid2 unset): added, not promoted */
-  private async freshMaster(n: TopologyNode): Promise<boolean> {
+  /** a master's replication ids; null when it cannot be asked now or is no master any more */
+  private async history(n: TopologyNode): Promise<History | null> {
     const c = new Redis(ioredisOptions({ ...this.o.auth, host: n.host, port: n.port }, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 }));
     c.on("error", () => {});
     try {
       await c.connect();
       const info = String(await c.info("replication"));
-      const second = /master_replid2:(\w+)/.exec(info)?.[1] ?? "";
-      return info.includes("role:master") && /^0+$/.test(second);
+      if (!info.includes("role:master")) return null;
+      return { replid: /master_replid:(\w+)/.exec(info)?.[1] ?? "", replid2: /master_replid2:(\w+)/.exec(info)?.[1] ?? "" };
     } catch {
-      return false;
+      return null;
     } finally {
       c.disconnect();
     }
   }
+}
+
+/** a master with no replication history of another (master_replid2 unset): added, not promoted */
+function isFresh(h: History | null | undefined): boolean {
+  return !!h && /^0+$/.test(h.replid2);
+}
+
+/** the master took over the stream a shard follows: a replica of the shard's master, promoted */
+function continuesHistory(h: History | null | undefined, replid: string | null): boolean {
+  return !!h && !!replid && replid !== "?" && (h.replid === replid || h.replid2 === replid);
 }
 
 /** "slots 0-1499 moved from A to B" lines: the difference between two slot maps, by address. */
