@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { startCluster, stopAll, waitFor, info, type RedisNode } from "../../testing/redis-harness";
+import { startCluster, startRedis, stopAll, waitFor, info, type RedisNode } from "../../testing/redis-harness";
 import { discoverTopology } from "../topology";
 import { SourceTopologyWatch, type WatchedShard } from "./source-topology-watch";
 
@@ -67,5 +67,45 @@ describe("source topology watch during a planned failover", () => {
     expect(moves).toEqual([]);
     expect(adopted).toEqual([]);
     expect(lines).toEqual([]);
+  });
+
+  it("holds the slot map while a master that took slots cannot be asked for its history, says so once, and follows it once it answers", async () => {
+    const src = await startCluster({ masters: 3 });
+    const t = await discoverTopology({ host: src.nodes[0].host, port: src.nodes[0].port });
+    const shardMasters = t.nodes.filter((n) => n.role === "master");
+    const moves: Array<[string, Ranges]> = [];
+    const shards: WatchedShard[] = [];
+    for (const m of shardMasters) {
+      const address = `${m.host}:${m.port}`;
+      shards.push({ address, slots: m.slots as Ranges, replicationId: await replid(src.nodes.find((n) => n.port === m.port)!), setSlots: (r) => moves.push([address, r]) });
+    }
+    // slots 0-99 moved to a master added to the cluster (its history is a fresh server's)
+    const added = await startRedis();
+    const giver = shardMasters.find((m) => m.slots.some(([a]) => a === 0))!;
+    const map = {
+      ...t,
+      nodes: [
+        ...t.nodes.map((n) => (n === giver ? { ...n, slots: n.slots.map(([a, b]) => [a === 0 ? 100 : a, b] as [number, number]) } : n)),
+        { ...giver, host: added.host, port: added.port, nodeId: "added", slots: [[0, 99]] as Ranges },
+      ],
+    };
+    const lines: string[] = [];
+    const adopted: number[] = [];
+    const watch = new SourceTopologyWatch({ discover: async () => map, shards: () => shards, adopt: async (n) => void adopted.push(n.port), auth: {}, log: (_l, m) => lines.push(m) });
+
+    await added.stop();
+    await watch.check();
+    await watch.check();
+    expect(moves).toEqual([]);
+    expect(adopted).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`source master ${added.host}:${added.port}, which no shard follows yet, cannot be asked for its replication history`);
+    expect(lines[0]).toContain("slot moves are not followed until it answers");
+
+    await added.restart();
+    await watch.check();
+    expect(lines.slice(1, 3)).toEqual([`source master ${added.host}:${added.port} answers again`, expect.stringContaining(`100 slots 0-99 moved from ${giver.host}:${giver.port} to ${added.host}:${added.port}`)]);
+    expect(moves).toEqual([[`${giver.host}:${giver.port}`, giver.slots.map(([a, b]) => [a === 0 ? 100 : a, b])]]);
+    expect(adopted).toEqual([added.port]);
   });
 });

@@ -1,8 +1,6 @@
-import { Redis } from "ioredis";
 import { formatAddress, type Endpoint } from "../endpoint";
-import { ioredisOptions } from "../ioredis-options";
-import type { Topology, TopologyNode } from "../topology";
-import { SLOT_COUNT } from "../topology";
+import { describeError } from "../../errors";
+import { readReplicationHistory, SLOT_COUNT, type ReplicationHistory, type Topology, type TopologyNode } from "../topology";
 
 type Ranges = Array<[number, number]>;
 
@@ -13,12 +11,6 @@ export interface WatchedShard {
   /** the replication id of the stream the shard follows (null before its first handshake) */
   readonly replicationId: string | null;
   setSlots(slots: Ranges): void;
-}
-
-/** a master's replication history, from its INFO replication */
-interface History {
-  replid: string;
-  replid2: string;
 }
 
 export interface TopologyWatchOptions {
@@ -52,8 +44,13 @@ export class SourceTopologyWatch {
       const live = t.nodes.filter((n) => n.role === "master" && !n.failed && !n.flags.includes("handshake") && !n.flags.includes("noaddr"));
       const shards = this.o.shards();
       const newcomers = live.filter((n) => !shards.some((s) => s.address === formatAddress(n)));
-      const histories = new Map<TopologyNode, History | null>();
-      for (const n of newcomers) histories.set(n, await this.history(n));
+      const histories = new Map<TopologyNode, ReplicationHistory>();
+      for (const n of newcomers) {
+        const h = await this.history(n);
+        // without it, slots it took cannot be told a failover from a resharding: the map waits
+        if (h) histories.set(n, h);
+        else if (n.slots.length > 0) return;
+      }
       const before = new Map(shards.map((s) => [s.address, s.slots]));
       const after = new Map<string, Ranges>();
       const heirs = new Set<TopologyNode>();
@@ -88,30 +85,37 @@ export class SourceTopologyWatch {
     }
   }
 
-  /** a master's replication ids; null when it cannot be asked now or is no master any more */
-  private async history(n: TopologyNode): Promise<History | null> {
-    const c = new Redis(ioredisOptions({ ...this.o.auth, host: n.host, port: n.port }, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 }));
-    c.on("error", () => {});
+  /** masters without a shard that did not answer, and why: said once, until they answer */
+  private unanswered = new Map<string, string>();
+
+  /**
+   * A newcomer's replication history; null when it is no master any more (the map is older than its
+   * answer) or cannot be asked now, which is said in the task's events.
+   */
+  private async history(n: TopologyNode): Promise<ReplicationHistory | null> {
+    const address = formatAddress(n);
     try {
-      await c.connect();
-      const info = String(await c.info("replication"));
-      if (!info.includes("role:master")) return null;
-      return { replid: /master_replid:(\w+)/.exec(info)?.[1] ?? "", replid2: /master_replid2:(\w+)/.exec(info)?.[1] ?? "" };
-    } catch {
+      const h = await readReplicationHistory({ ...this.o.auth, host: n.host, port: n.port }, { timeoutMs: 2000 });
+      if (this.unanswered.delete(address)) this.o.log("info", `source master ${address} answers again`);
+      return h.role === "master" ? h : null;
+    } catch (err) {
+      const why = describeError(err);
+      if (this.unanswered.get(address) !== why) {
+        this.unanswered.set(address, why);
+        this.o.log("warn", `source master ${address}, which no shard follows yet, cannot be asked for its replication history (${why}): ${n.slots.length ? "slot moves are not followed until it answers, as a failover cannot be told from a resharding" : "it is synchronized once it answers"}`);
+      }
       return null;
-    } finally {
-      c.disconnect();
     }
   }
 }
 
 /** a master with no replication history of another (master_replid2 unset): added, not promoted */
-function isFresh(h: History | null | undefined): boolean {
-  return !!h && /^0+$/.test(h.replid2);
+function isFresh(h: ReplicationHistory | undefined): boolean {
+  return !!h && h.replid2 === null;
 }
 
 /** the master took over the stream a shard follows: a replica of the shard's master, promoted */
-function continuesHistory(h: History | null | undefined, replid: string | null): boolean {
+function continuesHistory(h: ReplicationHistory | undefined, replid: string | null): boolean {
   return !!h && !!replid && replid !== "?" && (h.replid === replid || h.replid2 === replid);
 }
 

@@ -4,7 +4,7 @@ import { Redis, Cluster } from "ioredis";
 import { DtsError, describeError } from "../../errors";
 import { formatAddress, type Endpoint } from "../endpoint";
 import { ioredisOptions } from "../ioredis-options";
-import { discoverTopology, masters, type Topology, type TopologyNode } from "../topology";
+import { discoverTopology, historyIds, masters, readReplicationHistory, type Topology, type TopologyNode } from "../topology";
 import { MigrationLedger } from "../apply/migration-ledger";
 import { SourceTopologyWatch } from "./source-topology-watch";
 import { openWriter } from "../writer/open-writer";
@@ -638,21 +638,8 @@ async function readLibraries(libs: FunctionLibraries, control: Redis | Cluster, 
 
 /** Replication ids (current and previous) of each source master: a checkpoint follows its history. */
 async function replicationIds(auth: Endpoint, nodes: Topology["nodes"]): Promise<Array<string[]>> {
-  return Promise.all(
-    nodes.map(async (n) => {
-      const c = new Redis(ioredisOptions({ ...auth, host: n.host, port: n.port }, { lazyConnect: true, maxRetriesPerRequest: 1 }));
-      c.on("error", () => {});
-      try {
-        await c.connect();
-        const info = String(await c.info("replication"));
-        return [/master_replid:(\w+)/.exec(info)?.[1], /master_replid2:(\w+)/.exec(info)?.[1]].filter((x): x is string => Boolean(x) && !/^0+$/.test(x!));
-      } catch {
-        return [];
-      } finally {
-        c.disconnect();
-      }
-    }),
-  );
+  // a master that cannot be asked is matched to a checkpoint by its address
+  return Promise.all(nodes.map((n) => readReplicationHistory({ ...auth, host: n.host, port: n.port }).then(historyIds, () => [])));
 }
 
 /**

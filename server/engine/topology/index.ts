@@ -5,3 +5,4 @@ export { openControl, withControl, addressOf, DEFAULT_TIMEOUT_MS, type NodeTarge
 export { sniffRedis, type SniffKind, type SniffResult } from "./sniff";
 export { parseInfo, infoNumber, keyspaceCounts, majorMinor, compareMajorMinor, type InfoFields } from "./info";
 export { parseClusterNodes, countSlots, SLOT_COUNT } from "./cluster-nodes";
+export { readReplicationHistory, historyIds, type ReplicationHistory } from "./replication-history";
